@@ -1,0 +1,4 @@
+/** The bench sections, in the order `npm run bench` runs them. */
+import type { BenchSection } from "./bench-section.ts";
+
+export const benchSections: readonly BenchSection[] = [];

@@ -1,0 +1,40 @@
+/**
+ * `npm run bench -- [section...]`: runs benchmark sections and writes their JSON to
+ * `<out>/bench/<section>.json`. With no section, runs them all.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Command } from "commander";
+import type { BenchSection } from "../bench/bench-section.ts";
+import { benchSections } from "../bench/index.ts";
+
+const program = new Command("bench")
+  .description("Speed and memory benchmarks, measured side by side in one run and written as JSON.")
+  .argument("[sections...]", `sections to run: ${benchSections.map((s) => s.name).join(", ")} (default: all)`)
+  .option("--out <dir>", "artifacts root; JSON goes to <out>/bench/", "artifacts")
+  .option("--quick", "short measurement (smoke test, figures less stable)", false)
+  .addHelpText("after", "\nSections:\n" + benchSections.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join("\n"))
+  .action(async (names: string[], opts: { out: string; quick: boolean }) => {
+    const chosen: BenchSection[] = [];
+    for (const name of names.length ? names : benchSections.map((s) => s.name)) {
+      const section = benchSections.find((s) => s.name === name);
+      if (!section) {
+        throw new Error(`Unknown bench section "${name}". Expected one of: ${benchSections.map((s) => s.name).join(", ")}`);
+      }
+      chosen.push(section);
+    }
+    const dir = join(opts.out, "bench");
+    await mkdir(dir, { recursive: true });
+    for (const section of chosen) {
+      console.log(`\n== bench ${section.name}: ${section.description}`);
+      const result = await section.run({ out: opts.out, quick: opts.quick });
+      const file = join(dir, `${section.name}.json`);
+      await writeFile(file, JSON.stringify({ section: section.name, date: new Date().toISOString(), ...result }, null, 2) + "\n");
+      console.log(`wrote ${file}`);
+    }
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(`error: ${(e as Error).message}`);
+  process.exit(1);
+});
