@@ -1,0 +1,65 @@
+/** Public exports of the dataset readers; `loadDataset` picks a reader by name. */
+import type { Dataset } from "./dataset.ts";
+import { loadCifar10 } from "./cifar10.ts";
+import { loadFashionMnist } from "./fashion-mnist.ts";
+import { loadImageFolder } from "./image-folder.ts";
+import { checkCount, DEFAULT_SEED, type LoadDatasetOptions } from "./load-options.ts";
+import { loadMnist } from "./mnist.ts";
+import { generateSynthetic } from "./synthetic.ts";
+import { takeFirst } from "./image-set-ops.ts";
+
+export type { Dataset, DatasetInfo, ImageSet } from "./dataset.ts";
+export { imageSize } from "./dataset.ts";
+export type { LoadDatasetOptions } from "./load-options.ts";
+export { DatasetError } from "./data-files.ts";
+export { sliceSet, takeBatch, takeFirst, validationSplit, valuesPerImage, type BatchBuffer } from "./image-set-ops.ts";
+export { MNIST_CLASS_NAMES, loadMnist, mnistDataDir } from "./mnist.ts";
+export { FASHION_MNIST_CLASS_NAMES, FASHION_MNIST_DEFAULT_DIR, loadFashionMnist } from "./fashion-mnist.ts";
+export { CIFAR10_CLASS_NAMES, decodeCifar10Batches, loadCifar10 } from "./cifar10.ts";
+export { IMAGE_EXTENSIONS, loadImageFolder } from "./image-folder.ts";
+export { generateSynthetic } from "./synthetic.ts";
+export { parseIdxImages, parseIdxLabels, readIdxImageSet } from "./idx-reader.ts";
+
+/** Dataset names `loadDataset` accepts, as the CLI spells them. */
+export const DATASET_NAMES = ["mnist", "fashion-mnist", "cifar10", "folder", "synthetic"] as const;
+
+/** A dataset name `loadDataset` accepts. */
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+/** True when `name` is one of {@link DATASET_NAMES}. */
+export function isDatasetName(name: string): name is DatasetName {
+  return (DATASET_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Loads the dataset called `name`: train and test splits, float32 NHWC in [0, 1].
+ * `limit` / `testLimit` keep the first images of each split.
+ * @throws {Error} `Unknown dataset "mnistt". Expected one of: mnist, fashion-mnist, cifar10, folder, synthetic`
+ * @throws {DatasetError} naming the file and the fix when data is missing or bad.
+ */
+export async function loadDataset(name: DatasetName, options: LoadDatasetOptions = {}): Promise<Dataset> {
+  checkCount(options.limit, "limit");
+  checkCount(options.testLimit, "testLimit");
+  const { dataDir, limit, testLimit } = options;
+  switch (name) {
+    case "mnist":
+      return loadMnist({ dataDir, limit, testLimit });
+    case "fashion-mnist":
+      return loadFashionMnist({ dataDir, limit, testLimit });
+    case "cifar10":
+      return loadCifar10({ dataDir, limit, testLimit });
+    case "folder":
+      if (dataDir === undefined) {
+        throw new Error(
+          "The folder dataset has no default location: pass --data-dir with a folder that has one subfolder per class holding .jpg, .jpeg, .png or .webp images",
+        );
+      }
+      return loadImageFolder({ ...options, dataDir, seed: options.seed ?? DEFAULT_SEED });
+    case "synthetic": {
+      const set = generateSynthetic({ ...options, seed: options.seed ?? DEFAULT_SEED });
+      return { info: set.info, train: takeFirst(set.train, limit), test: takeFirst(set.test, testLimit) };
+    }
+    default:
+      throw new Error(`Unknown dataset "${String(name)}". Expected one of: ${DATASET_NAMES.join(", ")}`);
+  }
+}
