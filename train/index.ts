@@ -1,0 +1,9 @@
+/** Public exports of the training stage. */
+export { trainModel, ensureTrained, resolveTrainOptions, loadTrainingData, type TrainedModel } from "./train-model.ts";
+export { TRAIN_DEFAULTS, type TrainOptions, type TrainOptionsInput, type AugmentKind } from "./train-options.ts";
+export { MODEL_FILES, TRAIN_RECORD_VERSION, TrainRecordSchema, loadTfjsModel, modelDir, readTrainRecord, saveTfjsModel, type TrainRecord } from "./model-dir.ts";
+export { MODEL_NAMES, ZOO, buildModel, zooEntry } from "./models/zoo.ts";
+export type { ModelBuildContext, ZooEntry } from "./models/zoo-types.ts";
+export { formatSummary, summarize, type ModelSummary, type LayerSummary } from "./models/summary.ts";
+export { buildConfigCnn, parseCnnConfig, readCnnConfig, CnnConfigSchema, type CnnConfig } from "./models/config-cnn.ts";
+export { mobilenetV2, MOBILENETV2_DEFAULTS } from "./models/mobilenetv2.ts";

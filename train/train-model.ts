@@ -1,0 +1,202 @@
+/**
+ * The training stage: backend, dataset, model, epochs, evaluation, and the model
+ * directory (`model.json`, `weights.bin`, `train.json`).
+ */
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "./backends/index.ts";
+import { isDatasetName, loadDataset, validationSplit, DATASET_NAMES, type Dataset, type DatasetName } from "./datasets/index.ts";
+import { MODEL_FILES, modelDir, readTrainRecord, saveTfjsModel, TRAIN_RECORD_VERSION, writeTrainRecord, type TrainRecord } from "./model-dir.ts";
+import { buildConfigCnn, readCnnConfig } from "./models/config-cnn.ts";
+import { mobilenetV2 } from "./models/mobilenetv2.ts";
+import { formatSummary, summarize } from "./models/summary.ts";
+import { zooEntry } from "./models/zoo.ts";
+import type { ModelBuildContext } from "./models/zoo-types.ts";
+import { evaluateSet, runEpochs, type LoopSettings } from "./train-loop.ts";
+import { TRAIN_DEFAULTS, type TrainOptions, type TrainOptionsInput } from "./train-options.ts";
+import { freezeBase, loadPretrained, unfreezeTop } from "./transfer.ts";
+
+/** A trained model: where it is and its record. */
+export interface TrainedModel {
+  /** The model directory. */
+  dir: string;
+  record: TrainRecord;
+}
+
+function positiveInt(value: number, flag: string): void {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`Invalid ${flag} "${value}": expected a whole number ≥ 1`);
+}
+
+/** Fills defaults and checks every option once; errors name the bad value. */
+export function resolveTrainOptions(input: TrainOptionsInput): TrainOptions {
+  const dataset = input.dataset ?? (input.modelConfig ? "mnist" : zooEntry(input.model).defaultDataset);
+  if (!isDatasetName(dataset)) throw new Error(`Unknown dataset "${dataset}". Expected one of: ${DATASET_NAMES.join(", ")}`);
+  if (!input.modelConfig) zooEntry(input.model);
+  const o: TrainOptions = { ...TRAIN_DEFAULTS, augment: [...TRAIN_DEFAULTS.augment], ...stripUndefined(input), model: input.model, dataset };
+  positiveInt(o.epochs, "epochs");
+  positiveInt(o.batchSize, "batch size");
+  if (!(o.validationSplit >= 0 && o.validationSplit < 1)) throw new Error(`Invalid validation split "${o.validationSplit}": expected a number in [0, 1)`);
+  if (o.learningRate !== undefined && !(o.learningRate > 0)) throw new Error(`Invalid learning rate "${o.learningRate}": expected a number > 0`);
+  if (!["adam", "sgd"].includes(o.optimizer)) throw new Error(`Unknown optimizer "${o.optimizer}". Expected one of: adam, sgd`);
+  if (!["onehot", "sparse"].includes(o.labels)) throw new Error(`Unknown label encoding "${o.labels}". Expected one of: onehot, sparse`);
+  for (const a of o.augment) {
+    if (!["flip", "shift", "rotation"].includes(a)) throw new Error(`Unknown augmentation "${a}". Expected any of: flip, shift, rotation`);
+  }
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function buildFor(o: TrainOptions, ctx: ModelBuildContext): Promise<{ name: string; model: tf.LayersModel }> {
+  if (o.modelConfig) {
+    const config = await readCnnConfig(o.modelConfig);
+    return { name: config.name, model: buildConfigCnn(config, ctx) };
+  }
+  if (o.model === "mobilenetv2") return { name: o.model, model: mobilenetV2(ctx, { alpha: o.alpha }) };
+  return { name: o.model, model: zooEntry(o.model).build(ctx) };
+}
+
+function compile(model: tf.LayersModel, o: TrainOptions, lrFactor = 1): number {
+  const lr = (o.learningRate ?? (o.optimizer === "adam" ? 0.001 : 0.01)) * lrFactor;
+  const optimizer = o.optimizer === "adam" ? tf.train.adam(lr) : tf.train.momentum(lr, o.momentum, true);
+  model.compile({ optimizer, loss: o.labels === "onehot" ? "categoricalCrossentropy" : "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  return lr;
+}
+
+async function packageVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Loads the dataset named in the options (with `limit` / `testLimit`). */
+export async function loadTrainingData(o: Pick<TrainOptions, "dataset" | "dataDir" | "limit" | "testLimit" | "seed" | "imageSize">): Promise<Dataset> {
+  const [height, width] = o.imageSize ?? [undefined, undefined];
+  return loadDataset(o.dataset as DatasetName, { dataDir: o.dataDir, limit: o.limit, testLimit: o.testLimit, seed: o.seed, height, width });
+}
+
+/** Trains a model and writes its directory. */
+export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel> {
+  const o = resolveTrainOptions(input);
+  const log = o.progress ? console.log : () => {};
+  const backend = await selectBackend(o.backend);
+  tf.enableProdMode();
+  log(`backend: ${backend.name} (${backend.reason})`);
+  for (const r of backend.rejected) log(`  not used: ${r.name}: ${r.reason}`);
+
+  const data = await loadTrainingData(o);
+  const { info } = data;
+  const { train, val } = validationSplit(data.train, o.validationSplit, o.seed);
+  log(`dataset: ${info.name} (${info.source}): ${train.count} train, ${val.count} validation, ${data.test.count} test images of ${info.height}x${info.width}x${info.channels}`);
+
+  const imageShape: [number, number, number] = [info.height, info.width, info.channels];
+  const ctx: ModelBuildContext = { inputShape: imageShape, numClasses: info.classNames.length, seed: o.seed };
+  const { name, model } = await buildFor(o, ctx);
+  const dir = modelDir(o.out, name, info.name);
+  try {
+    let transfer: Record<string, unknown> | undefined;
+    let fineTune = false;
+    if (name === "mobilenetv2") {
+      if (o.pretrained) {
+        const loaded = await loadPretrained(model, o.pretrained);
+        const frozen = freezeBase(model);
+        log(`pretrained: ${loaded.loaded} layers loaded from ${loaded.source}; ${frozen} base layers frozen under a new head`);
+        transfer = { pretrained: loaded.source, loadedLayers: loaded.loaded, missingLayers: loaded.missing, frozenLayers: frozen, fineTuneLayers: o.fineTuneLayers };
+        fineTune = o.fineTuneLayers > 0;
+      } else {
+        log("mobilenetv2: no --pretrained weights given, so the whole network trains from scratch (no transfer learning)");
+        transfer = { pretrained: null, fromScratch: true };
+      }
+    }
+    const lr = compile(model, o);
+    const summary = summarize(model);
+    if (o.summary && o.progress) log(formatSummary(name, summary));
+
+    const settings: LoopSettings = {
+      epochs: o.epochs,
+      firstEpoch: 1,
+      batchSize: o.batchSize,
+      imageShape,
+      numClasses: ctx.numClasses,
+      labels: o.labels,
+      patience: o.patience,
+      augment: { kinds: o.augment, shiftFraction: o.shiftFraction, rotationDegrees: o.rotationDegrees },
+      seed: o.seed,
+      progress: o.progress,
+      label: name,
+    };
+    const t0 = performance.now();
+    const phase1 = await runEpochs(model, train, val, settings);
+    let history = phase1.history;
+    let bestEpoch = phase1.bestEpoch;
+    if (fineTune && transfer) {
+      const unfrozen = unfreezeTop(model, o.fineTuneLayers);
+      const fineLr = compile(model, o, o.fineTuneLrFactor);
+      log(`fine-tuning: ${unfrozen} top base layers unfrozen (batch norm stays frozen), learning rate ${fineLr}`);
+      const phase2 = await runEpochs(model, train, val, { ...settings, epochs: o.fineTuneEpochs, firstEpoch: history.length + 1 });
+      history = [...history, ...phase2.history];
+      bestEpoch = phase2.bestEpoch;
+      transfer = { ...transfer, unfrozenLayers: unfrozen, fineTuneLearningRate: fineLr, fineTuneEpochs: phase2.history.length };
+    }
+    const trainingSeconds = (performance.now() - t0) / 1000;
+    const test = await evaluateSet(model, data.test, settings);
+    log(`${name} on ${info.name}: test loss ${test.loss.toFixed(4)}, test accuracy ${(test.accuracy * 100).toFixed(2)}% (${data.test.count} images)`);
+
+    const trainSeconds = history.reduce((s, h) => s + h.seconds, 0);
+    const record: TrainRecord = {
+      schemaVersion: TRAIN_RECORD_VERSION,
+      model: name,
+      architecture: summary.layers,
+      params: { total: summary.total, trainable: summary.trainable, nonTrainable: summary.nonTrainable },
+      dataset: {
+        name: info.name,
+        source: info.source,
+        inputShape: imageShape,
+        classNames: [...info.classNames],
+        scale: 1 / 255,
+        layout: "NHWC",
+        trainCount: train.count,
+        valCount: val.count,
+        testCount: data.test.count,
+      },
+      options: { ...o, learningRate: lr },
+      history,
+      epochsRun: history.length,
+      bestEpoch,
+      test,
+      trainingSeconds,
+      samplesPerSecond: (train.count * history.length) / trainSeconds,
+      backend: { name: backend.name, reason: backend.reason, rejected: [...backend.rejected] },
+      seed: o.seed,
+      transfer,
+      versions: { harness: await packageVersion(), tfjs: tf.version.tfjs, node: process.versions.node },
+      createdAt: new Date().toISOString(),
+    };
+    await saveTfjsModel(model, dir);
+    await writeTrainRecord(dir, record);
+    log(`saved ${dir}`);
+    return { dir, record };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Returns the trained model directory for `model` on `dataset`, training it first when
+ * its `train.json` or weights are missing (the profile stage calls this on every run).
+ */
+export async function ensureTrained(input: TrainOptionsInput): Promise<TrainedModel> {
+  const o = resolveTrainOptions(input);
+  const dir = modelDir(o.out, o.model, o.dataset);
+  const present = await Promise.all(Object.values(MODEL_FILES).map((f) => access(join(dir, f)).then(() => true, () => false)));
+  if (present.every(Boolean)) {
+    try {
+      return { dir, record: await readTrainRecord(dir) };
+    } catch {
+      // An unreadable record is retrained below.
+    }
+  }
+  return trainModel(input);
+}
