@@ -1,0 +1,1 @@
+export function quantizeDynamic(): never { throw new Error("todo"); }
