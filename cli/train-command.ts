@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { BACKEND_NAMES } from "../train/backends/index.ts";
 import { DATASET_NAMES } from "../train/datasets/index.ts";
 import { MODEL_NAMES, TRAIN_DEFAULTS, ZOO, trainModel } from "../train/index.ts";
-import { choiceFlag, intFlag, listFlag, numberFlag, sizeFlag } from "./parse-flags.ts";
+import { intFlag, listFlag, numberFlag, sizeFlag } from "./parse-flags.ts";
 
 /** Adds the `train` command to `program`. */
 export function registerTrain(program: Command): void {

@@ -49,7 +49,6 @@ export async function loadPretrained(model: tf.LayersModel, source: string): Pro
       } else {
         missing.push(layer.name);
       }
-      tf.dispose(ours);
     }
     if (loaded === 0) {
       throw new Error(`Pretrained model "${source}" shares no layer (same name and shape) with this MobileNetV2; check --alpha and the input channels (pretrained ImageNet weights need 3 channels).`);
