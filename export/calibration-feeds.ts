@@ -1,0 +1,30 @@
+/** The static-INT8 calibration sample: a seeded random subset of the training images, as ORT feeds. */
+import type * as ort from "onnxruntime-node";
+import type { ImageSet } from "../train/datasets/dataset.ts";
+import { seededRandom, shuffledIndices } from "../train/random.ts";
+import { inputTensor, type ImageGeometry } from "./ort-inference.ts";
+
+/** Images per calibration feed. */
+export const CALIBRATION_BATCH = 32;
+
+/**
+ * Picks `size` training images (all of them when fewer) in a seeded random order and packs
+ * them as feeds of up to {@link CALIBRATION_BATCH} images for input `inputName` of rank
+ * `inputRank` (4: NCHW images; 2: flat vectors).
+ */
+export function calibrationFeeds(
+  train: ImageSet,
+  geometry: ImageGeometry,
+  options: { size: number; seed: number; inputName: string; inputRank: number },
+): Record<string, ort.Tensor>[] {
+  const perImage = geometry.height * geometry.width * geometry.channels;
+  const chosen = shuffledIndices(train.count, seededRandom(options.seed)).subarray(0, Math.min(options.size, train.count));
+  const feeds: Record<string, ort.Tensor>[] = [];
+  for (let start = 0; start < chosen.length; start += CALIBRATION_BATCH) {
+    const batch = chosen.subarray(start, start + CALIBRATION_BATCH);
+    const images = new Float32Array(batch.length * perImage);
+    batch.forEach((index, i) => images.set(train.images.subarray(index * perImage, (index + 1) * perImage), i * perImage));
+    feeds.push({ [options.inputName]: inputTensor(images, batch.length, geometry, options.inputRank) });
+  }
+  return feeds;
+}

@@ -1,0 +1,177 @@
+/**
+ * The export stage: tfjs model directory → model.<precision>.onnx files + export.json.
+ * FP32 is converted and checked against tfjs on the test set (fails loudly when it
+ * disagrees); the other precisions are made from it by the quantizer and compared with it.
+ */
+import { basename, join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import * as ort from "onnxruntime-node";
+import { selectBackend } from "../train/backends/index.ts";
+import { isDatasetName, loadDataset } from "../train/datasets/index.ts";
+import type { Dataset } from "../train/datasets/dataset.ts";
+import { loadTfjsModel, readTrainRecord, type TrainRecord } from "../train/model-dir.ts";
+import { calibrationFeeds } from "./calibration-feeds.ts";
+import { convertTfjsToOnnx } from "./convert/tfjs-to-onnx.ts";
+import { resolveExportOptions, type ExportOptions, type Precision, type ResolvedExportOptions } from "./export-options.ts";
+import { EXPORT_RECORD_VERSION, onnxFileName, writeExportRecord, type ExportRecord, type PrecisionRecord } from "./export-record.ts";
+import { freshExportRecord } from "./freshness.ts";
+import { encodeOnnx, writeOnnx, type onnx } from "./onnx/onnx-io.ts";
+import { toMetadataProps, type HarnessMetadata } from "./onnx-metadata.ts";
+import { predictOnnx, type ImageGeometry } from "./ort-inference.ts";
+import { assertParity, compareOutputs, FP32_PARITY_THRESHOLDS, predictTfjs, top1Accuracy } from "./parity.ts";
+import { convertFp16, optimizedOpHistogram, quantizeDynamic, quantizeStatic, type QuantReport } from "./quantize/index.ts";
+
+/**
+ * Exports the trained model in `options.modelDir` at every requested precision and writes
+ * `export.json` beside it. Reuses the existing record when it is fresh (newer than
+ * weights.bin, same options, files present) unless `force`.
+ * @throws when the FP32 export disagrees with tfjs beyond {@link FP32_PARITY_THRESHOLDS}.
+ */
+export async function exportModel(options: ExportOptions): Promise<ExportRecord> {
+  const opts = resolveExportOptions(options);
+  const dir = opts.modelDir;
+  const recordOptions: ExportRecord["options"] = {
+    precisions: opts.precisions,
+    calibrationMethod: opts.calibrationMethod,
+    calibrationSize: opts.calibrationSize,
+    percentile: opts.percentile,
+    activationType: opts.activationType,
+    seed: opts.seed,
+    parityLimit: opts.parityLimit ?? null,
+  };
+  if (!opts.force) {
+    const fresh = await freshExportRecord(dir, recordOptions);
+    if ("record" in fresh) {
+      opts.onProgress(`export: ${basename(dir)} is up to date (${join(dir, "export.json")}), reusing it`);
+      return fresh.record;
+    }
+  }
+  const train = await readTrainRecord(dir);
+  const backend = await selectBackend(opts.tfjsBackend);
+  const dataset = await loadEvaluationData(train, opts);
+  const geometry: ImageGeometry = { height: dataset.info.height, width: dataset.info.width, channels: dataset.info.channels };
+  const label = basename(dir);
+  const model = await loadTfjsModel(dir);
+  try {
+    const metadata: HarnessMetadata = {
+      model: train.model,
+      dataset: train.dataset.name,
+      layout: "NCHW",
+      inputShape: [geometry.channels, geometry.height, geometry.width],
+      scale: train.dataset.scale,
+      classNames: train.dataset.classNames,
+      precision: "fp32",
+    };
+    const test = dataset.test;
+    const classes = train.dataset.classNames.length;
+
+    // FP32: convert, compare with tfjs before anything is written.
+    let started = performance.now();
+    const { model: fp32Model, facts } = convertTfjsToOnnx(model, { metadata, graphName: label });
+    const fp32Bytes = encodeOnnx(fp32Model);
+    const tfjsOutputs = predictTfjs(model, test, geometry, opts.batchSize);
+    const fp32Outputs = await predictOnnx(fp32Bytes, test, geometry, opts.batchSize);
+    const fp32Parity = compareOutputs(tfjsOutputs, fp32Outputs, classes);
+    assertParity(`FP32 export of "${label}"`, "tfjs", fp32Parity, FP32_PARITY_THRESHOLDS);
+    const records: PrecisionRecord[] = [];
+    records.push(await finish(dir, "fp32", fp32Model, null, started, {
+      reference: "tfjs", ...fp32Parity, thresholds: { ...FP32_PARITY_THRESHOLDS },
+    }, top1Accuracy(fp32Outputs, test.labels, classes)));
+    progress(opts, records.at(-1)!);
+
+    // The others, derived from FP32 and compared with it.
+    let calibration: ExportRecord["calibration"] = null;
+    for (const precision of opts.precisions.filter((p) => p !== "fp32")) {
+      started = performance.now();
+      let derived: { model: onnx.IModelProto; report: QuantReport };
+      if (precision === "int8") {
+        const feeds = calibrationFeeds(dataset.train, geometry, {
+          size: opts.calibrationSize, seed: opts.seed, inputName: facts.inputName, inputRank: facts.inputShape.length,
+        });
+        calibration = { images: Math.min(opts.calibrationSize, dataset.train.count), batches: feeds.length };
+        derived = await quantizeStatic(structuredClone(fp32Model), feeds, {
+          method: opts.calibrationMethod, percentile: opts.percentile, activationType: opts.activationType,
+        });
+      } else if (precision === "int8-dynamic") {
+        derived = quantizeDynamic(structuredClone(fp32Model));
+      } else {
+        derived = convertFp16(structuredClone(fp32Model));
+      }
+      const withMetadata = { ...derived.model, metadataProps: toMetadataProps({ ...metadata, precision }) };
+      const outputs = await predictOnnx(encodeOnnx(withMetadata), test, geometry, opts.batchSize);
+      const parity = { reference: "fp32" as const, ...compareOutputs(fp32Outputs, outputs, classes), thresholds: null };
+      records.push(await finish(dir, precision, withMetadata, derived.report, started, parity, top1Accuracy(outputs, test.labels, classes)));
+      progress(opts, records.at(-1)!);
+    }
+
+    const record: ExportRecord = {
+      schemaVersion: EXPORT_RECORD_VERSION,
+      model: train.model,
+      dataset: train.dataset.name,
+      options: recordOptions,
+      converter: facts,
+      evaluation: { split: "test", count: test.count, tfjsBackend: backend.name, tfjsAccuracy: top1Accuracy(tfjsOutputs, test.labels, classes) },
+      calibration,
+      precisions: records,
+      versions: { "@tensorflow/tfjs": tf.version.tfjs ?? "unknown", "onnxruntime-node": ort.env.versions.node ?? ort.env.versions.common },
+      createdAt: new Date().toISOString(),
+    };
+    await writeExportRecord(dir, record);
+    return record;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Writes one precision's file and measures what the record needs about it. */
+async function finish(
+  dir: string,
+  precision: Precision,
+  model: onnx.IModelProto,
+  report: QuantReport | null,
+  started: number,
+  parity: PrecisionRecord["parity"],
+  accuracy: number,
+): Promise<PrecisionRecord> {
+  const file = onnxFileName(precision);
+  const path = join(dir, file);
+  const bytes = await writeOnnx(path, model);
+  const opHistogram = await optimizedOpHistogram(path);
+  return {
+    precision, file, bytes, opHistogram,
+    quantization: report && { quantized: report.quantized, float: report.float },
+    parity, accuracy, seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function progress(opts: ResolvedExportOptions, r: PrecisionRecord): void {
+  const vs = r.parity.reference === "tfjs" ? "vs tfjs" : "vs fp32";
+  opts.onProgress(
+    `export: ${r.precision.padEnd(12)} ${r.file} ${(r.bytes / 1024).toFixed(1)} KiB, accuracy ${(r.accuracy * 100).toFixed(2)} %, ` +
+      `${vs}: top-1 agreement ${(r.parity.top1Agreement * 100).toFixed(2)} %, max |Δ| ${r.parity.maxAbsDiff.toExponential(2)} (${r.seconds.toFixed(1)} s)`,
+  );
+}
+
+/** The model's dataset: the test split (first `parityLimit` images) and, for static INT8, the train split. */
+async function loadEvaluationData(train: TrainRecord, opts: ResolvedExportOptions): Promise<Dataset> {
+  const name = train.dataset.name;
+  if (!isDatasetName(name)) throw new Error(`The model was trained on dataset "${name}", which loadDataset does not know.`);
+  const [height, width, channels] = train.dataset.inputShape;
+  const trainedDataDir = typeof train.options.dataDir === "string" ? train.options.dataDir : undefined;
+  const dataset = await loadDataset(name, {
+    dataDir: opts.dataDir ?? trainedDataDir,
+    testLimit: opts.parityLimit,
+    limit: opts.precisions.includes("int8") ? undefined : 0,
+    seed: train.seed,
+    height,
+    width,
+    channels: channels === 1 || channels === 3 ? channels : undefined,
+  });
+  const info = dataset.info;
+  if (info.height !== height || info.width !== width || info.channels !== channels) {
+    throw new Error(
+      `Dataset "${name}" has images ${info.height}×${info.width}×${info.channels} but the model was trained on ${height}×${width}×${channels}.`,
+    );
+  }
+  return dataset;
+}

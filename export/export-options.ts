@@ -1,0 +1,105 @@
+/** The export stage's one options object, its defaults (resolved once) and their validation. */
+import { isAbsolute, resolve } from "node:path";
+import { parseBackendRequest, type BackendRequest } from "../train/backends/index.ts";
+
+/** Precisions the exporter writes, as file suffixes (`model.<precision>.onnx`). */
+export const PRECISIONS = ["fp32", "int8", "int8-dynamic", "fp16"] as const;
+/** One of {@link PRECISIONS}. */
+export type Precision = (typeof PRECISIONS)[number];
+/** Calibration methods of static INT8 quantization. */
+export const CALIBRATION_METHODS = ["minmax", "percentile", "entropy"] as const;
+/** Integer type of quantized activations. */
+export const ACTIVATION_TYPES = ["uint8", "int8"] as const;
+
+/** Options of `exportModel`; only `modelDir` is required. */
+export interface ExportOptions {
+  /** Trained model directory (model.json, weights.bin, train.json); the exports are written beside them. */
+  modelDir: string;
+  /** Precisions to write. Default ["fp32", "int8"]. FP32 is always written: it is the others' source and reference. */
+  precisions?: readonly Precision[];
+  /** Static INT8 calibration method. Default "minmax". */
+  calibrationMethod?: (typeof CALIBRATION_METHODS)[number];
+  /** Training images used to calibrate static INT8 (a seeded random sample). Default 300 images. */
+  calibrationSize?: number;
+  /** Percentile of |activation| kept by the "percentile" method, in percent (0, 100]. Default 99.99 %. */
+  percentile?: number;
+  /** Integer type of quantized activations. Default "uint8". */
+  activationType?: (typeof ACTIVATION_TYPES)[number];
+  /** Seed of the calibration sample. Default 1. */
+  seed?: number;
+  /** Dataset folder (for datasets that need one). Default: the dataDir the model was trained with, else the dataset's default. */
+  dataDir?: string;
+  /** Test images used for parity and accuracy (the first ones). Default: the full test set. */
+  parityLimit?: number;
+  /** Images per inference batch, tfjs and ORT alike. Default 256 images. */
+  batchSize?: number;
+  /** tfjs backend computing the reference outputs: "auto" (the fastest that loads) or a name. Default "auto". */
+  tfjsBackend?: BackendRequest;
+  /** Re-export even when export.json is fresh. Default false. */
+  force?: boolean;
+  /** Receives one human-readable line per step (e.g. one per precision). Default: silent. */
+  onProgress?: (line: string) => void;
+}
+
+/** {@link ExportOptions} with every default filled in. */
+export interface ResolvedExportOptions {
+  modelDir: string;
+  precisions: Precision[];
+  calibrationMethod: (typeof CALIBRATION_METHODS)[number];
+  calibrationSize: number;
+  percentile: number;
+  activationType: (typeof ACTIVATION_TYPES)[number];
+  seed: number;
+  dataDir: string | undefined;
+  parityLimit: number | undefined;
+  batchSize: number;
+  tfjsBackend: BackendRequest;
+  force: boolean;
+  onProgress: (line: string) => void;
+}
+
+/** The defaults, in one place. */
+export const EXPORT_DEFAULTS = {
+  precisions: ["fp32", "int8"] as Precision[],
+  calibrationMethod: "minmax",
+  calibrationSize: 300,
+  percentile: 99.99,
+  activationType: "uint8",
+  seed: 1,
+  batchSize: 256,
+} as const;
+
+/** Checks `value` is one of `valid`: `Unknown precision "int4". Expected one of: fp32, int8, int8-dynamic, fp16`. */
+export function checkChoice<T extends string>(what: string, value: string, valid: readonly T[]): T {
+  if (!(valid as readonly string[]).includes(value)) throw new Error(`Unknown ${what} "${value}". Expected one of: ${valid.join(", ")}`);
+  return value as T;
+}
+
+function checkInteger(what: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new Error(`Invalid ${what} ${value}: expected a whole number ≥ ${min}`);
+  return value;
+}
+
+/** Fills defaults and validates; errors name the bad value and the valid ones. */
+export function resolveExportOptions(options: ExportOptions): ResolvedExportOptions {
+  if (!options.modelDir) throw new Error("exportModel needs modelDir (the trained model's directory).");
+  const requested = (options.precisions ?? EXPORT_DEFAULTS.precisions).map((p) => checkChoice("precision", p, PRECISIONS));
+  const precisions = PRECISIONS.filter((p) => p === "fp32" || requested.includes(p));
+  const percentile = options.percentile ?? EXPORT_DEFAULTS.percentile;
+  if (!(percentile > 0 && percentile <= 100)) throw new Error(`Invalid percentile ${percentile}: expected a number in (0, 100]`);
+  return {
+    modelDir: isAbsolute(options.modelDir) ? options.modelDir : resolve(options.modelDir),
+    precisions,
+    calibrationMethod: checkChoice("calibration method", options.calibrationMethod ?? EXPORT_DEFAULTS.calibrationMethod, CALIBRATION_METHODS),
+    calibrationSize: checkInteger("calibration size", options.calibrationSize ?? EXPORT_DEFAULTS.calibrationSize, 1),
+    percentile,
+    activationType: checkChoice("activation type", options.activationType ?? EXPORT_DEFAULTS.activationType, ACTIVATION_TYPES),
+    seed: checkInteger("seed", options.seed ?? EXPORT_DEFAULTS.seed, 0),
+    dataDir: options.dataDir,
+    parityLimit: options.parityLimit === undefined ? undefined : checkInteger("parity limit", options.parityLimit, 1),
+    batchSize: checkInteger("batch size", options.batchSize ?? EXPORT_DEFAULTS.batchSize, 1),
+    tfjsBackend: parseBackendRequest(options.tfjsBackend ?? "auto"),
+    force: options.force ?? false,
+    onProgress: options.onProgress ?? (() => {}),
+  };
+}
