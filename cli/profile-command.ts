@@ -1,0 +1,120 @@
+/**
+ * `npm run profile`: translates flags (and `--config profile.config.json`) into the
+ * profile stage's options object and runs it. Flags override the config file.
+ */
+import { readFile } from "node:fs/promises";
+import { Command, Option } from "commander";
+import {
+  DEFAULT_MEASURE, DEFAULT_SUITE, QUICK_MEASURE, parseBatchList, parsePrecisionList, parseProfileConfig, parseShapes, runProfile,
+  type ProfileOptions,
+} from "../profile/index.ts";
+
+interface ProfileFlags {
+  config?: string;
+  models?: string;
+  dataset?: string;
+  onnx?: string[];
+  eps?: string;
+  batch?: string;
+  precision?: string;
+  quick?: boolean;
+  out?: string;
+  shape?: string[];
+  resume?: string;
+  accuracyLimit?: string;
+  dataDir?: string;
+  rowBudget?: string;
+  childTimeout?: string;
+  epochs?: string;
+  progress?: boolean;
+}
+
+function positiveInt(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new Error(`Invalid ${flag} "${value}": expected a positive integer`);
+  return Number(value);
+}
+
+async function readConfig(path: string): Promise<ProfileOptions> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch (e) {
+    throw new Error(`Cannot read config "${path}": ${(e as Error).message}`);
+  }
+  const { measure, ...rest } = parseProfileConfig(raw, path);
+  return { ...rest, ...(measure ? { measure } : {}) };
+}
+
+/** Builds the stage options from flags over the optional config file. */
+export async function profileOptionsFromFlags(flags: ProfileFlags): Promise<ProfileOptions> {
+  const o: ProfileOptions = flags.config ? await readConfig(flags.config) : {};
+  if (flags.models) o.models = flags.models.split(",").map((s) => s.trim()).filter(Boolean);
+  if (flags.dataset) o.dataset = flags.dataset;
+  if (flags.onnx?.length) o.onnx = flags.onnx;
+  if (flags.eps) o.eps = flags.eps.split(",");
+  if (flags.batch !== undefined) o.batches = parseBatchList(flags.batch);
+  if (flags.precision) o.precisions = parsePrecisionList(flags.precision);
+  if (flags.quick) o.quick = true;
+  if (flags.out) o.out = flags.out;
+  if (flags.shape?.length) o.shapes = { ...o.shapes, ...parseShapes(flags.shape) };
+  if (flags.resume) o.resume = flags.resume;
+  if (flags.accuracyLimit) o.accuracyLimit = positiveInt("--accuracy-limit", flags.accuracyLimit);
+  if (flags.dataDir) o.dataDir = flags.dataDir;
+  if (flags.rowBudget) o.measure = { ...o.measure, rowBudgetMs: positiveInt("--row-budget", flags.rowBudget) };
+  if (flags.childTimeout) o.childTimeoutMs = positiveInt("--child-timeout", flags.childTimeout) * 1000;
+  if (flags.epochs) o.epochs = positiveInt("--epochs", flags.epochs);
+  if (flags.progress === false) o.progress = false;
+  return o;
+}
+
+/** Registers the `profile` command on the CLI program. */
+export function registerProfile(program: Command): void {
+  program
+    .command("profile")
+    .description(
+      "Profile ONNX models on every available ONNX Runtime EP: latency, throughput, memory, per-op time, accuracy. " +
+        `With no arguments: ${DEFAULT_SUITE.models.join(", ")} on ${DEFAULT_SUITE.dataset} at fp32 and int8, batch 1 and 32 ` +
+        "(training and exporting any model that is missing).",
+    )
+    .option("--config <file>", "profile.config.json with any of the options below (zod-validated); flags override it")
+    .option("--models <list>", "zoo models to profile, comma-separated", DEFAULT_SUITE.models.join(","))
+    .option("--dataset <name>", "dataset of the zoo models (accuracy uses its test split)", DEFAULT_SUITE.dataset)
+    .option("--onnx <files...>", "profile these ONNX files instead of zoo models (foreign models get random inputs)")
+    .option("--eps <list>", "execution providers, comma-separated: cpu, cuda, webgpu (default: all; unavailable ones become skipped rows)")
+    .option("--batch <list>", "batch sizes, comma-separated", "1,32")
+    .option("--precision <list>", "precisions of zoo models: fp32, int8, int8-dynamic, fp16", "fp32,int8")
+    .option("--quick", `short measurement for smoke tests (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +
+      `min ${QUICK_MEASURE.minIterations} runs/${QUICK_MEASURE.minTimeMs} ms, row budget ${QUICK_MEASURE.rowBudgetMs} ms)`)
+    .option("--out <dir>", "artifacts root: models in <out>/models, runs in <out>/runs/<timestamp>-<host>/", "artifacts")
+    .addOption(new Option("--shape <name=dims...>", "input shape of a foreign model's dynamic dims, e.g. data=1x3x224x224 " +
+      "(axis 0 is replaced by each batch size when dynamic; without it dynamic dims default to batch on axis 0, " +
+      "3 on axis 1 of a 4-D input, 224 elsewhere)"))
+    .option("--resume <run dir>", "complete an interrupted run: runs only the rows missing from its results.jsonl")
+    .option("--accuracy-limit <n>", "test images used for accuracy (default: the full test set, within the accuracy time budget)")
+    .option("--data-dir <dir>", "dataset folder passed to the dataset readers")
+    .option("--row-budget <ms>", `time budget per row, ms: warm-up and measurement shrink to fit (keeping >= 3 samples)`, String(DEFAULT_MEASURE.rowBudgetMs))
+    .option("--child-timeout <s>", "wall-clock limit per child process (model x precision x EP), seconds", "600")
+    .option("--epochs <n>", "training epochs for zoo models that must be trained first (default: the train stage's)")
+    .option("--no-progress", "print one line per row instead of a progress bar")
+    .addHelpText("after", [
+      "",
+      "Measurement (defaults): warm-up >= " + `${DEFAULT_MEASURE.warmupIterations} runs and ${DEFAULT_MEASURE.warmupTimeMs} ms, then >= ` +
+        `${DEFAULT_MEASURE.minIterations} runs and ${DEFAULT_MEASURE.minTimeMs} ms, cut to the row budget; per-op profile in a separate ` +
+        `pass of ${DEFAULT_MEASURE.profileIterations} runs; accuracy within ${DEFAULT_MEASURE.accuracyBudgetMs / 1000} s per model x precision x EP.`,
+      "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v1), results.csv, results.jsonl (rows as they finish), plan.json.",
+      "Ctrl-C keeps finished rows and prints the --resume command.",
+      "",
+      "Examples:",
+      "  npm run profile",
+      "  npm run profile -- --eps cpu --batch 1,8,32 --quick",
+      "  npm run profile -- --onnx model.onnx --shape input=1x3x224x224 --batch 1",
+    ].join("\n"))
+    .action(async (flags: ProfileFlags, command: Command) => {
+      // Defaults shown in --help are applied by the stage; only pass values the user typed.
+      const typed = Object.fromEntries(
+        Object.entries(flags).filter(([key]) => command.getOptionValueSource(key) !== "default"),
+      ) as ProfileFlags;
+      const run = await runProfile(await profileOptionsFromFlags(typed));
+      if (!run.complete) process.exitCode = 130;
+    });
+}

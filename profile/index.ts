@@ -1,0 +1,19 @@
+/** Public exports of the profile stage. */
+export { runProfile, probeInChild, type ProfileRun } from "./run-profile.ts";
+export {
+  resolveProfileOptions, parseBatchList, parsePrecisionList, parseShapes, parseProfileConfig, ProfileConfigSchema,
+  DEFAULT_MEASURE, QUICK_MEASURE, DEFAULT_SUITE, PRECISIONS,
+  type ProfileOptions, type ResolvedProfileOptions, type MeasureSettings, type Precision, type ProfileConfig,
+} from "./profile-options.ts";
+export type { EpRunner, EpProbe, EpFacts } from "./ep-runner.ts";
+export { defaultEpRegistry, nodeEpRunners, selectEps, resolveEps, describeSkippedEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";
+export {
+  readRunResults, RunResultsSchema, RowSchema, OkRowSchema, SkippedRowSchema, ErroredRowSchema, RESULTS_SCHEMA_VERSION, RUN_FILES,
+  type RunResults, type ResultRow, type OkRow, type Hardware, type Latency, type OpTime,
+} from "./results-schema.ts";
+export { renderResultsTable } from "./results-table.ts";
+export { collectHardware } from "./hardware.ts";
+export { readModelFacts, countParams, type ModelFacts } from "./model-facts.ts";
+export { summarizeLatency, percentile, medianCi95 } from "./statistics.ts";
+export { measureLatency, fitToBudget } from "./measure-latency.ts";
+export { parseOrtTrace } from "./op-profile.ts";

@@ -1,0 +1,64 @@
+/**
+ * Latency measurement of one row with tinybench: warm-up by time and count, then runs
+ * until both a minimum time and count are met, all cut to fit a per-row time budget.
+ * The measured function is the caller's closure over a reused feeds object, so the
+ * harness adds no allocation per iteration beyond ORT's own outputs.
+ */
+import { Bench } from "tinybench";
+import type { MeasureSettings } from "./profile-options.ts";
+
+/** Tinybench settings for one row after fitting the budget. */
+export interface FittedSettings {
+  readonly warmupTimeMs: number;
+  readonly warmupIterations: number;
+  readonly timeMs: number;
+  readonly iterations: number;
+}
+
+/**
+ * Fits warm-up and measurement into `settings.rowBudgetMs` given an estimate of one run
+ * (ms): 20% of the budget for warm-up, 80% for measurement, never fewer than 3 samples.
+ */
+export function fitToBudget(settings: MeasureSettings, estimateMs: number): FittedSettings {
+  const est = Math.max(estimateMs, 1e-3);
+  const warmBudget = settings.rowBudgetMs * 0.2;
+  const runBudget = settings.rowBudgetMs * 0.8;
+  return {
+    warmupTimeMs: Math.min(settings.warmupTimeMs, warmBudget),
+    warmupIterations: Math.min(settings.warmupIterations, Math.max(1, Math.floor(warmBudget / est))),
+    timeMs: Math.min(settings.minTimeMs, runBudget),
+    iterations: Math.max(3, Math.min(settings.minIterations, Math.floor(runBudget / est))),
+  };
+}
+
+/** Raw samples (ms per call) and the settings used. */
+export interface LatencySamples {
+  readonly samples: number[];
+  readonly fitted: FittedSettings;
+}
+
+/**
+ * Measures `fn` (one inference) with tinybench under `settings`, after one timed call
+ * to estimate its cost. Throws the task's error if `fn` throws.
+ */
+export async function measureLatency(fn: () => Promise<unknown>, settings: MeasureSettings): Promise<LatencySamples> {
+  const t0 = performance.now();
+  await fn();
+  const fitted = fitToBudget(settings, performance.now() - t0);
+  const bench = new Bench({
+    time: fitted.timeMs,
+    iterations: fitted.iterations,
+    warmup: fitted.warmupIterations > 0,
+    warmupTime: fitted.warmupTimeMs,
+    warmupIterations: fitted.warmupIterations,
+    retainSamples: true,
+    throws: true,
+  });
+  bench.add("run", fn);
+  await bench.run();
+  const result = bench.tasks[0]?.result;
+  if (!result || (result.state !== "completed" && result.state !== "aborted-with-statistics")) {
+    throw new Error(`tinybench did not complete (state ${result?.state ?? "none"})`);
+  }
+  return { samples: [...(result.latency.samples ?? [])], fitted };
+}

@@ -1,0 +1,47 @@
+/** The hardware-efficiency table printed at the end of a run (cli-table3). */
+import Table from "cli-table3";
+import type { RunResults } from "./results-schema.ts";
+
+function fmt(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "-";
+  if (Math.abs(value) >= 1000) return value.toFixed(0);
+  return value.toPrecision(digits);
+}
+
+function pct(value: number | null | undefined): string {
+  return value === null || value === undefined ? "-" : `${(value * 100).toFixed(2)}%`;
+}
+
+/** Renders the results as a terminal table, plus the hardware line and warnings. */
+export function renderResultsTable(results: RunResults): string {
+  const hw = results.hardware;
+  const table = new Table({
+    head: ["model", "prec", "EP", "batch", "state", "p50 ms", "p95 ms", "img/s", "CV", "RSS MiB", "top-1", "agree", "params", "size KiB", "acc%/Mparam"],
+    style: { head: [], border: [] },
+  });
+  for (const r of results.rows) {
+    const base = [r.model, r.precision, r.ep, String(r.batch)];
+    if (r.state === "ok") {
+      table.push([
+        ...base, "ok", fmt(r.latency.p50), fmt(r.latency.p95), fmt(r.throughput, 4), pct(r.latency.cv), fmt(r.peakRssMiB, 4),
+        pct(r.accuracy?.top1), pct(r.agreementWithFp32), String(r.params), fmt(r.sizeBytes / 1024, 4), fmt(r.accuracyPerMParams, 4),
+      ]);
+    } else {
+      const why = r.state === "skipped" ? r.reason : r.error;
+      table.push([...base, r.state, { colSpan: 10, content: why.length > 110 ? `${why.slice(0, 107)}...` : why }]);
+    }
+  }
+  const lines = [
+    `${hw.hostname}: ${hw.cpu.model}, ${hw.cpu.cores} cores/${hw.cpu.threads} threads, ${hw.memoryGiB.toFixed(1)} GiB` +
+      `, flags ${hw.cpu.flags.join(" ") || "-"}; ${hw.gpus.map((g) => `${g.model} (${g.driver})`).join(", ") || "no GPU"}` +
+      `; ${hw.os.distro} ${hw.os.release}; node ${hw.versions.node}, onnxruntime-node ${hw.versions.onnxruntimeNode}`,
+    table.toString(),
+  ];
+  for (const ep of results.eps) if (ep.state === "skipped") lines.push(`EP ${ep.name} skipped: ${ep.reason}\n  fix: ${ep.fix}`);
+  const s = results.stability;
+  lines.push(`load average (1 min) during the run: ${s.loadAverage1m.min.toFixed(2)}..${s.loadAverage1m.max.toFixed(2)}`);
+  if (s.highCvRows.length > 0) {
+    lines.push(`warning: latency CV above ${(s.cvThreshold * 100).toFixed(0)}% in ${s.highCvRows.length} row(s) (${s.highCvRows.join(", ")}): the machine was busy; rerun on an idle machine for stable figures`);
+  }
+  return lines.join("\n");
+}

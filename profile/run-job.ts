@@ -1,0 +1,176 @@
+/**
+ * Runs one planned job (model × precision × EP) in a child process and turns what the
+ * child reports into rows: `ok` per measured batch, `skipped` when the EP cannot start
+ * or the model cannot take the batch, `errored` when the child fails. Rows are handed to
+ * `onRow` as soon as they are known (the profiler appends them to `results.jsonl`).
+ */
+import { loadavg } from "node:os";
+import type { HarnessMetadata } from "../export/onnx-metadata.ts";
+import type { BatchFeeds, ChildMessage, MeasureJob } from "./child-protocol.ts";
+import type { EpRunner } from "./ep-runner.ts";
+import { concreteShape, type InputSpec } from "./model-facts.ts";
+import type { ResolvedProfileOptions } from "./profile-options.ts";
+import { rowKey, type PlannedJob } from "./run-plan.ts";
+import { runChild, type ChildExit } from "./run-child.ts";
+import type { OkRow, ResultRow } from "./results-schema.ts";
+
+/** What {@link runJob} needs besides the job. */
+export interface JobContext {
+  readonly runner: EpRunner;
+  readonly options: Pick<ResolvedProfileOptions, "measure" | "dataDir" | "accuracyLimit" | "childTimeoutMs" | "shapes" | "cvThreshold">;
+  /** Batches still to run (resume leaves out finished ones). */
+  readonly batches: readonly number[];
+  readonly traceDir: string;
+  readonly predictionsFile: string;
+  readonly signal?: AbortSignal;
+  readonly onRow: (row: ResultRow) => Promise<void>;
+}
+
+/** Describes how a child ended, for an errored row. */
+export function describeExit(exit: ChildExit, timeoutMs: number): string {
+  const how = exit.timedOut
+    ? `timed out after ${(timeoutMs / 1000).toFixed(0)} s and was killed`
+    : exit.signal
+      ? `was killed by signal ${exit.signal}`
+      : `exited with code ${String(exit.exitCode)}`;
+  const last = exit.stderrTail.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("at ")).pop();
+  return `child process ${how}${last && !exit.timedOut ? `: ${last}` : ""}`;
+}
+
+/** Runs `job` for `ctx.batches`; resolves "stopped" when aborted (unfinished rows are not recorded). */
+export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" | "stopped"> {
+  const base = (batch: number) => ({
+    key: rowKey(job, batch), model: job.model, precision: job.precision, ep: job.ep, batch, onnxPath: job.onnxPath, finishedAt: new Date().toISOString(),
+  });
+  const errored = (batch: number, error: string, exit?: ChildExit): ResultRow => ({
+    ...base(batch), state: "errored", error, exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null, stderrTail: exit?.stderrTail ?? "",
+  });
+  if (job.loadError) {
+    for (const b of ctx.batches) await ctx.onRow(errored(b, job.loadError));
+    return "done";
+  }
+  const feeds: BatchFeeds[] = [];
+  for (const batch of ctx.batches) {
+    const inputs: BatchFeeds["inputs"][number][] = [];
+    let skip: { reason: string; fix: string } | undefined;
+    try {
+      for (const input of job.inputs as InputSpec[]) {
+        const shape = concreteShape(input, batch, ctx.options.shapes);
+        if ("reason" in shape) {
+          skip = shape;
+          break;
+        }
+        inputs.push({ name: input.name, shape: shape.shape, elemType: input.elemType });
+      }
+    } catch (e) {
+      await ctx.onRow(errored(batch, (e as Error).message));
+      continue;
+    }
+    if (skip) await ctx.onRow({ ...base(batch), state: "skipped", ...skip });
+    else feeds.push({ batch, inputs });
+  }
+  if (feeds.length === 0) return "done";
+
+  const meta = job.metadata as HarnessMetadata | undefined;
+  const batchAxis = job.inputs[0]?.dims[0];
+  const fixedBatch = typeof batchAxis === "number";
+  const childJob: MeasureJob = {
+    kind: "measure",
+    ep: job.ep,
+    onnxPath: job.onnxPath,
+    batches: feeds,
+    measure: ctx.options.measure,
+    accuracy: meta?.dataset && meta.inputShape
+      ? { metadata: meta, dataDir: ctx.options.dataDir, limit: ctx.options.accuracyLimit, batch: fixedBatch ? batchAxis : 32, fixedBatch, predictionsFile: ctx.predictionsFile }
+      : null,
+    traceDir: ctx.traceDir,
+  };
+
+  const done = new Map<number, OkRow>();
+  const finished = new Set<number>();
+  let session = { sessionCreateMs: 0, baselineRssMiB: 0 };
+  let accuracy: OkRow["accuracy"] = null;
+  const warnings: string[] = [];
+  let cannotStart: { reason: string; fix: string } | undefined;
+
+  const onMessage = async (m: ChildMessage) => {
+    switch (m.type) {
+      case "session":
+        session = { sessionCreateMs: m.sessionCreateMs, baselineRssMiB: m.baselineRssMiB };
+        break;
+      case "cannot-start":
+        cannotStart = { reason: m.reason, fix: m.fix };
+        break;
+      case "accuracy":
+        accuracy = { top1: m.top1, count: m.count, dataset: m.dataset };
+        break;
+      case "accuracy-error":
+        warnings.push(`accuracy skipped: ${m.message}`);
+        break;
+      case "ops-error":
+        warnings.push(`per-op profile failed: ${m.message}`);
+        break;
+      case "batch-error":
+        finished.add(m.batch);
+        await ctx.onRow(errored(m.batch, m.message));
+        break;
+      case "batch": {
+        const r = m.result;
+        const rowWarnings = [...warnings];
+        if (r.latency.cv > ctx.options.cvThreshold) {
+          rowWarnings.push(`latency CV ${(r.latency.cv * 100).toFixed(1)}% above ${(ctx.options.cvThreshold * 100).toFixed(0)}%: machine busy or throttling`);
+        }
+        const acc = accuracy as OkRow["accuracy"];
+        const row: OkRow = {
+          ...base(r.batch),
+          state: "ok",
+          sessionCreateMs: session.sessionCreateMs,
+          firstRunMs: r.firstRunMs,
+          latency: r.latency,
+          throughput: (r.batch * 1000) / r.latency.p50,
+          peakRssMiB: r.peakRssMiB,
+          baselineRssMiB: session.baselineRssMiB,
+          arena: null,
+          ops: null,
+          accuracy: acc,
+          agreementWithFp32: null,
+          params: job.params,
+          sizeBytes: job.sizeBytes,
+          accuracyPerMParams: acc && job.params > 0 ? (acc.top1 * 100) / (job.params / 1e6) : null,
+          loadAverage1m: loadavg()[0] ?? 0,
+          warnings: rowWarnings,
+        };
+        done.set(r.batch, row);
+        finished.add(r.batch);
+        await ctx.onRow(row);
+        break;
+      }
+      case "ops": {
+        const row = done.get(m.batch);
+        if (row) {
+          const updated: OkRow = { ...row, ops: m.ops, arena: m.arena, warnings: [...row.warnings, ...warnings.filter((w) => !row.warnings.includes(w))] };
+          done.set(m.batch, updated);
+          await ctx.onRow(updated);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  const exit = await runChild(childJob, {
+    env: ctx.runner.childEnv(),
+    timeoutMs: ctx.options.childTimeoutMs,
+    onMessage,
+    signal: ctx.signal,
+  });
+  if (exit.stopped) return "stopped";
+  const pending = feeds.map((f) => f.batch).filter((b) => !finished.has(b));
+  const skip = cannotStart as { reason: string; fix: string } | undefined;
+  for (const b of pending) {
+    if (skip) await ctx.onRow({ ...base(b), state: "skipped", ...skip });
+    else await ctx.onRow(errored(b, exit.completed ? "child finished without measuring this batch" : describeExit(exit, ctx.options.childTimeoutMs), exit));
+  }
+  return "done";
+}

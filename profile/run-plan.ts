@@ -1,0 +1,74 @@
+/**
+ * The plan of a run, written to `<run dir>/plan.json` before the first row: settings,
+ * hardware, EP probes and every job (model × precision × EP with its batch sizes).
+ * `--resume` reads it back and runs whatever rows `results.jsonl` does not have yet.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { EpStatusSchema, HardwareSchema, RUN_FILES } from "./results-schema.ts";
+
+/** One graph input as planned. */
+const InputSpecSchema = z.object({
+  name: z.string(),
+  dims: z.array(z.union([z.number(), z.string(), z.null()])),
+  elemType: z.number().int(),
+});
+
+/** One job: a child process measuring one model × precision × EP. */
+export const PlannedJobSchema = z.object({
+  model: z.string(),
+  precision: z.string(),
+  ep: z.string(),
+  onnxPath: z.string(),
+  batches: z.array(z.number().int().positive()),
+  /** Set when the file could not be read: every row of the job is errored with this. */
+  loadError: z.string().optional(),
+  params: z.number().int(),
+  sizeBytes: z.number().int(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  inputs: z.array(InputSpecSchema),
+});
+
+/** Zod schema of `plan.json`. */
+export const RunPlanSchema = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  startedAt: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  hardware: HardwareSchema,
+  eps: z.array(EpStatusSchema),
+  jobs: z.array(PlannedJobSchema),
+});
+
+/** Parsed `plan.json`. */
+export type RunPlan = z.infer<typeof RunPlanSchema>;
+/** One planned job. */
+export type PlannedJob = z.infer<typeof PlannedJobSchema>;
+
+/** The row key of a job's batch: `model|precision|ep|batch`. */
+export function rowKey(job: Pick<PlannedJob, "model" | "precision" | "ep">, batch: number): string {
+  return `${job.model}|${job.precision}|${job.ep}|${batch}`;
+}
+
+/** Writes `plan.json`. */
+export async function writePlan(dir: string, plan: RunPlan): Promise<void> {
+  await writeFile(join(dir, RUN_FILES.plan), JSON.stringify(plan, null, 2) + "\n");
+}
+
+/** Reads `plan.json` from a run dir given to `--resume`; the error says what to give instead. */
+export async function readPlan(dir: string): Promise<RunPlan> {
+  const path = join(dir, RUN_FILES.plan);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch (e) {
+    throw new Error(`Cannot resume "${dir}": ${path} is missing or unreadable (${(e as Error).message}). Give a run dir under <out>/runs/.`);
+  }
+  const parsed = RunPlanSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Cannot resume "${dir}": invalid ${path}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,209 @@
+/**
+ * The profile stage: plans the rows (model × precision × EP × batch), probes the EPs,
+ * runs one child per model × precision × EP, appends rows as they finish, and writes
+ * `results.json` / `results.csv` in `<out>/runs/<timestamp>-<host>/`. SIGINT stops the
+ * current child, keeps finished rows and prints how to resume.
+ */
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import cliProgress from "cli-progress";
+import { defaultEpRegistry, resolveEps, selectEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";
+import type { EpRunner } from "./ep-runner.ts";
+import { collectHardware } from "./hardware.ts";
+import { readModelFacts } from "./model-facts.ts";
+import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "./profile-options.ts";
+import { renderResultsTable } from "./results-table.ts";
+import { RUN_FILES, type ResultRow, type RunResults } from "./results-schema.ts";
+import { appendRow, createRunDir, finalizeRun, predictionsPath, readRows } from "./run-files.ts";
+import { runJob } from "./run-job.ts";
+import { readPlan, rowKey, writePlan, type PlannedJob, type RunPlan } from "./run-plan.ts";
+import { runChild } from "./run-child.ts";
+import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
+
+/** What {@link runProfile} returns. */
+export interface ProfileRun {
+  /** The run directory. */
+  readonly dir: string;
+  readonly results: RunResults;
+  /** False when the run was stopped (SIGINT) before every row finished. */
+  readonly complete: boolean;
+}
+
+/** Probes an EP in a child process with the EP's environment (a crashing driver cannot kill the run). */
+export async function probeInChild(runner: EpRunner, timeoutMs = 60_000): ReturnType<EpRunner["probe"]> {
+  let result: Awaited<ReturnType<EpRunner["probe"]>> | undefined;
+  const exit = await runChild({ kind: "probe", ep: runner.name }, {
+    env: runner.childEnv(),
+    timeoutMs,
+    onMessage: (m) => {
+      if (m.type === "probe") result = m.result;
+    },
+  });
+  if (result) return result;
+  const how = exit.timedOut ? "timed out" : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.exitCode)}`;
+  return { available: false, reason: `the ${runner.name} probe ${how}: ${exit.stderrTail.split("\n").pop() ?? ""}`, fix: "run with DEBUG=1 to see the driver's output" };
+}
+
+async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
+  if (o.onnx.length > 0) return o.onnx.map((path) => ({ path, precision: "fp32" as const }));
+  return prepareZooModels({ models: o.models, dataset: o.dataset, precisions: o.precisions, out: o.out, epochs: o.epochs, dataDir: o.dataDir, progress: o.progress, log: o.log });
+}
+
+async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRunner[], eps: EpStatus[]): Promise<RunPlan> {
+  const files = await planFiles(o);
+  const jobs: PlannedJob[] = [];
+  for (const file of files) {
+    let facts: Awaited<ReturnType<typeof readModelFacts>> | undefined;
+    let loadError: string | undefined;
+    try {
+      facts = await readModelFacts(file.path);
+    } catch (e) {
+      loadError = (e as Error).message;
+    }
+    const name = facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
+    const precision = facts?.precision ?? (o.onnx.length > 0 ? "fp32" : file.precision);
+    for (const runner of runners) {
+      jobs.push({
+        model: name,
+        precision,
+        ep: runner.name,
+        onnxPath: resolve(file.path),
+        batches: [...o.batches],
+        ...(loadError ? { loadError } : {}),
+        params: facts?.params ?? 0,
+        sizeBytes: facts?.sizeBytes ?? 0,
+        ...(facts?.metadata ? { metadata: facts.metadata as unknown as Record<string, unknown> } : {}),
+        inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims] })) : [],
+      });
+    }
+  }
+  return {
+    schemaVersion: 1,
+    runId,
+    startedAt: new Date().toISOString(),
+    settings: {
+      models: o.onnx.length > 0 ? [] : o.models,
+      dataset: o.dataset,
+      onnx: o.onnx,
+      eps: runners.map((r) => r.name),
+      batches: o.batches,
+      precisions: o.precisions,
+      quick: o.quick,
+      shapes: o.shapes,
+      accuracyLimit: o.accuracyLimit ?? null,
+      dataDir: o.dataDir ?? null,
+      measure: o.measure,
+      childTimeoutMs: o.childTimeoutMs,
+      cvThreshold: o.cvThreshold,
+    },
+    hardware: await collectHardware(),
+    eps,
+    jobs,
+  };
+}
+
+/** Options stored in a plan, applied back over the current ones on `--resume`. */
+function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProfileOptions {
+  const s = plan.settings as Partial<Record<keyof ResolvedProfileOptions, unknown>>;
+  return {
+    ...o,
+    measure: (s.measure as ResolvedProfileOptions["measure"]) ?? o.measure,
+    shapes: (s.shapes as ResolvedProfileOptions["shapes"]) ?? o.shapes,
+    accuracyLimit: (s.accuracyLimit as number | null) ?? undefined,
+    dataDir: (s.dataDir as string | null) ?? undefined,
+    childTimeoutMs: (s.childTimeoutMs as number) ?? o.childTimeoutMs,
+    cvThreshold: (s.cvThreshold as number) ?? o.cvThreshold,
+  };
+}
+
+/**
+ * Runs the profile stage. Throws before any work for bad options (unknown EP, bad batch).
+ * @param registry EP table; tests pass fakes.
+ */
+export async function runProfile(input: ProfileOptions = {}, registry: EpRegistry = defaultEpRegistry()): Promise<ProfileRun> {
+  let o = resolveProfileOptions(input);
+  let dir: string;
+  let plan: RunPlan;
+  if (o.resume) {
+    dir = o.resume;
+    plan = await readPlan(dir);
+    o = optionsFromPlan(plan, o);
+    o.log(`resuming ${dir}`);
+  } else {
+    const runners = selectEps(registry, o.eps);
+    const created = await createRunDir(o.out);
+    dir = created.dir;
+    o.log(`probing EPs: ${runners.map((r) => r.name).join(", ")}`);
+    const eps = await Promise.all(runners.map((r) => resolveEps([r], probeInChild).then((s) => s[0]!)));
+    for (const ep of eps) o.log(ep.state === "available" ? `  ${ep.name}: available` : `  ${ep.name}: skipped (${ep.reason})`);
+    plan = await buildPlan(o, created.runId, runners, eps);
+    await writePlan(dir, plan);
+  }
+  await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
+
+  const existing = await readRows(dir);
+  const total = plan.jobs.reduce((n, j) => n + j.batches.length, 0);
+  const bar = o.progress ? new cliProgress.SingleBar({ format: "profile [{bar}] {value}/{total} rows | {job}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(total, [...existing.keys()].filter((k) => plan.jobs.some((j) => j.batches.some((b) => rowKey(j, b) === k))).length, { job: "" });
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on("SIGINT", onSigint);
+  let stopped = false;
+  try {
+    for (const job of plan.jobs) {
+      if (controller.signal.aborted) {
+        stopped = true;
+        break;
+      }
+      const batches = job.batches.filter((b) => !existing.has(rowKey(job, b)));
+      if (batches.length === 0) continue;
+      const label = `${job.model} ${job.precision} ${job.ep}`;
+      bar?.update({ job: label });
+      if (!bar) o.log(`measuring ${label} at batch ${batches.join(",")}`);
+      const status = plan.eps.find((e) => e.name === job.ep);
+      const seen = new Set<string>();
+      const onRow = async (row: ResultRow) => {
+        await appendRow(dir, row);
+        if (!seen.has(row.key)) {
+          seen.add(row.key);
+          bar?.increment();
+          if (!bar) o.log(`  ${row.key}: ${row.state === "ok" ? `p50 ${row.latency.p50.toPrecision(3)} ms` : row.state}`);
+        }
+      };
+      if (status?.state === "skipped" && !job.loadError) {
+        for (const b of batches) {
+          await onRow({ key: rowKey(job, b), model: job.model, precision: job.precision, ep: job.ep, batch: b, onnxPath: job.onnxPath, finishedAt: new Date().toISOString(), state: "skipped", reason: status.reason, fix: status.fix });
+        }
+        continue;
+      }
+      const runner = registry.runners.find((r) => r.name === job.ep);
+      if (!runner) throw new Error(`Unknown EP "${job.ep}" in ${join(dir, RUN_FILES.plan)}. Expected one of: ${registry.runners.map((r) => r.name).join(", ")}`);
+      const outcome = await runJob(job, {
+        runner,
+        options: o,
+        batches,
+        traceDir: join(dir, RUN_FILES.traces),
+        predictionsFile: predictionsPath(dir, job),
+        signal: controller.signal,
+        onRow,
+      });
+      if (outcome === "stopped") {
+        stopped = true;
+        break;
+      }
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    bar?.stop();
+  }
+  const results = await finalizeRun(dir, plan, o.cvThreshold);
+  if (o.printTable) o.log("\n" + renderResultsTable(results));
+  if (stopped || !results.complete) {
+    o.log(`\nStopped: ${results.rows.length} of ${total} rows finished and kept in ${dir}`);
+    o.log(`Resume with: npm run profile -- --resume ${dir}`);
+  } else {
+    o.log(`\nRun dir: ${dir}`);
+  }
+  return { dir, results, complete: results.complete };
+}

@@ -1,0 +1,58 @@
+/**
+ * Turns the user's model choice into ONNX files: zoo models are trained (ensureTrained)
+ * and exported (exportModel) when their files are missing; `--onnx` files are taken as
+ * they are. Imports the train and export stages lazily, so profiling plain ONNX files
+ * never loads TensorFlow.js.
+ */
+import { join } from "node:path";
+import type { Precision } from "./profile-options.ts";
+
+/** The export stage's entry, as profile/ calls it (export/index.ts). */
+interface ExportStage {
+  exportModel(options: { modelDir: string; precisions: Precision[] }): Promise<unknown>;
+}
+
+/** One ONNX file to profile, with the precision it was exported at. */
+export interface SuiteFile {
+  readonly path: string;
+  readonly precision: Precision;
+}
+
+/**
+ * Trains (if needed) and exports (if needed) each zoo model, returning its ONNX files:
+ * `<out>/models/<model>-<dataset>/model.<precision>.onnx`.
+ */
+export async function prepareZooModels(options: {
+  models: readonly string[];
+  dataset: string;
+  precisions: readonly Precision[];
+  out: string;
+  epochs?: number;
+  dataDir?: string;
+  progress: boolean;
+  log: (line: string) => void;
+}): Promise<SuiteFile[]> {
+  const train = await import("../train/index.ts");
+  const exportSpecifier = "../export/index.ts";
+  let exporter: ExportStage;
+  try {
+    exporter = (await import(exportSpecifier)) as ExportStage;
+  } catch (e) {
+    throw new Error(`The export stage (export/index.ts) cannot be loaded: ${(e as Error).message}. Profile ONNX files with --onnx instead.`);
+  }
+  const files: SuiteFile[] = [];
+  for (const model of options.models) {
+    options.log(`preparing ${model} on ${options.dataset}: training if needed, exporting ${options.precisions.join(", ")}`);
+    const { dir } = await train.ensureTrained({
+      model,
+      dataset: options.dataset as Parameters<typeof train.ensureTrained>[0]["dataset"],
+      out: options.out,
+      progress: options.progress,
+      ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+      ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    });
+    await exporter.exportModel({ modelDir: dir, precisions: [...options.precisions] });
+    for (const precision of options.precisions) files.push({ path: join(dir, `model.${precision}.onnx`), precision });
+  }
+  return files;
+}
