@@ -5,12 +5,14 @@
  */
 import { Command } from "commander";
 import { registerTrain } from "./train-command.ts";
+import { registerExport } from "./export-command.ts";
 
 const program = new Command("onnx-lab-profiler")
   .description("Train the CNN lab models, export them to ONNX (FP32/INT8/FP16) and profile them on every ONNX Runtime execution provider.")
   .showHelpAfterError();
 
 registerTrain(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`\nerror: ${(e as Error).message}`);

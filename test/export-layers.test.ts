@@ -85,10 +85,10 @@ describe("export layers: BatchNormalization", () => {
 });
 
 describe("export layers: activations", () => {
-  for (const activation of ["relu", "relu6", "tanh", "sigmoid", "softmax", "linear", "elu", "selu", "softplus", "softsign", "hardSigmoid", "swish", "logSoftmax"] as const) {
+  for (const activation of ["relu", "relu6", "tanh", "sigmoid", "softmax", "linear", "elu", "selu", "softplus", "softsign", "hardSigmoid", "swish", "logSoftmax", "gelu", "mish"]) {
     it(`${activation} on a vector and on a feature map`, async () => {
-      await assertParity(seq([6], tf.layers.dense({ units: 5 }), tf.layers.activation({ activation })));
-      await assertParity(seq([3, 4, 3], tf.layers.conv2d({ filters: 4, kernelSize: 1, activation })));
+      await assertParity(seq([6], tf.layers.dense({ units: 5 }), tf.layers.activation({ activation: activation as "relu" })));
+      await assertParity(seq([3, 4, 3], tf.layers.conv2d({ filters: 4, kernelSize: 1, activation: activation as "relu" })));
     });
   }
   it("ReLU layer with and without maxValue 6, LeakyReLU", () =>

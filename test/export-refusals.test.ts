@@ -21,11 +21,11 @@ describe("export refusals", () => {
   });
 
   it("refuses an unsupported activation and lists the supported ones", () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [5], activation: "mish", name: "dense_1" })] });
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [5], activation: "gelu_new", name: "dense_1" })] });
     assert.throws(() => convertTfjsToOnnx(model), {
       message:
-        'Cannot convert layer "dense_1" (Dense): unsupported activation "mish". ' +
-        "Supported: elu, hardSigmoid, linear, logSoftmax, relu, relu6, selu, sigmoid, softmax, softplus, softsign, swish, tanh",
+        'Cannot convert layer "dense_1" (Dense): unsupported activation "gelu_new". ' +
+        "Supported: elu, gelu, hardSigmoid, linear, logSoftmax, mish, relu, relu6, selu, sigmoid, softmax, softplus, softsign, swish, tanh",
     });
   });
 

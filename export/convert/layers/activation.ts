@@ -13,12 +13,22 @@ export function emitClip(builder: OnnxGraphBuilder, input: string, name: string,
   return builder.addNode("Clip", [input, lo, hi], name);
 }
 
+/** GELU as tfjs computes it, x·½(1 + erf(x/√2)), from opset-13 ops (ONNX Gelu needs opset 20). */
+function emitGelu(b: OnnxGraphBuilder, x: string, n: string): string {
+  const scalar = (name: string, v: number) => b.addFloatInitializer(`${n}/${name}`, [], Float32Array.of(v));
+  const erf = b.addNode("Erf", [b.addNode("Div", [x, scalar("sqrt2", Math.SQRT2)], `${n}/div`)], `${n}/erf`);
+  const cdf = b.addNode("Mul", [b.addNode("Add", [erf, scalar("one", 1)], `${n}/add`), scalar("half", 0.5)], `${n}/cdf`);
+  return b.addNode("Mul", [x, cdf], n);
+}
+
 /** tfjs activation names (as `getConfig()` serializes them) → ONNX emitters. */
 const ACTIVATIONS: Readonly<Record<string, Emit>> = {
   elu: (b, x, n) => b.addNode("Elu", [x], n, { alpha: { float: 1 } }),
+  gelu: emitGelu,
   hardSigmoid: (b, x, n) => b.addNode("HardSigmoid", [x], n, { alpha: { float: 0.2 }, beta: { float: 0.5 } }),
   linear: (_b, x) => x,
   logSoftmax: (b, x, n, axis) => b.addNode("LogSoftmax", [x], n, { axis: { int: axis } }),
+  mish: (b, x, n) => b.addNode("Mul", [x, b.addNode("Tanh", [b.addNode("Softplus", [x], `${n}/softplus`)], `${n}/tanh`)], n),
   relu: (b, x, n) => b.addNode("Relu", [x], n),
   relu6: (b, x, n) => emitClip(b, x, n, 0, 6),
   selu: (b, x, n) => b.addNode("Selu", [x], n),

@@ -1,0 +1,63 @@
+/** `npm run export -- --model-dir artifacts/models/lenet-mnist --precision fp32,int8`: flags → {@link exportModel}. */
+import { Command } from "commander";
+import { BACKEND_REQUESTS } from "../train/backends/index.ts";
+import {
+  ACTIVATION_TYPES,
+  CALIBRATION_METHODS,
+  EXPORT_DEFAULTS,
+  PRECISIONS,
+  exportModel,
+  type ExportOptions,
+  type ExportRecord,
+} from "../export/index.ts";
+import { choiceFlag, intFlag, listFlag, numberFlag } from "./parse-flags.ts";
+
+/** Translates parsed flags into {@link ExportOptions} (exported for tests). */
+export function exportOptionsFromFlags(f: Record<string, unknown>, onProgress?: (line: string) => void): ExportOptions {
+  return {
+    modelDir: f.modelDir as string,
+    precisions: f.precision as ExportOptions["precisions"],
+    calibrationMethod: f.calibrationMethod as ExportOptions["calibrationMethod"],
+    calibrationSize: f.calibrationSize as number,
+    percentile: f.percentile as number,
+    activationType: f.activationType as ExportOptions["activationType"],
+    seed: f.seed as number,
+    dataDir: f.dataDir as string | undefined,
+    parityLimit: f.parityLimit as number | undefined,
+    batchSize: f.batchSize as number,
+    tfjsBackend: f.tfjsBackend as ExportOptions["tfjsBackend"],
+    force: f.force === true,
+    onProgress,
+  };
+}
+
+/** Adds the `export` command to `program`. */
+export function registerExport(program: Command): void {
+  const d = EXPORT_DEFAULTS;
+  program
+    .command("export")
+    .description("Export a trained tfjs model to ONNX (model.<precision>.onnx + export.json beside it), checked against tfjs on the test set")
+    .requiredOption("--model-dir <dir>", "trained model directory (model.json, weights.bin, train.json), e.g. artifacts/models/lenet-mnist")
+    .option("--precision <list>", `precisions to write, comma-separated: ${PRECISIONS.join(", ")} (fp32 is always written)`, listFlag("precision", PRECISIONS), [...d.precisions])
+    .option("--calibration-method <name>", `static INT8 calibration: ${CALIBRATION_METHODS.join(", ")}`, choiceFlag("calibration method", CALIBRATION_METHODS), d.calibrationMethod)
+    .option("--calibration-size <n>", "training images in the seeded calibration sample", intFlag("calibration size"), d.calibrationSize)
+    .option("--percentile <p>", "percentile method: share of |activation| kept in range, percent", numberFlag("percentile", 0, 100, true), d.percentile)
+    .option("--activation-type <type>", `integer type of quantized activations: ${ACTIVATION_TYPES.join(", ")}`, choiceFlag("activation type", ACTIVATION_TYPES), d.activationType)
+    .option("--seed <n>", "seed of the calibration sample", intFlag("seed", 0), d.seed)
+    .option("--data-dir <dir>", "dataset folder (default: the one the model was trained with, else the dataset's default)")
+    .option("--parity-limit <n>", "test images used for parity and accuracy (default: the full test set)", intFlag("parity limit"))
+    .option("--batch-size <n>", "images per inference batch (tfjs and ONNX Runtime)", intFlag("batch size"), d.batchSize)
+    .option("--tfjs-backend <name>", `tfjs backend of the reference outputs: ${BACKEND_REQUESTS.join(", ")}`, choiceFlag("tfjs backend", BACKEND_REQUESTS as readonly string[]), "auto")
+    .option("--force", "re-export even when export.json is newer than weights.bin and made with the same options", false)
+    .option("--quiet", "print only the summary line", false)
+    .action(async (f: Record<string, unknown>) => {
+      const record = await exportModel(exportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(line)));
+      console.log(summaryLine(f.modelDir as string, record));
+    });
+}
+
+/** One line: where the files are and how each precision did. */
+export function summaryLine(dir: string, record: ExportRecord): string {
+  const parts = record.precisions.map((p) => `${p.precision} ${(p.accuracy * 100).toFixed(2)} %`);
+  return `${record.model} on ${record.dataset}: ${parts.join(", ")} (accuracy on ${record.evaluation.count} test images) -> ${dir}`;
+}
