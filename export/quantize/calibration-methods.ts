@@ -68,29 +68,34 @@ export function percentileRange(absHist: Histogram, stats: RangeStats, percentil
   return { min: Math.max(stats.min, -t), max: Math.min(stats.max, t) };
 }
 
-function smoothedKl(p: Float64Array, q: Float64Array): number {
-  // normalise, then move eps mass onto empty bins (ORT's smooth_distribution), then KL(p‖q)
-  const eps = 0.0001;
-  const norm = (d: Float64Array): Float64Array | undefined => {
-    let sum = 0;
-    let zeros = 0;
-    for (const v of d) {
-      sum += v;
-      if (v === 0) zeros++;
-    }
-    const nonZeros = d.length - zeros;
-    if (nonZeros === 0 || sum === 0) return undefined;
-    const eps1 = (eps * zeros) / nonZeros;
-    if (eps1 >= 1) return undefined;
-    return d.map((v) => (v === 0 ? eps : v / sum - eps1));
-  };
-  const ps = norm(p);
-  const qs = norm(q);
-  if (!ps || !qs) return Infinity;
+/** Sum, zero count and eps share of a distribution after ORT's smooth_distribution (eps 1e-4). */
+function smoothing(d: Float64Array, len: number): { sum: number; eps1: number } | undefined {
+  let sum = 0;
+  let zeros = 0;
+  for (let i = 0; i < len; i++) {
+    const v = d[i] ?? 0;
+    sum += v;
+    if (v === 0) zeros++;
+  }
+  const nonZeros = len - zeros;
+  if (nonZeros === 0 || sum === 0) return undefined;
+  const eps1 = (KL_EPS * zeros) / nonZeros;
+  return eps1 >= 1 ? undefined : { sum, eps1 };
+}
+
+const KL_EPS = 0.0001;
+
+/** KL(p‖q) after normalising both and moving eps mass onto their empty bins. */
+function smoothedKl(p: Float64Array, q: Float64Array, len: number): number {
+  const sp = smoothing(p, len);
+  const sq = smoothing(q, len);
+  if (!sp || !sq) return Infinity;
   let kl = 0;
-  for (let i = 0; i < ps.length; i++) {
-    const a = ps[i] ?? 0;
-    const b = qs[i] ?? 0;
+  for (let i = 0; i < len; i++) {
+    const pv = p[i] ?? 0;
+    const qv = q[i] ?? 0;
+    const a = pv === 0 ? KL_EPS : pv / sp.sum - sp.eps1;
+    const b = qv === 0 ? KL_EPS : qv / sq.sum - sq.eps1;
     if (a > 0) kl += a * Math.log(a / b);
   }
   return kl;
@@ -114,12 +119,14 @@ export function entropyRange(hist: Histogram, stats: RangeStats, quantizedBins =
   if ((prefix[bins] ?? 0) === 0 || !(w > 0)) return { ...stats };
   let bestKl = Infinity;
   let bestT = hist.hi;
+  const p = new Float64Array(bins + 1);
+  const q = new Float64Array(bins + 1);
   for (let i = halfQ; i <= zero; i++) {
     const start = zero - i;
     const end = Math.min(zero + i + 1, bins);
     const len = end - start;
-    const p = counts.slice(start, end);
-    const q = new Float64Array(len);
+    for (let k = 0; k < len; k++) p[k] = counts[start + k] ?? 0;
+    q.fill(0, 0, len);
     p[0] = (p[0] ?? 0) + (prefix[start] ?? 0);
     p[len - 1] = (p[len - 1] ?? 0) + ((prefix[bins] ?? 0) - (prefix[end] ?? 0));
     const merged = Math.floor(len / quantizedBins);
@@ -135,7 +142,7 @@ export function entropyRange(hist: Histogram, stats: RangeStats, quantizedBins =
       if (nonZero === 0) continue;
       for (let k = a; k < b; k++) if ((p[k] ?? 0) !== 0) q[k] = sum / nonZero;
     }
-    const kl = smoothedKl(p, q);
+    const kl = smoothedKl(p, q, len);
     if (kl < bestKl) {
       bestKl = kl;
       bestT = hist.lo + end * w;

@@ -9,7 +9,7 @@ import type * as ort from "onnxruntime-node";
 import { onnx } from "../onnx/onnx-io.ts";
 import { calibrateRanges } from "./calibrate.ts";
 import { attrFloat, attrInt, cloneModel, GraphView, inferElemTypes, topoSort } from "./graph-view.ts";
-import { defaultOpset, upgradeOpset } from "./opset-upgrade.ts";
+import { defaultOpset, sumToAdd, upgradeOpset } from "./opset-upgrade.ts";
 import { DEFAULT_PERCENTILE, type QuantReport, type StaticQuantOptions } from "./options.ts";
 import { type ActivationType, activationParams, type QParams, qRange, quantizeBias, quantizeValue } from "./quant-params.ts";
 import { floatReport } from "./report.ts";
@@ -26,7 +26,8 @@ const DIRECT = new Set(["MaxPool", "Reshape", "Flatten", "Transpose", "Squeeze",
 /** Why ops outside the sets above stay float. */
 const FLOAT_REASON: Record<string, string> = {
   Softmax: "Softmax output kept float: probabilities would be rounded to 1/256 steps",
-  BatchNormalization: "no quantized BatchNormalization in ORT's CPU EP; runs in float between DequantizeLinear and QuantizeLinear",
+  BatchNormalization: "no quantized BatchNormalization in ORT's CPU EP (not folded into the Conv here); runs in float between DequantizeLinear and QuantizeLinear",
+  Shape: "shape computation (int64 output)",
   LRN: "no quantized LRN in ORT's CPU EP",
   Sum: "Sum of more than two inputs has no quantized kernel in ORT (two-input Sum is rewritten as Add)",
 };
@@ -60,6 +61,7 @@ export async function quantizeStatic(
   }
   if (!up.ok) return { model: cloneModel(model), report: floatReport(view, new Map(), up.reason) };
   if (perChannel && defaultOpset(out) < 13) perChannel = false;
+  sumToAdd(view);
   view.reindex();
   const originalNodes = [...view.nodes];
 
@@ -212,7 +214,8 @@ function quantizeConstActivation(view: GraphView, name: string, data: Float32Arr
   }
   const p = activationParams(lo, hi, type);
   const { qmin, qmax } = qRange(type);
-  const values = (type === "uint8" ? Uint8Array : Int8Array).from(data, (v) => quantizeValue(v, p.scale, p.zeroPoint, qmin, qmax));
+  const values = type === "uint8" ? new Uint8Array(data.length) : new Int8Array(data.length);
+  data.forEach((v, i) => (values[i] = quantizeValue(v, p.scale, p.zeroPoint, qmin, qmax)));
   const q = view.addInitializer(int8Tensor(view.fresh(`${name}_quantized`), dims, values));
   const scale = scaleInit(view, `${name}_scale`, Float32Array.of(p.scale));
   const zp = zeroPointInit(view, `${name}_zero_point`, type === "uint8" ? DT.UINT8 : DT.INT8, [p.zeroPoint]);
