@@ -4,7 +4,11 @@
  * model × precision × EP keeps peak RSS per measurement and isolates crashing drivers.
  *
  * Test-only fault injection: `HARNESS_FAULT=crash:<ep>` (SIGSEGV after the session is
- * created), `hang:<ep>` (never finishes), `exit:<ep>` (exit code 3).
+ * created), `hang:<ep>` (never finishes), `exit:<ep>` (exit code 3); `<ep>@<text>` limits
+ * the fault to model files whose path contains `<text>`.
+ *
+ * The child ignores SIGINT (Ctrl-C reaches the whole process group): the parent decides,
+ * kills it and keeps the rows that finished. It exits if the parent goes away.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -42,11 +46,12 @@ function runnerFor(ep: string): EpRunner {
   return runner;
 }
 
-function injectFault(ep: string, point: "session"): void {
+function injectFault(job: MeasureJob): void {
   const fault = process.env.HARNESS_FAULT;
-  if (!fault || point !== "session") return;
-  const [kind, target] = fault.split(":");
-  if (target !== ep) return;
+  if (!fault) return;
+  const [kind, target = ""] = fault.split(":");
+  const [ep, pathPart] = target.split("@");
+  if (ep !== job.ep || (pathPart && !job.onnxPath.includes(pathPart))) return;
   if (kind === "crash") process.kill(process.pid, "SIGSEGV");
   if (kind === "exit") process.exit(3);
   if (kind === "hang") for (;;) { /* never returns: the parent's timeout must kill us */ }
@@ -121,7 +126,7 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   }
   try {
     await send({ type: "session", sessionCreateMs: performance.now() - t0, baselineRssMiB });
-    injectFault(job.ep, "session");
+    injectFault(job);
     await measureAccuracy(job, session);
     for (const batch of job.batches) {
       try {
@@ -150,6 +155,8 @@ async function main(job: ChildJob): Promise<void> {
   await send({ type: "done" });
 }
 
+process.on("SIGINT", () => undefined);
+process.on("disconnect", () => process.exit(1));
 process.once("message", (job: ChildJob) => {
   main(job).then(
     () => process.exit(0),

@@ -1,0 +1,82 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { defaultEpRegistry, describeSkippedEps, resolveEps, selectEps, type EpRegistry } from "../profile/ep-registry.ts";
+import type { EpRunner } from "../profile/ep-runner.ts";
+
+function fake(name: string, probe: EpRunner["probe"]): EpRunner {
+  return { name, childEnv: () => ({}), sessionOptions: () => ({ executionProviders: ["cpu"] }), probe };
+}
+
+const registry: EpRegistry = {
+  runners: [
+    fake("alpha", async () => ({ available: true, facts: { device: "fake-a" } })),
+    fake("beta", async () => ({ available: false, reason: "no beta device", fix: "install beta" })),
+    fake("gamma", async () => {
+      throw new Error("driver exploded");
+    }),
+  ],
+};
+
+test("the default registry lists cpu, cuda, webgpu in table order", () => {
+  assert.deepEqual(defaultEpRegistry().runners.map((r) => r.name), ["cpu", "cuda", "webgpu"]);
+});
+
+test("no --eps selects every registered EP", () => {
+  assert.deepEqual(selectEps(registry).map((r) => r.name), ["alpha", "beta", "gamma"]);
+  assert.deepEqual(selectEps(registry, []).map((r) => r.name), ["alpha", "beta", "gamma"]);
+});
+
+test("--eps keeps table order and accepts comma lists and case", () => {
+  assert.deepEqual(selectEps(registry, "gamma,ALPHA").map((r) => r.name), ["alpha", "gamma"]);
+  assert.deepEqual(selectEps(registry, ["beta", "alpha"]).map((r) => r.name), ["alpha", "beta"]);
+});
+
+test("an unknown EP names the value and lists the valid ones", () => {
+  assert.throws(() => selectEps(defaultEpRegistry(), "cudaa"), {
+    message: 'Unknown EP "cudaa". Expected one of: cpu, cuda, webgpu',
+  });
+  assert.throws(() => selectEps(registry, "alpha,x,y"), {
+    message: 'Unknown EPs "x", "y". Expected one of: alpha, beta, gamma',
+  });
+});
+
+test("the resolver collects every failure instead of stopping at the first", async () => {
+  const statuses = await resolveEps(registry.runners);
+  assert.deepEqual(statuses, [
+    { name: "alpha", state: "available", facts: { device: "fake-a" } },
+    { name: "beta", state: "skipped", reason: "no beta device", fix: "install beta" },
+    { name: "gamma", state: "skipped", reason: "probe failed: driver exploded", fix: "run with DEBUG=1 for details" },
+  ]);
+  assert.equal(
+    describeSkippedEps(statuses),
+    "[beta] no beta device Fix: install beta\n[gamma] probe failed: driver exploded Fix: run with DEBUG=1 for details",
+  );
+});
+
+test("the resolver uses the given probe function (the profiler probes in a child)", async () => {
+  const seen: string[] = [];
+  const statuses = await resolveEps(registry.runners.slice(0, 2), async (r) => {
+    seen.push(r.name);
+    return { available: true, facts: { via: "child" } };
+  });
+  assert.deepEqual(seen, ["alpha", "beta"]);
+  assert.deepEqual(statuses.map((s) => s.state), ["available", "available"]);
+});
+
+test("the cpu EP probes available with the ORT version", async () => {
+  const cpu = defaultEpRegistry().runners[0]!;
+  const probe = await cpu.probe();
+  assert.equal(probe.available, true);
+  if (probe.available) assert.equal(probe.facts.ortVersion, "1.30.0");
+});
+
+test("the cuda EP without its binaries is unavailable with the install fix", async () => {
+  const cuda = defaultEpRegistry().runners[1]!;
+  const probe = await cuda.probe();
+  if (probe.available) return; // a CUDA machine
+  assert.equal(
+    probe.fix,
+    "onnxruntime-node was installed without the CUDA EP; on a machine with CUDA 12 run: node node_modules/onnxruntime-node/script/install --onnxruntime-node-install=cuda12",
+  );
+  assert.match(probe.reason, /^CUDA EP not available: /);
+});
