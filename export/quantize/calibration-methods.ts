@@ -5,8 +5,12 @@
 
 /** Number of histogram bins for percentile and entropy calibration. */
 export const HISTOGRAM_BINS = 2048;
-/** Number of quantized bins the entropy method compares against (8-bit: 128 per side). */
-export const QUANTIZED_BINS = 128;
+/**
+ * Number of quantized levels the entropy method compares against: 256 (8 bits) over the
+ * two-sided range [−t, t]. (ORT's default of 128 over the two-sided histogram models 7 bits
+ * and makes every candidate narrower than 128 bins per side look lossless.)
+ */
+export const QUANTIZED_BINS = 256;
 
 /** Running statistics of one tensor over the calibration feeds. */
 export interface RangeStats {
