@@ -9,8 +9,12 @@ import { optimizedOpHistogram, quantizeStatic } from "../export/quantize/index.t
 import { buildReferenceModel, randomImageFeeds } from "../export/quantize/reference-models.ts";
 
 let dir = "";
-before(async () => (dir = await mkdtemp(join(tmpdir(), "quantize-static-"))));
-after(async () => rm(dir, { recursive: true, force: true }));
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "quantize-static-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function run(model: Uint8Array | string, feed: Record<string, ort.Tensor>): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(model, { logSeverityLevel: 3 });
