@@ -17,7 +17,8 @@ after(async () => {
 });
 
 async function run(model: Uint8Array | string, feed: Record<string, ort.Tensor>): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(model, { logSeverityLevel: 3 });
+  const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
+  const session = typeof model === "string" ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   try {
     const out = await session.run(feed);
     return out[session.outputNames[0] ?? ""]?.data as Float32Array;
