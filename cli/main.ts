@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { registerTrain } from "./train-command.ts";
 import { registerExport } from "./export-command.ts";
+import { registerReport } from "./report-command.ts";
 
 const program = new Command("onnx-lab-profiler")
   .description("Train the CNN lab models, export them to ONNX (FP32/INT8/FP16) and profile them on every ONNX Runtime execution provider.")
@@ -13,6 +14,7 @@ const program = new Command("onnx-lab-profiler")
 
 registerTrain(program);
 registerExport(program);
+registerReport(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`\nerror: ${(e as Error).message}`);

@@ -1,0 +1,106 @@
+/**
+ * Comparing runs or machines: the rows with the same key across runs, each run's figures
+ * and its ratio to the first run. A change is marked only when it exceeds the rows'
+ * measured noise: latency and throughput need non-overlapping 95% CIs of the median AND a
+ * relative change above 2 × the larger CV; accuracy needs |Δ| above 2 binomial standard errors.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { OkRow } from "../profile/index.ts";
+import { escapeHtml } from "./escape-html.ts";
+import { loadReportData, okRows, type ReportData } from "./load-run.ts";
+import { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type Cell, type Column, type ReportTable } from "./report-table.ts";
+
+/** What {@link compareRuns} returns. */
+export interface RunComparison {
+  /** Run ids, in the order given (the first is the baseline). */
+  readonly runs: readonly string[];
+  readonly table: ReportTable;
+}
+
+/** True when a latency change between two rows exceeds their measured noise. */
+export function latencyChanged(a: OkRow, b: OkRow): boolean {
+  const disjoint = a.latency.p50Ci95[1] < b.latency.p50Ci95[0] || b.latency.p50Ci95[1] < a.latency.p50Ci95[0];
+  const rel = Math.abs(b.latency.p50 - a.latency.p50) / a.latency.p50;
+  return disjoint && rel > 2 * Math.max(a.latency.cv, b.latency.cv);
+}
+
+/** True when two accuracies differ by more than 2 binomial standard errors. */
+export function accuracyChanged(a: OkRow, b: OkRow): boolean {
+  if (!a.accuracy || !b.accuracy) return false;
+  const se = (p: number, n: number) => Math.sqrt((p * (1 - p)) / Math.max(1, n));
+  const s = Math.hypot(se(a.accuracy.top1, a.accuracy.count), se(b.accuracy.top1, b.accuracy.count));
+  return Math.abs(b.accuracy.top1 - a.accuracy.top1) > 2 * Math.max(s, 1e-12);
+}
+
+function label(d: ReportData): string {
+  return `${d.results.runId} (${d.results.hardware.hostname})`;
+}
+
+/** Compares runs already loaded; the first is the baseline. */
+export function compareData(runs: readonly ReportData[]): RunComparison {
+  const base = runs[0];
+  if (!base || runs.length < 2) throw new Error(`Compare needs at least 2 runs, got ${runs.length}`);
+  const keys = [...new Set(runs.flatMap((r) => r.results.rows.map((x) => x.key)))];
+  const columns: Column[] = [{ key: "key", header: "Row (model|precision|EP|batch)" }];
+  runs.forEach((_, i) => {
+    columns.push({ key: `p50_${i}`, header: `p50 run ${i + 1}`, unit: "ms", digits: 3 });
+    if (i > 0) columns.push({ key: `ratio_${i}`, header: `p50 ratio ${i + 1}/1`, unit: "×", digits: 2 }, { key: `change_${i}`, header: `change ${i + 1}` });
+  });
+  runs.forEach((_, i) => columns.push({ key: `thr_${i}`, header: `Throughput run ${i + 1}`, unit: "img/s", digits: 0 }));
+  runs.forEach((_, i) => columns.push({ key: `rss_${i}`, header: `Peak RSS run ${i + 1}`, unit: "MiB", digits: 1 }));
+  runs.forEach((_, i) => columns.push({ key: `acc_${i}`, header: `Accuracy run ${i + 1}`, unit: "%", digits: 2 }));
+  const rows = keys.map((key) => {
+    const cells: Record<string, Cell> = { key };
+    const found = runs.map((r) => okRows(r.results.rows).find((x) => x.key === key));
+    const a = found[0];
+    found.forEach((b, i) => {
+      cells[`p50_${i}`] = b?.latency.p50 ?? null;
+      cells[`thr_${i}`] = b?.throughput ?? null;
+      cells[`rss_${i}`] = b?.peakRssMiB ?? null;
+      cells[`acc_${i}`] = b?.accuracy ? b.accuracy.top1 * 100 : null;
+      if (i === 0) return;
+      if (!a || !b) {
+        cells[`ratio_${i}`] = null;
+        cells[`change_${i}`] = !a && !b ? "not ok in either" : !a ? "new (not ok in run 1)" : "missing (not ok here)";
+        return;
+      }
+      cells[`ratio_${i}`] = b.latency.p50 / a.latency.p50;
+      const marks: string[] = [];
+      if (latencyChanged(a, b)) marks.push(b.latency.p50 < a.latency.p50 ? "faster" : "slower");
+      if (accuracyChanged(a, b)) marks.push(b.accuracy!.top1 > a.accuracy!.top1 ? "more accurate" : "less accurate");
+      cells[`change_${i}`] = marks.length > 0 ? marks.join(", ") : "within noise";
+    });
+    return cells;
+  });
+  return {
+    runs: runs.map(label),
+    table: {
+      id: "comparison",
+      title: "Runs compared",
+      columns,
+      rows,
+      notes: [
+        ...runs.map((r, i) => `Run ${i + 1}: ${label(r)}, ${r.results.hardware.cpu.model}, ${r.results.startedAt}.`),
+        "Ratio = p50 of the run ÷ p50 of run 1 (< 1: faster). A latency change is marked only when the 95% CIs of the two medians do not overlap and the relative change exceeds 2 × the larger coefficient of variation; an accuracy change only when it exceeds 2 binomial standard errors. Otherwise: within noise.",
+      ],
+    },
+  };
+}
+
+/** Loads and compares run directories (the first is the baseline). */
+export async function compareRuns(runDirs: readonly string[]): Promise<RunComparison> {
+  return compareData(await Promise.all(runDirs.map((d) => loadReportData(d))));
+}
+
+/** Writes `comparison.html`, `comparison.md`, `comparison.csv` and `comparison.json` into `outDir`; returns the HTML path. */
+export async function writeComparison(runDirs: readonly string[], outDir: string): Promise<string> {
+  const c = await compareRuns(runDirs);
+  await mkdir(outDir, { recursive: true });
+  const html = join(outDir, "comparison.html");
+  await writeFile(html, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Runs compared</title><style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse;font-size:12.5px}th,td{border:1px solid #ccc;padding:3px 6px}td.num{text-align:right}</style></head><body><h1>Runs compared</h1><ol>${c.runs.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ol>${tableToHtml(c.table)}</body></html>\n`);
+  await writeFile(join(outDir, "comparison.md"), `# Runs compared\n\n${tableToMarkdown(c.table)}`);
+  await writeFile(join(outDir, "comparison.csv"), tableToCsv(c.table));
+  await writeFile(join(outDir, "comparison.json"), tableToJson(c.table));
+  return html;
+}

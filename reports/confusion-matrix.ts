@@ -1,0 +1,103 @@
+/**
+ * Confusion matrices: counts of (true class, predicted class) over the test set, the most
+ * confused pair named, and the matrix plotted as a heat map. Predictions come from the
+ * run's `predictions/` folder (saved by the profile stage), or are computed with
+ * onnxruntime-node's CPU EP from the FP32 ONNX file when the run did not save them.
+ */
+import { readFile } from "node:fs/promises";
+import type { OkRow } from "../profile/index.ts";
+import { predictionsPath } from "../profile/run-files.ts";
+import { plot, type Plot } from "./chart-render.ts";
+
+/** A confusion matrix: `counts[t][p]` = images of true class t predicted as p. */
+export interface ConfusionMatrix {
+  readonly classNames: readonly string[];
+  readonly counts: readonly (readonly number[])[];
+  /** Images counted. */
+  readonly total: number;
+  /** Fraction correct, 0..1. */
+  readonly accuracy: number;
+  /** The off-diagonal cell with the most images (first in row-major order on ties), or null when all are right. */
+  readonly mostConfused: { readonly trueClass: string; readonly predicted: string; readonly count: number } | null;
+}
+
+/** Counts predictions against labels over their common prefix. */
+export function confusionMatrix(predictions: ArrayLike<number>, labels: ArrayLike<number>, classNames: readonly string[]): ConfusionMatrix {
+  const k = classNames.length;
+  const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const n = Math.min(predictions.length, labels.length);
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const t = labels[i] ?? 0;
+    const p = predictions[i] ?? 0;
+    const row = counts[t];
+    if (!row || p >= k) continue;
+    row[p] = (row[p] ?? 0) + 1;
+    if (t === p) correct++;
+  }
+  let most: ConfusionMatrix["mostConfused"] = null;
+  for (let t = 0; t < k; t++) {
+    for (let p = 0; p < k; p++) {
+      const c = counts[t]?.[p] ?? 0;
+      if (t !== p && c > 0 && (!most || c > most.count)) most = { trueClass: classNames[t] ?? String(t), predicted: classNames[p] ?? String(p), count: c };
+    }
+  }
+  return { classNames, counts, total: n, accuracy: n > 0 ? correct / n : 0, mostConfused: most };
+}
+
+/** One sentence naming the most confused pair. */
+export function mostConfusedText(m: ConfusionMatrix): string {
+  return m.mostConfused
+    ? `most confused: true "${m.mostConfused.trueClass}" predicted as "${m.mostConfused.predicted}" (${m.mostConfused.count} of ${m.total} images)`
+    : `no confusion: all ${m.total} images right`;
+}
+
+/** The heat map of a matrix (file `confusion-<label>.svg`). */
+export async function confusionPlot(label: string, m: ConfusionMatrix): Promise<Plot> {
+  const data = m.counts.flatMap((row, t) => row.map((c, p) => ({ t: `${t} ${m.classNames[t] ?? ""}`, p: `${p} ${m.classNames[p] ?? ""}`, c, diag: t === p })));
+  const order = m.classNames.map((n, i) => `${i} ${n}`);
+  return plot(`confusion-${label.replace(/[^A-Za-z0-9_.-]/g, "_")}`, `Confusion matrix: ${label} — ${mostConfusedText(m)}`, {
+    width: 28 * m.classNames.length, height: 28 * m.classNames.length,
+    data: { values: data },
+    encoding: {
+      x: { field: "p", type: "ordinal", sort: order, title: "Predicted class", axis: { labelAngle: -40 } },
+      y: { field: "t", type: "ordinal", sort: order, title: "True class" },
+    },
+    layer: [
+      { mark: "rect", encoding: { color: { field: "c", type: "quantitative", title: "Images", scale: { type: "symlog", scheme: "blues" } } } },
+      { mark: { type: "text", fontSize: 9 }, encoding: { text: { field: "c", type: "quantitative" }, color: { condition: { test: "datum.diag", value: "white" }, value: "black" } } },
+    ],
+  });
+}
+
+/** Where a matrix's predictions came from. */
+export type PredictionSource = "run predictions" | "onnxruntime-node CPU EP";
+
+/**
+ * Predicted classes of `row`'s model on the test set: the run's saved file when present,
+ * else an ONNX Runtime CPU pass over the first `limit` test images. Null when neither works.
+ */
+export async function predictionsFor(runDir: string, row: OkRow, test: { images: Float32Array; labels: Uint8Array; count: number }, limit: number): Promise<{ predictions: Uint8Array; source: PredictionSource } | null> {
+  try {
+    const saved = await readFile(predictionsPath(runDir, row));
+    if (saved.length > 0) return { predictions: new Uint8Array(saved), source: "run predictions" };
+  } catch {
+    // not saved by this run: compute below
+  }
+  try {
+    const [{ readModelFacts }, { evaluateAccuracy }, ort] = await Promise.all([import("../profile/model-facts.ts"), import("../profile/accuracy.ts"), import("onnxruntime-node")]);
+    const facts = await readModelFacts(row.onnxPath);
+    if (!facts.metadata) return null;
+    const session = await ort.InferenceSession.create(row.onnxPath, { executionProviders: ["cpu"] });
+    try {
+      const n = Math.min(limit, test.count);
+      const dynamic = typeof facts.inputs[0]?.dims[0] !== "number";
+      const r = await evaluateAccuracy(session, { ...test, count: n }, facts.metadata, { batch: dynamic ? 64 : 1, budgetMs: 60_000, fixedBatch: !dynamic });
+      return { predictions: r.predictions, source: "onnxruntime-node CPU EP" };
+    } finally {
+      await session.release();
+    }
+  } catch {
+    return null;
+  }
+}

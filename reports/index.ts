@@ -1,0 +1,13 @@
+/** Public exports of the reports stage. */
+export { writeReport, buildSections, runHeader, type WrittenReport } from "./write-report.ts";
+export { compareRuns, writeComparison, type RunComparison } from "./compare-runs.ts";
+export { resolveReportOptions, REPORT_DEFAULTS, type ReportOptions, type ResolvedReportOptions } from "./report-options.ts";
+export { loadReportData, type ReportData, type ModelRecords } from "./load-run.ts";
+export {
+  estimateMemory, inferenceBytes, layersFromSpecs, layersFromTfjs, layersFromOnnx, parseOutputShape, BYTES_PER_VALUE, TRAINING_STATE_FACTOR,
+  type LayerSpec, type LayerEstimate, type MemoryEstimate,
+} from "./memory-estimator.ts";
+export { exerciseEstimate, EXERCISE_INPUT, EXERCISE_LAYERS, MEMORY_ASSUMPTIONS } from "./memory-tables.ts";
+export { confusionMatrix, mostConfusedText, type ConfusionMatrix } from "./confusion-matrix.ts";
+export { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type ReportTable, type Column, type Cell } from "./report-table.ts";
+export { escapeHtml } from "./escape-html.ts";

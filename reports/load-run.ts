@@ -1,0 +1,75 @@
+/**
+ * Reads what a report needs: the run's `results.json` and, for each profiled model, the
+ * `train.json` and `export.json` beside its ONNX file (when the model came from the zoo).
+ */
+import { dirname } from "node:path";
+import { readRunResults, type OkRow, type ResultRow, type RunResults } from "../profile/index.ts";
+import { readTrainRecord, type TrainRecord } from "../train/model-dir.ts";
+import { readExportRecord, type ExportRecord } from "../export/export-record.ts";
+
+/** A trained model directory and its records (absent records are undefined). */
+export interface ModelRecords {
+  /** Model name as the run's rows spell it. */
+  readonly model: string;
+  readonly dir: string;
+  readonly train?: TrainRecord;
+  readonly exported?: ExportRecord;
+}
+
+/** Everything a report reads. */
+export interface ReportData {
+  readonly runDir: string;
+  readonly results: RunResults;
+  /** Records by model name (from the rows' ONNX directories). */
+  readonly models: ReadonlyMap<string, ModelRecords>;
+  /** Extra trained model directories given by the user (training tables only). */
+  readonly extraModels: readonly ModelRecords[];
+}
+
+async function readRecords(model: string, dir: string): Promise<ModelRecords> {
+  const [train, exported] = await Promise.all([
+    readTrainRecord(dir).catch(() => undefined),
+    readExportRecord(dir).catch(() => undefined),
+  ]);
+  return { model, dir, ...(train ? { train } : {}), ...(exported ? { exported } : {}) };
+}
+
+/** Reads a run directory and the model records its rows point to. */
+export async function loadReportData(runDir: string, extraModelDirs: readonly string[] = []): Promise<ReportData> {
+  const results = await readRunResults(runDir);
+  const dirs = new Map<string, string>();
+  for (const r of results.rows) if (!dirs.has(r.model)) dirs.set(r.model, dirname(r.onnxPath));
+  const entries = await Promise.all([...dirs].map(async ([model, dir]) => [model, await readRecords(model, dir)] as const));
+  const extraModels = await Promise.all(extraModelDirs.map(async (dir) => {
+    const rec = await readRecords(dir, dir);
+    if (!rec.train) throw new Error(`Model directory "${dir}" has no readable train.json. Train it first: npm run train -- --model <name> --out <dir>`);
+    return { ...rec, model: rec.train.model };
+  }));
+  return { runDir, results, models: new Map(entries), extraModels };
+}
+
+/** The ok rows of a run. */
+export function okRows(rows: readonly ResultRow[]): OkRow[] {
+  return rows.filter((r): r is OkRow => r.state === "ok");
+}
+
+/** Model names in first-seen order. */
+export function modelNames(rows: readonly ResultRow[]): string[] {
+  return [...new Set(rows.map((r) => r.model))];
+}
+
+/**
+ * The row that stands for a model in one-row-per-model tables: the given precision
+ * (default fp32), the CPU EP when measured (else the first EP with an ok row), and the
+ * smallest batch.
+ */
+export function representativeRow(rows: readonly OkRow[], model: string, precision = "fp32"): OkRow | undefined {
+  const mine = rows.filter((r) => r.model === model && r.precision === precision);
+  const ep = mine.some((r) => r.ep === "cpu") ? "cpu" : mine[0]?.ep;
+  return mine.filter((r) => r.ep === ep).sort((a, b) => a.batch - b.batch)[0];
+}
+
+/** Test accuracy of a model, fraction 0..1: the run's measured top-1, else train.json's test accuracy. */
+export function modelAccuracy(row: OkRow | undefined, train: TrainRecord | undefined): number | null {
+  return row?.accuracy?.top1 ?? train?.test.accuracy ?? null;
+}

@@ -1,0 +1,84 @@
+/**
+ * FP32 beside INT8: speedup, size ratio, accuracy change and top-1 agreement per
+ * model × EP × batch, with the "why" from the per-op profile (share of kernel time in
+ * fused integer ops) and the export record's op histogram.
+ */
+import type { OkRow, OpTime } from "../profile/index.ts";
+import { okRows, type ReportData } from "./load-run.ts";
+import type { Cell, ReportTable } from "./report-table.ts";
+
+/** Op types that run integer arithmetic after ORT's QDQ fusion. */
+export const FUSED_INT8_OPS: readonly string[] = ["QLinearConv", "QGemm", "QLinearMatMul", "MatMulInteger", "ConvInteger", "QLinearAdd", "QLinearMul", "QLinearAveragePool", "QLinearGlobalAveragePool", "DynamicQuantizeMatMul", "FusedConvInteger"];
+
+/** Fraction 0..1 of kernel time spent in {@link FUSED_INT8_OPS}; null without a profile. */
+export function fusedShare(ops: readonly OpTime[] | null | undefined): number | null {
+  if (!ops || ops.length === 0) return null;
+  const total = ops.reduce((s, o) => s + o.ms, 0);
+  if (total <= 0) return null;
+  return ops.filter((o) => FUSED_INT8_OPS.includes(o.opType)).reduce((s, o) => s + o.ms, 0) / total;
+}
+
+/** The op types with the largest kernel time, as `Conv 61%, Gemm 20%`. */
+export function topOps(ops: readonly OpTime[] | null | undefined, n = 2): string {
+  if (!ops || ops.length === 0) return "";
+  const byType = new Map<string, number>();
+  for (const o of ops) byType.set(o.opType, (byType.get(o.opType) ?? 0) + o.share);
+  return [...byType].sort((a, b) => b[1] - a[1]).slice(0, n).map(([t, s]) => `${t} ${Math.round(s * 100)}%`).join(", ");
+}
+
+/** The per-op profile of a model × precision × EP (taken at whichever batch was profiled). */
+function opsOf(rows: readonly OkRow[], r: OkRow): OpTime[] | null {
+  return rows.find((x) => x.model === r.model && x.precision === r.precision && x.ep === r.ep && x.ops)?.ops ?? null;
+}
+
+/** Builds the FP32-vs-quantized table (`int8` and `int8-dynamic` each beside `fp32`). */
+export function precisionTable(data: ReportData): ReportTable {
+  const rows = okRows(data.results.rows);
+  const out: Record<string, Cell>[] = [];
+  for (const q of rows.filter((r) => r.precision.startsWith("int8"))) {
+    const f = rows.find((r) => r.model === q.model && r.precision === "fp32" && r.ep === q.ep && r.batch === q.batch);
+    if (!f) continue;
+    const qOps = opsOf(rows, q);
+    const fOps = opsOf(rows, f);
+    const hist = data.models.get(q.model)?.exported?.precisions.find((p) => p.precision === q.precision);
+    const fused = hist ? Object.entries(hist.opHistogram).filter(([t]) => FUSED_INT8_OPS.includes(t)).map(([t, n]) => `${t}×${n}`).join(", ") : "";
+    const floatNodes = hist?.quantization?.float.length;
+    const why = [
+      fOps || qOps ? `time: ${topOps(fOps) || "?"} → ${topOps(qOps) || "?"}` : "",
+      fused ? `graph: ${fused}` : "",
+      floatNodes !== undefined ? `${floatNodes} float node${floatNodes === 1 ? "" : "s"} left` : "",
+    ].filter(Boolean).join("; ");
+    const share = fusedShare(qOps);
+    out.push({
+      model: q.model, quantized: q.precision, ep: q.ep, batch: q.batch,
+      fp32P50: f.latency.p50, int8P50: q.latency.p50,
+      speedup: f.latency.p50 / q.latency.p50,
+      sizeRatio: q.sizeBytes > 0 ? f.sizeBytes / q.sizeBytes : null,
+      accChange: f.accuracy && q.accuracy ? (q.accuracy.top1 - f.accuracy.top1) * 100 : null,
+      agreement: q.agreementWithFp32 === null ? null : q.agreementWithFp32 * 100,
+      fusedShare: share === null ? null : share * 100,
+      why: why || null,
+    });
+  }
+  const notes = [
+    "Speedup = FP32 p50 ÷ quantized p50 (> 1: the quantized model is faster). Size ratio = FP32 file size ÷ quantized file size.",
+    "Fused share: fraction of the quantized model's kernel time in fused integer ops (QLinearConv, QGemm, QLinearMatMul, …) from ORT's per-op profile; a low share means the EP ran the model as float ops with extra (De)QuantizeLinear nodes.",
+  ];
+  if (out.length === 0) notes.unshift("No model has both an FP32 and an INT8 ok row on the same EP and batch. Profile both: npm run profile -- --precision fp32,int8");
+  return {
+    id: "fp32-vs-int8",
+    title: "FP32 vs INT8",
+    columns: [
+      { key: "model", header: "Model" }, { key: "quantized", header: "Quantized" }, { key: "ep", header: "EP" },
+      { key: "batch", header: "Batch", digits: 0 },
+      { key: "fp32P50", header: "FP32 p50", unit: "ms", digits: 3 }, { key: "int8P50", header: "INT8 p50", unit: "ms", digits: 3 },
+      { key: "speedup", header: "Speedup", unit: "×", digits: 2 }, { key: "sizeRatio", header: "Size ratio", unit: "×", digits: 2 },
+      { key: "accChange", header: "Accuracy change", unit: "pp", digits: 2 },
+      { key: "agreement", header: "Top-1 agreement", unit: "%", digits: 2 },
+      { key: "fusedShare", header: "Fused op share", unit: "%", digits: 1 },
+      { key: "why", header: "Why" },
+    ],
+    rows: out,
+    notes,
+  };
+}

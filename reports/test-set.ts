@@ -1,0 +1,16 @@
+/** Loads a dataset's test split for the report (lazily: plain ONNX runs never load the readers). */
+import type { ImageSet } from "../train/datasets/dataset.ts";
+
+/** A test split with its class names. */
+export interface TestSet {
+  readonly test: ImageSet;
+  readonly classNames: readonly string[];
+}
+
+/** Loads the first `limit` test images of dataset `name` (`dataDir` as the run used it). */
+export async function loadTestSet(name: string, limit: number, dataDir: unknown): Promise<TestSet> {
+  const { isDatasetName, loadDataset } = await import("../train/datasets/index.ts");
+  if (!isDatasetName(name)) throw new Error(`unknown dataset "${name}"`);
+  const set = await loadDataset(name, { limit: 1, testLimit: limit, ...(typeof dataDir === "string" ? { dataDir } : {}) });
+  return { test: set.test, classNames: set.info.classNames };
+}

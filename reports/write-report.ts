@@ -1,0 +1,137 @@
+/**
+ * `writeReport(runDir, options)`: reads a run directory and writes `report.html`
+ * (self-contained), `report.md`, `plots/*.svg|png` and `tables/*.csv|json`.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Plot } from "./chart-render.ts";
+import { bestModelTable } from "./best-model-table.ts";
+import { cnnVsFcnnTable, transferTable } from "./comparison-tables.ts";
+import { confusionSection } from "./confusion-section.ts";
+import { efficiencyTable } from "./efficiency-table.ts";
+import { epPlots } from "./ep-plots.ts";
+import { loadReportData, okRows, type ReportData } from "./load-run.ts";
+import { estimateTable, exerciseEstimate, measuredMemoryTable } from "./memory-tables.ts";
+import { modelImagesSection } from "./model-images.ts";
+import { modelPlots } from "./model-plots.ts";
+import { modelSummaries } from "./model-summaries.ts";
+import { precisionTable } from "./precision-table.ts";
+import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";
+import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } from "./report-options.ts";
+import { tableToCsv, tableToJson, type ReportTable } from "./report-table.ts";
+import { architectureSweepTable, filterSweepTable } from "./sweep-tables.ts";
+import { trainingPlot } from "./training-plots.ts";
+
+/** Files written by {@link writeReport}. */
+export interface WrittenReport {
+  readonly html: string;
+  readonly markdown: string;
+  /** Plot files (SVG and PNG). */
+  readonly plots: readonly string[];
+  /** Table files (CSV and JSON). */
+  readonly tables: readonly string[];
+  /** Sentences about what could not be drawn (missing data, no dataset…). */
+  readonly warnings: readonly string[];
+}
+
+/** The header facts of a run. */
+export function runHeader(data: ReportData): ReportHeader {
+  const r = data.results;
+  const hw = r.hardware;
+  const eps = r.eps.map((e) => (e.state === "available" ? `${e.name} ✓` : `${e.name} ✗ (${e.reason})`)).join("; ");
+  return {
+    title: `ONNX Runtime profile report — ${r.runId}`,
+    facts: [
+      ["Run", `${r.runId}${r.complete ? "" : " (incomplete: some planned rows are missing)"}`],
+      ["When", `${r.startedAt} → ${r.finishedAt}`],
+      ["Machine", `${hw.hostname}: ${hw.cpu.model}, ${hw.cpu.cores} cores / ${hw.cpu.threads} threads, ${hw.memoryGiB.toFixed(1)} GiB RAM`],
+      ["CPU flags", hw.cpu.flags.join(", ") || "none recorded"],
+      ["GPUs", hw.gpus.map((g) => `${g.vendor} ${g.model}${g.vramMiB ? ` (${g.vramMiB} MiB)` : ""}`).join(", ") || "none"],
+      ["OS", `${hw.os.distro} ${hw.os.release}, kernel ${hw.os.kernel}, ${hw.os.arch}`],
+      ["Versions", Object.entries(hw.versions).map(([k, v]) => `${k} ${v}`).join(", ")],
+      ["EPs", eps],
+      ["Load average (1 min)", `${r.stability.loadAverage1m.min.toFixed(2)}–${r.stability.loadAverage1m.max.toFixed(2)} (mean ${r.stability.loadAverage1m.mean.toFixed(2)})`],
+    ],
+  };
+}
+
+/** Builds every section of a run's report (no files written). */
+export async function buildSections(data: ReportData, o: ResolvedReportOptions, warnings: string[]): Promise<ReportSection[]> {
+  const rows = okRows(data.results.rows);
+  const summaries = modelSummaries(data);
+  const [ep, models] = await Promise.all([epPlots(rows), modelPlots(summaries)]);
+  const speedup = ep.filter((p) => p.id === "int8-speedup");
+  const trainingPlots: Plot[] = [];
+  for (const s of summaries) if (s.train && s.train.history.length > 0) trainingPlots.push(await trainingPlot(s.model, s.train));
+  const sections: ReportSection[] = [
+    { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
+    { id: "precision", title: "FP32 vs INT8", intro: [], tables: [precisionTable(data)], plots: speedup, images: [] },
+    {
+      id: "labs", title: "Lab comparisons", intro: [],
+      tables: [architectureSweepTable(data), filterSweepTable(data), cnnVsFcnnTable(data), transferTable(data), bestModelTable(data)],
+      plots: models, images: [],
+    },
+    {
+      id: "memory", title: "Memory estimator", intro: [],
+      tables: [measuredMemoryTable(data, o.trainingBatch), estimateTable("memory-exercise", "Worked example: 200×300 RGB, three 3×3 convolutions, stride 2, same padding, 100/200/400 maps (mini-batch 50)", exerciseEstimate(50))],
+      plots: [], images: [],
+    },
+  ];
+  sections.push({
+    id: "training", title: "Training curves",
+    intro: trainingPlots.length === 0 ? ["No train.json with a history was found beside the run's ONNX files (foreign models, or models trained elsewhere)."] : [],
+    tables: [], plots: trainingPlots, images: [],
+  });
+  if (o.confusion) sections.push(await confusionSection(data, o, warnings));
+  if (o.modelImages) sections.push(await modelImagesSection(data, o, warnings));
+  return sections;
+}
+
+async function writeTables(dir: string, tables: readonly ReportTable[]): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (const t of tables) {
+    const csv = join(dir, `${t.id}.csv`);
+    const json = join(dir, `${t.id}.json`);
+    await writeFile(csv, tableToCsv(t));
+    await writeFile(json, tableToJson(t));
+    files.push(csv, json);
+  }
+  return files;
+}
+
+/**
+ * Writes the report of the run in `runDir`.
+ * @returns the paths written and what could not be drawn
+ * @throws when `results.json` is missing or invalid (the message names the file)
+ */
+export async function writeReport(runDir: string, options: ReportOptions = {}): Promise<WrittenReport> {
+  const o = resolveReportOptions(runDir, options);
+  const data = await loadReportData(runDir, o.modelDirs);
+  const warnings: string[] = [];
+  const sections = await buildSections(data, o, warnings);
+  const header = runHeader(data);
+  const plotsDir = join(o.outDir, "plots");
+  await mkdir(plotsDir, { recursive: true });
+  const plots: string[] = [];
+  for (const s of sections) {
+    for (const p of s.plots) {
+      const f = join(plotsDir, `${p.id}.svg`);
+      await writeFile(f, p.svg);
+      plots.push(f);
+    }
+    for (const i of s.images) {
+      const f = join(plotsDir, `${i.id}.png`);
+      await writeFile(f, i.png);
+      plots.push(f);
+    }
+  }
+  const tables = await writeTables(join(o.outDir, "tables"), sections.flatMap((s) => s.tables));
+  const html = join(o.outDir, "report.html");
+  const markdown = join(o.outDir, "report.md");
+  await writeFile(html, renderHtml(header, sections));
+  await writeFile(markdown, renderMarkdown(header, sections));
+  for (const w of warnings) o.log(`report: ${w}`);
+  o.log(`report: ${html}`);
+  return { html, markdown, plots, tables, warnings };
+}
