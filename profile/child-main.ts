@@ -134,7 +134,7 @@ async function runMeasure(job: MeasureJob): Promise<void> {
         const f0 = performance.now();
         await session.run(feeds);
         const firstRunMs = performance.now() - f0;
-        const { samples } = await measureLatency(() => session.run(feeds), job.measure);
+        const { samples } = await measureLatency(() => session.run(feeds), job.measure, firstRunMs);
         await send({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), peakRssMiB: peakRssMiB() } });
       } catch (e) {
         await send({ type: "batch-error", batch: batch.batch, message: (e as Error).message });

@@ -17,17 +17,20 @@ export interface FittedSettings {
 
 /**
  * Fits warm-up and measurement into `settings.rowBudgetMs` given an estimate of one run
- * (ms): 20% of the budget for warm-up, 80% for measurement, never fewer than 3 samples.
+ * (ms): up to 20% of the budget for warm-up (none when one run does not fit: the
+ * estimating run was the warm-up), 80% for measurement; at least 3 samples when 3 runs
+ * fit in the whole budget, else 1.
  */
 export function fitToBudget(settings: MeasureSettings, estimateMs: number): FittedSettings {
   const est = Math.max(estimateMs, 1e-3);
   const warmBudget = settings.rowBudgetMs * 0.2;
   const runBudget = settings.rowBudgetMs * 0.8;
+  const floor = 3 * est <= settings.rowBudgetMs ? 3 : 1;
   return {
     warmupTimeMs: Math.min(settings.warmupTimeMs, warmBudget),
-    warmupIterations: Math.min(settings.warmupIterations, Math.max(1, Math.floor(warmBudget / est))),
+    warmupIterations: Math.min(settings.warmupIterations, Math.floor(warmBudget / est)),
     timeMs: Math.min(settings.minTimeMs, runBudget),
-    iterations: Math.max(3, Math.min(settings.minIterations, Math.floor(runBudget / est))),
+    iterations: Math.max(floor, Math.min(settings.minIterations, Math.floor(runBudget / est))),
   };
 }
 
@@ -39,12 +42,18 @@ export interface LatencySamples {
 
 /**
  * Measures `fn` (one inference) with tinybench under `settings`, after one timed call
- * to estimate its cost. Throws the task's error if `fn` throws.
+ * to estimate its cost, skipped when `firstRunMs` (the caller's first call, ms) already
+ * exceeds the row budget: then one sample is taken. Throws the task's error if `fn` throws.
  */
-export async function measureLatency(fn: () => Promise<unknown>, settings: MeasureSettings): Promise<LatencySamples> {
-  const t0 = performance.now();
-  await fn();
-  const fitted = fitToBudget(settings, performance.now() - t0);
+export async function measureLatency(fn: () => Promise<unknown>, settings: MeasureSettings, firstRunMs = 0): Promise<LatencySamples> {
+  let fitted: FittedSettings;
+  if (firstRunMs >= settings.rowBudgetMs) {
+    fitted = { warmupTimeMs: 0, warmupIterations: 0, timeMs: 0, iterations: 1 };
+  } else {
+    const t0 = performance.now();
+    await fn();
+    fitted = fitToBudget(settings, performance.now() - t0);
+  }
   const bench = new Bench({
     time: fitted.timeMs,
     iterations: fitted.iterations,

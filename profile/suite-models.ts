@@ -7,11 +7,6 @@
 import { join } from "node:path";
 import type { Precision } from "./profile-options.ts";
 
-/** The export stage's entry, as profile/ calls it (export/index.ts). */
-interface ExportStage {
-  exportModel(options: { modelDir: string; precisions: Precision[] }): Promise<unknown>;
-}
-
 /** One ONNX file to profile, with the precision it was exported at. */
 export interface SuiteFile {
   readonly path: string;
@@ -33,13 +28,7 @@ export async function prepareZooModels(options: {
   log: (line: string) => void;
 }): Promise<SuiteFile[]> {
   const train = await import("../train/index.ts");
-  const exportSpecifier = "../export/index.ts";
-  let exporter: ExportStage;
-  try {
-    exporter = (await import(exportSpecifier)) as ExportStage;
-  } catch (e) {
-    throw new Error(`The export stage (export/index.ts) cannot be loaded: ${(e as Error).message}. Profile ONNX files with --onnx instead.`);
-  }
+  const exporter = await import("../export/index.ts");
   const files: SuiteFile[] = [];
   for (const model of options.models) {
     options.log(`preparing ${model} on ${options.dataset}: training if needed, exporting ${options.precisions.join(", ")}`);
@@ -51,7 +40,7 @@ export async function prepareZooModels(options: {
       ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     });
-    await exporter.exportModel({ modelDir: dir, precisions: [...options.precisions] });
+    await exporter.exportModel({ modelDir: dir, precisions: [...options.precisions], ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), onProgress: options.log });
     for (const precision of options.precisions) files.push({ path: join(dir, `model.${precision}.onnx`), precision });
   }
   return files;
