@@ -1,0 +1,108 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { loadReportData } from "../reports/index.ts";
+import { efficiencyTable } from "../reports/efficiency-table.ts";
+import { precisionTable } from "../reports/precision-table.ts";
+import { architectureSweepTable, filterSweepTable } from "../reports/sweep-tables.ts";
+import { cnnVsFcnnTable, transferTable } from "../reports/comparison-tables.ts";
+import { bestModelTable } from "../reports/best-model-table.ts";
+import { tableToCsv, tableToMarkdown } from "../reports/report-table.ts";
+import { okRow, trainRecord, writeFixtureRun } from "./report-fixtures.ts";
+
+const fcArch = [
+  { name: "flatten", className: "Flatten", outputShape: "(None, 784)", params: 0 },
+  { name: "dense", className: "Dense", outputShape: "(None, 10)", params: 7_850 },
+];
+
+async function fixture() {
+  return writeFixtureRun([
+    okRow("basic-cnn", "fp32", "cpu", 1, 0.2, { ops: [{ opType: "Conv", provider: "CPUExecutionProvider", ms: 0.15, share: 0.75, nodes: 2 }, { opType: "Gemm", provider: "CPUExecutionProvider", ms: 0.05, share: 0.25, nodes: 2 }] }),
+    okRow("basic-cnn", "int8", "cpu", 1, 0.1, {
+      sizeBytes: 100_000, accuracy: { top1: 0.97, count: 100, dataset: "synthetic" }, agreementWithFp32: 0.99,
+      ops: [{ opType: "QLinearConv", provider: "CPUExecutionProvider", ms: 0.06, share: 0.6, nodes: 2 }, { opType: "QuantizeLinear", provider: "CPUExecutionProvider", ms: 0.04, share: 0.4, nodes: 1 }],
+    }),
+    okRow("fcnn", "fp32", "cpu", 1, 0.05, { params: 10_000, accuracy: { top1: 0.9, count: 100, dataset: "synthetic" }, accuracyPerMParams: 9_000 }),
+    { key: "fcnn|fp32|cuda|1", model: "fcnn", precision: "fp32", ep: "cuda", batch: 1, onnxPath: "/x", finishedAt: "t", state: "skipped", reason: "no GPU", fix: "install CUDA" },
+    { key: "fcnn|fp32|webgpu|1", model: "fcnn", precision: "fp32", ep: "webgpu", batch: 1, onnxPath: "/x", finishedAt: "t", state: "errored", error: "adapter lost", exitCode: 1, signal: null, stderrTail: "" },
+  ], {
+    "basic-cnn": trainRecord("basic-cnn", { trainingSeconds: 30 }),
+    fcnn: trainRecord("fcnn", { architecture: fcArch, trainingSeconds: 10 }),
+  });
+}
+
+test("hardware-efficiency table: one row per result, figures and reasons", async () => {
+  const { runDir } = await fixture();
+  const t = efficiencyTable(await loadReportData(runDir));
+  const md = tableToMarkdown(t);
+  assert.match(md, /\| basic-cnn \| fp32 \| cpu \| 1 \| ok \| 98\.00 \| 0\.200 \| 0\.260 \| 4,545 \| 120\.0 \| 100,000 \| 0\.381 \| 980\.0 \| 30\.0 \|  \|/);
+  assert.match(md, /\| fcnn \| fp32 \| cuda \| 1 \| skipped \|.*\| 10\.0 \| no GPU \(install CUDA\) \|/);
+  assert.match(md, /\| fcnn \| fp32 \| webgpu \| 1 \| errored \|.*\| adapter lost \|/);
+  const csv = tableToCsv(t).split("\n");
+  assert.equal(csv[0], "Model,Precision,EP,Batch,State,Accuracy (%),p50 (ms),p95 (ms),Throughput (img/s),Peak RSS (MiB),Params,Size (MiB),Accuracy per M params (%/M),Training time (s),Note");
+});
+
+test("FP32 vs INT8: speedup, size ratio, accuracy change, agreement, fused share and why", async () => {
+  const { runDir } = await fixture();
+  const t = precisionTable(await loadReportData(runDir));
+  assert.equal(t.rows.length, 1);
+  const r = t.rows[0]!;
+  assert.equal(r.speedup, 2);
+  assert.equal(r.sizeRatio, 4);
+  assert.ok(Math.abs((r.accChange as number) + 1) < 1e-9);
+  assert.equal(r.agreement, 99);
+  assert.ok(Math.abs((r.fusedShare as number) - 60) < 1e-9);
+  assert.equal(r.why, "time: Conv 75%, Gemm 25% → QLinearConv 60%, QuantizeLinear 40%");
+});
+
+test("sweeps list what is present and name what is missing with the command", async () => {
+  const { runDir } = await fixture();
+  const data = await loadReportData(runDir);
+  const arch = architectureSweepTable(data);
+  assert.deepEqual(arch.rows.map((r) => r.model), ["basic-cnn"]);
+  assert.equal(arch.notes[0], "Missing from this run: shallow-cnn, deep-cnn, wide-cnn, tiny-cnn. Train and profile them with: npm run profile -- --models shallow-cnn,deep-cnn,wide-cnn,tiny-cnn --dataset synthetic");
+  const filters = filterSweepTable(data);
+  assert.equal(filters.rows.length, 0);
+  assert.match(tableToMarkdown(filters), /Missing from this run: small-filters, large-filters, mixed-filters/);
+});
+
+test("CNN vs FCNN scores are normalised to the best (higher is better)", async () => {
+  const { runDir } = await fixture();
+  const t = cnnVsFcnnTable(await loadReportData(runDir));
+  const cnn = t.rows.find((r) => r.model === "basic-cnn")!;
+  const fc = t.rows.find((r) => r.model === "fcnn")!;
+  assert.equal(cnn.variant, "CNN");
+  assert.equal(fc.variant, "fully connected");
+  assert.equal(cnn.accScore, 1);
+  assert.equal(fc.accScore, 90 / 98);
+  assert.equal(fc.speedScore, 1);
+  assert.equal(cnn.speedScore, 0.05 / 0.2);
+  assert.equal(fc.sizeScore, 1);
+  assert.equal(cnn.sizeScore, 0.1);
+});
+
+test("transfer table says what to train when a variant is missing; best model per criterion", async () => {
+  const { runDir } = await fixture();
+  const data = await loadReportData(runDir);
+  const tr = transferTable(data);
+  assert.equal(tr.rows.length, 0);
+  assert.equal(tr.notes.length, 2);
+  assert.match(tr.notes[0]!, /^No from-scratch MobileNetV2 here\. Train one/);
+  const best = bestModelTable(data);
+  assert.deepEqual(best.rows.map((r) => [r.best, r.value]), [["basic-cnn", 98], ["fcnn (fp32, cpu)", 0.05], ["fcnn", 9000]]);
+});
+
+test("transfer vs scratch from extra model dirs", async () => {
+  const { root, runDir } = await fixture();
+  const { mkdir, writeFile } = await import("node:fs/promises");
+  const dirs = [join(root, "t"), join(root, "s")];
+  await mkdir(dirs[0]!, { recursive: true });
+  await mkdir(dirs[1]!, { recursive: true });
+  await writeFile(join(dirs[0]!, "train.json"), JSON.stringify(trainRecord("mobilenetv2", { transfer: { pretrained: "/w", loadedLayers: 52 } })));
+  await writeFile(join(dirs[1]!, "train.json"), JSON.stringify(trainRecord("mobilenetv2-scratch", { transfer: { pretrained: null, fromScratch: true } })));
+  const tr = transferTable(await loadReportData(runDir, dirs));
+  assert.deepEqual(tr.rows.map((r) => [r.model, r.variant, r.loaded, r.bestValAcc]), [["mobilenetv2", "transfer learning", 52, 80], ["mobilenetv2-scratch", "from scratch", null, 80]]);
+  assert.deepEqual(tr.notes, []);
+  assert.ok((await readFile(join(dirs[0]!, "train.json"), "utf8")).includes("pretrained"));
+});

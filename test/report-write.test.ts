@@ -1,0 +1,54 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { compareRuns, escapeHtml, writeReport } from "../reports/index.ts";
+import { okRow, trainRecord, writeFixtureRun } from "./report-fixtures.ts";
+
+const EVIL = "<img src=x onerror=alert(1)>";
+
+test("escapeHtml turns markup into text", () => {
+  assert.equal(escapeHtml(`${EVIL}&"'`), "&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;");
+});
+
+test("writeReport writes html, md, plots and tables; names from models are escaped", async () => {
+  const { runDir } = await writeFixtureRun([
+    okRow("basic-cnn", "fp32", "cpu", 1, 0.2), okRow("basic-cnn", "fp32", "cpu", 32, 2),
+    okRow("basic-cnn", "int8", "cpu", 1, 0.1), okRow("basic-cnn", "int8", "cpu", 32, 1),
+    okRow(EVIL, "fp32", "cpu", 1, 0.3),
+  ], { "basic-cnn": trainRecord("basic-cnn") });
+  const written = await writeReport(runDir, { modelImages: false, confusion: false });
+  const html = await readFile(written.html, "utf8");
+  assert.ok(!html.includes("<img src=x"), "the model name must not become an element");
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"));
+  assert.ok(!/<script/i.test(html));
+  for (const id of ["efficiency", "fp32-vs-int8", "architecture-sweep", "filter-sweep", "cnn-vs-fcnn", "transfer-vs-scratch", "best-models", "memory-estimate", "memory-exercise"]) {
+    assert.ok(html.includes(`id="table-${id}"`), id);
+  }
+  const plots = (await readdir(join(runDir, "plots"))).sort();
+  assert.deepEqual(plots, [
+    "accuracy-per-mparams.svg", "accuracy-vs-params.svg", "accuracy-vs-training-time.svg", "int8-speedup.svg",
+    "latency-distribution.svg", "latency-vs-params.svg", "throughput-vs-batch.svg", "training-basic-cnn.svg",
+  ]);
+  for (const p of plots) assert.ok(html.includes(`data-plot="${p.replace(/\.svg$/, "")}"`), p);
+  const md = await readFile(written.markdown, "utf8");
+  assert.match(md, /^# ONNX Runtime profile report — 2025-01-01T00-00-00Z-fixture/);
+  assert.match(md, /!\[Throughput vs batch size per EP\]\(plots\/throughput-vs-batch\.svg\)/);
+  const csv = await readFile(join(runDir, "tables", "fp32-vs-int8.csv"), "utf8");
+  assert.equal(csv.split("\n")[1]?.split(",").slice(0, 7).join(","), "basic-cnn,int8,cpu,1,0.2,0.1,2");
+  assert.equal(written.tables.length, 18);
+});
+
+test("compare marks a change only beyond the measured noise", async () => {
+  const a = await writeFixtureRun([okRow("m", "fp32", "cpu", 1, 1), okRow("n", "fp32", "cpu", 1, 1), okRow("o", "fp32", "cpu", 1, 1)], {}, "A");
+  const b = await writeFixtureRun([
+    okRow("m", "fp32", "cpu", 1, 0.5), // CIs disjoint, -50% > 2·CV (10%): faster
+    okRow("n", "fp32", "cpu", 1, 1.05), // CIs [0.98,1.02] vs [1.029,1.071] disjoint, but +5% < 10%: noise
+    okRow("o", "fp32", "cpu", 1, 1.5, { accuracy: { top1: 0.5, count: 100, dataset: "synthetic" } }),
+  ], {}, "B");
+  const c = await compareRuns([a.runDir, b.runDir]);
+  const change = Object.fromEntries(c.table.rows.map((r) => [r.key, r.change_1]));
+  assert.deepEqual(change, { "m|fp32|cpu|1": "faster", "n|fp32|cpu|1": "within noise", "o|fp32|cpu|1": "slower, less accurate" });
+  assert.equal(c.table.rows[0]?.ratio_1, 0.5);
+  await assert.rejects(compareRuns([a.runDir]), { message: "Compare needs at least 2 runs, got 1" });
+});
