@@ -39,7 +39,11 @@ for (const name of MODELS) {
     assert.equal(st.report.quantized.filter((q) => q.opType === "Conv").length, convs);
     assert.equal(st.model.opsetImport?.find((o) => !o.domain)?.version, 13);
     assert.ok(reasons(st.report).has("Softmax"));
-    if (name === "light_resnet50") assert.ok(reasons(st.report).has("BatchNormalization"));
+    if (name === "light_resnet50") {
+      // every BatchNormalization follows a Conv with constant weights: folded, none left float
+      assert.equal(st.report.quantized.filter((q) => q.opType === "BatchNormalization").length, 53);
+      assert.ok(!reasons(st.report).has("BatchNormalization"));
+    }
     if (name === "light_bvlc_alexnet") assert.ok(reasons(st.report).has("LRN"));
     const dyn = quantizeDynamic(model);
     assert.equal(dyn.report.quantized.filter((q) => q.opType === "Conv").length, convs);
@@ -48,8 +52,10 @@ for (const name of MODELS) {
 
     for (const [label, m] of [["static", st.model], ["dynamic", dyn.model], ["fp16", half.model]] as const) {
       const bytes = encodeOnnx(m);
-      // splat weights stay ConstantOfShape nodes: the files stay small
-      assert.ok(bytes.byteLength < 400_000, `${label}: ${bytes.byteLength} B`);
+      // splat weights stay ConstantOfShape nodes (small files), except Conv weights with a
+      // BatchNormalization folded in: ResNet-50's 23.5 M conv weights become dense int8
+      const limit = label === "static" && name === "light_resnet50" ? 25_000_000 : 400_000;
+      assert.ok(bytes.byteLength < limit, `${label}: ${bytes.byteLength} B`);
       const out = await runOnce(bytes, feed);
       assert.equal(out.type, "float32", label);
       assert.ok((out.data as Float32Array).every(Number.isFinite), `${label}: non-finite output`);

@@ -7,6 +7,7 @@
  */
 import type * as ort from "onnxruntime-node";
 import { onnx } from "../onnx/onnx-io.ts";
+import { foldablePairs, foldBatchNorm } from "./batchnorm-fold.ts";
 import { calibrateRanges } from "./calibrate.ts";
 import { attrFloat, attrInt, cloneModel, GraphView, inferElemTypes, topoSort } from "./graph-view.ts";
 import { defaultOpset, sumToAdd, upgradeOpset } from "./opset-upgrade.ts";
@@ -26,7 +27,7 @@ const DIRECT = new Set(["MaxPool", "Reshape", "Flatten", "Transpose", "Squeeze",
 /** Why ops outside the sets above stay float. */
 const FLOAT_REASON: Record<string, string> = {
   Softmax: "Softmax output kept float: probabilities would be rounded to 1/256 steps",
-  BatchNormalization: "no quantized BatchNormalization in ORT's CPU EP (not folded into the Conv here); runs in float between DequantizeLinear and QuantizeLinear",
+  BatchNormalization: "no quantized BatchNormalization in ORT's CPU EP and no constant Conv before it to fold into; runs in float",
   Shape: "shape computation (int64 output)",
   LRN: "no quantized LRN in ORT's CPU EP",
   Sum: "Sum of more than two inputs has no quantized kernel in ORT (two-input Sum is rewritten as Add)",
@@ -65,17 +66,22 @@ export async function quantizeStatic(
   view.reindex();
   const originalNodes = [...view.nodes];
 
+  const foldable = foldablePairs(view);
   const types = inferElemTypes(view);
   const isFloat = (t: string): boolean => t !== "" && types.get(t) === DT.FLOAT && !view.isConst(t);
   const candidates = view.nodes.filter((n) => (n.domain ?? "") === "" && (WEIGHTED.has(n.opType ?? "") || OWN_PARAMS.has(n.opType ?? "") || DIRECT.has(n.opType ?? "")));
   const wanted = new Set<string>();
   for (const n of candidates) for (const t of [...(n.input ?? []), ...(n.output ?? [])]) if (isFloat(t)) wanted.add(t);
+  for (const { bn } of foldable) wanted.add(bn.output?.[0] ?? "");
+  // calibrate before folding BatchNormalization (small splat weights stay splats for the float runs)
   const ranges = await calibrateRanges(out, calibrationFeeds, [...wanted], {
     method: options.method,
     percentile: options.percentile ?? DEFAULT_PERCENTILE,
   });
+  const folded = foldBatchNorm(view, foldable);
+  for (const bn of folded) types.set(bn.output?.[0] ?? "", DT.FLOAT);
 
-  const plan: Plan = { act: new Map(), quantized: [], reasons: new Map() };
+  const plan: Plan = { act: new Map(), quantized: [...folded], reasons: new Map() };
   const params = (t: string): QParams | undefined => {
     const r = ranges.get(t);
     return r ? activationParams(r.min, r.max, options.activationType) : undefined;
