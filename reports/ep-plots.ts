@@ -36,7 +36,7 @@ async function latencyPlot(rows: readonly OkRow[]): Promise<Plot | null> {
   const x = { type: "quantitative" as const, title: "Latency per session.run (ms)" + (log ? " — log scale" : ""), ...(log ? { scale: { type: "log" as const } } : {}) };
   return plot("latency-distribution", "Latency distribution per EP (whisker min–max, box p50–p95, tick p99)", {
     data: { values: data },
-    facet: { row: { field: "ep", type: "nominal", title: "EP" } },
+    facet: { row: { field: "ep", type: "nominal", title: "EP", header: { labelAngle: 0, labelAlign: "left" } } },
     resolve: { scale: { y: "independent" } },
     spec: {
       width: W, height: { step: 18 },
@@ -61,12 +61,16 @@ async function speedupPlot(rows: readonly OkRow[]): Promise<Plot | null> {
   return plot("int8-speedup", "FP32 → INT8 speedup per EP (> 1: INT8 faster)", {
     data: { values: data },
     width: W, height: { step: 16 },
-    encoding: {
-      y: { field: "label", type: "nominal", title: "Model, batch" },
-      yOffset: { field: "ep", type: "nominal" },
-    },
     layer: [
-      { mark: { type: "bar" }, encoding: { x: { field: "speedup", type: "quantitative", title: "Speedup (FP32 p50 ÷ INT8 p50, ×)" }, color: { field: "ep", type: "nominal", title: "EP" } } },
+      {
+        mark: { type: "bar" },
+        encoding: {
+          y: { field: "label", type: "nominal", title: "Model, batch" },
+          yOffset: { field: "ep", type: "nominal" },
+          x: { field: "speedup", type: "quantitative", title: "Speedup (FP32 p50 ÷ INT8 p50, ×)" },
+          color: { field: "ep", type: "nominal", title: "EP" },
+        },
+      },
       { mark: { type: "rule", color: "#333", strokeDash: [4, 3] }, encoding: { x: { datum: 1 } } },
     ],
   });

@@ -18,7 +18,7 @@ async function scatter(id: string, title: string, data: Datum[], x: { field: str
   const yLog = spansDecades(ys);
   const enc = {
     x: { field: x.field, type: "quantitative" as const, title: x.title + (xLog ? " — log scale" : ""), scale: xLog ? { type: "log" as const } : { zero: false, padding: 20 } },
-    y: { field: y.field, type: "quantitative" as const, title: y.title + (yLog ? " — log scale" : ""), scale: yLog ? { type: "log" as const } : { zero: false, padding: 20 } },
+    y: { field: y.field, type: "quantitative" as const, title: y.title + (yLog ? " — log scale" : ""), scale: yLog ? { type: "log" as const } : { zero: false, padding: 20 }, axis: { format: "~g" } },
   };
   return plot(id, title, {
     width: W, height: H,

@@ -43,7 +43,7 @@ main{padding:8px 28px 40px;max-width:1500px}h2{margin:28px 0 8px;border-bottom:2
 th,td{border:1px solid #d8dde3;padding:3px 7px;text-align:left;vertical-align:top}th{background:#eef1f5;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tbody tr:nth-child(even){background:#f7f9fb}
 ul.notes{margin:6px 0;padding-left:20px;font-size:12.5px;color:#444}p.intro{color:#333;max-width:1000px}
-.plots{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0;background:#fff;border:1px solid #d8dde3;padding:8px;max-width:100%;overflow-x:auto}
+.plots{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}figure{margin:0;background:#fff;border:1px solid #d8dde3;padding:8px;max-width:100%;overflow-x:auto}
 figure svg{display:block;max-width:none}figcaption{font-size:12px;color:#444;margin-top:4px;max-width:640px}
 figure img{display:block;image-rendering:pixelated;max-width:100%}
 `;
