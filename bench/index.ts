@@ -1,5 +1,7 @@
 /** The bench sections, in the order `npm run bench` runs them. */
 import type { BenchSection } from "./bench-section.ts";
+import { overheadBench } from "./overhead.ts";
 import { quantBench } from "./quant.ts";
+import { trainBench } from "./train.ts";
 
-export const benchSections: readonly BenchSection[] = [quantBench];
+export const benchSections: readonly BenchSection[] = [trainBench, quantBench, overheadBench];

@@ -28,11 +28,17 @@ function stock(kernelName: string): tf.KernelConfig | undefined {
   return stockKernels.has(kernelName) ? stockKernels.get(kernelName) : tf.getKernel(kernelName, "wasm");
 }
 
+/**
+ * Registers `config` in place of the stock kernel. The stock kernel's `setupFunc` (which
+ * binds its wasm function) is kept on the replacement, so the wasm backend still runs it
+ * at initialisation and the stock kernel works again after {@link restoreStockWasmKernels}.
+ */
 function replace(config: tf.KernelConfig): void {
   const name = config.kernelName;
   if (!stockKernels.has(name)) stockKernels.set(name, tf.getKernel(name, "wasm"));
+  const setupFunc = config.setupFunc ?? stockKernels.get(name)?.setupFunc;
   if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
-  tf.registerKernel(config);
+  tf.registerKernel(setupFunc ? { ...config, setupFunc } : config);
 }
 
 /**
@@ -56,9 +62,13 @@ export function installWasmTrainingKernels(set: WasmKernelSet = "all"): void {
 
 /** Puts back the wasm backend's own kernels (and removes the added Conv2DBackpropFilter). */
 export function restoreStockWasmKernels(): void {
+  // An initialised backend ran the setup of the kernels registered at that time only.
+  const backend = tf.findBackend("wasm");
   for (const [name, config] of stockKernels) {
     if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
-    if (config) tf.registerKernel(config);
+    if (!config) continue;
+    tf.registerKernel(config);
+    if (backend && config.setupFunc) config.setupFunc(backend);
   }
   stockKernels.clear();
 }
