@@ -131,12 +131,14 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     o.log(`resuming ${dir}`);
   } else {
     const runners = selectEps(registry, o.eps);
-    const created = await createRunDir(o.out);
-    dir = created.dir;
     o.log(`probing EPs: ${runners.map((r) => r.name).join(", ")}`);
     const eps = await Promise.all(runners.map((r) => resolveEps([r], probeInChild).then((s) => s[0]!)));
     for (const ep of eps) o.log(ep.state === "available" ? `  ${ep.name}: available` : `  ${ep.name}: skipped (${ep.reason})`);
-    plan = await buildPlan(o, created.runId, runners, eps);
+    const planned = await buildPlan(o, "", runners, eps);
+    // The run dir appears only once its plan exists, so every run dir can be resumed.
+    const created = await createRunDir(o.out);
+    dir = created.dir;
+    plan = { ...planned, runId: created.runId };
     await writePlan(dir, plan);
   }
   await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
@@ -150,6 +152,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   const onSigint = () => controller.abort();
   process.on("SIGINT", onSigint);
   let stopped = false;
+  let failure: unknown;
   try {
     for (const job of plan.jobs) {
       if (controller.signal.aborted) {
@@ -193,11 +196,19 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         break;
       }
     }
+  } catch (e) {
+    failure = e;
   } finally {
     process.off("SIGINT", onSigint);
+    controller.abort();
     bar?.stop();
   }
   const results = await finalizeRun(dir, plan, o.cvThreshold);
+  if (failure) {
+    o.log(`\nThe profiler failed; ${results.rows.length} of ${total} rows are kept in ${dir}`);
+    o.log(`Resume with: npm run profile -- --resume ${dir}`);
+    throw failure;
+  }
   if (o.printTable) o.log("\n" + renderResultsTable(results));
   if (stopped || !results.complete) {
     o.log(`\nStopped: ${results.rows.length} of ${total} rows finished and kept in ${dir}`);

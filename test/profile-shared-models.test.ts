@@ -12,7 +12,7 @@ const SHARED = new URL("../../shared/models/", import.meta.url).pathname;
 const MODELS = ["light_squeezenet", "light_resnet50", "light_bvlc_alexnet"].map((m) => join(SHARED, `${m}.onnx`));
 const missing = MODELS.every(existsSync) ? false : `../shared/models is absent`;
 /** One-sample rows and no per-op pass: ResNet-50 through SwiftShader takes seconds per inference. */
-const FAST = { rowBudgetMs: 300, warmupTimeMs: 0, warmupIterations: 0, minTimeMs: 0, minIterations: 3, profileIterations: 1, profileBudgetMs: 0, accuracyBudgetMs: 0 };
+const FAST = { rowBudgetMs: 300, warmupTimeMs: 0, warmupIterations: 0, minTimeMs: 0, minIterations: 3, profileIterations: 0, profileBudgetMs: 0, accuracyBudgetMs: 0 };
 
 let dir = "";
 before(async () => {
@@ -33,7 +33,7 @@ test("foreign models: real inputs found, ConstantOfShape weights counted", { ski
 });
 
 test("the three shared models profile on cpu, squeezenet on webgpu too; batch 2 is skipped (fixed batch axis)", { skip: missing }, async () => {
-  const common = { batches: [1, 2], quick: true, measure: FAST, out: join(dir, "out"), progress: false, printTable: false, log: () => undefined };
+  const common = { batches: [1, 2], quick: true, measure: FAST, out: join(dir, "out"), progress: false, printTable: false, log: (l: string) => process.env.DEBUG && console.log(new Date().toISOString(), l) };
   const run = await runProfile({ ...common, onnx: MODELS, eps: ["cpu"] });
   const states = Object.fromEntries(run.results.rows.map((r) => [r.key, r.state]));
   for (const m of ["light_squeezenet", "light_resnet50", "light_bvlc_alexnet"]) {
