@@ -41,10 +41,10 @@ export const DEFAULT_MEASURE: MeasureSettings = {
   warmupIterations: 10,
   minTimeMs: 1000,
   minIterations: 30,
-  rowBudgetMs: 6000,
+  rowBudgetMs: 5000,
   profileIterations: 20,
   profileBudgetMs: 2000,
-  accuracyBudgetMs: 20_000,
+  accuracyBudgetMs: 10_000,
 };
 
 /** `--quick` measurement: a smoke test, figures less stable. */
