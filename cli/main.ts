@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { registerTrain } from "./train-command.ts";
 import { registerExport } from "./export-command.ts";
+import { registerProfile } from "./profile-command.ts";
 import { registerReport } from "./report-command.ts";
 
 const program = new Command("onnx-lab-profiler")
@@ -14,6 +15,7 @@ const program = new Command("onnx-lab-profiler")
 
 registerTrain(program);
 registerExport(program);
+registerProfile(program);
 registerReport(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
