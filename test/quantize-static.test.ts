@@ -32,9 +32,9 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 for (const name of ["lenet", "basic-cnn"] as const) {
-  test(`${name}: static uint8 QDQ fuses every Conv into QLinearConv, stays close to float, file smaller`, async () => {
+  test(`${name}: static uint8 QDQ with minConvInputChannels 0 fuses every Conv into QLinearConv, stays close to float, file smaller`, async () => {
     const fp32 = buildReferenceModel(name);
-    const { model, report } = await quantizeStatic(fp32, randomImageFeeds(4, 8), { method: "minmax", activationType: "uint8" });
+    const { model, report } = await quantizeStatic(fp32, randomImageFeeds(4, 8), { method: "minmax", activationType: "uint8", minConvInputChannels: 0 });
     const path = join(dir, `${name}.int8.onnx`);
     const size = await writeOnnx(path, model);
     assert.ok(size < encodeOnnx(fp32).byteLength / 3, `int8 ${size} B`);
@@ -45,6 +45,23 @@ for (const name of ["lenet", "basic-cnn"] as const) {
     else assert.equal(hist.QLinearMatMul, 2);
     assert.deepEqual(report.float, [{ name: "softmax_13", opType: "Softmax", reason: "Softmax output kept float: probabilities would be rounded to 1/256 steps" }]);
     assert.ok(report.quantized.filter((q) => q.opType === "Conv").length === 2);
+    const feed = randomImageFeeds(1, 4, 99)[0] ?? {};
+    const diff = maxAbsDiff(await run(encodeOnnx(fp32), feed), await run(path, feed));
+    assert.ok(diff < 0.05, `max |int8 − fp32| = ${diff}`);
+  });
+
+  test(`${name}: by default the first Conv (1 input channel) stays float, bias and Relu move after its pool, the rest fuses`, async () => {
+    const fp32 = buildReferenceModel(name);
+    const { model, report } = await quantizeStatic(fp32, randomImageFeeds(4, 8), { method: "minmax", activationType: "uint8" });
+    const path = join(dir, `${name}.default.onnx`);
+    await writeOnnx(path, model);
+    const hist = await optimizedOpHistogram(path);
+    assert.deepEqual([hist.Conv, hist.QLinearConv, hist.MaxPool, hist.NhwcMaxPool], [1, 1, 1, 1]);
+    assert.deepEqual(report.float[0], {
+      name: "conv_1",
+      opType: "Conv",
+      reason: "Conv with 1 input channel(s) per group (< minConvInputChannels 4): ORT's int8 QLinearConv is slower than its fp32 Conv there",
+    });
     const feed = randomImageFeeds(1, 4, 99)[0] ?? {};
     const diff = maxAbsDiff(await run(encodeOnnx(fp32), feed), await run(path, feed));
     assert.ok(diff < 0.05, `max |int8 − fp32| = ${diff}`);
@@ -61,7 +78,7 @@ test("lenet: int8 activations, percentile and entropy calibration, per-tensor we
     { method: "entropy", activationType: "uint8" },
     { method: "minmax", activationType: "uint8", perChannel: false },
   ] as const) {
-    const { model } = await quantizeStatic(fp32, feeds, options);
+    const { model } = await quantizeStatic(fp32, feeds, { ...options, minConvInputChannels: 0 });
     const path = join(dir, `lenet-${options.method}.onnx`);
     await writeOnnx(path, model);
     assert.equal((await optimizedOpHistogram(path)).QLinearConv, 2, JSON.stringify(options));

@@ -9,9 +9,10 @@ import type * as ort from "onnxruntime-node";
 import { onnx } from "../onnx/onnx-io.ts";
 import { foldablePairs, foldBatchNorm } from "./batchnorm-fold.ts";
 import { calibrateRanges } from "./calibrate.ts";
+import { moveBiasReluAfterPool } from "./float-conv-boundary.ts";
 import { attrFloat, attrInt, cloneModel, GraphView, inferElemTypes, topoSort } from "./graph-view.ts";
 import { defaultOpset, sumToAdd, upgradeOpset } from "./opset-upgrade.ts";
-import { DEFAULT_PERCENTILE, type QuantReport, type StaticQuantOptions } from "./options.ts";
+import { DEFAULT_MIN_CONV_INPUT_CHANNELS, DEFAULT_PERCENTILE, type QuantReport, type StaticQuantOptions } from "./options.ts";
 import { type ActivationType, activationParams, type QParams, qRange, quantizeBias, quantizeValue } from "./quant-params.ts";
 import { floatReport } from "./report.ts";
 import { DT, float32Of, int32Tensor, int8Tensor } from "./tensor-data.ts";
@@ -81,6 +82,7 @@ export async function quantizeStatic(
   const folded = foldBatchNorm(view, foldable);
   for (const bn of folded) types.set(bn.output?.[0] ?? "", DT.FLOAT);
 
+  const minCin = options.minConvInputChannels ?? DEFAULT_MIN_CONV_INPUT_CHANNELS;
   const plan: Plan = { act: new Map(), quantized: [...folded], reasons: new Map() };
   const params = (t: string): QParams | undefined => {
     const r = ranges.get(t);
@@ -104,6 +106,11 @@ export async function quantizeStatic(
         plan.reasons.set(n, `weight "${w}" is not a constant`);
         continue;
       }
+      const cin = wc.dims[1] ?? 0;
+      if (op === "Conv" && cin < minCin) {
+        plan.reasons.set(n, `Conv with ${cin} input channel(s) per group (< minConvInputChannels ${minCin}): ORT's int8 QLinearConv is slower than its fp32 Conv there`);
+        continue;
+      }
       if (op === "Gemm" && wc.dims.length !== 2) {
         plan.reasons.set(n, `Gemm weight rank ${wc.dims.length}, expected 2`);
         continue;
@@ -117,9 +124,12 @@ export async function quantizeStatic(
     }
     chosen.add(n);
   }
-  // DIRECT ops only make sense after a quantized producer (otherwise nothing is 8-bit there)
+  // float Convs (few input channels) followed by Relu → MaxPool: bias and Relu after the pool (see float-conv-boundary.ts)
+  for (const n of [...plan.reasons.keys()]) if (n.opType === "Conv" && minCin > 0) moveBiasReluAfterPool(view, n);
+  // data movement and Relu/Clip only make sense after a quantized producer (else nothing is 8-bit there;
+  // a float Conv keeps its Relu so ORT fuses them)
   for (const n of [...chosen]) {
-    if (!DIRECT.has(n.opType ?? "")) continue;
+    if (!DIRECT.has(n.opType ?? "") && n.opType !== "Relu" && n.opType !== "Clip") continue;
     const p = view.producer.get(n.input?.[0] ?? "");
     if (!p || !chosen.has(p)) {
       chosen.delete(n);
