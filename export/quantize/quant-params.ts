@@ -30,8 +30,8 @@ const toF32 = Math.fround;
 /**
  * Asymmetric activation parameters for the real range [rmin, rmax]:
  * the range is widened to include 0, scale = (rmax − rmin)/(qmax − qmin) and
- * zero point = round(qmin − rmin/scale) clamped to [qmin, qmax]. A zero-width range gives
- * scale 1 and zero point qmin... as ORT does (scale 1, zero point 0 clamped into range).
+ * zero point = round(qmin − rmin/scale) clamped to [qmin, qmax]; scale is a float32. A
+ * zero-width range gives scale 1 and zero point 0, as ORT does.
  * Example: [−1, 2] as uint8 → scale 3/255, zero point 85.
  */
 export function activationParams(rmin: number, rmax: number, type: ActivationType): QParams {
