@@ -5,7 +5,7 @@
  *
  * Test-only fault injection: `HARNESS_FAULT=crash:<ep>` (SIGSEGV after the session is
  * created), `hang:<ep>` (never finishes), `exit:<ep>` (exit code 3); `<ep>@<text>` limits
- * the fault to model files whose path contains `<text>`.
+ * the fault to model files whose path contains `<text>`; several faults are comma-separated.
  *
  * The child ignores SIGINT (Ctrl-C reaches the whole process group): the parent decides,
  * kills it and keeps the rows that finished. It exits if the parent goes away.
@@ -47,14 +47,14 @@ function runnerFor(ep: string): EpRunner {
 }
 
 function injectFault(job: MeasureJob): void {
-  const fault = process.env.HARNESS_FAULT;
-  if (!fault) return;
-  const [kind, target = ""] = fault.split(":");
-  const [ep, pathPart] = target.split("@");
-  if (ep !== job.ep || (pathPart && !job.onnxPath.includes(pathPart))) return;
-  if (kind === "crash") process.kill(process.pid, "SIGSEGV");
-  if (kind === "exit") process.exit(3);
-  if (kind === "hang") for (;;) { /* never returns: the parent's timeout must kill us */ }
+  for (const fault of (process.env.HARNESS_FAULT ?? "").split(",").filter(Boolean)) {
+    const [kind, target = ""] = fault.split(":");
+    const [ep, pathPart] = target.split("@");
+    if (ep !== job.ep || (pathPart && !job.onnxPath.includes(pathPart))) continue;
+    if (kind === "crash") process.kill(process.pid, "SIGSEGV");
+    if (kind === "exit") process.exit(3);
+    if (kind === "hang") for (;;) { /* never returns: the parent's timeout must kill us */ }
+  }
 }
 
 async function createSession(job: MeasureJob, runner: EpRunner, extra: ort.InferenceSession.SessionOptions = {}) {

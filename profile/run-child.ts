@@ -47,9 +47,12 @@ function tsxImport(): string {
   }
 }
 
-/** Runs `job` in a fresh child process. Never rejects for child failures; see {@link ChildExit}. */
+/**
+ * Runs `job` in a fresh child process. Never rejects for child failures (see
+ * {@link ChildExit}); rejects only when `onMessage` throws (e.g. the run dir is not writable).
+ */
 export function runChild(job: ChildJob, options: RunChildOptions): Promise<ChildExit> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = fork(CHILD_SCRIPT, [], {
       execArgv: ["--import", tsxImport()],
       env: { ...process.env, ...options.env },
@@ -60,6 +63,7 @@ export function runChild(job: ChildJob, options: RunChildOptions): Promise<Child
     let stopped = false;
     let completed = false;
     let queue = Promise.resolve();
+    let handlerError: unknown;
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_TAIL_CHARS * 4);
     });
@@ -68,7 +72,10 @@ export function runChild(job: ChildJob, options: RunChildOptions): Promise<Child
     });
     child.on("message", (message: ChildMessage) => {
       if (message.type === "done") completed = true;
-      queue = queue.then(() => options.onMessage(message)).catch(() => undefined);
+      queue = queue.then(() => options.onMessage(message)).catch((e: unknown) => {
+        handlerError ??= e;
+        child.kill("SIGKILL");
+      });
     });
     const timer = setTimeout(() => {
       timedOut = true;
@@ -86,7 +93,11 @@ export function runChild(job: ChildJob, options: RunChildOptions): Promise<Child
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      void queue.then(() =>
+      void queue.then(() => {
+        if (handlerError) {
+          reject(handlerError instanceof Error ? handlerError : new Error(String(handlerError)));
+          return;
+        }
         resolve({
           exitCode: code,
           signal,
@@ -94,8 +105,8 @@ export function runChild(job: ChildJob, options: RunChildOptions): Promise<Child
           stopped,
           completed,
           stderrTail: stripNoise(stderr).slice(-STDERR_TAIL_CHARS),
-        }),
-      );
+        });
+      });
     });
     child.send(job);
   });

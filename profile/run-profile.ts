@@ -52,6 +52,7 @@ async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
 async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRunner[], eps: EpStatus[]): Promise<RunPlan> {
   const files = await planFiles(o);
   const jobs: PlannedJob[] = [];
+  const used = new Set<string>();
   for (const file of files) {
     let facts: Awaited<ReturnType<typeof readModelFacts>> | undefined;
     let loadError: string | undefined;
@@ -60,8 +61,12 @@ async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRu
     } catch (e) {
       loadError = (e as Error).message;
     }
-    const name = facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
     const precision = facts?.precision ?? (o.onnx.length > 0 ? "fp32" : file.precision);
+    const baseName = facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
+    // Two files with the same model name and precision (e.g. lenet on two datasets) get -2, -3… so row keys stay unique.
+    let name = baseName;
+    for (let k = 2; used.has(`${name}|${precision}`); k++) name = `${baseName}-${k}`;
+    used.add(`${name}|${precision}`);
     for (const runner of runners) {
       jobs.push({
         model: name,

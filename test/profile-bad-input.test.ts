@@ -42,29 +42,31 @@ test("an unknown EP stops the run before any work", async () => {
   });
 });
 
-test("bad files, a crashing child and a missing dataset become rows; good rows survive", async () => {
+test("bad files, a crashing or hanging child and a missing dataset become rows; good rows survive", async () => {
   const good = join(dir, "good.onnx");
   const truncated = join(dir, "truncated.onnx");
   const notOnnx = join(dir, "notes.onnx");
   const crash = join(dir, "crashme.onnx");
   const noData = join(dir, "nodata.onnx");
+  const hang = join(dir, "hangme.onnx");
   await writeOnnx(good, buildTinyClassifier());
   const bytes = encodeOnnx(buildTinyClassifier());
   await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
   await writeFile(notOnnx, "this is a text file, not a model\n");
   await writeOnnx(crash, buildTinyClassifier());
+  await writeOnnx(hang, buildTinyClassifier());
   await writeOnnx(noData, buildTinyClassifier([3, 8, 8], 10, {
     metadata: { model: "nodata", dataset: "cifar10", layout: "NCHW", inputShape: [3, 8, 8], scale: 1 / 255, classNames: [], precision: "fp32" },
   }));
-  process.env.HARNESS_FAULT = "crash:cpu@crashme";
+  process.env.HARNESS_FAULT = "crash:cpu@crashme,hang:cpu@hangme";
   let run;
   try {
-    run = await runProfile({ ...quiet(), onnx: [good, truncated, notOnnx, crash, noData], eps: ["cpu"], batches: [1, 4] });
+    run = await runProfile({ ...quiet(), onnx: [good, truncated, notOnnx, crash, hang, noData], eps: ["cpu"], batches: [1, 4], childTimeoutMs: 8000 });
   } finally {
     delete process.env.HARNESS_FAULT;
   }
   const rows = (await readRunResults(run.dir)).rows;
-  assert.equal(rows.length, 10);
+  assert.equal(rows.length, 12);
   assert.equal(byKey(rows, "good|fp32|cpu|1").state, "ok");
   assert.equal(byKey(rows, "good|fp32|cpu|4").state, "ok");
 
@@ -96,6 +98,12 @@ test("bad files, a crashing child and a missing dataset become rows; good rows s
       assert.equal(c.exitCode, null);
     }
   }
+  const h = byKey(rows, "hangme|fp32|cpu|1");
+  assert.equal(h.state, "errored");
+  if (h.state === "errored") {
+    assert.equal(h.error, "child process timed out after 8 s and was killed");
+    assert.equal(h.signal, "SIGKILL");
+  }
   const d = byKey(rows, "nodata|fp32|cpu|1");
   assert.equal(d.state, "ok");
   if (d.state === "ok") {
@@ -106,7 +114,7 @@ test("bad files, a crashing child and a missing dataset become rows; good rows s
     ]);
   }
   const jsonl = (await readFile(join(run.dir, RUN_FILES.jsonl), "utf8")).trim().split("\n");
-  assert.ok(jsonl.length >= 10);
+  assert.ok(jsonl.length >= 12);
   const csv = (await readFile(join(run.dir, RUN_FILES.csv), "utf8")).trim().split("\n");
-  assert.equal(csv.length, 11);
+  assert.equal(csv.length, 13);
 });
