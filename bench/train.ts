@@ -7,6 +7,7 @@
  *
  * Run: `npx tsx cli/bench.ts train` (add `--quick` for a short run).
  */
+import { availableParallelism, loadavg } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 import {
@@ -31,9 +32,13 @@ const CPU_BATCH = { quick: 8, full: 16 } as const;
 /** Targets the section reports against. */
 const TARGETS = { wasmSamplesPerSec: 600, wasmOverCpu: 20 } as const;
 
-/** Batches timed per backend (after warm-up), and the time box per backend in ms. */
+/** How long to measure one backend. */
 interface Budget {
+  /** Timed rounds; samples/s is their median (other processes on a shared machine only ever slow a round down). */
+  readonly rounds: number;
+  /** Batches timed per round (after warm-up). */
   readonly batches: number;
+  /** Time box per round in ms: a round stops after the batch that crosses it. */
   readonly maxMs: number;
   /** Train one untimed batch first (JIT, XNNPACK operator setup); skipped on cpu, where one batch takes ~25 s. */
   readonly warmUp: boolean;
@@ -45,12 +50,12 @@ function budget(name: BackendName, quick: boolean): Budget {
   // The stock cpu backend takes ~25 s per LeNet batch of 128: a few batches only.
   if (name === "cpu") {
     return quick
-      ? { batches: 1, maxMs: 60_000, warmUp: false, batchSize: CPU_BATCH.quick }
-      : { batches: 3, maxMs: 120_000, warmUp: true, batchSize: CPU_BATCH.full };
+      ? { rounds: 1, batches: 1, maxMs: 60_000, warmUp: false, batchSize: CPU_BATCH.quick }
+      : { rounds: 1, batches: 3, maxMs: 120_000, warmUp: true, batchSize: CPU_BATCH.full };
   }
   return quick
-    ? { batches: 5, maxMs: 10_000, warmUp: true, batchSize: BATCH }
-    : { batches: 25, maxMs: 60_000, warmUp: true, batchSize: BATCH };
+    ? { rounds: 1, batches: 5, maxMs: 10_000, warmUp: true, batchSize: BATCH }
+    : { rounds: 3, batches: 10, maxMs: 30_000, warmUp: true, batchSize: BATCH };
 }
 
 /** One backend's row: measured, or why not. */
@@ -58,7 +63,10 @@ type BackendRow =
   | {
       name: BackendName;
       state: "ok";
+      /** Median over rounds. */
       samplesPerSec: number;
+      /** Every round's samples/s, in order. */
+      roundSamplesPerSec: number[];
       msPerStep: number;
       batchSize: number;
       batches: number;
@@ -90,22 +98,39 @@ function batch(set: ImageSet, i: number, size: number): { xs: tf.Tensor4D; ys: t
   return { xs, ys };
 }
 
-/** Trains `model` on `batches` batches (stopping early past `maxMs`); returns samples/s and the last loss. */
-async function measure(model: tf.LayersModel, set: ImageSet, { batches, maxMs, warmUp, batchSize }: Budget) {
+/**
+ * Trains `model` for `rounds` rounds of `batches` batches (a round stops early past
+ * `maxMs`); returns the median samples/s, every round's, ms per step and the last loss.
+ */
+async function measure(model: tf.LayersModel, set: ImageSet, { rounds, batches, maxMs, warmUp, batchSize }: Budget) {
   const data = Array.from({ length: Math.min(batches, 8) }, (_, i) => batch(set, i, batchSize));
   try {
     const warm = data[0]!;
     if (warmUp) await model.trainOnBatch(warm.xs, warm.ys);
-    let done = 0;
     let lastLoss = NaN;
-    const t0 = performance.now();
-    while (done < batches && (done === 0 || performance.now() - t0 < maxMs)) {
-      const b = data[done % data.length]!;
-      lastLoss = (await model.trainOnBatch(b.xs, b.ys)) as number;
-      done++;
+    let steps = 0;
+    const perRound: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      let done = 0;
+      const t0 = performance.now();
+      while (done < batches && (done === 0 || performance.now() - t0 < maxMs)) {
+        const b = data[done % data.length]!;
+        lastLoss = (await model.trainOnBatch(b.xs, b.ys)) as number;
+        done++;
+      }
+      perRound.push((done * batchSize * 1000) / (performance.now() - t0));
+      steps += done;
     }
-    const ms = performance.now() - t0;
-    return { samplesPerSec: (done * batchSize * 1000) / ms, msPerStep: ms / done, batchSize, batches: done, lastLoss };
+    const sorted = [...perRound].sort((a, b) => a - b);
+    const samplesPerSec = sorted[Math.floor(sorted.length / 2)]!;
+    return {
+      samplesPerSec,
+      roundSamplesPerSec: perRound.map((v) => round(v, 1)),
+      msPerStep: (batchSize * 1000) / samplesPerSec,
+      batchSize,
+      batches: steps,
+      lastLoss,
+    };
   } finally {
     for (const b of data) tf.dispose([b.xs, b.ys]);
   }
@@ -203,6 +228,8 @@ export const trainBench: BenchSection = {
       batchSize: BATCH,
       data: `MNIST, first ${set.count} training images (${dataset.info.source})`,
       quick,
+      loadAverage1m: round(loadavg()[0] ?? 0, 2),
+      cpuCores: availableParallelism(),
       backends: rows,
       wasmOverCpu: ratio ?? null,
       wasmKernels: {
