@@ -9,7 +9,7 @@
  * col2im adds those rows back into dx (windows overlap, so it accumulates). Wᵀ is a
  * small JS transpose; the product is the stock wasm `BatchMatMul` (XNNPACK) untransposed;
  * col2im copies runs of fw·Cin contiguous floats. Works for any stride and padding.
- * Measured: about 30 ms for the shape above.
+ * Measured: about 36 ms for the shape above (product about 22, col2im about 14).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
