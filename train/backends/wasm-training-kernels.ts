@@ -1,5 +1,6 @@
 /**
- * Installs the wasm backend's training kernels: the missing `Conv2DBackpropFilter`, and
+ * Installs the wasm backend's training kernels: the missing `Conv2DBackpropFilter` (and
+ * cpu fallbacks for the missing depthwise gradients, wasm-cpu-fallback.ts), and
  * faster replacements for `Conv2DBackpropInput`, `MaxPoolGrad` and the transposed forms
  * of `BatchMatMul` (each file documents its formulation and measured speed-up). Nothing
  * happens at import: the wasm backend's loader calls {@link installWasmTrainingKernels}.
@@ -9,6 +10,7 @@ import { batchMatMulConfig } from "./wasm-batch-mat-mul.ts";
 import { conv2dBackpropFilterConfig } from "./wasm-conv2d-backprop-filter.ts";
 import { conv2dBackpropInputConfig } from "./wasm-conv2d-backprop-input.ts";
 import { maxPoolGradConfig } from "./wasm-max-pool-grad.ts";
+import { WASM_CPU_FALLBACK_KERNELS, cpuFallbackKernel } from "./wasm-cpu-fallback.ts";
 
 /** Which kernels to install: `all` (default), or only the `missing` Conv2DBackpropFilter (stock speed elsewhere, for comparisons). */
 export type WasmKernelSet = "all" | "missing";
@@ -54,6 +56,8 @@ export function installWasmTrainingKernels(set: WasmKernelSet = "all"): void {
   }
   restoreStockWasmKernels();
   replace(conv2dBackpropFilterConfig(stockMatMul));
+  // Kernels wasm lacks with no fast formulation here yet (depthwise gradients): the cpu backend's, on copies.
+  for (const name of WASM_CPU_FALLBACK_KERNELS) if (!stock(name)) replace(cpuFallbackKernel(name));
   if (set === "missing") return;
   replace(conv2dBackpropInputConfig(stockMatMul));
   replace(maxPoolGradConfig());
