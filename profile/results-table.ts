@@ -19,12 +19,17 @@ export function renderResultsTable(results: RunResults): string {
     head: ["model", "prec", "EP", "batch", "state", "p50 ms", "p95 ms", "img/s", "CV", "RSS MiB", "top-1", "agree", "params", "size KiB", "acc%/Mparam"],
     style: { head: [], border: [] },
   });
+  // Accuracy over fewer images than the model's largest evaluation (a slow EP ran out of budget) shows its count.
+  const fullCount = new Map<string, number>();
+  for (const r of results.rows) if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
   for (const r of results.rows) {
     const base = [r.model, r.precision, r.ep, String(r.batch)];
     if (r.state === "ok") {
+      const acc = r.accuracy && r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${pct(r.accuracy.top1)} (n=${r.accuracy.count})` : pct(r.accuracy?.top1);
+      const p50 = r.latency.samples < 5 ? `${fmt(r.latency.p50)} (n=${r.latency.samples})` : fmt(r.latency.p50);
       table.push([
-        ...base, "ok", fmt(r.latency.p50), fmt(r.latency.p95), fmt(r.throughput, 4), pct(r.latency.cv), fmt(r.peakRssMiB, 4),
-        pct(r.accuracy?.top1), pct(r.agreementWithFp32), String(r.params), fmt(r.sizeBytes / 1024, 4), fmt(r.accuracyPerMParams, 4),
+        ...base, "ok", p50, fmt(r.latency.p95), fmt(r.throughput, 4), pct(r.latency.cv), fmt(r.peakRssMiB, 4),
+        acc, pct(r.agreementWithFp32), String(r.params), fmt(r.sizeBytes / 1024, 4), fmt(r.accuracyPerMParams, 4),
       ]);
     } else {
       const why = r.state === "skipped" ? r.reason : r.error;
