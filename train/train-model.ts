@@ -6,7 +6,6 @@ import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "./backends/index.ts";
-import { installWasmCpuFallbacks } from "./backends/wasm-cpu-fallback.ts";
 import { isDatasetName, loadDataset, validationSplit, DATASET_NAMES, type Dataset, type DatasetName } from "./datasets/index.ts";
 import { MODEL_FILES, modelDir, readTrainRecord, saveTfjsModel, TRAIN_RECORD_VERSION, writeTrainRecord, type TrainRecord } from "./model-dir.ts";
 import { buildConfigCnn, readCnnConfig } from "./models/config-cnn.ts";
@@ -83,7 +82,6 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
   const o = resolveTrainOptions(input);
   const log = o.progress ? console.log : () => {};
   const backend = await selectBackend(o.backend);
-  if (backend.name === "wasm") installWasmCpuFallbacks();
   tf.enableProdMode();
   log(`backend: ${backend.name} (${backend.reason})`);
   for (const r of backend.rejected) log(`  not used: ${r.name}: ${r.reason}`);

@@ -43,10 +43,3 @@ export function cpuFallbackKernel(kernelName: string): tf.KernelConfig {
     },
   };
 }
-
-/** Registers the fallbacks for the listed kernels that wasm does not have. */
-export function installWasmCpuFallbacks(): void {
-  for (const name of WASM_CPU_FALLBACK_KERNELS) {
-    if (!tf.getKernel(name, "wasm")) tf.registerKernel(cpuFallbackKernel(name));
-  }
-}
