@@ -33,8 +33,13 @@ export const LatencySchema = z.object({
   max: z.number(),
   /** Distribution-free 95% confidence interval of the median, ms. */
   p50Ci95: z.tuple([z.number(), z.number()]),
-  /** Coefficient of variation sd / mean (a ratio, not percent). */
+  /** Coefficient of variation sd / mean (a ratio, not percent); rare pauses dominate it on µs-scale rows. */
   cv: z.number(),
+  /**
+   * Robust coefficient of variation 1.4826 × MAD / median (a ratio): what the stability
+   * warning uses, so one 6 ms scheduler pause among 5,000 samples of 20 µs does not flag the row.
+   */
+  robustCv: z.number().optional(),
 });
 
 /** Share of kernel time per op type and EP, from ORT's profiler (one short pass). */
@@ -149,7 +154,7 @@ export const RunResultsSchema = z.object({
   settings: z.record(z.string(), z.unknown()),
   stability: z.object({
     loadAverage1m: z.object({ min: z.number(), max: z.number(), mean: z.number() }),
-    /** Rows whose latency CV exceeded the threshold. */
+    /** Rows whose robust latency CV (see `robustCv`) exceeded the threshold. */
     highCvRows: z.array(z.string()),
     cvThreshold: z.number(),
   }),

@@ -99,7 +99,7 @@ export async function finalizeRun(dir: string, plan: RunPlan, cvThreshold: numbe
     settings: plan.settings,
     stability: {
       loadAverage1m: { min: Math.min(...load), max: Math.max(...load), mean: load.reduce((a, b) => a + b, 0) / load.length },
-      highCvRows: ordered.filter((r) => r.state === "ok" && r.latency.cv > cvThreshold).map((r) => r.key),
+      highCvRows: ordered.filter((r) => r.state === "ok" && (r.latency.robustCv ?? r.latency.cv) > cvThreshold).map((r) => r.key),
       cvThreshold,
     },
     rows: ordered,

@@ -117,8 +117,9 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
       case "batch": {
         const r = m.result;
         const rowWarnings = [...warnings];
-        if (r.latency.cv > ctx.options.cvThreshold) {
-          rowWarnings.push(`latency CV ${(r.latency.cv * 100).toFixed(1)}% above ${(ctx.options.cvThreshold * 100).toFixed(0)}%: machine busy or throttling`);
+        const cv = r.latency.robustCv ?? r.latency.cv;
+        if (cv > ctx.options.cvThreshold) {
+          rowWarnings.push(`latency CV ${(cv * 100).toFixed(1)}% (robust: 1.4826·MAD/median) above ${(ctx.options.cvThreshold * 100).toFixed(0)}%: machine busy or throttling`);
         }
         const acc = accuracy as OkRow["accuracy"];
         const row: OkRow = {

@@ -25,6 +25,14 @@ export function medianCi95(sorted: readonly number[]): [number, number] {
   return [sorted[lo] ?? Number.NaN, sorted[Math.max(lo, hi)] ?? Number.NaN];
 }
 
+/** 1.4826 × median absolute deviation / median of ascending-sorted samples (0 when the median is 0). */
+export function robustCv(sorted: readonly number[]): number {
+  const median = percentile(sorted, 50);
+  if (!(median > 0)) return 0;
+  const deviations = sorted.map((x) => Math.abs(x - median)).sort((a, b) => a - b);
+  return (1.4826 * percentile(deviations, 50)) / median;
+}
+
 /** Summarises raw latency samples (ms, any order). */
 export function summarizeLatency(samples: readonly number[]): Latency {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -44,5 +52,6 @@ export function summarizeLatency(samples: readonly number[]): Latency {
     max: sorted[n - 1] ?? Number.NaN,
     p50Ci95: medianCi95(sorted),
     cv: mean > 0 ? sd / mean : 0,
+    robustCv: robustCv(sorted),
   };
 }

@@ -16,7 +16,10 @@ test("percentiles interpolate linearly; the median CI brackets the median", () =
   assert.equal(percentile([1, 2], 50), 1.5);
   assert.deepEqual(medianCi95(xs), [40, 60]);
   const s = summarizeLatency([3, 1, 2]);
-  assert.deepEqual([s.samples, s.min, s.p50, s.max, s.mean, s.sd, s.cv], [3, 1, 2, 3, 2, 1, 0.5]);
+  assert.deepEqual([s.samples, s.min, s.p50, s.max, s.mean, s.sd, s.cv, s.robustCv], [3, 1, 2, 3, 2, 1, 0.5, 0.7413]);
+  const spiky = summarizeLatency([...Array.from({ length: 999 }, (_, i) => 0.02 + (i % 3) * 0.001), 6]);
+  assert.ok(spiky.cv > 5, `sd/mean ${spiky.cv}`);
+  assert.ok(spiky.robustCv! < 0.1, `robust ${spiky.robustCv}`);
 });
 
 test("the row budget cuts warm-up and measurement, keeping 3 samples when they fit, else 1", () => {
