@@ -27,6 +27,7 @@ interface ProfileFlags {
   childTimeout?: string;
   epochs?: string;
   progress?: boolean;
+  report?: boolean;
 }
 
 function positiveInt(flag: string, value: string): number {
@@ -94,8 +95,9 @@ export function registerProfile(program: Command): void {
     .option("--data-dir <dir>", "dataset folder passed to the dataset readers")
     .option("--row-budget <ms>", `time budget per row, ms: warm-up and measurement shrink to fit (keeping >= 3 samples)`, String(DEFAULT_MEASURE.rowBudgetMs))
     .option("--child-timeout <s>", "wall-clock limit per child process (model x precision x EP), seconds", "600")
-    .option("--epochs <n>", "training epochs for zoo models that must be trained first (default: the train stage's)")
+    .option("--epochs <n>", "training epochs for zoo models that must be trained first (default 1, to keep a fresh run short; models trained before with npm run train are reused)")
     .option("--no-progress", "print one line per row instead of a progress bar")
+    .option("--no-report", "do not write report.html / report.md at the end (npm run report -- --run <dir> does it later)")
     .addHelpText("after", [
       "",
       "Measurement (defaults): warm-up >= " + `${DEFAULT_MEASURE.warmupIterations} runs and ${DEFAULT_MEASURE.warmupTimeMs} ms, then >= ` +
@@ -115,6 +117,20 @@ export function registerProfile(program: Command): void {
         Object.entries(flags).filter(([key]) => command.getOptionValueSource(key) !== "default"),
       ) as ProfileFlags;
       const run = await runProfile(await profileOptionsFromFlags(typed));
-      if (!run.complete) process.exitCode = 130;
+      if (!run.complete) {
+        process.exitCode = 130;
+        return;
+      }
+      if (flags.report !== false) {
+        // The report is a view of results.json: a failure here never loses the run.
+        try {
+          const { writeReport } = await import("../reports/index.ts");
+          const written = await writeReport(run.dir, { log: (line) => console.log(line) });
+          console.log(`report: ${written.html}`);
+          for (const w of written.warnings) console.log(`  note: ${w}`);
+        } catch (e) {
+          console.error(`report failed (the run is intact; retry with npm run report -- --run ${run.dir}): ${(e as Error).message}`);
+        }
+      }
     });
 }

@@ -91,7 +91,11 @@ export interface ProfileOptions {
   childTimeoutMs?: number;
   /** Latency CV above which a row gets a warning; default 0.1. */
   cvThreshold?: number;
-  /** Training epochs for models that need training (passed to ensureTrained). */
+  /**
+   * Training epochs for zoo models that must be trained first (passed to ensureTrained);
+   * default {@link PROFILE_TRAIN_EPOCHS}, so a fresh `npm run profile` stays short. Train
+   * longer beforehand with `npm run train` and the profiler reuses that model.
+   */
   epochs?: number;
   /** Show progress bars (default: when stderr is a TTY). */
   progress?: boolean;
@@ -100,6 +104,9 @@ export interface ProfileOptions {
   /** Log function for status lines; default console.log. */
   log?: (line: string) => void;
 }
+
+/** Epochs the profiler trains a missing zoo model for (1 keeps a fresh default run near 10 minutes on 2 cores). */
+export const PROFILE_TRAIN_EPOCHS = 1;
 
 /** {@link ProfileOptions} with every default resolved. */
 export interface ResolvedProfileOptions {
@@ -118,7 +125,7 @@ export interface ResolvedProfileOptions {
   readonly measure: MeasureSettings;
   readonly childTimeoutMs: number;
   readonly cvThreshold: number;
-  readonly epochs: number | undefined;
+  readonly epochs: number;
   readonly progress: boolean;
   readonly printTable: boolean;
   readonly log: (line: string) => void;
@@ -149,7 +156,7 @@ export function resolveProfileOptions(o: ProfileOptions = {}): ResolvedProfileOp
     measure: { ...(quick ? QUICK_MEASURE : DEFAULT_MEASURE), ...o.measure },
     childTimeoutMs: o.childTimeoutMs ?? 600_000,
     cvThreshold: o.cvThreshold ?? 0.1,
-    epochs: o.epochs,
+    epochs: o.epochs ?? PROFILE_TRAIN_EPOCHS,
     progress: o.progress ?? Boolean(process.stderr.isTTY),
     printTable: o.printTable ?? true,
     log: o.log ?? ((line) => console.log(line)),

@@ -31,12 +31,15 @@ export async function prepareZooModels(options: {
   const exporter = await import("../export/index.ts");
   const files: SuiteFile[] = [];
   for (const model of options.models) {
-    options.log(`preparing ${model} on ${options.dataset}: training if needed, exporting ${options.precisions.join(", ")}`);
+    options.log(`preparing ${model} on ${options.dataset}: training if needed (${options.epochs ?? "default"} epoch(s); ` +
+      `for the lab's full training run \`npm run train -- --model ${model} --dataset ${options.dataset}\` first), exporting ${options.precisions.join(", ")}`);
     const { dir } = await train.ensureTrained({
       model,
       dataset: options.dataset as Parameters<typeof train.ensureTrained>[0]["dataset"],
       out: options.out,
-      progress: options.progress,
+      // Bars only on a terminal, a line per epoch otherwise: minutes of training never run silent.
+      progress: true,
+      summary: false,
       ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     });
