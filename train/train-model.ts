@@ -3,7 +3,7 @@
  * directory (`model.json`, `weights.bin`, `train.json`).
  */
 import { access, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "./backends/index.ts";
 import { isDatasetName, loadDataset, validationSplit, DATASET_NAMES, type Dataset, type DatasetName } from "./datasets/index.ts";
@@ -44,6 +44,12 @@ export function resolveTrainOptions(input: TrainOptionsInput): TrainOptions {
     if (!["flip", "shift", "rotation"].includes(a)) throw new Error(`Unknown augmentation "${a}". Expected any of: flip, shift, rotation`);
   }
   return o;
+}
+
+/** The folder a dataset was read from, relative to the working directory, for log lines. */
+function shortSource(source: string): string {
+  const first = source.split(", ")[0] ?? source;
+  return source.includes(", ") ? relative(process.cwd(), dirname(first)) || "." : source;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -89,7 +95,7 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
   const data = await loadTrainingData(o);
   const { info } = data;
   const { train, val } = validationSplit(data.train, o.validationSplit, o.seed);
-  log(`dataset: ${info.name} (${info.source}): ${train.count} train, ${val.count} validation, ${data.test.count} test images of ${info.height}x${info.width}x${info.channels}`);
+  log(`dataset: ${info.name} (${shortSource(info.source)}): ${train.count} train, ${val.count} validation, ${data.test.count} test images of ${info.height}x${info.width}x${info.channels}`);
 
   const imageShape: [number, number, number] = [info.height, info.width, info.channels];
   const ctx: ModelBuildContext = { inputShape: imageShape, numClasses: info.classNames.length, seed: o.seed };
