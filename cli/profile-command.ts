@@ -125,9 +125,7 @@ export function registerProfile(program: Command): void {
         // The report is a view of results.json: a failure here never loses the run.
         try {
           const { writeReport } = await import("../reports/index.ts");
-          const written = await writeReport(run.dir, { log: (line) => console.log(line) });
-          console.log(`report: ${written.html}`);
-          for (const w of written.warnings) console.log(`  note: ${w}`);
+          await writeReport(run.dir, { log: (line) => console.log(line) });
         } catch (e) {
           console.error(`report failed (the run is intact; retry with npm run report -- --run ${run.dir}): ${(e as Error).message}`);
         }

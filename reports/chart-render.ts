@@ -26,8 +26,10 @@ const CONFIG: vl.Config = {
 
 /** Renders `spec` to an SVG string. */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
-  const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as vl.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  // Only errors: vega-lite's layout warnings about faceted scales are noise in a terminal.
+  const logger = vega.logger(vega.Error);
+  const compiled = vl.compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as vl.TopLevelSpec, { logger }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Error });
   try {
     return await view.toSVG();
   } finally {

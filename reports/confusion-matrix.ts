@@ -54,8 +54,10 @@ export function mostConfusedText(m: ConfusionMatrix): string {
 
 /** The heat map of a matrix (file `confusion-<label>.svg`). */
 export async function confusionPlot(label: string, m: ConfusionMatrix): Promise<Plot> {
-  const data = m.counts.flatMap((row, t) => row.map((c, p) => ({ t: `${t} ${m.classNames[t] ?? ""}`, p: `${p} ${m.classNames[p] ?? ""}`, c, diag: t === p })));
-  const order = m.classNames.map((n, i) => `${i} ${n}`);
+  // "3 Dress" for named classes, plain "3" when the name is the index (MNIST digits).
+  const axisLabel = (i: number) => (m.classNames[i] === undefined || m.classNames[i] === String(i) ? String(i) : `${i} ${m.classNames[i]}`);
+  const data = m.counts.flatMap((row, t) => row.map((c, p) => ({ t: axisLabel(t), p: axisLabel(p), c, diag: t === p })));
+  const order = m.classNames.map((_, i) => axisLabel(i));
   return plot(`confusion-${label.replace(/[^A-Za-z0-9_.-]/g, "_")}`, `Confusion matrix: ${label} — ${mostConfusedText(m)}`, {
     width: 28 * m.classNames.length, height: 28 * m.classNames.length,
     data: { values: data },

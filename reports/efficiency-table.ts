@@ -10,17 +10,30 @@ const MIB = 1024 * 1024;
 
 /** Builds the hardware-efficiency table from a run. */
 export function efficiencyTable(data: ReportData): ReportTable {
+  // Largest accuracy sample per model, so a row measured on fewer images (a slow EP's time budget) says so.
+  const fullCount = new Map<string, number>();
+  for (const r of data.results.rows) {
+    if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
+  }
+  // One note per distinct skip reason instead of the same long text on every row.
+  const skipNotes = new Map<string, number>();
+  const skipNote = (text: string) => {
+    if (!skipNotes.has(text)) skipNotes.set(text, skipNotes.size + 1);
+    return skipNotes.get(text)!;
+  };
   const rows: Record<string, Cell>[] = data.results.rows.map((r) => {
     const train = data.models.get(r.model)?.train;
     const base: Record<string, Cell> = {
       model: r.model, precision: r.precision, ep: r.ep, batch: r.batch, state: r.state,
       trainingS: train?.trainingSeconds ?? null,
     };
-    if (r.state === "skipped") return { ...base, note: `${r.reason} (${r.fix})` };
+    if (r.state === "skipped") return { ...base, note: `skipped: see note S${skipNote(`${r.ep}: ${r.reason} Fix: ${r.fix}`)}` };
     if (r.state === "errored") return { ...base, note: r.error };
     return {
       ...base,
-      accuracy: r.accuracy ? r.accuracy.top1 * 100 : null,
+      accuracy: !r.accuracy ? null
+        : r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${(r.accuracy.top1 * 100).toFixed(2)} (n=${r.accuracy.count})`
+        : r.accuracy.top1 * 100,
       p50: r.latency.p50,
       p95: r.latency.p95,
       throughput: r.throughput,
@@ -36,6 +49,8 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
     "Accuracy per million parameters = top-1 accuracy in percent ÷ (parameters / 10⁶).",
   ];
+  for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
+  if (fullCount.size > 0) notes.push("Accuracy with (n=…): measured on the first n test images only (the EP's time budget ran out), so not comparable to the full-test-set figure.");
   if (data.results.stability.highCvRows.length > 0) {
     notes.push(`Noisy rows (latency CV above ${data.results.stability.cvThreshold}): ${data.results.stability.highCvRows.join(", ")}.`);
   }

@@ -37,7 +37,8 @@ test("hardware-efficiency table: one row per result, figures and reasons", async
   const t = efficiencyTable(await loadReportData(runDir));
   const md = tableToMarkdown(t);
   assert.match(md, /\| basic-cnn \| fp32 \| cpu \| 1 \| ok \| 98\.00 \| 0\.200 \| 0\.260 \| 4,545 \| 120\.0 \| 100,000 \| 0\.381 \| 980\.0 \| 30\.0 \| {2}\|/);
-  assert.match(md, /\| fcnn \| fp32 \| cuda \| 1 \| skipped \|.*\| 10\.0 \| no GPU \(install CUDA\) \|/);
+  assert.match(md, /\| fcnn \| fp32 \| cuda \| 1 \| skipped \|.*\| 10\.0 \| skipped: see note S1 \|/);
+  assert.ok(t.notes.includes("S1. cuda: no GPU Fix: install CUDA"));
   assert.match(md, /\| fcnn \| fp32 \| webgpu \| 1 \| errored \|.*\| adapter lost \|/);
   const csv = tableToCsv(t).split("\n");
   assert.equal(csv[0], "Model,Precision,EP,Batch,State,Accuracy (%),p50 (ms),p95 (ms),Throughput (img/s),Peak RSS (MiB),Params,Size (MiB),Accuracy per M params (%/M),Training time (s),Note");
