@@ -21,6 +21,7 @@ export function exportOptionsFromFlags(f: Record<string, unknown>, onProgress?: 
     calibrationSize: f.calibrationSize as number,
     percentile: f.percentile as number,
     activationType: f.activationType as ExportOptions["activationType"],
+    minConvInputChannels: f.minConvInputChannels as number,
     seed: f.seed as number,
     dataDir: f.dataDir as string | undefined,
     parityLimit: f.parityLimit as number | undefined,
@@ -43,6 +44,7 @@ export function registerExport(program: Command): void {
     .option("--calibration-size <n>", "training images in the seeded calibration sample", intFlag("calibration size"), d.calibrationSize)
     .option("--percentile <p>", "percentile method: share of |activation| kept in range, percent", numberFlag("percentile", 0, 100, true), d.percentile)
     .option("--activation-type <type>", `integer type of quantized activations: ${ACTIVATION_TYPES.join(", ")}`, choiceFlag("activation type", ACTIVATION_TYPES), d.activationType)
+    .option("--min-conv-input-channels <n>", "static INT8: keep Convs with fewer input channels than N in float (0 = quantize every Conv; 4 keeps the 1-channel image-input Conv float, where ORT's int8 kernel is slower)", intFlag("min conv input channels", 0), d.minConvInputChannels)
     .option("--seed <n>", "seed of the calibration sample", intFlag("seed", 0), d.seed)
     .option("--data-dir <dir>", "dataset folder (default: the one the model was trained with, else the dataset's default)")
     .option("--parity-limit <n>", "test images used for parity and accuracy (default: the full test set)", intFlag("parity limit"))

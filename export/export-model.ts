@@ -36,6 +36,7 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
     calibrationSize: opts.calibrationSize,
     percentile: opts.percentile,
     activationType: opts.activationType,
+    minConvInputChannels: opts.minConvInputChannels,
     seed: opts.seed,
     parityLimit: opts.parityLimit ?? null,
   };
@@ -91,6 +92,7 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
         calibration = { images: Math.min(opts.calibrationSize, dataset.train.count), batches: feeds.length };
         derived = await quantizeStatic(structuredClone(fp32Model), feeds, {
           method: opts.calibrationMethod, percentile: opts.percentile, activationType: opts.activationType,
+          minConvInputChannels: opts.minConvInputChannels,
         });
       } else if (precision === "int8-dynamic") {
         derived = quantizeDynamic(structuredClone(fp32Model));

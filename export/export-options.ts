@@ -25,6 +25,12 @@ export interface ExportOptions {
   percentile?: number;
   /** Integer type of quantized activations. Default "uint8". */
   activationType?: (typeof ACTIVATION_TYPES)[number];
+  /**
+   * Static INT8: Convs with fewer input channels than this stay float. Default 0 (every Conv
+   * quantized). 4 keeps the 1-channel image-input Conv of the MNIST models float, where ORT's
+   * int8 kernel is slower than its fp32 one (see `npm run bench -- quant`).
+   */
+  minConvInputChannels?: number;
   /** Seed of the calibration sample. Default 1. */
   seed?: number;
   /** Dataset folder (for datasets that need one). Default: the dataDir the model was trained with, else the dataset's default. */
@@ -49,6 +55,7 @@ export interface ResolvedExportOptions {
   calibrationSize: number;
   percentile: number;
   activationType: (typeof ACTIVATION_TYPES)[number];
+  minConvInputChannels: number;
   seed: number;
   dataDir: string | undefined;
   parityLimit: number | undefined;
@@ -65,6 +72,7 @@ export const EXPORT_DEFAULTS = {
   calibrationSize: 300,
   percentile: 99.99,
   activationType: "uint8",
+  minConvInputChannels: 0,
   seed: 1,
   batchSize: 256,
 } as const;
@@ -94,6 +102,7 @@ export function resolveExportOptions(options: ExportOptions): ResolvedExportOpti
     calibrationSize: checkInteger("calibration size", options.calibrationSize ?? EXPORT_DEFAULTS.calibrationSize, 1),
     percentile,
     activationType: checkChoice("activation type", options.activationType ?? EXPORT_DEFAULTS.activationType, ACTIVATION_TYPES),
+    minConvInputChannels: checkInteger("min conv input channels", options.minConvInputChannels ?? EXPORT_DEFAULTS.minConvInputChannels, 0),
     seed: checkInteger("seed", options.seed ?? EXPORT_DEFAULTS.seed, 0),
     dataDir: options.dataDir,
     parityLimit: options.parityLimit === undefined ? undefined : checkInteger("parity limit", options.parityLimit, 1),

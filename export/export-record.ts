@@ -66,6 +66,7 @@ export const ExportRecordSchema = z.object({
     calibrationSize: z.number().int(),
     percentile: z.number(),
     activationType: z.enum(ACTIVATION_TYPES),
+    minConvInputChannels: z.number().int().default(0),
     seed: z.number().int(),
     parityLimit: z.number().int().nullable(),
   }),

@@ -36,10 +36,9 @@ for (const name of MODELS) {
 
     const st = await quantizeStatic(model, [feed], { method: "minmax", activationType: "uint8" });
     const convs = (model.graph?.node ?? []).filter((n) => n.opType === "Conv").length;
-    // every Conv is quantized except the image-input one (3 channels), kept float for speed
-    const smallK = st.report.float.filter((f) => f.opType === "Conv" && f.reason.startsWith("Conv with 3 input channel(s)")).length;
-    assert.equal(smallK, 1);
-    assert.equal(st.report.quantized.filter((q) => q.opType === "Conv").length, convs - smallK);
+    // every Conv is quantized by default, the 3-channel image-input one too
+    assert.equal(st.report.float.filter((f) => f.opType === "Conv").length, 0);
+    assert.equal(st.report.quantized.filter((q) => q.opType === "Conv").length, convs);
     assert.equal(st.model.opsetImport?.find((o) => !o.domain)?.version, 13);
     assert.ok(reasons(st.report).has("Softmax"));
     if (name === "light_resnet50") {

@@ -32,9 +32,9 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 for (const name of ["lenet", "basic-cnn"] as const) {
-  test(`${name}: static uint8 QDQ with minConvInputChannels 0 fuses every Conv into QLinearConv, stays close to float, file smaller`, async () => {
+  test(`${name}: static uint8 QDQ by default fuses every Conv into QLinearConv, stays close to float, file smaller`, async () => {
     const fp32 = buildReferenceModel(name);
-    const { model, report } = await quantizeStatic(fp32, randomImageFeeds(4, 8), { method: "minmax", activationType: "uint8", minConvInputChannels: 0 });
+    const { model, report } = await quantizeStatic(fp32, randomImageFeeds(4, 8), { method: "minmax", activationType: "uint8" });
     const path = join(dir, `${name}.int8.onnx`);
     const size = await writeOnnx(path, model);
     assert.ok(size < encodeOnnx(fp32).byteLength / 3, `int8 ${size} B`);
@@ -50,9 +50,9 @@ for (const name of ["lenet", "basic-cnn"] as const) {
     assert.ok(diff < 0.05, `max |int8 − fp32| = ${diff}`);
   });
 
-  test(`${name}: by default the first Conv (1 input channel) stays float, bias and Relu move after its pool, the rest fuses`, async () => {
+  test(`${name}: with minConvInputChannels 4 the first Conv (1 input channel) stays float, bias and Relu move after its pool, the rest fuses`, async () => {
     const fp32 = buildReferenceModel(name);
-    const { model, report } = await quantizeStatic(fp32, randomImageFeeds(4, 8), { method: "minmax", activationType: "uint8" });
+    const { model, report } = await quantizeStatic(fp32, randomImageFeeds(4, 8), { method: "minmax", activationType: "uint8", minConvInputChannels: 4 });
     const path = join(dir, `${name}.default.onnx`);
     await writeOnnx(path, model);
     const hist = await optimizedOpHistogram(path);

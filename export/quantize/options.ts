@@ -18,8 +18,8 @@ export interface StaticQuantOptions {
    * channels) stay float: there ORT's int8 QLinearConv (NHWC im2col + u8s8 GEMM with a tiny K)
    * is several times slower than its fp32 NCHWc Conv (measured: LeNet's first Conv, 1 channel
    * 5×5, 530 µs int8 against 144 µs fp32 at batch 32, while its 32-channel second Conv runs
-   * 3.5× faster in int8). Default DEFAULT_MIN_CONV_INPUT_CHANNELS (4); 0 quantizes every Conv,
-   * as ORT's own tool does.
+   * 3.5× faster in int8). Default DEFAULT_MIN_CONV_INPUT_CHANNELS (0: every Conv is quantized,
+   * as ORT's own tool does); 4 keeps the image-input Conv float for speed.
    */
   minConvInputChannels?: number;
 }
@@ -35,5 +35,5 @@ export interface QuantReport {
 /** Default percentile for the percentile method, in percent. */
 export const DEFAULT_PERCENTILE = 99.99;
 
-/** Default `minConvInputChannels`: Convs with fewer than 4 input channels per group stay float. */
-export const DEFAULT_MIN_CONV_INPUT_CHANNELS = 4;
+/** Default `minConvInputChannels`: 0, every Conv is quantized (set 4 to keep 1- and 3-channel image-input Convs float). */
+export const DEFAULT_MIN_CONV_INPUT_CHANNELS = 0;
