@@ -3,5 +3,6 @@ import type { BenchSection } from "./bench-section.ts";
 import { overheadBench } from "./overhead.ts";
 import { quantBench } from "./quant.ts";
 import { trainBench } from "./train.ts";
+import { zooBench } from "./zoo.ts";
 
-export const benchSections: readonly BenchSection[] = [trainBench, quantBench, overheadBench];
+export const benchSections: readonly BenchSection[] = [trainBench, quantBench, overheadBench, zooBench];
