@@ -7,22 +7,11 @@
 import * as ort from "onnxruntime-node";
 import { onnx } from "../onnx/onnx-io.ts";
 import { attr } from "./graph-view.ts";
+import { seededRandom } from "../../train/random.ts";
 import { floatTensor, int64Tensor } from "./tensor-data.ts";
 
 /** Names of the reference models. */
 export type ReferenceModelName = "lenet" | "basic-cnn";
-
-/** Deterministic PRNG (mulberry32) returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
