@@ -3,6 +3,7 @@
  * (one message listing every unknown name and the valid ones) and probes each chosen EP,
  * collecting every failure so an EP that cannot start becomes a `skipped` row.
  */
+import { browserEpRunners } from "./browser/browser-eps.ts";
 import type { EpFacts, EpRunner } from "./ep-runner.ts";
 import { cpuEp } from "./eps/cpu-ep.ts";
 import { cudaEp } from "./eps/cuda-ep.ts";
@@ -16,9 +17,9 @@ export interface EpRegistry {
   readonly runners: readonly EpRunner[];
 }
 
-/** The default registry (onnxruntime-node's EPs). The browser EPs will register here too. */
+/** The default registry: onnxruntime-node's EPs, then onnxruntime-web's in headless Chromium (`browser-wasm`, `browser-webgpu`). */
 export function defaultEpRegistry(): EpRegistry {
-  return { runners: nodeEpRunners };
+  return { runners: [...nodeEpRunners, ...browserEpRunners] };
 }
 
 /**

@@ -17,6 +17,14 @@ export type EpProbe =
 export interface EpRunner {
   /** EP name as typed after `--eps`, e.g. `cpu`. */
   readonly name: string;
+  /** Name shown in tables when it differs from {@link name}, e.g. `wasm (browser)`. */
+  readonly label?: string;
+  /**
+   * Entry script of the child process that probes and measures this EP, speaking the
+   * child protocol (`child-protocol.ts`). Default: `child-main.ts` (onnxruntime-node).
+   * The browser EPs set `browser/browser-child.ts`, which drives onnxruntime-web in Chromium.
+   */
+  readonly childScript?: string;
   /**
    * Environment variables the measuring child process needs (e.g. a Vulkan ICD for
    * WebGPU). Applied when the child starts; native loaders read them only at start-up.
@@ -27,7 +35,7 @@ export interface EpRunner {
    * {@link childEnv} applied, so a crashing driver cannot take the run down.
    */
   probe(): Promise<EpProbe>;
-  /** Session options that select this EP (merged over the profiler's own options). */
+  /** Session options that select this EP (merged over the profiler's own options; unused by browser runners). */
   sessionOptions(): InferenceSession.SessionOptions;
   /**
    * Turns a session-creation error into a reason and a fix when the error means "this

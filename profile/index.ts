@@ -11,6 +11,7 @@ export {
   readRunResults, RunResultsSchema, RowSchema, OkRowSchema, SkippedRowSchema, ErroredRowSchema, RESULTS_SCHEMA_VERSION, RUN_FILES,
   type RunResults, type ResultRow, type OkRow, type Hardware, type Latency, type OpTime,
 } from "./results-schema.ts";
+export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from "./browser/browser-eps.ts";
 export { renderResultsTable } from "./results-table.ts";
 export { collectHardware } from "./hardware.ts";
 export { readModelFacts, countParams, type ModelFacts } from "./model-facts.ts";

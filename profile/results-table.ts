@@ -1,5 +1,6 @@
 /** The hardware-efficiency table printed at the end of a run (cli-table3). */
 import Table from "cli-table3";
+import { epDisplayName } from "./browser/browser-eps.ts";
 import type { RunResults } from "./results-schema.ts";
 
 function fmt(value: number | null | undefined, digits = 3): string {
@@ -23,7 +24,7 @@ export function renderResultsTable(results: RunResults): string {
   const fullCount = new Map<string, number>();
   for (const r of results.rows) if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
   for (const r of results.rows) {
-    const base = [r.model, r.precision, r.ep, String(r.batch)];
+    const base = [r.model, r.precision, epDisplayName(r.ep), String(r.batch)]; // browser EPs show as "wasm (browser)"
     if (r.state === "ok") {
       const acc = r.accuracy && r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${pct(r.accuracy.top1)} (n=${r.accuracy.count})` : pct(r.accuracy?.top1);
       const p50 = r.latency.samples < 5 ? `${fmt(r.latency.p50)} (n=${r.latency.samples})` : fmt(r.latency.p50);

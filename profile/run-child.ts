@@ -36,6 +36,8 @@ export interface RunChildOptions {
   readonly onMessage: (message: ChildMessage) => void | Promise<void>;
   /** Aborting kills the child (SIGKILL) and resolves with `stopped: true`. */
   readonly signal?: AbortSignal;
+  /** Child entry script; default {@link CHILD_SCRIPT} (an EP runner's `childScript`, e.g. the browser child). */
+  readonly script?: string;
 }
 
 /** The `--import` specifier for tsx, resolved from this package (absolute, cwd-independent). */
@@ -53,7 +55,7 @@ function tsxImport(): string {
  */
 export function runChild(job: ChildJob, options: RunChildOptions): Promise<ChildExit> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD_SCRIPT, [], {
+    const child = fork(options.script ?? CHILD_SCRIPT, [], {
       execArgv: ["--import", tsxImport()],
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -165,6 +165,7 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
     timeoutMs: ctx.options.childTimeoutMs,
     onMessage,
     signal: ctx.signal,
+    script: ctx.runner.childScript, // the browser EPs measure in their own child script
   });
   if (exit.stopped) return "stopped";
   const pending = feeds.map((f) => f.batch).filter((b) => !finished.has(b));

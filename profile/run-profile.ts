@@ -35,6 +35,7 @@ export async function probeInChild(runner: EpRunner, timeoutMs = 60_000): Return
   const exit = await runChild({ kind: "probe", ep: runner.name }, {
     env: runner.childEnv(),
     timeoutMs,
+    script: runner.childScript, // the browser EPs probe in their own child script
     onMessage: (m) => {
       if (m.type === "probe") result = m.result;
     },

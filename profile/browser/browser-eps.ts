@@ -1,0 +1,40 @@
+/**
+ * The browser EPs: onnxruntime-web's WASM (SIMD + threads) and WebGPU backends in Debian's
+ * headless Chromium. They implement the same {@link EpRunner} contract as the
+ * onnxruntime-node EPs, but probe and measure in their own child script
+ * (`browser-child.ts`), which drives a page over a loopback server.
+ */
+import { fileURLToPath } from "node:url";
+import type { EpRunner } from "../ep-runner.ts";
+import { probeBrowserEp } from "./browser-probe.ts";
+
+/** Entry script of the browser EPs' child process. */
+export const BROWSER_CHILD_SCRIPT = fileURLToPath(new URL("./browser-child.ts", import.meta.url));
+
+/** onnxruntime-web's WASM backend in headless Chromium (`--eps browser-wasm`). */
+export const browserWasmEp: EpRunner = {
+  name: "browser-wasm",
+  label: "wasm (browser)",
+  childScript: BROWSER_CHILD_SCRIPT,
+  childEnv: () => ({}),
+  sessionOptions: () => ({}),
+  probe: () => probeBrowserEp("wasm"),
+};
+
+/** onnxruntime-web's WebGPU backend in headless Chromium (`--eps browser-webgpu`). */
+export const browserWebgpuEp: EpRunner = {
+  name: "browser-webgpu",
+  label: "webgpu (browser)",
+  childScript: BROWSER_CHILD_SCRIPT,
+  childEnv: () => ({}),
+  sessionOptions: () => ({}),
+  probe: () => probeBrowserEp("webgpu"),
+};
+
+/** The browser EPs, in table order. */
+export const browserEpRunners: readonly EpRunner[] = [browserWasmEp, browserWebgpuEp];
+
+/** The name to show for EP `name`: a browser EP's label, else the name itself. */
+export function epDisplayName(name: string): string {
+  return browserEpRunners.find((r) => r.name === name)?.label ?? name;
+}
