@@ -17,8 +17,8 @@ const registry: EpRegistry = {
   ],
 };
 
-test("the default registry lists cpu, cuda, webgpu in table order", () => {
-  assert.deepEqual(defaultEpRegistry().runners.map((r) => r.name), ["cpu", "cuda", "webgpu"]);
+test("the default registry lists cpu, cuda, webgpu, browser-wasm, browser-webgpu in table order", () => {
+  assert.deepEqual(defaultEpRegistry().runners.map((r) => r.name), ["cpu", "cuda", "webgpu", "browser-wasm", "browser-webgpu"]);
 });
 
 test("no --eps selects every registered EP", () => {
@@ -33,7 +33,7 @@ test("--eps keeps table order and accepts comma lists and case", () => {
 
 test("an unknown EP names the value and lists the valid ones", () => {
   assert.throws(() => selectEps(defaultEpRegistry(), "cudaa"), {
-    message: 'Unknown EP "cudaa". Expected one of: cpu, cuda, webgpu',
+    message: 'Unknown EP "cudaa". Expected one of: cpu, cuda, webgpu, browser-wasm, browser-webgpu',
   });
   assert.throws(() => selectEps(registry, "alpha,x,y"), {
     message: 'Unknown EPs "x", "y". Expected one of: alpha, beta, gamma',
