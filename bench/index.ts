@@ -1,8 +1,9 @@
 /** The bench sections, in the order `npm run bench` runs them. */
 import type { BenchSection } from "./bench-section.ts";
+import { browserBench } from "./browser.ts";
 import { overheadBench } from "./overhead.ts";
 import { quantBench } from "./quant.ts";
 import { trainBench } from "./train.ts";
 import { zooBench } from "./zoo.ts";
 
-export const benchSections: readonly BenchSection[] = [trainBench, quantBench, overheadBench, zooBench];
+export const benchSections: readonly BenchSection[] = [trainBench, quantBench, overheadBench, zooBench, browserBench];

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench -- browser`: onnxruntime-web's WASM EP in headless Chromium against
+ * onnxruntime-node's CPU EP on LeNet, at batch 1 and 32. Rounds alternate between the
+ * two (an in-process onnxruntime-node session, and the page driven by the browser harness), each round
+ * measured with the profiler's own protocol (tinybench, same settings), and the pooled
+ * p50s are compared side by side in this one run.
+ */
+import { access, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { writeOnnx } from "../export/onnx/onnx-io.ts";
+import { BrowserSession } from "../profile/browser/browser-session.ts";
+import { buildLenet } from "../profile/fixtures/tiny-models.ts";
+import { buildFeeds } from "../profile/input-tensors.ts";
+import { measureLatency } from "../profile/measure-latency.ts";
+import { DEFAULT_MEASURE } from "../profile/profile-options.ts";
+import { percentile } from "../profile/statistics.ts";
+import type { BenchOptions, BenchSection } from "./bench-section.ts";
+
+function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+async function lenetPath(out: string, scratch: string): Promise<{ path: string; source: string }> {
+  const trained = join(out, "models", "lenet-mnist", "model.fp32.onnx");
+  try {
+    await access(trained);
+    return { path: trained, source: trained };
+  } catch {
+    const path = join(scratch, "lenet.onnx");
+    await writeOnnx(path, buildLenet());
+    return { path, source: "hand-built LeNet-5 (profile/fixtures/tiny-models.ts), random weights" };
+  }
+}
+
+async function run(options: BenchOptions): Promise<Record<string, unknown>> {
+  const scratch = await mkdtemp(join(tmpdir(), "bench-browser-"));
+  const rounds = options.quick ? 3 : 7;
+  const settings = { ...DEFAULT_MEASURE, warmupTimeMs: 50, warmupIterations: 10, minTimeMs: options.quick ? 100 : 400, minIterations: 30, rowBudgetMs: 60_000 };
+  const rows: Record<string, unknown>[] = [];
+  try {
+    const model = await lenetPath(options.out, scratch);
+    const node = await ort.InferenceSession.create(model.path, { executionProviders: ["cpu"] });
+    const browser = await BrowserSession.open({ kind: "wasm", modelPath: model.path });
+    try {
+      await browser.createSession();
+      const inputName = node.inputNames[0] ?? "input";
+      for (const batch of [1, 32]) {
+        const spec = { batch, inputs: [{ name: inputName, shape: [batch, 1, 28, 28], elemType: 1 }] };
+        const feeds = buildFeeds(spec);
+        await browser.loadFeeds(spec);
+        const firstRunMs = await browser.timedRun(batch);
+        const nodeSamples: number[] = [];
+        const webSamples: number[] = [];
+        for (let r = 0; r < rounds; r++) {
+          nodeSamples.push(...(await measureLatency(() => node.run(feeds), settings)).samples);
+          webSamples.push(...(await browser.measure(batch, settings, firstRunMs)).samples);
+        }
+        const nodeP50 = median(nodeSamples);
+        const webP50 = median(webSamples);
+        rows.push({ batch, nodeCpuP50Ms: nodeP50, browserWasmP50Ms: webP50, ratio: webP50 / nodeP50, samples: { nodeCpu: nodeSamples.length, browserWasm: webSamples.length } });
+        console.log(`batch ${String(batch).padStart(2)}: node cpu p50 ${nodeP50.toFixed(4)} ms, browser wasm p50 ${webP50.toFixed(4)} ms, wasm/cpu ${(webP50 / nodeP50).toFixed(2)}`);
+      }
+      return { model: model.source, rounds, browser: `Chromium ${browser.browserVersion}`, wasm: browser.facts, rows };
+    } finally {
+      await browser.close();
+      await node.release();
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The `browser` bench section. */
+export const browserBench: BenchSection = {
+  name: "browser",
+  description: "onnxruntime-web wasm in headless Chromium vs onnxruntime-node cpu: LeNet p50 at batch 1 and 32, interleaved rounds",
+  run,
+};
