@@ -81,7 +81,7 @@ export function registerProfile(program: Command): void {
     .option("--models <list>", "zoo models to profile, comma-separated", DEFAULT_SUITE.models.join(","))
     .option("--dataset <name>", "dataset of the zoo models (accuracy uses its test split)", DEFAULT_SUITE.dataset)
     .option("--onnx <files...>", "profile these ONNX files instead of zoo models (foreign models get random inputs)")
-    .option("--eps <list>", "execution providers, comma-separated: cpu, cuda, webgpu (default: all; unavailable ones become skipped rows)")
+    .option("--eps <list>", "execution providers, comma-separated: cpu, cuda, webgpu (onnxruntime-node), browser-wasm, browser-webgpu (onnxruntime-web in headless Chromium) (default: all; unavailable ones become skipped rows)")
     .option("--batch <list>", "batch sizes, comma-separated", "1,32")
     .option("--precision <list>", "precisions of zoo models: fp32, int8, int8-dynamic, fp16", "fp32,int8")
     .option("--quick", `short measurement for smoke tests (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +

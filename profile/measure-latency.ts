@@ -63,7 +63,8 @@ export async function measureLatency(fn: () => Promise<unknown>, settings: Measu
     retainSamples: true,
     throws: true,
   });
-  bench.add("run", fn);
+  // async: true, or tinybench calls fn once un-awaited to detect it, starting a stray concurrent run.
+  bench.add("run", fn, { async: true });
   await bench.run();
   const result = bench.tasks[0]?.result;
   if (!result || (result.state !== "completed" && result.state !== "aborted-with-statistics")) {
