@@ -14,7 +14,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { evaluateAccuracy } from "./accuracy.ts";
-import type { ChildJob, ChildMessage, MeasureJob } from "./child-protocol.ts";
+import type { MeasureJob } from "./child-protocol.ts";
+import { sendToParent, serveChildJob } from "./child-runtime.ts";
 import { defaultEpRegistry } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { buildFeeds } from "./input-tensors.ts";
@@ -23,17 +24,6 @@ import { parseOrtTrace } from "./op-profile.ts";
 import { summarizeLatency } from "./statistics.ts";
 
 const KIB_PER_MIB = 1024;
-
-function send(message: ChildMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.send) {
-      process.stdout.write(JSON.stringify(message) + "\n");
-      resolve();
-      return;
-    }
-    process.send(message, undefined, {}, () => resolve());
-  });
-}
 
 /** Peak RSS of this process so far, MiB (maxRSS is in KiB on Linux). */
 function peakRssMiB(): number {
@@ -75,9 +65,9 @@ async function measureAccuracy(job: MeasureJob, session: ort.InferenceSession): 
       fixedBatch: acc.fixedBatch,
     });
     await writeFile(acc.predictionsFile, result.predictions);
-    await send({ type: "accuracy", top1: result.top1, count: result.count, dataset: name });
+    await sendToParent({ type: "accuracy", top1: result.top1, count: result.count, dataset: name });
   } catch (e) {
-    await send({ type: "accuracy-error", message: (e as Error).message });
+    await sendToParent({ type: "accuracy-error", message: (e as Error).message });
   }
 }
 
@@ -101,9 +91,9 @@ async function profileOps(job: MeasureJob, runner: EpRunner): Promise<void> {
     if (!file) throw new Error(`ORT wrote no profiling trace under ${job.traceDir}`);
     const profile = parseOrtTrace(JSON.parse(await readFile(join(job.traceDir, file), "utf8")));
     await rm(join(job.traceDir, file), { force: true });
-    await send({ type: "ops", batch: first.batch, ops: profile.ops, arena: profile.arena });
+    await sendToParent({ type: "ops", batch: first.batch, ops: profile.ops, arena: profile.arena });
   } catch (e) {
-    await send({ type: "ops-error", message: (e as Error).message });
+    await sendToParent({ type: "ops-error", message: (e as Error).message });
   } finally {
     await session?.release();
   }
@@ -119,13 +109,13 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   } catch (e) {
     const explained = runner.explainStartFailure?.(e as Error);
     if (explained) {
-      await send({ type: "cannot-start", ...explained });
+      await sendToParent({ type: "cannot-start", ...explained });
       return;
     }
     throw e;
   }
   try {
-    await send({ type: "session", sessionCreateMs: performance.now() - t0, baselineRssMiB });
+    await sendToParent({ type: "session", sessionCreateMs: performance.now() - t0, baselineRssMiB });
     injectFault(job);
     await measureAccuracy(job, session);
     for (const batch of job.batches) {
@@ -135,9 +125,9 @@ async function runMeasure(job: MeasureJob): Promise<void> {
         await session.run(feeds);
         const firstRunMs = performance.now() - f0;
         const { samples } = await measureLatency(() => session.run(feeds), job.measure, firstRunMs);
-        await send({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), peakRssMiB: peakRssMiB() } });
+        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), peakRssMiB: peakRssMiB() } });
       } catch (e) {
-        await send({ type: "batch-error", batch: batch.batch, message: (e as Error).message });
+        await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message });
       }
     }
   } finally {
@@ -146,23 +136,4 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   await profileOps(job, runner);
 }
 
-async function main(job: ChildJob): Promise<void> {
-  if (job.kind === "probe") {
-    await send({ type: "probe", result: await runnerFor(job.ep).probe() });
-  } else {
-    await runMeasure(job);
-  }
-  await send({ type: "done" });
-}
-
-process.on("SIGINT", () => undefined);
-process.on("disconnect", () => process.exit(1));
-process.once("message", (job: ChildJob) => {
-  main(job).then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
-});
+serveChildJob({ probe: (ep) => runnerFor(ep).probe(), measure: runMeasure });

@@ -10,7 +10,8 @@
  */
 import { writeFile } from "node:fs/promises";
 import { fillBatch } from "../accuracy.ts";
-import type { ChildJob, ChildMessage, MeasureJob } from "../child-protocol.ts";
+import type { MeasureJob } from "../child-protocol.ts";
+import { sendToParent, serveChildJob } from "../child-runtime.ts";
 import { summarizeLatency } from "../statistics.ts";
 import type { ImageSet } from "../../train/datasets/dataset.ts";
 import type { BrowserSession } from "./browser-session.ts";
@@ -18,17 +19,6 @@ import { browserEpRunners } from "./browser-eps.ts";
 import { BROWSER_PAGE_FIX, openChecked } from "./browser-probe.ts";
 import type { BrowserEpKind } from "./chromium-launch.ts";
 import { treePeakRssMiB } from "./process-rss.ts";
-
-function send(message: ChildMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process.send) {
-      process.stdout.write(JSON.stringify(message) + "\n");
-      resolve();
-      return;
-    }
-    process.send(message, undefined, {}, () => resolve());
-  });
-}
 
 function kindOf(ep: string): BrowserEpKind {
   if (ep === "browser-wasm") return "wasm";
@@ -60,9 +50,9 @@ async function measureAccuracy(job: MeasureJob, session: BrowserSession, names: 
     });
     const correct = predictions.filter((p, i) => p === set.labels[i]).length;
     await writeFile(acc.predictionsFile, Uint8Array.from(predictions));
-    await send({ type: "accuracy", top1: predictions.length > 0 ? correct / predictions.length : 0, count: predictions.length, dataset: acc.metadata.dataset });
+    await sendToParent({ type: "accuracy", top1: predictions.length > 0 ? correct / predictions.length : 0, count: predictions.length, dataset: acc.metadata.dataset });
   } catch (e) {
-    await send({ type: "accuracy-error", message: (e as Error).message });
+    await sendToParent({ type: "accuracy-error", message: (e as Error).message });
   }
 }
 
@@ -92,9 +82,9 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   if ("reason" in opened) {
     // Chromium missing or no adapter: skipped. A page that fails to load: errored rows.
     if (opened.fix === BROWSER_PAGE_FIX) {
-      for (const b of job.batches) await send({ type: "batch-error", batch: b.batch, message: opened.reason });
+      for (const b of job.batches) await sendToParent({ type: "batch-error", batch: b.batch, message: opened.reason });
     } else {
-      await send({ type: "cannot-start", ...opened });
+      await sendToParent({ type: "cannot-start", ...opened });
     }
     return;
   }
@@ -104,24 +94,24 @@ async function runMeasure(job: MeasureJob): Promise<void> {
     try {
       created = await session.createSession();
     } catch (e) {
-      await send({
+      await sendToParent({
         type: "cannot-start",
         reason: `onnxruntime-web (${kind}) cannot run this model: ${(e as Error).message.split("\n")[0]}`,
         fix: "profile it on a native EP (--eps cpu), or re-export it with ops and opsets onnxruntime-web supports",
       });
       return;
     }
-    await send({ type: "session", sessionCreateMs: created.sessionCreateMs, baselineRssMiB });
-    if (datasetError) await send({ type: "accuracy-error", message: datasetError });
+    await sendToParent({ type: "session", sessionCreateMs: created.sessionCreateMs, baselineRssMiB });
+    if (datasetError) await sendToParent({ type: "accuracy-error", message: datasetError });
     if (set) await measureAccuracy(job, session, { inputName: created.inputNames[0] ?? "input", outputName: created.outputNames[0] ?? "output" }, set);
     for (const batch of job.batches) {
       try {
         await session.loadFeeds(batch);
         const firstRunMs = await session.timedRun(batch.batch);
         const { samples } = await session.measure(batch.batch, job.measure, firstRunMs);
-        await send({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), peakRssMiB: treePeakRssMiB() } });
+        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), peakRssMiB: treePeakRssMiB() } });
       } catch (e) {
-        await send({ type: "batch-error", batch: batch.batch, message: (e as Error).message.split("\n")[0] ?? "unknown error" });
+        await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message.split("\n")[0] ?? "unknown error" });
       }
     }
   } finally {
@@ -129,25 +119,11 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   }
 }
 
-async function main(job: ChildJob): Promise<void> {
-  if (job.kind === "probe") {
-    const runner = browserEpRunners.find((r) => r.name === job.ep);
-    if (!runner) throw new Error(`Unknown browser EP "${job.ep}"`);
-    await send({ type: "probe", result: await runner.probe() });
-  } else {
-    await runMeasure(job);
-  }
-  await send({ type: "done" });
-}
-
-process.on("SIGINT", () => undefined);
-process.on("disconnect", () => process.exit(1));
-process.once("message", (job: ChildJob) => {
-  main(job).then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
+serveChildJob({
+  async probe(ep) {
+    const runner = browserEpRunners.find((r) => r.name === ep);
+    if (!runner) throw new Error(`Unknown browser EP "${ep}"`);
+    return runner.probe();
+  },
+  measure: runMeasure,
 });
