@@ -5,16 +5,14 @@
  * call, and compares the pooled medians side by side. Goal: harness/bare ≤ 1.03 at
  * batch 1 and 32.
  */
-import { access, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { writeOnnx } from "../export/onnx/onnx-io.ts";
-import { buildLenet } from "../profile/fixtures/tiny-models.ts";
 import { buildFeeds } from "../profile/input-tensors.ts";
 import { measureLatency } from "../profile/measure-latency.ts";
 import { DEFAULT_MEASURE } from "../profile/profile-options.ts";
-import { percentile } from "../profile/statistics.ts";
+import { lenetPath, median } from "./bench-lenet.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 
 /** Largest acceptable harness/bare median ratio. */
@@ -28,22 +26,6 @@ async function bareLoop(session: ort.InferenceSession, feeds: Record<string, ort
     samples[i] = performance.now() - t;
   }
   return [...samples];
-}
-
-function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
-}
-
-async function lenetPath(out: string, scratch: string): Promise<{ path: string; source: string }> {
-  const trained = join(out, "models", "lenet-mnist", "model.fp32.onnx");
-  try {
-    await access(trained);
-    return { path: trained, source: trained };
-  } catch {
-    const path = join(scratch, "lenet.onnx");
-    await writeOnnx(path, buildLenet());
-    return { path, source: "hand-built LeNet-5 (profile/fixtures/tiny-models.ts), random weights" };
-  }
 }
 
 async function run(options: BenchOptions): Promise<Record<string, unknown>> {
