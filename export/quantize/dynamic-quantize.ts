@@ -40,7 +40,7 @@ export function quantizeDynamic(model: onnx.IModelProto): { model: onnx.IModelPr
   const dynamicInput = (x: string): DynamicInput => {
     const known = dynamicInputs.get(x);
     if (known) return known;
-    const d = { q: view.fresh(`${x}_quantized`), scale: view.fresh(`${x}_scale`), zeroPoint: view.fresh(`${x}_zero_point`) };
+    const d = { q: view.fresh(`${x}_qv`), scale: view.fresh(`${x}_s`), zeroPoint: view.fresh(`${x}_zp`) };
     view.nodes.push({ opType: "DynamicQuantizeLinear", name: view.fresh(`${x}_DynamicQuantizeLinear`), input: [x], output: [d.q, d.scale, d.zeroPoint] });
     dynamicInputs.set(x, d);
     return d;
@@ -84,8 +84,8 @@ export function quantizeDynamic(model: onnx.IModelProto): { model: onnx.IModelPr
     const channels = w.scales.length;
     // weight scales shaped to broadcast against the integer output
     const scaleDims = op === "Conv" ? [1, channels, ...new Array<number>(Math.max(0, wc.dims.length - 2)).fill(1)] : [channels];
-    const wScale = view.addInitializer(floatTensor(view.fresh(`${wName}_scale`), scaleDims, w.scales));
-    const wZp = zeroPointInit(view, `${wName}_zero_point`, DT.INT8, op === "Conv" ? [0] : new Array<number>(channels).fill(0));
+    const wScale = view.addInitializer(floatTensor(view.fresh(`${wName}_s`), scaleDims, w.scales));
+    const wZp = zeroPointInit(view, `${wName}_zp`, DT.INT8, op === "Conv" ? [0] : new Array<number>(channels).fill(0));
     const integer = view.fresh(`${y}_integer`);
     if (op === "Conv") {
       const attrs = (n.attribute ?? []).filter((a) => ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"].includes(a.name ?? ""));

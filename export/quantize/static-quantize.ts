@@ -203,13 +203,15 @@ export async function quantizeStatic(
   }
 
   // 6. Q→DQ pairs on activations
+  // Short generated names (a, a_1, ...): in a small model the QDQ graph's names are a visible share of the file.
   for (const [t, p] of plan.act) {
-    const scale = scaleInit(view, `${t}_scale`, Float32Array.of(p.scale));
-    const zp = zeroPointInit(view, `${t}_zero_point`, zpType, [p.zeroPoint]);
-    const q = view.fresh(`${t}_QuantizeLinear_Output`);
-    const dq = view.fresh(`${t}_DequantizeLinear_Output`);
+    const base = view.fresh("a");
+    const scale = scaleInit(view, `${base}_s`, Float32Array.of(p.scale));
+    const zp = zeroPointInit(view, `${base}_zp`, zpType, [p.zeroPoint]);
+    const q = view.fresh(`${base}_q`);
+    const dq = view.fresh(`${base}_dq`);
     view.replaceUses(t, dq);
-    view.nodes.push({ opType: "QuantizeLinear", name: view.fresh(`${t}_QuantizeLinear`), input: [t, scale, zp], output: [q] });
+    view.nodes.push({ opType: "QuantizeLinear", input: [t, scale, zp], output: [q] });
     dequantize(view, q, scale, zp, undefined, dq);
   }
   view.pruneUnused();
@@ -232,10 +234,10 @@ function quantizeConstActivation(view: GraphView, name: string, data: Float32Arr
   const { qmin, qmax } = qRange(type);
   const values = type === "uint8" ? new Uint8Array(data.length) : new Int8Array(data.length);
   data.forEach((v, i) => (values[i] = quantizeValue(v, p.scale, p.zeroPoint, qmin, qmax)));
-  const q = view.addInitializer(int8Tensor(view.fresh(`${name}_quantized`), dims, values));
-  const scale = scaleInit(view, `${name}_scale`, Float32Array.of(p.scale));
-  const zp = zeroPointInit(view, `${name}_zero_point`, type === "uint8" ? DT.UINT8 : DT.INT8, [p.zeroPoint]);
-  const dq = view.fresh(`${name}_DequantizeLinear_Output`);
+  const q = view.addInitializer(int8Tensor(view.fresh(`${name}_qv`), dims, values));
+  const scale = scaleInit(view, `${name}_s`, Float32Array.of(p.scale));
+  const zp = zeroPointInit(view, `${name}_zp`, type === "uint8" ? DT.UINT8 : DT.INT8, [p.zeroPoint]);
+  const dq = view.fresh(`${name}_dq`);
   dequantize(view, q, scale, zp, undefined, dq);
   return dq;
 }
@@ -251,10 +253,11 @@ function quantizeWeighted(view: GraphView, n: onnx.INodeProto, plan: Plan, perCh
   else if (op === "Gemm") axis = attrInt(n, "transB", 0) ? 0 : 1;
   else axis = wc.dims.length === 2 ? 1 : undefined;
   if (!perChannel) axis = undefined;
-  const w = emitInt8Weight(view, wName, wc, axis);
-  const wScale = scaleInit(view, `${wName}_scale`, w.scales);
-  const wZp = zeroPointInit(view, `${wName}_zero_point`, DT.INT8, new Array<number>(w.scales.length).fill(0));
-  const wDq = view.fresh(`${wName}_DequantizeLinear_Output`);
+  const wBase = view.fresh("w");
+  const w = emitInt8Weight(view, wBase, wc, axis);
+  const wScale = scaleInit(view, `${wBase}_s`, w.scales);
+  const wZp = zeroPointInit(view, `${wBase}_zp`, DT.INT8, new Array<number>(w.scales.length).fill(0));
+  const wDq = view.fresh(`${wBase}_dq`);
   dequantize(view, w.quantName, wScale, wZp, w.scales.length > 1 ? axis : undefined, wDq);
   n.input = (n.input ?? []).map((x, i) => (i === 1 ? wDq : x));
 
@@ -266,11 +269,12 @@ function quantizeWeighted(view: GraphView, n: onnx.INodeProto, plan: Plan, perCh
   const biasOk = bc && inParams && bc.dims.reduce((a, b) => a * b, 1) === channels && (op !== "Gemm" || attrFloat(n, "beta", 1) === 1);
   if (!biasOk) return true; // bias stays float; ORT then runs this node unfused
   const qb = quantizeBias(float32Of(bc), inParams.scale, w.scales);
-  const bq = view.addInitializer(int32Tensor(view.fresh(`${bName}_quantized`), [channels], qb.values));
+  const bBase = view.fresh("b");
+  const bq = view.addInitializer(int32Tensor(view.fresh(`${bBase}_qv`), [channels], qb.values));
   const perChannelBias = w.scales.length > 1;
-  const bScale = scaleInit(view, `${bName}_scale`, perChannelBias ? qb.scales : Float32Array.of(qb.scales[0] ?? 1));
-  const bZp = zeroPointInit(view, `${bName}_zero_point`, DT.INT32, new Array<number>(perChannelBias ? channels : 1).fill(0));
-  const bDq = view.fresh(`${bName}_DequantizeLinear_Output`);
+  const bScale = scaleInit(view, `${bBase}_s`, perChannelBias ? qb.scales : Float32Array.of(qb.scales[0] ?? 1));
+  const bZp = zeroPointInit(view, `${bBase}_zp`, DT.INT32, new Array<number>(perChannelBias ? channels : 1).fill(0));
+  const bDq = view.fresh(`${bBase}_dq`);
   dequantize(view, bq, bScale, bZp, perChannelBias ? 0 : undefined, bDq);
   n.input = (n.input ?? []).map((x, i) => (i === 2 ? bDq : x));
   return true;

@@ -21,7 +21,7 @@ export interface EmittedWeight {
 /** Emits the int8 version of a constant weight; `axis` undefined means per tensor. */
 export function emitInt8Weight(view: GraphView, base: string, c: ConstTensor, axis: number | undefined, transpose2d = false): EmittedWeight {
   const dims = transpose2d ? [c.dims[1] ?? 1, c.dims[0] ?? 1] : [...c.dims];
-  const quantName = view.fresh(`${base}_quantized`);
+  const quantName = view.fresh(`${base}_qv`);
   if (c.kind === "splat") {
     const channels = axis === undefined ? 1 : (dims[axis] ?? 1);
     const s = weightScale(Math.abs(c.value));
@@ -29,7 +29,7 @@ export function emitInt8Weight(view: GraphView, base: string, c: ConstTensor, ax
     const shapeName = transpose2d ? view.addInitializer(int64Tensor(view.fresh(`${base}_shape`), [2], dims)) : c.shapeName;
     view.nodes.push({
       opType: "ConstantOfShape",
-      name: view.fresh(`${base}_quantized_const`),
+      name: view.fresh(`${base}_qc`),
       input: [shapeName],
       output: [quantName],
       attribute: [attr.tensor("value", int8Tensor("", [1], Int8Array.of(q)))],
@@ -68,7 +68,7 @@ export function zeroPointInit(view: GraphView, base: string, dataType: number, v
 export function dequantize(view: GraphView, input: string, scale: string, zeroPoint: string, axis: number | undefined, out: string): onnx.INodeProto {
   const node: onnx.INodeProto = {
     opType: "DequantizeLinear",
-    name: view.fresh(`${out}_node`),
+
     input: [input, scale, zeroPoint],
     output: [out],
     attribute: axis === undefined ? [] : [attr.int("axis", axis)],
