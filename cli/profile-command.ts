@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import {
-  DEFAULT_MEASURE, DEFAULT_SUITE, QUICK_MEASURE, parseBatchList, parsePrecisionList, parseProfileConfig, parseShapes, runProfile,
+  DEFAULT_MEASURE, DEFAULT_ROUNDS, DEFAULT_SUITE, QUICK_MEASURE, parseBatchList, parsePrecisionList, parseProfileConfig, parseShapes, runProfile,
   type ProfileOptions,
 } from "../profile/index.ts";
 
@@ -24,6 +24,7 @@ interface ProfileFlags {
   accuracyLimit?: string;
   dataDir?: string;
   rowBudget?: string;
+  rounds?: string;
   childTimeout?: string;
   epochs?: string;
   progress?: boolean;
@@ -62,6 +63,7 @@ export async function profileOptionsFromFlags(flags: ProfileFlags): Promise<Prof
   if (flags.accuracyLimit) o.accuracyLimit = positiveInt("--accuracy-limit", flags.accuracyLimit);
   if (flags.dataDir) o.dataDir = flags.dataDir;
   if (flags.rowBudget) o.measure = { ...o.measure, rowBudgetMs: positiveInt("--row-budget", flags.rowBudget) };
+  if (flags.rounds) o.rounds = positiveInt("--rounds", flags.rounds);
   if (flags.childTimeout) o.childTimeoutMs = positiveInt("--child-timeout", flags.childTimeout) * 1000;
   if (flags.epochs) o.epochs = positiveInt("--epochs", flags.epochs);
   if (flags.progress === false) o.progress = false;
@@ -93,7 +95,9 @@ export function registerProfile(program: Command): void {
     .option("--resume <run dir>", "complete an interrupted run: runs only the rows missing from its results.jsonl")
     .option("--accuracy-limit <n>", "test images used for accuracy (default: the full test set, within the accuracy time budget)")
     .option("--data-dir <dir>", "dataset folder passed to the dataset readers")
-    .option("--row-budget <ms>", `time budget per row, ms: warm-up and measurement shrink to fit (keeping >= 3 samples)`, String(DEFAULT_MEASURE.rowBudgetMs))
+    .option("--row-budget <ms>", `time budget per row, ms, shared by its rounds: warm-up and measurement shrink to fit (keeping >= 3 samples)`, String(DEFAULT_MEASURE.rowBudgetMs))
+    .option("--rounds <n>", "measure each row this many times, each in a fresh child process, spread across the run (all rows' round 1, then round 2...), " +
+      "and pool them: averages a shared machine's drift in speed (default: 1 with --quick)", String(DEFAULT_ROUNDS))
     .option("--child-timeout <s>", "wall-clock limit per child process (model x precision x EP), seconds", "600")
     .option("--epochs <n>", "training epochs for zoo models that must be trained first (default 1, to keep a fresh run short; models trained before with npm run train are reused)")
     .option("--no-progress", "print one line per row instead of a progress bar")
@@ -103,7 +107,8 @@ export function registerProfile(program: Command): void {
       "Measurement (defaults): warm-up >= " + `${DEFAULT_MEASURE.warmupIterations} runs and ${DEFAULT_MEASURE.warmupTimeMs} ms, then >= ` +
         `${DEFAULT_MEASURE.minIterations} runs and ${DEFAULT_MEASURE.minTimeMs} ms, cut to the row budget; per-op profile in a separate ` +
         `pass of ${DEFAULT_MEASURE.profileIterations} runs; accuracy within ${DEFAULT_MEASURE.accuracyBudgetMs / 1000} s per model x precision x EP.`,
-      "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v1), results.csv, results.jsonl (rows as they finish), plan.json.",
+      "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v1), results.csv, results.jsonl (rows as they finish), " +
+        "rounds.jsonl (each round of each row), plan.json.",
       "Ctrl-C keeps finished rows and prints the --resume command.",
       "",
       "Examples:",

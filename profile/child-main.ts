@@ -21,7 +21,7 @@ import type { EpRunner } from "./ep-runner.ts";
 import { buildFeeds } from "./input-tensors.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
-import { summarizeLatency } from "./statistics.ts";
+import { latencySketch, summarizeLatency } from "./statistics.ts";
 
 const KIB_PER_MIB = 1024;
 
@@ -117,7 +117,7 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   try {
     await sendToParent({ type: "session", sessionCreateMs: performance.now() - t0, baselineRssMiB });
     injectFault(job);
-    await measureAccuracy(job, session);
+    // Latency first, so each batch's first run is the cold one the user's first inference pays (shader compiles on WebGPU).
     for (const batch of job.batches) {
       try {
         const feeds = buildFeeds(batch);
@@ -125,11 +125,12 @@ async function runMeasure(job: MeasureJob): Promise<void> {
         await session.run(feeds);
         const firstRunMs = performance.now() - f0;
         const { samples } = await measureLatency(() => session.run(feeds), job.measure, firstRunMs);
-        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), peakRssMiB: peakRssMiB() } });
+        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), sketch: latencySketch(samples), peakRssMiB: peakRssMiB() } });
       } catch (e) {
         await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message });
       }
     }
+    await measureAccuracy(job, session);
   } finally {
     await session.release();
   }

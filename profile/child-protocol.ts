@@ -46,6 +46,8 @@ export interface MeasuredBatch {
   readonly batch: number;
   readonly firstRunMs: number;
   readonly latency: Latency;
+  /** `latencySketch` of the samples (statistics.ts), ms: lets the parent pool rounds. */
+  readonly sketch: readonly number[];
   readonly peakRssMiB: number;
 }
 

@@ -2,7 +2,7 @@
 export { runProfile, probeInChild, type ProfileRun } from "./run-profile.ts";
 export {
   resolveProfileOptions, parseBatchList, parsePrecisionList, parseShapes, parseProfileConfig, ProfileConfigSchema,
-  DEFAULT_MEASURE, QUICK_MEASURE, DEFAULT_SUITE, PRECISIONS,
+  DEFAULT_MEASURE, DEFAULT_ROUNDS, QUICK_MEASURE, DEFAULT_SUITE, PRECISIONS,
   type ProfileOptions, type ResolvedProfileOptions, type MeasureSettings, type Precision, type ProfileConfig,
 } from "./profile-options.ts";
 export type { EpRunner, EpProbe, EpFacts } from "./ep-runner.ts";
@@ -15,6 +15,7 @@ export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from 
 export { renderResultsTable } from "./results-table.ts";
 export { collectHardware } from "./hardware.ts";
 export { readModelFacts, countParams, type ModelFacts } from "./model-facts.ts";
-export { summarizeLatency, percentile, medianCi95 } from "./statistics.ts";
+export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "./statistics.ts";
+export { roundFigures, measureForRound, readRounds, RoundRecordSchema, type RoundRecord } from "./row-rounds.ts";
 export { measureLatency, fitToBudget } from "./measure-latency.ts";
 export { parseOrtTrace } from "./op-profile.ts";

@@ -34,6 +34,15 @@ export function fitToBudget(settings: MeasureSettings, estimateMs: number): Fitt
   };
 }
 
+/**
+ * Settings for a row whose cold first run (`firstRunMs`, ms) exceeded twice the row budget:
+ * one sample, no estimate or warm-up; else null. (A first run only somewhat over budget is
+ * often a one-off compile, e.g. WebGPU shaders, not the cost of a run.)
+ */
+export function singleSampleSettings(settings: MeasureSettings, firstRunMs: number): FittedSettings | null {
+  return firstRunMs >= 2 * settings.rowBudgetMs ? { warmupTimeMs: 0, warmupIterations: 0, timeMs: 0, iterations: 1 } : null;
+}
+
 /** Raw samples (ms per call) and the settings used. */
 export interface LatencySamples {
   readonly samples: number[];
@@ -43,13 +52,11 @@ export interface LatencySamples {
 /**
  * Measures `fn` (one inference) with tinybench under `settings`, after one timed call
  * to estimate its cost, skipped when `firstRunMs` (the caller's first call, ms) already
- * exceeds the row budget: then one sample is taken. Throws the task's error if `fn` throws.
+ * exceeds twice the row budget: then one sample is taken ({@link singleSampleSettings}). Throws the task's error if `fn` throws.
  */
 export async function measureLatency(fn: () => Promise<unknown>, settings: MeasureSettings, firstRunMs = 0): Promise<LatencySamples> {
-  let fitted: FittedSettings;
-  if (firstRunMs >= settings.rowBudgetMs) {
-    fitted = { warmupTimeMs: 0, warmupIterations: 0, timeMs: 0, iterations: 1 };
-  } else {
+  let fitted = singleSampleSettings(settings, firstRunMs);
+  if (!fitted) {
     const t0 = performance.now();
     await fn();
     fitted = fitToBudget(settings, performance.now() - t0);

@@ -92,6 +92,12 @@ export interface ProfileOptions {
   /** Latency CV above which a row gets a warning; default 0.1. */
   cvThreshold?: number;
   /**
+   * Times each row is measured, each in a fresh child process, spread across the run (all
+   * jobs' round 1, then all jobs' round 2…); the row pools them. Default
+   * {@link DEFAULT_ROUNDS}, 1 with `quick`. The measuring time per row is divided among them.
+   */
+  rounds?: number;
+  /**
    * Training epochs for zoo models that must be trained first (passed to ensureTrained);
    * default {@link PROFILE_TRAIN_EPOCHS}, so a fresh `npm run profile` stays short. Train
    * longer beforehand with `npm run train` and the profiler reuses that model.
@@ -104,6 +110,9 @@ export interface ProfileOptions {
   /** Log function for status lines; default console.log. */
   log?: (line: string) => void;
 }
+
+/** Rounds per row by default: enough to average a shared machine's drift over a run, few enough to keep the default run near 10 minutes. */
+export const DEFAULT_ROUNDS = 3;
 
 /** Epochs the profiler trains a missing zoo model for (1 keeps a fresh default run near 10 minutes on 2 cores). */
 export const PROFILE_TRAIN_EPOCHS = 1;
@@ -125,6 +134,7 @@ export interface ResolvedProfileOptions {
   readonly measure: MeasureSettings;
   readonly childTimeoutMs: number;
   readonly cvThreshold: number;
+  readonly rounds: number;
   readonly epochs: number;
   readonly progress: boolean;
   readonly printTable: boolean;
@@ -140,6 +150,9 @@ export function resolveProfileOptions(o: ProfileOptions = {}): ResolvedProfileOp
   const precisions = o.precisions ?? ["fp32", "int8"];
   for (const p of precisions) parsePrecisionList(p);
   const quick = o.quick ?? false;
+  if (o.rounds !== undefined && (!Number.isInteger(o.rounds) || o.rounds <= 0)) {
+    throw new Error(`Invalid rounds "${String(o.rounds)}": expected a positive integer like 3`);
+  }
   return {
     models: o.models ?? [...DEFAULT_SUITE.models],
     dataset: o.dataset ?? DEFAULT_SUITE.dataset,
@@ -156,6 +169,7 @@ export function resolveProfileOptions(o: ProfileOptions = {}): ResolvedProfileOp
     measure: { ...(quick ? QUICK_MEASURE : DEFAULT_MEASURE), ...o.measure },
     childTimeoutMs: o.childTimeoutMs ?? 600_000,
     cvThreshold: o.cvThreshold ?? 0.1,
+    rounds: o.rounds ?? (quick ? 1 : DEFAULT_ROUNDS),
     epochs: o.epochs ?? PROFILE_TRAIN_EPOCHS,
     progress: o.progress ?? Boolean(process.stderr.isTTY),
     printTable: o.printTable ?? true,
@@ -214,6 +228,7 @@ export const ProfileConfigSchema = z.strictObject({
   dataDir: z.string().optional(),
   childTimeoutMs: z.number().int().positive().optional(),
   cvThreshold: z.number().positive().optional(),
+  rounds: z.number().int().positive().optional(),
   epochs: z.number().int().positive().optional(),
   measure: z.strictObject({
     warmupTimeMs: z.number().nonnegative().optional(),

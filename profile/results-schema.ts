@@ -18,6 +18,8 @@ export const RUN_FILES = {
   plan: "plan.json",
   predictions: "predictions",
   traces: "traces",
+  /** One line per measured round of a row (its exact summary and sketch), for pooling and `--resume`. */
+  rounds: "rounds.jsonl",
 } as const;
 
 /** Latency statistics of one row, milliseconds per `session.run` call. */
@@ -69,14 +71,23 @@ const RowBase = z.object({
 /** A measured row. */
 export const OkRowSchema = RowBase.extend({
   state: z.literal("ok"),
-  /** `InferenceSession.create` wall time, ms (per child, same for its rows). */
+  /** `InferenceSession.create` wall time, ms (per child, same for its rows; median over rounds). */
   sessionCreateMs: z.number(),
-  /** First `run` at this batch size (shape change, kernel compile), ms. */
+  /** First `run` at this batch size (shape change, kernel compile), ms; median over rounds. */
   firstRunMs: z.number(),
+  /** Pooled over every round (see `roundP50s`): percentiles weigh each round about equally. */
   latency: LatencySchema,
+  /**
+   * Median latency of each round, ms, in the order they ran. Rounds are separate child
+   * processes spread across the run (`--rounds`), so a change in the machine's speed during
+   * the run shows here rather than in one row alone.
+   */
+  roundP50s: z.array(z.number()).optional(),
+  /** Coefficient of variation of `roundP50s` (a ratio): the row's run-to-run repeatability. */
+  roundsCv: z.number().optional(),
   /** Images per second: batch × 1000 / median latency (robust to a busy machine's outliers). */
   throughput: z.number(),
-  /** Peak resident set of the child after this row, MiB (process.resourceUsage().maxRSS). */
+  /** Peak resident set of the child after this row, MiB (process.resourceUsage().maxRSS); the largest over rounds. */
   peakRssMiB: z.number(),
   /** Peak RSS of the child before the session was created, MiB. */
   baselineRssMiB: z.number(),
@@ -156,6 +167,10 @@ export const RunResultsSchema = z.object({
     loadAverage1m: z.object({ min: z.number(), max: z.number(), mean: z.number() }),
     /** Rows whose robust latency CV (see `robustCv`) exceeded the threshold. */
     highCvRows: z.array(z.string()),
+    /** Rows whose round medians varied by more than the threshold (CV of `roundP50s`). */
+    highRoundsCvRows: z.array(z.string()).optional(),
+    /** Largest `roundsCv` of the run (null with one round). */
+    maxRoundsCv: z.number().nullable().optional(),
     cvThreshold: z.number(),
   }),
   rows: z.array(RowSchema),

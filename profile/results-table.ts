@@ -17,7 +17,7 @@ function pct(value: number | null | undefined): string {
 export function renderResultsTable(results: RunResults): string {
   const hw = results.hardware;
   const table = new Table({
-    head: ["model", "prec", "EP", "batch", "state", "p50 ms", "p95 ms", "img/s", "rCV", "RSS MiB", "top-1", "agree", "params", "size KiB", "acc%/Mparam"],
+    head: ["model", "prec", "EP", "batch", "state", "p50 ms", "p95 ms", "img/s", "rCV", "rounds CV", "RSS MiB", "top-1", "agree", "params", "size KiB", "acc%/Mparam"],
     style: { head: [], border: [] },
   });
   // Accuracy over fewer images than the model's largest evaluation (a slow EP ran out of budget) shows its count.
@@ -29,12 +29,13 @@ export function renderResultsTable(results: RunResults): string {
       const acc = r.accuracy && r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${pct(r.accuracy.top1)} (n=${r.accuracy.count})` : pct(r.accuracy?.top1);
       const p50 = r.latency.samples < 5 ? `${fmt(r.latency.p50)} (n=${r.latency.samples})` : fmt(r.latency.p50);
       table.push([
-        ...base, "ok", p50, fmt(r.latency.p95), fmt(r.throughput, 4), pct(r.latency.robustCv ?? r.latency.cv), fmt(r.peakRssMiB, 4),
+        ...base, "ok", p50, fmt(r.latency.p95), fmt(r.throughput, 4), pct(r.latency.robustCv ?? r.latency.cv),
+        r.roundP50s && r.roundP50s.length > 1 ? `${pct(r.roundsCv)} (${r.roundP50s.length})` : "-", fmt(r.peakRssMiB, 4),
         acc, pct(r.agreementWithFp32), String(r.params), fmt(r.sizeBytes / 1024, 4), fmt(r.accuracyPerMParams, 4),
       ]);
     } else {
       const why = r.state === "skipped" ? r.reason : r.error;
-      table.push([...base, r.state, { colSpan: 10, content: why.length > 110 ? `${why.slice(0, 107)}...` : why }]);
+      table.push([...base, r.state, { colSpan: 11, content: why.length > 110 ? `${why.slice(0, 107)}...` : why }]);
     }
   }
   const lines = [
@@ -48,6 +49,11 @@ export function renderResultsTable(results: RunResults): string {
   lines.push(`load average (1 min) during the run: ${s.loadAverage1m.min.toFixed(2)}..${s.loadAverage1m.max.toFixed(2)}`);
   if (s.highCvRows.length > 0) {
     lines.push(`warning: robust latency CV (1.4826·MAD/median) above ${(s.cvThreshold * 100).toFixed(0)}% in ${s.highCvRows.length} row(s) (${s.highCvRows.join(", ")}): the machine was busy; rerun on an idle machine for stable figures`);
+  }
+  if (s.maxRoundsCv !== null && s.maxRoundsCv !== undefined) {
+    const high = s.highRoundsCvRows ?? [];
+    lines.push(`between rounds: the largest CV of a row's round medians was ${pct(s.maxRoundsCv)}` +
+      (high.length > 0 ? `; above ${(s.cvThreshold * 100).toFixed(0)}% in ${high.length} row(s) (${high.join(", ")}): the machine's speed drifted during the run` : ""));
   }
   return lines.join("\n");
 }

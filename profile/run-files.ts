@@ -7,7 +7,8 @@ import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { hostname, loadavg } from "node:os";
 import { join } from "node:path";
 import { rowKey, type RunPlan } from "./run-plan.ts";
-import { RESULTS_SCHEMA_VERSION, RowSchema, RUN_FILES, type ResultRow, type RunResults } from "./results-schema.ts";
+import { RESULTS_SCHEMA_VERSION, RowSchema, RUN_FILES, type OkRow, type ResultRow, type RunResults } from "./results-schema.ts";
+import { readRounds } from "./row-rounds.ts";
 import { rowsToCsv } from "./results-csv.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */
@@ -67,10 +68,14 @@ export function predictionsPath(dir: string, job: { model: string; precision: st
 
 /**
  * Assembles `results.json` and `results.csv` from the plan and `results.jsonl`, adding
- * FP32↔other-precision agreement and the run's stability summary. Returns the results.
+ * FP32↔other-precision agreement and the run's stability summary. The run is complete
+ * when every planned row exists and every ok row has had all its rounds. Returns the results.
  */
 export async function finalizeRun(dir: string, plan: RunPlan, cvThreshold: number): Promise<RunResults> {
   const byKey = await readRows(dir);
+  const rounds = await readRounds(dir);
+  const wanted = typeof plan.settings.rounds === "number" ? plan.settings.rounds : 1;
+  let roundsMissing = false;
   const ordered: ResultRow[] = [];
   let planned = 0;
   for (const job of plan.jobs) {
@@ -78,6 +83,7 @@ export async function finalizeRun(dir: string, plan: RunPlan, cvThreshold: numbe
       planned++;
       const row = byKey.get(rowKey(job, batch));
       if (!row) continue;
+      if (row.state === "ok" && wanted > 1 && (rounds.get(row.key)?.length ?? 0) < wanted) roundsMissing = true;
       if (row.state === "ok" && row.precision !== "fp32" && row.accuracy) {
         const fp32 = predictionsPath(dir, { ...job, precision: "fp32" });
         ordered.push({ ...row, agreementWithFp32: await agreement(fp32, predictionsPath(dir, job)) });
@@ -86,20 +92,23 @@ export async function finalizeRun(dir: string, plan: RunPlan, cvThreshold: numbe
       }
     }
   }
-  const loads = ordered.flatMap((r) => (r.state === "ok" ? [r.loadAverage1m] : []));
+  const ok = ordered.filter((r): r is OkRow => r.state === "ok");
+  const loads = ok.map((r) => r.loadAverage1m);
   const load = loads.length > 0 ? loads : [loadavg()[0] ?? 0];
   const results: RunResults = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: plan.runId,
     startedAt: plan.startedAt,
     finishedAt: new Date().toISOString(),
-    complete: ordered.length === planned,
+    complete: ordered.length === planned && !roundsMissing,
     hardware: plan.hardware,
     eps: plan.eps,
     settings: plan.settings,
     stability: {
       loadAverage1m: { min: Math.min(...load), max: Math.max(...load), mean: load.reduce((a, b) => a + b, 0) / load.length },
-      highCvRows: ordered.filter((r) => r.state === "ok" && (r.latency.robustCv ?? r.latency.cv) > cvThreshold).map((r) => r.key),
+      highCvRows: ok.filter((r) => (r.latency.robustCv ?? r.latency.cv) > cvThreshold).map((r) => r.key),
+      highRoundsCvRows: ok.filter((r) => (r.roundsCv ?? 0) > cvThreshold).map((r) => r.key),
+      maxRoundsCv: wanted > 1 && ok.length > 0 ? Math.max(...ok.map((r) => r.roundsCv ?? 0)) : null,
       cvThreshold,
     },
     rows: ordered,

@@ -1,25 +1,34 @@
 /**
- * Runs one planned job (model × precision × EP) in a child process and turns what the
- * child reports into rows: `ok` per measured batch, `skipped` when the EP cannot start
- * or the model cannot take the batch, `errored` when the child fails. Rows are handed to
+ * Runs one round of one planned job (model × precision × EP) in a child process and turns
+ * what the child reports into rows: `ok` per measured batch, `skipped` when the EP cannot
+ * start or the model cannot take the batch, `errored` when the child fails. Round 1 makes
+ * the rows; a later round adds its measurement to each ok row (see `row-rounds.ts`), and
+ * a later round that fails leaves the row ok with a warning saying so. Rows are handed to
  * `onRow` as soon as they are known (the profiler appends them to `results.jsonl`).
  */
 import { loadavg } from "node:os";
 import type { HarnessMetadata } from "../export/onnx-metadata.ts";
-import type { BatchFeeds, ChildMessage, MeasureJob } from "./child-protocol.ts";
+import type { BatchFeeds, ChildMessage, MeasureJob, MeasuredBatch } from "./child-protocol.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { concreteShape, type InputSpec } from "./model-facts.ts";
 import type { ResolvedProfileOptions } from "./profile-options.ts";
 import { rowKey, type PlannedJob } from "./run-plan.ts";
 import { runChild, type ChildExit } from "./run-child.ts";
 import type { OkRow, ResultRow } from "./results-schema.ts";
+import { lastingWarnings, measureForRound, roundFigures, stabilityWarnings, type RoundRecord } from "./row-rounds.ts";
 
 /** What {@link runJob} needs besides the job. */
 export interface JobContext {
   readonly runner: EpRunner;
-  readonly options: Pick<ResolvedProfileOptions, "measure" | "dataDir" | "accuracyLimit" | "childTimeoutMs" | "shapes" | "cvThreshold">;
-  /** Batches still to run (resume leaves out finished ones). */
+  readonly options: Pick<ResolvedProfileOptions, "measure" | "dataDir" | "accuracyLimit" | "childTimeoutMs" | "shapes" | "cvThreshold" | "rounds">;
+  /** Batches still to run in this round (resume leaves out finished ones). */
   readonly batches: readonly number[];
+  /** This round, 1-based (of `options.rounds`). */
+  readonly round: number;
+  /** For a round after the first: each batch's ok row so far and its earlier rounds. */
+  readonly previous?: ReadonlyMap<number, { readonly row: OkRow; readonly records: readonly RoundRecord[] }>;
+  /** Persists one round of one row (before the row it changes is handed to `onRow`). */
+  readonly onRound: (record: RoundRecord) => Promise<void>;
   readonly traceDir: string;
   readonly predictionsFile: string;
   readonly signal?: AbortSignal;
@@ -37,16 +46,24 @@ export function describeExit(exit: ChildExit, timeoutMs: number): string {
   return `child process ${how}${last && !exit.timedOut ? `: ${last}` : ""}`;
 }
 
-/** Runs `job` for `ctx.batches`; resolves "stopped" when aborted (unfinished rows are not recorded). */
+/** Runs one round of `job` for `ctx.batches`; resolves "stopped" when aborted (unfinished rows are not recorded). */
 export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" | "stopped"> {
+  const later = ctx.round > 1;
   const base = (batch: number) => ({
     key: rowKey(job, batch), model: job.model, precision: job.precision, ep: job.ep, batch, onnxPath: job.onnxPath, finishedAt: new Date().toISOString(),
   });
   const errored = (batch: number, error: string, exit?: ChildExit): ResultRow => ({
     ...base(batch), state: "errored", error, exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null, stderrTail: exit?.stderrTail ?? "",
   });
+  /** A later round that failed: recorded, and the ok row says so. */
+  const roundFailed = async (batch: number, error: string) => {
+    const prior = ctx.previous?.get(batch);
+    await ctx.onRound({ key: rowKey(job, batch), round: ctx.round, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0, error });
+    if (prior) await ctx.onRow({ ...prior.row, warnings: [...prior.row.warnings, `round ${ctx.round} of ${ctx.options.rounds} failed: ${error}`] });
+  };
+  const fail = (batch: number, error: string, exit?: ChildExit) => (later ? roundFailed(batch, error) : ctx.onRow(errored(batch, error, exit)));
   if (job.loadError) {
-    for (const b of ctx.batches) await ctx.onRow(errored(b, job.loadError));
+    for (const b of ctx.batches) await fail(b, job.loadError);
     return "done";
   }
   const feeds: BatchFeeds[] = [];
@@ -63,24 +80,28 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
         inputs.push({ name: input.name, shape: shape.shape, elemType: input.elemType });
       }
     } catch (e) {
-      await ctx.onRow(errored(batch, (e as Error).message));
+      await fail(batch, (e as Error).message);
       continue;
     }
-    if (skip) await ctx.onRow({ ...base(batch), state: "skipped", ...skip });
-    else feeds.push({ batch, inputs });
+    if (skip) {
+      if (later) await roundFailed(batch, skip.reason);
+      else await ctx.onRow({ ...base(batch), state: "skipped", ...skip });
+    } else feeds.push({ batch, inputs });
   }
   if (feeds.length === 0) return "done";
 
   const meta = job.metadata as HarnessMetadata | undefined;
   const batchAxis = job.inputs[0]?.dims[0];
   const fixedBatch = typeof batchAxis === "number";
+  const measure = measureForRound(ctx.options.measure, ctx.options.rounds);
   const childJob: MeasureJob = {
     kind: "measure",
     ep: job.ep,
     onnxPath: job.onnxPath,
     batches: feeds,
-    measure: ctx.options.measure,
-    accuracy: meta?.dataset && meta.inputShape
+    // Accuracy and the per-op pass run once, in round 1.
+    measure: later ? { ...measure, profileIterations: 0 } : measure,
+    accuracy: meta?.dataset && meta.inputShape && !later
       ? { metadata: meta, dataDir: ctx.options.dataDir, limit: ctx.options.accuracyLimit, batch: fixedBatch ? batchAxis : 32, fixedBatch, predictionsFile: ctx.predictionsFile }
       : null,
     traceDir: ctx.traceDir,
@@ -92,6 +113,37 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
   let accuracy: OkRow["accuracy"] = null;
   const warnings: string[] = [];
   let cannotStart: { reason: string; fix: string } | undefined;
+
+  const measured = async (r: MeasuredBatch) => {
+    const record: RoundRecord = {
+      key: rowKey(job, r.batch), round: ctx.round, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0,
+      measured: { latency: r.latency, sketch: [...r.sketch], firstRunMs: r.firstRunMs, peakRssMiB: r.peakRssMiB, ...session },
+    };
+    await ctx.onRound(record);
+    const prior = ctx.previous?.get(r.batch);
+    const figures = roundFigures([...(prior?.records ?? []), record], r.batch);
+    const lasting = prior ? lastingWarnings(prior.row.warnings) : [...warnings];
+    const acc = accuracy as OkRow["accuracy"];
+    const row: OkRow = prior
+      ? { ...prior.row, ...figures, finishedAt: record.finishedAt, loadAverage1m: record.loadAverage1m, warnings: [...lasting, ...stabilityWarnings(figures, ctx.options.cvThreshold)] }
+      : {
+          ...base(r.batch),
+          state: "ok",
+          ...figures,
+          arena: null,
+          ops: null,
+          accuracy: acc,
+          agreementWithFp32: null,
+          params: job.params,
+          sizeBytes: job.sizeBytes,
+          accuracyPerMParams: acc && job.params > 0 ? (acc.top1 * 100) / (job.params / 1e6) : null,
+          loadAverage1m: record.loadAverage1m,
+          warnings: [...lasting, ...stabilityWarnings(figures, ctx.options.cvThreshold)],
+        };
+    done.set(r.batch, row);
+    finished.add(r.batch);
+    await ctx.onRow(row);
+  };
 
   const onMessage = async (m: ChildMessage) => {
     switch (m.type) {
@@ -112,40 +164,11 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
         break;
       case "batch-error":
         finished.add(m.batch);
-        await ctx.onRow(errored(m.batch, m.message));
+        await fail(m.batch, m.message);
         break;
-      case "batch": {
-        const r = m.result;
-        const rowWarnings = [...warnings];
-        const cv = r.latency.robustCv ?? r.latency.cv;
-        if (cv > ctx.options.cvThreshold) {
-          rowWarnings.push(`latency CV ${(cv * 100).toFixed(1)}% (robust: 1.4826·MAD/median) above ${(ctx.options.cvThreshold * 100).toFixed(0)}%: machine busy or throttling`);
-        }
-        const acc = accuracy as OkRow["accuracy"];
-        const row: OkRow = {
-          ...base(r.batch),
-          state: "ok",
-          sessionCreateMs: session.sessionCreateMs,
-          firstRunMs: r.firstRunMs,
-          latency: r.latency,
-          throughput: (r.batch * 1000) / r.latency.p50,
-          peakRssMiB: r.peakRssMiB,
-          baselineRssMiB: session.baselineRssMiB,
-          arena: null,
-          ops: null,
-          accuracy: acc,
-          agreementWithFp32: null,
-          params: job.params,
-          sizeBytes: job.sizeBytes,
-          accuracyPerMParams: acc && job.params > 0 ? (acc.top1 * 100) / (job.params / 1e6) : null,
-          loadAverage1m: loadavg()[0] ?? 0,
-          warnings: rowWarnings,
-        };
-        done.set(r.batch, row);
-        finished.add(r.batch);
-        await ctx.onRow(row);
+      case "batch":
+        await measured(m.result);
         break;
-      }
       case "ops": {
         const row = done.get(m.batch);
         if (row) {
@@ -171,8 +194,9 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
   const pending = feeds.map((f) => f.batch).filter((b) => !finished.has(b));
   const skip = cannotStart as { reason: string; fix: string } | undefined;
   for (const b of pending) {
-    if (skip) await ctx.onRow({ ...base(b), state: "skipped", ...skip });
-    else await ctx.onRow(errored(b, exit.completed ? "child finished without measuring this batch" : describeExit(exit, ctx.options.childTimeoutMs), exit));
+    if (skip && !later) await ctx.onRow({ ...base(b), state: "skipped", ...skip });
+    else if (skip) await roundFailed(b, skip.reason);
+    else await fail(b, exit.completed ? "child finished without measuring this batch" : describeExit(exit, ctx.options.childTimeoutMs), exit);
   }
   return "done";
 }

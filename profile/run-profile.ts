@@ -1,6 +1,7 @@
 /**
  * The profile stage: plans the rows (model × precision × EP × batch), probes the EPs,
- * runs one child per model × precision × EP, appends rows as they finish, and writes
+ * runs one child per model × precision × EP and round (all jobs' round 1, then all jobs'
+ * round 2…; see `row-rounds.ts`), appends rows as they finish, and writes
  * `results.json` / `results.csv` in `<out>/runs/<timestamp>-<host>/`. SIGINT stops the
  * current child, keeps finished rows and prints how to resume.
  */
@@ -13,7 +14,8 @@ import { collectHardware } from "./hardware.ts";
 import { readModelFacts } from "./model-facts.ts";
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "./profile-options.ts";
 import { renderResultsTable } from "./results-table.ts";
-import { RUN_FILES, type ResultRow, type RunResults } from "./results-schema.ts";
+import { RUN_FILES, type OkRow, type ResultRow, type RunResults } from "./results-schema.ts";
+import { appendRound, readRounds, type RoundRecord } from "./row-rounds.ts";
 import { appendRow, createRunDir, finalizeRun, predictionsPath, readRows } from "./run-files.ts";
 import { runJob } from "./run-job.ts";
 import { readPlan, rowKey, writePlan, type PlannedJob, type RunPlan } from "./run-plan.ts";
@@ -101,6 +103,7 @@ async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRu
       measure: o.measure,
       childTimeoutMs: o.childTimeoutMs,
       cvThreshold: o.cvThreshold,
+      rounds: o.rounds,
     },
     hardware: await collectHardware(),
     eps,
@@ -119,6 +122,8 @@ function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProf
     dataDir: (s.dataDir as string | null) ?? undefined,
     childTimeoutMs: (s.childTimeoutMs as number) ?? o.childTimeoutMs,
     cvThreshold: (s.cvThreshold as number) ?? o.cvThreshold,
+    // Runs planned before rounds existed were measured once.
+    rounds: (s.rounds as number | undefined) ?? 1,
   };
 }
 
@@ -149,10 +154,19 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   }
   await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
 
-  const existing = await readRows(dir);
-  const total = plan.jobs.reduce((n, j) => n + j.batches.length, 0);
-  const bar = o.progress ? new cliProgress.SingleBar({ format: "profile [{bar}] {value}/{total} rows | {job}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(total, [...existing.keys()].filter((k) => plan.jobs.some((j) => j.batches.some((b) => rowKey(j, b) === k))).length, { job: "" });
+  const rows = await readRows(dir);
+  const rounds = await readRounds(dir);
+  const planned = plan.jobs.flatMap((job) => job.batches.map((batch) => ({ job, batch, key: rowKey(job, batch) })));
+  /** Rounds a row has had: a skipped or errored row is finished; rows from before rounds count as one. */
+  const roundsDone = (key: string): number => {
+    const row = rows.get(key);
+    if (!row) return 0;
+    if (row.state !== "ok") return o.rounds;
+    return Math.min(o.rounds, Math.max(1, rounds.get(key)?.length ?? 1));
+  };
+  const total = planned.length * o.rounds;
+  const bar = o.progress ? new cliProgress.SingleBar({ format: "profile [{bar}] {value}/{total} row-rounds | {job}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(total, planned.reduce((n, p) => n + roundsDone(p.key), 0), { job: "" });
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -160,46 +174,60 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   let stopped = false;
   let failure: unknown;
   try {
-    for (const job of plan.jobs) {
-      if (controller.signal.aborted) {
-        stopped = true;
-        break;
-      }
-      const batches = job.batches.filter((b) => !existing.has(rowKey(job, b)));
-      if (batches.length === 0) continue;
-      const label = `${job.model} ${job.precision} ${job.ep}`;
-      bar?.update({ job: label });
-      if (!bar) o.log(`measuring ${label} at batch ${batches.join(",")}`);
-      const status = plan.eps.find((e) => e.name === job.ep);
-      const seen = new Set<string>();
-      const onRow = async (row: ResultRow) => {
-        await appendRow(dir, row);
-        if (!seen.has(row.key)) {
-          seen.add(row.key);
+    rounds: for (let round = 1; round <= o.rounds; round++) {
+      for (const job of plan.jobs) {
+        if (controller.signal.aborted) {
+          stopped = true;
+          break rounds;
+        }
+        const batches = job.batches.filter((b) => (round === 1 ? !rows.has(rowKey(job, b)) : rows.get(rowKey(job, b))?.state === "ok" && roundsDone(rowKey(job, b)) < round));
+        if (batches.length === 0) continue;
+        const label = `${o.rounds > 1 ? `round ${round}/${o.rounds} ` : ""}${job.model} ${job.precision} ${job.ep}`;
+        bar?.update({ job: label });
+        if (!bar) o.log(`measuring ${label} at batch ${batches.join(",")}`);
+        const onRow = async (row: ResultRow) => {
+          const isNew = !rows.has(row.key);
+          rows.set(row.key, row);
+          await appendRow(dir, row);
+          if (isNew && row.state !== "ok") bar?.increment(o.rounds);
+          if (!bar && isNew && row.state !== "ok") o.log(`  ${row.key}: ${row.state}`);
+        };
+        const onRound = async (record: RoundRecord) => {
+          await appendRound(dir, record);
+          rounds.set(record.key, [...(rounds.get(record.key) ?? []).filter((r) => r.round !== record.round), record]);
           bar?.increment();
-          if (!bar) o.log(`  ${row.key}: ${row.state === "ok" ? `p50 ${row.latency.p50.toPrecision(3)} ms` : row.state}`);
+          if (!bar) o.log(`  ${record.key}: ${record.measured ? `p50 ${record.measured.latency.p50.toPrecision(3)} ms` : `round failed: ${record.error ?? ""}`}`);
+        };
+        const status = plan.eps.find((e) => e.name === job.ep);
+        if (status?.state === "skipped" && !job.loadError) {
+          for (const b of batches) {
+            await onRow({ key: rowKey(job, b), model: job.model, precision: job.precision, ep: job.ep, batch: b, onnxPath: job.onnxPath, finishedAt: new Date().toISOString(), state: "skipped", reason: status.reason, fix: status.fix });
+          }
+          continue;
         }
-      };
-      if (status?.state === "skipped" && !job.loadError) {
+        const runner = registry.runners.find((r) => r.name === job.ep);
+        if (!runner) throw new Error(`Unknown EP "${job.ep}" in ${join(dir, RUN_FILES.plan)}. Expected one of: ${registry.runners.map((r) => r.name).join(", ")}`);
+        const previous = new Map<number, { row: OkRow; records: RoundRecord[] }>();
         for (const b of batches) {
-          await onRow({ key: rowKey(job, b), model: job.model, precision: job.precision, ep: job.ep, batch: b, onnxPath: job.onnxPath, finishedAt: new Date().toISOString(), state: "skipped", reason: status.reason, fix: status.fix });
+          const row = rows.get(rowKey(job, b));
+          if (row?.state === "ok") previous.set(b, { row, records: rounds.get(row.key) ?? [] });
         }
-        continue;
-      }
-      const runner = registry.runners.find((r) => r.name === job.ep);
-      if (!runner) throw new Error(`Unknown EP "${job.ep}" in ${join(dir, RUN_FILES.plan)}. Expected one of: ${registry.runners.map((r) => r.name).join(", ")}`);
-      const outcome = await runJob(job, {
-        runner,
-        options: o,
-        batches,
-        traceDir: join(dir, RUN_FILES.traces),
-        predictionsFile: predictionsPath(dir, job),
-        signal: controller.signal,
-        onRow,
-      });
-      if (outcome === "stopped") {
-        stopped = true;
-        break;
+        const outcome = await runJob(job, {
+          runner,
+          options: o,
+          batches,
+          round,
+          previous,
+          traceDir: join(dir, RUN_FILES.traces),
+          predictionsFile: predictionsPath(dir, job),
+          signal: controller.signal,
+          onRow,
+          onRound,
+        });
+        if (outcome === "stopped") {
+          stopped = true;
+          break rounds;
+        }
       }
     }
   } catch (e) {
@@ -211,13 +239,13 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   }
   const results = await finalizeRun(dir, plan, o.cvThreshold);
   if (failure) {
-    o.log(`\nThe profiler failed; ${results.rows.length} of ${total} rows are kept in ${dir}`);
+    o.log(`\nThe profiler failed; ${results.rows.length} of ${planned.length} rows are kept in ${dir}`);
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
     throw failure;
   }
   if (o.printTable) o.log("\n" + renderResultsTable(results));
   if (stopped || !results.complete) {
-    o.log(`\nStopped: ${results.rows.length} of ${total} rows finished and kept in ${dir}`);
+    o.log(`\nStopped: ${results.rows.length} of ${planned.length} rows (${planned.reduce((n, p) => n + roundsDone(p.key), 0)} of ${total} row-rounds) finished and kept in ${dir}`);
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
   } else {
     o.log(`\nRun dir: ${dir}`);

@@ -55,3 +55,64 @@ export function summarizeLatency(samples: readonly number[]): Latency {
     robustCv: robustCv(sorted),
   };
 }
+
+/** Points of a round's latency sketch: its 0th, 0.25th, … 100th percentiles. */
+export const SKETCH_POINTS = 401;
+
+/**
+ * A compact stand-in for one round's samples (ms): the samples themselves when there are
+ * at most {@link SKETCH_POINTS}, else that many evenly spaced percentiles (min and max kept).
+ */
+export function latencySketch(samples: readonly number[]): number[] {
+  const sorted = [...samples].sort((a, b) => a - b);
+  if (sorted.length <= SKETCH_POINTS) return sorted;
+  return Array.from({ length: SKETCH_POINTS }, (_, i) => percentile(sorted, (i * 100) / (SKETCH_POINTS - 1)));
+}
+
+/** One measured round of a row: its exact summary and its sketch. */
+export interface LatencyRound {
+  readonly latency: Latency;
+  readonly sketch: readonly number[];
+}
+
+/**
+ * Pools the rounds of one row (each a separate child process, minutes apart) into one
+ * {@link Latency}: `samples`, `mean`, `sd`, `min`, `max` and `cv` are exact over every raw
+ * sample; the percentiles, the median's CI and `robustCv` come from the pooled sketches, so
+ * each round weighs about equally however fast it ran. One round gives that round's figures.
+ */
+export function pooledLatency(rounds: readonly LatencyRound[]): Latency {
+  const only = rounds[0];
+  if (!only) throw new Error("pooledLatency needs at least one round");
+  if (rounds.length === 1) return only.latency;
+  const n = rounds.reduce((s, r) => s + r.latency.samples, 0);
+  const mean = rounds.reduce((s, r) => s + r.latency.samples * r.latency.mean, 0) / n;
+  const within = rounds.reduce((s, r) => s + (r.latency.samples - 1) * r.latency.sd ** 2, 0);
+  const between = rounds.reduce((s, r) => s + r.latency.samples * (r.latency.mean - mean) ** 2, 0);
+  const sd = n > 1 ? Math.sqrt((within + between) / (n - 1)) : 0;
+  const pooled = rounds.flatMap((r) => r.sketch).sort((a, b) => a - b);
+  // The binomial ranks n/2 ∓ 1.96·√n/2 of the medianCi95, as percentiles of the pooled distribution.
+  const halfWidth = 98 / Math.sqrt(n);
+  return {
+    samples: n,
+    mean,
+    sd,
+    min: Math.min(...rounds.map((r) => r.latency.min)),
+    p50: percentile(pooled, 50),
+    p90: percentile(pooled, 90),
+    p95: percentile(pooled, 95),
+    p99: percentile(pooled, 99),
+    max: Math.max(...rounds.map((r) => r.latency.max)),
+    p50Ci95: [percentile(pooled, Math.max(0, 50 - halfWidth)), percentile(pooled, Math.min(100, 50 + halfWidth))],
+    cv: mean > 0 ? sd / mean : 0,
+    robustCv: robustCv(pooled),
+  };
+}
+
+/** Coefficient of variation (sample sd / mean) of `values`; 0 for fewer than two. */
+export function coefficientOfVariation(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((s, x) => s + (x - mean) ** 2, 0) / (values.length - 1));
+  return mean > 0 ? sd / mean : 0;
+}

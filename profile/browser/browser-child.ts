@@ -12,7 +12,7 @@ import { writeFile } from "node:fs/promises";
 import { fillBatch } from "../accuracy.ts";
 import type { MeasureJob } from "../child-protocol.ts";
 import { sendToParent, serveChildJob } from "../child-runtime.ts";
-import { summarizeLatency } from "../statistics.ts";
+import { latencySketch, summarizeLatency } from "../statistics.ts";
 import type { ImageSet } from "../../train/datasets/dataset.ts";
 import type { BrowserSession } from "./browser-session.ts";
 import { browserEpRunners } from "./browser-eps.ts";
@@ -103,17 +103,18 @@ async function runMeasure(job: MeasureJob): Promise<void> {
     }
     await sendToParent({ type: "session", sessionCreateMs: created.sessionCreateMs, baselineRssMiB });
     if (datasetError) await sendToParent({ type: "accuracy-error", message: datasetError });
-    if (set) await measureAccuracy(job, session, { inputName: created.inputNames[0] ?? "input", outputName: created.outputNames[0] ?? "output" }, set);
     for (const batch of job.batches) {
       try {
         await session.loadFeeds(batch);
         const firstRunMs = await session.timedRun(batch.batch);
         const { samples } = await session.measure(batch.batch, job.measure, firstRunMs);
-        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), peakRssMiB: treePeakRssMiB() } });
+        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), sketch: latencySketch(samples), peakRssMiB: treePeakRssMiB() } });
       } catch (e) {
         await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message.split("\n")[0] ?? "unknown error" });
       }
     }
+    // After latency, so each batch's first run is the cold one (see child-main.ts).
+    if (set) await measureAccuracy(job, session, { inputName: created.inputNames[0] ?? "input", outputName: created.outputNames[0] ?? "output" }, set);
   } finally {
     await session.close();
   }

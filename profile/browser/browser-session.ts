@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import type { BatchFeeds } from "../child-protocol.ts";
 import { buildFeeds } from "../input-tensors.ts";
-import { fitToBudget, type FittedSettings } from "../measure-latency.ts";
+import { fitToBudget, singleSampleSettings, type FittedSettings } from "../measure-latency.ts";
 import type { MeasureSettings } from "../profile-options.ts";
 import { launchChromium, type BrowserEpKind, type LaunchedBrowser } from "./chromium-launch.ts";
 import { startPageServer, type PageServer } from "./page-server.ts";
@@ -163,13 +163,11 @@ export class BrowserSession {
 
   /**
    * The Node child's measurement protocol in the page: after the first run (`firstRunMs`),
-   * one estimating run unless the first already exceeded the row budget, settings fitted
+   * one estimating run unless the first was far over the row budget, settings fitted
    * by {@link fitToBudget}, then tinybench in the page. Resolves the raw samples, ms.
    */
   async measure(batch: number, settings: MeasureSettings, firstRunMs: number): Promise<{ samples: number[]; fitted: FittedSettings }> {
-    const fitted = firstRunMs >= settings.rowBudgetMs
-      ? { warmupTimeMs: 0, warmupIterations: 0, timeMs: 0, iterations: 1 }
-      : fitToBudget(settings, await this.timedRun(batch));
+    const fitted = singleSampleSettings(settings, firstRunMs) ?? fitToBudget(settings, await this.timedRun(batch));
     const samples = await this.step(`measuring batch ${batch}`, this.page.evaluate(([b, f]) => (window as unknown as PageWindow).harness.bench(b, f), [batch, fitted] as const));
     return { samples, fitted };
   }
