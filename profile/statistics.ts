@@ -79,7 +79,8 @@ export interface LatencyRound {
  * Pools the rounds of one row (each a separate child process, minutes apart) into one
  * {@link Latency}: `samples`, `mean`, `sd`, `min`, `max` and `cv` are exact over every raw
  * sample; the percentiles, the median's CI and `robustCv` come from the pooled sketches, so
- * each round weighs about equally however fast it ran. One round gives that round's figures.
+ * rounds of more than {@link SKETCH_POINTS} samples weigh equally however fast they ran
+ * (a fast round takes more samples in the same time). One round gives that round's figures.
  */
 export function pooledLatency(rounds: readonly LatencyRound[]): Latency {
   const only = rounds[0];

@@ -32,7 +32,7 @@ function cli(args: string[], onStdout?: (text: string, child: ReturnType<typeof 
   });
 }
 
-test("Ctrl-C keeps finished rows and prints the resume command; --resume completes the run", async () => {
+test("Ctrl-C keeps finished rows and prints the resume command; --resume completes the run and its rounds", async () => {
   const files: string[] = [];
   for (let i = 0; i < 4; i++) {
     const f = join(dir, `m${i}.onnx`);
@@ -45,7 +45,7 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
   }));
   const out = join(dir, "out");
   let sent = false;
-  const first = await cli(["--config", config, "--onnx", ...files, "--eps", "cpu", "--batch", "1,2", "--out", out, "--no-progress"], (text, child) => {
+  const first = await cli(["--config", config, "--onnx", ...files, "--eps", "cpu", "--batch", "1,2", "--rounds", "2", "--out", out, "--no-progress"], (text, child) => {
     if (!sent && /m0\|fp32\|cpu\|2: /.test(text)) {
       sent = true;
       child.kill("SIGINT");
@@ -69,8 +69,45 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
   assert.equal(full.complete, true);
   assert.deepEqual(full.rows.map((r) => r.key), [0, 1, 2, 3].flatMap((i) => [`m${i}|fp32|cpu|1`, `m${i}|fp32|cpu|2`]));
   assert.ok(full.rows.every((r) => r.state === "ok"));
+  // Every row got both rounds: its round medians, and two lines in rounds.jsonl.
+  assert.deepEqual(full.rows.map((r) => (r.state === "ok" ? r.roundP50s?.length : 0)), Array(8).fill(2));
+  const records = (await readFile(join(runDir, RUN_FILES.rounds), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { key: string; round: number });
+  assert.deepEqual(new Set(records.map((r) => `${r.key}#${r.round}`)).size, 16);
+  assert.equal(full.settings.rounds, 2);
   const rowsAfter = (await readFile(join(runDir, RUN_FILES.jsonl), "utf8")).trim().split("\n").length;
   assert.ok(rowsAfter > before);
+});
+
+test("Ctrl-C in a later round keeps every row; --resume runs only the rounds still missing", async () => {
+  const files: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const f = join(dir, `r${i}.onnx`);
+    await writeOnnx(f, buildTinyClassifier([1, 8, 8], 10, { seed: i + 7 }));
+    files.push(f);
+  }
+  const config = join(dir, "rounds.config.json");
+  await writeFile(config, JSON.stringify({ rounds: 2, measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 0 } }));
+  const out = join(dir, "out-rounds");
+  let sent = false;
+  const first = await cli(["--config", config, "--onnx", ...files, "--eps", "cpu", "--batch", "1", "--out", out, "--no-progress"], (text, child) => {
+    if (!sent && /measuring round 2\/2 r1 /.test(text)) {
+      sent = true;
+      child.kill("SIGINT");
+    }
+  });
+  assert.equal(first.code, 130, first.stderr);
+  assert.match(first.stdout, /Stopped: 2 of 2 rows \(3 of 4 row-rounds\) finished/);
+  const runDir = join(out, "runs", (await readdir(join(out, "runs")))[0]!);
+  const partial = await readRunResults(runDir);
+  assert.equal(partial.complete, false);
+  assert.deepEqual(partial.rows.map((r) => [r.key, r.state === "ok" ? r.roundP50s?.length : r.state]), [["r0|fp32|cpu|1", 2], ["r1|fp32|cpu|1", 1]]);
+
+  const second = await cli(["--resume", runDir, "--no-progress"]);
+  assert.equal(second.code, 0, second.stderr);
+  assert.deepEqual(second.stdout.split("\n").filter((l) => l.startsWith("measuring")), ["measuring round 2/2 r1 fp32 cpu at batch 1"]);
+  const full = await readRunResults(runDir);
+  assert.equal(full.complete, true);
+  assert.deepEqual(full.rows.map((r) => (r.state === "ok" ? r.roundP50s?.length : r.state)), [2, 2]);
 });
 
 test("a bad config key is named", async () => {
