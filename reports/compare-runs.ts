@@ -2,7 +2,8 @@
  * Comparing runs or machines: the rows with the same key across runs, each run's figures
  * and its ratio to the first run. A change is marked only when it exceeds the rows'
  * measured noise: latency and throughput need non-overlapping 95% CIs of the median AND a
- * relative change above 2 × the larger CV; accuracy needs |Δ| above 2 binomial standard errors.
+ * relative change above 2 × the larger CV (within a round, or between a row's rounds);
+ * accuracy needs |Δ| above 2 binomial standard errors.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ export interface RunComparison {
 export function latencyChanged(a: OkRow, b: OkRow): boolean {
   const disjoint = a.latency.p50Ci95[1] < b.latency.p50Ci95[0] || b.latency.p50Ci95[1] < a.latency.p50Ci95[0];
   const rel = Math.abs(b.latency.p50 - a.latency.p50) / a.latency.p50;
-  return disjoint && rel > 2 * Math.max(a.latency.cv, b.latency.cv);
+  return disjoint && rel > 2 * Math.max(a.latency.cv, b.latency.cv, a.roundsCv ?? 0, b.roundsCv ?? 0);
 }
 
 /** True when two accuracies differ by more than 2 binomial standard errors. */
@@ -82,7 +83,7 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
       rows,
       notes: [
         ...runs.map((r, i) => `Run ${i + 1}: ${label(r)}, ${r.results.hardware.cpu.model}, ${r.results.startedAt}.`),
-        "Ratio = p50 of the run ÷ p50 of run 1 (< 1: faster). A latency change is marked only when the 95% CIs of the two medians do not overlap and the relative change exceeds 2 × the larger coefficient of variation; an accuracy change only when it exceeds 2 binomial standard errors. Otherwise: within noise.",
+        "Ratio = p50 of the run ÷ p50 of run 1 (< 1: faster). A latency change is marked only when the 95% CIs of the two medians do not overlap and the relative change exceeds 2 × the larger coefficient of variation (of the samples, or of the round medians); an accuracy change only when it exceeds 2 binomial standard errors. Otherwise: within noise.",
       ],
     },
   };

@@ -121,7 +121,7 @@ test("every row is measured in each round; a round that crashes later leaves the
   const cpu = nodeEpRunners.find((r) => r.name === "cpu")!;
   let faulty = false;
   // The cpu EP, except that children started in round 2 crash on crashme.onnx.
-  const flaky: EpRunner = { ...cpu, childEnv: () => (faulty ? { HARNESS_FAULT: "crash:cpu@crashme" } : {}) };
+  const flaky: EpRunner = { ...cpu, childEnv: (): Record<string, string> => (faulty ? { HARNESS_FAULT: "crash:cpu@crashme" } : {}) };
   const run = await runProfile({
     onnx: [good, crash], eps: ["cpu"], batches: [1, 4], rounds: 2, quick: true, out: join(dir, "out"), progress: false, printTable: false,
     measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100 },

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { compareRuns, escapeHtml, writeReport } from "../reports/index.ts";
+import { compareRuns, escapeHtml, latencyChanged, writeReport } from "../reports/index.ts";
 import { okRow, trainRecord, writeFixtureRun } from "./report-fixtures.ts";
 
 const EVIL = "<img src=x onerror=alert(1)>";
@@ -51,4 +51,11 @@ test("compare marks a change only beyond the measured noise", async () => {
   assert.deepEqual(change, { "m|fp32|cpu|1": "faster", "n|fp32|cpu|1": "within noise", "o|fp32|cpu|1": "slower, less accurate" });
   assert.equal(c.table.rows[0]?.ratio_1, 0.5);
   await assert.rejects(compareRuns([a.runDir]), { message: "Compare needs at least 2 runs, got 1" });
+});
+
+test("a row whose rounds disagree needs a larger change to count", () => {
+  const base = okRow("m", "fp32", "cpu", 1, 1);
+  assert.equal(latencyChanged(base, okRow("m", "fp32", "cpu", 1, 1.3)), true); // +30% > 2 × 5%
+  assert.equal(latencyChanged(base, okRow("m", "fp32", "cpu", 1, 1.3, { roundsCv: 0.2 })), false); // +30% < 2 × 20%
+  assert.equal(latencyChanged({ ...base, roundsCv: 0.1 }, okRow("m", "fp32", "cpu", 1, 1.3)), true); // +30% > 2 × 10%
 });
