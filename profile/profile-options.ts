@@ -111,8 +111,13 @@ export interface ProfileOptions {
   log?: (line: string) => void;
 }
 
-/** Rounds per row by default: enough to average a shared machine's drift over a run, few enough to keep the default run near 10 minutes. */
-export const DEFAULT_ROUNDS = 3;
+/**
+ * Rounds per row by default. Two gives every row a second, independent measurement minutes
+ * later (its `roundsCv` says how far a rerun may move) and keeps the default run near 10
+ * minutes; a shared host's speed drifts for minutes at a time, so a third round barely
+ * helps (README, Repeatability).
+ */
+export const DEFAULT_ROUNDS = 2;
 
 /** Epochs the profiler trains a missing zoo model for (1 keeps a fresh default run near 10 minutes on 2 cores). */
 export const PROFILE_TRAIN_EPOCHS = 1;

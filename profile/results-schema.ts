@@ -171,6 +171,11 @@ export const RunResultsSchema = z.object({
     highRoundsCvRows: z.array(z.string()).optional(),
     /** Largest `roundsCv` of the run (null with one round). */
     maxRoundsCv: z.number().nullable().optional(),
+    /**
+     * The machine-speed reference (a pure-JS arithmetic kernel, `speed-probe.ts`) timed
+     * before every child, ms: lower is faster. Its spread is the machine's own drift.
+     */
+    speedProbeMs: z.object({ min: z.number(), median: z.number(), max: z.number(), count: z.number().int() }).nullable().optional(),
     cvThreshold: z.number(),
   }),
   rows: z.array(RowSchema),

@@ -50,6 +50,11 @@ export function renderResultsTable(results: RunResults): string {
   if (s.highCvRows.length > 0) {
     lines.push(`warning: robust latency CV (1.4826·MAD/median) above ${(s.cvThreshold * 100).toFixed(0)}% in ${s.highCvRows.length} row(s) (${s.highCvRows.join(", ")}): the machine was busy; rerun on an idle machine for stable figures`);
   }
+  if (s.speedProbeMs) {
+    const p = s.speedProbeMs;
+    lines.push(`machine-speed reference (pure-JS kernel before each child, lower is faster): median ${p.median.toFixed(3)} ms, ` +
+      `range ${p.min.toFixed(3)}..${p.max.toFixed(3)} ms (max/min ${(p.max / p.min).toFixed(2)}) over ${p.count} children`);
+  }
   if (s.maxRoundsCv !== null && s.maxRoundsCv !== undefined) {
     const high = s.highRoundsCvRows ?? [];
     lines.push(`between rounds: the largest CV of a row's round medians was ${pct(s.maxRoundsCv)}` +

@@ -20,6 +20,8 @@ export const RoundRecordSchema = z.object({
   round: z.number().int().positive(),
   finishedAt: z.string(),
   loadAverage1m: z.number(),
+  /** The machine-speed reference (`speed-probe.ts`) just before this round's child started, ms. */
+  speedProbeMs: z.number().optional(),
   measured: z.object({
     latency: LatencySchema,
     sketch: z.array(z.number()),

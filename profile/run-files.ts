@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { rowKey, type RunPlan } from "./run-plan.ts";
 import { RESULTS_SCHEMA_VERSION, RowSchema, RUN_FILES, type OkRow, type ResultRow, type RunResults } from "./results-schema.ts";
 import { readRounds } from "./row-rounds.ts";
+import { percentile } from "./statistics.ts";
 import { rowsToCsv } from "./results-csv.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */
@@ -61,6 +62,13 @@ async function agreement(a: string, b: string): Promise<number | null> {
   }
 }
 
+/** Min, median and max of the speed-probe times (one per child; a child's rows share it), or null. */
+function probeSummary(values: number[]): NonNullable<RunResults["stability"]["speedProbeMs"]> | null {
+  if (values.length === 0) return null;
+  const sorted = values.sort((a, b) => a - b);
+  return { min: sorted[0]!, median: percentile(sorted, 50), max: sorted.at(-1)!, count: sorted.length };
+}
+
 /** Path of a job's predictions file inside the run dir. */
 export function predictionsPath(dir: string, job: { model: string; precision: string; ep: string }): string {
   return join(dir, RUN_FILES.predictions, `${job.model}.${job.precision}.${job.ep}.bin`.replace(/[^A-Za-z0-9_.-]/g, "_"));
@@ -109,6 +117,7 @@ export async function finalizeRun(dir: string, plan: RunPlan, cvThreshold: numbe
       highCvRows: ok.filter((r) => (r.latency.robustCv ?? r.latency.cv) > cvThreshold).map((r) => r.key),
       highRoundsCvRows: ok.filter((r) => (r.roundsCv ?? 0) > cvThreshold).map((r) => r.key),
       maxRoundsCv: wanted > 1 && ok.length > 0 ? Math.max(...ok.map((r) => r.roundsCv ?? 0)) : null,
+      speedProbeMs: probeSummary([...new Set([...rounds.values()].flat().flatMap((r) => (r.speedProbeMs !== undefined ? [r.speedProbeMs] : [])))]),
       cvThreshold,
     },
     rows: ordered,

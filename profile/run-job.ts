@@ -27,6 +27,8 @@ export interface JobContext {
   readonly round: number;
   /** For a round after the first: each batch's ok row so far and its earlier rounds. */
   readonly previous?: ReadonlyMap<number, { readonly row: OkRow; readonly records: readonly RoundRecord[] }>;
+  /** The machine-speed reference taken before this child, ms (recorded with each round). */
+  readonly speedProbeMs?: number;
   /** Persists one round of one row (before the row it changes is handed to `onRow`). */
   readonly onRound: (record: RoundRecord) => Promise<void>;
   readonly traceDir: string;
@@ -49,6 +51,10 @@ export function describeExit(exit: ChildExit, timeoutMs: number): string {
 /** Runs one round of `job` for `ctx.batches`; resolves "stopped" when aborted (unfinished rows are not recorded). */
 export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" | "stopped"> {
   const later = ctx.round > 1;
+  const roundBase = (batch: number) => ({
+    key: rowKey(job, batch), round: ctx.round, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0,
+    ...(ctx.speedProbeMs !== undefined ? { speedProbeMs: ctx.speedProbeMs } : {}),
+  });
   const base = (batch: number) => ({
     key: rowKey(job, batch), model: job.model, precision: job.precision, ep: job.ep, batch, onnxPath: job.onnxPath, finishedAt: new Date().toISOString(),
   });
@@ -58,7 +64,7 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
   /** A later round that failed: recorded, and the ok row says so. */
   const roundFailed = async (batch: number, error: string) => {
     const prior = ctx.previous?.get(batch);
-    await ctx.onRound({ key: rowKey(job, batch), round: ctx.round, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0, error });
+    await ctx.onRound({ ...roundBase(batch), error });
     if (prior) await ctx.onRow({ ...prior.row, warnings: [...prior.row.warnings, `round ${ctx.round} of ${ctx.options.rounds} failed: ${error}`] });
   };
   const fail = (batch: number, error: string, exit?: ChildExit) => (later ? roundFailed(batch, error) : ctx.onRow(errored(batch, error, exit)));
@@ -116,7 +122,7 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
 
   const measured = async (r: MeasuredBatch) => {
     const record: RoundRecord = {
-      key: rowKey(job, r.batch), round: ctx.round, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0,
+      ...roundBase(r.batch),
       measured: { latency: r.latency, sketch: [...r.sketch], firstRunMs: r.firstRunMs, peakRssMiB: r.peakRssMiB, ...session },
     };
     await ctx.onRound(record);

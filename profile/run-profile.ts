@@ -16,6 +16,7 @@ import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions
 import { renderResultsTable } from "./results-table.ts";
 import { RUN_FILES, type OkRow, type ResultRow, type RunResults } from "./results-schema.ts";
 import { appendRound, readRounds, type RoundRecord } from "./row-rounds.ts";
+import { speedProbeMs } from "./speed-probe.ts";
 import { appendRow, createRunDir, finalizeRun, predictionsPath, readRows } from "./run-files.ts";
 import { runJob } from "./run-job.ts";
 import { readPlan, rowKey, writePlan, type PlannedJob, type RunPlan } from "./run-plan.ts";
@@ -214,6 +215,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         }
         const outcome = await runJob(job, {
           runner,
+          speedProbeMs: speedProbeMs(),
           options: o,
           batches,
           round,

@@ -74,6 +74,19 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
     });
     return cells;
   });
+  const within = runs.slice(1).map((_, j) => {
+    const ratios = rows.map((r) => r[`ratio_${j + 1}`]).filter((x): x is number => typeof x === "number");
+    return `Run ${j + 2} vs run 1: p50 within ±10% in ${ratios.filter((x) => Math.abs(x - 1) <= 0.1).length} of ${ratios.length} rows.`;
+  });
+  const probe = (r: ReportData) => r.results.stability.speedProbeMs;
+  const probeNotes = runs.map((r, i) => {
+    const p = probe(r);
+    if (!p) return null;
+    const first = probe(base);
+    const ratio = i > 0 && first ? ` (ratio to run 1: ${(p.median / first.median).toFixed(2)})` : "";
+    return `Run ${i + 1} machine-speed reference: median ${p.median.toFixed(3)} ms, range ${p.min.toFixed(3)}–${p.max.toFixed(3)} ms${ratio}. ` +
+      "A pure-JS arithmetic kernel timed before every child: when it moves, the machine itself changed speed (a shared host), not the model.";
+  }).filter((x): x is string => x !== null);
   return {
     runs: runs.map(label),
     table: {
@@ -83,6 +96,8 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
       rows,
       notes: [
         ...runs.map((r, i) => `Run ${i + 1}: ${label(r)}, ${r.results.hardware.cpu.model}, ${r.results.startedAt}.`),
+        ...within,
+        ...probeNotes,
         "Ratio = p50 of the run ÷ p50 of run 1 (< 1: faster). A latency change is marked only when the 95% CIs of the two medians do not overlap and the relative change exceeds 2 × the larger coefficient of variation (of the samples, or of the round medians); an accuracy change only when it exceeds 2 binomial standard errors. Otherwise: within noise.",
       ],
     },

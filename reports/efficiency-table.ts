@@ -37,6 +37,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
       p50: r.latency.p50,
       p95: r.latency.p95,
       throughput: r.throughput,
+      roundsCv: r.roundP50s && r.roundP50s.length > 1 ? (r.roundsCv ?? 0) * 100 : null,
       peakRss: r.peakRssMiB,
       params: r.params,
       size: r.sizeBytes / MIB,
@@ -45,7 +46,8 @@ export function efficiencyTable(data: ReportData): ReportTable {
     };
   });
   const notes = [
-    "Latency: wall time of one session.run call at the given batch (p50 = median, p95 = 95th percentile). Throughput = batch × 1000 / mean latency.",
+    "Latency: wall time of one session.run call at the given batch (p50 = median, p95 = 95th percentile). Throughput = batch × 1000 / median latency.",
+    "Rounds CV: coefficient of variation of the row's round medians (each round a fresh process, minutes apart in the run): how far a rerun of this row may move.",
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
     "Accuracy per million parameters = top-1 accuracy in percent ÷ (parameters / 10⁶).",
   ];
@@ -63,6 +65,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
       { key: "accuracy", header: "Accuracy", unit: "%", digits: 2 },
       { key: "p50", header: "p50", unit: "ms", digits: 3 }, { key: "p95", header: "p95", unit: "ms", digits: 3 },
       { key: "throughput", header: "Throughput", unit: "img/s", digits: 0 },
+      { key: "roundsCv", header: "Rounds CV", unit: "%", digits: 1 },
       { key: "peakRss", header: "Peak RSS", unit: "MiB", digits: 1 },
       { key: "params", header: "Params", digits: 0 }, { key: "size", header: "Size", unit: "MiB", digits: 3 },
       { key: "accPerM", header: "Accuracy per M params", unit: "%/M", digits: 1 },

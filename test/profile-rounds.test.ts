@@ -109,7 +109,7 @@ test("rounds.jsonl: ordered by round, a later line for the same round wins, a to
 
 test("--rounds must be a positive integer", () => {
   assert.throws(() => resolveProfileOptions({ rounds: 0 }), { message: 'Invalid rounds "0": expected a positive integer like 3' });
-  assert.equal(resolveProfileOptions({}).rounds, 3);
+  assert.equal(resolveProfileOptions({}).rounds, 2);
   assert.equal(resolveProfileOptions({ quick: true }).rounds, 1);
 });
 
@@ -130,7 +130,11 @@ test("every row is measured in each round; a round that crashes later leaves the
     },
   }, { runners: [flaky] });
   assert.equal(run.complete, true);
-  const rows = (await readRunResults(run.dir)).rows as OkRow[];
+  const results = await readRunResults(run.dir);
+  // The machine-speed reference was timed once before each of the 4 children (2 files × 2 rounds).
+  assert.equal(results.stability.speedProbeMs?.count, 4);
+  assert.ok(results.stability.speedProbeMs.min > 0 && results.stability.speedProbeMs.min <= results.stability.speedProbeMs.max);
+  const rows = results.rows as OkRow[];
   assert.deepEqual(rows.map((r) => [r.key, r.state, r.roundP50s?.length]), [
     ["good|fp32|cpu|1", "ok", 2], ["good|fp32|cpu|4", "ok", 2], ["crashme|fp32|cpu|1", "ok", 1], ["crashme|fp32|cpu|4", "ok", 1],
   ]);

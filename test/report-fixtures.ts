@@ -47,7 +47,7 @@ export function trainRecord(model: string, extra: Partial<TrainRecord> = {}): Tr
 }
 
 /** results.json around `rows`. */
-export function runResults(rows: ResultRow[], runId = "2025-01-01T00-00-00Z-fixture"): RunResults {
+export function runResults(rows: ResultRow[], runId = "2025-01-01T00-00-00Z-fixture", stability: Partial<RunResults["stability"]> = {}): RunResults {
   return RunResultsSchema.parse({
     schemaVersion: 1, runId, startedAt: "2025-01-01T00:00:00.000Z", finishedAt: "2025-01-01T00:01:00.000Z", complete: true,
     hardware: {
@@ -56,7 +56,7 @@ export function runResults(rows: ResultRow[], runId = "2025-01-01T00-00-00Z-fixt
     },
     eps: [{ name: "cpu", state: "available", facts: {} }, { name: "cuda", state: "skipped", reason: "no GPU", fix: "install CUDA" }],
     settings: { dataset: "synthetic" },
-    stability: { loadAverage1m: { min: 0.4, max: 0.6, mean: 0.5 }, highCvRows: [], cvThreshold: 0.1 },
+    stability: { loadAverage1m: { min: 0.4, max: 0.6, mean: 0.5 }, highCvRows: [], cvThreshold: 0.1, ...stability },
     rows,
   });
 }
@@ -65,7 +65,9 @@ export function runResults(rows: ResultRow[], runId = "2025-01-01T00-00-00Z-fixt
  * Writes a run dir under a new temp folder: `results.json` from `rows`, and for each model
  * in `trained` a model dir (the rows' onnxPath folder is rewritten to it) with train.json.
  */
-export async function writeFixtureRun(rows: ResultRow[], trained: Record<string, TrainRecord> = {}, runId?: string): Promise<{ root: string; runDir: string }> {
+export async function writeFixtureRun(
+  rows: ResultRow[], trained: Record<string, TrainRecord> = {}, runId?: string, stability: Partial<RunResults["stability"]> = {},
+): Promise<{ root: string; runDir: string }> {
   const root = await mkdtemp(join(tmpdir(), "report-test-"));
   const runDir = join(root, "runs", runId ?? "run");
   await mkdir(runDir, { recursive: true });
@@ -75,6 +77,6 @@ export async function writeFixtureRun(rows: ResultRow[], trained: Record<string,
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "train.json"), JSON.stringify(rec));
   }
-  await writeFile(join(runDir, "results.json"), JSON.stringify(runResults(fixed, runId)));
+  await writeFile(join(runDir, "results.json"), JSON.stringify(runResults(fixed, runId, stability)));
   return { root, runDir };
 }

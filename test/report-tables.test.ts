@@ -18,7 +18,7 @@ const fcArch = [
 
 async function fixture() {
   return writeFixtureRun([
-    okRow("basic-cnn", "fp32", "cpu", 1, 0.2, { ops: [{ opType: "Conv", provider: "CPUExecutionProvider", ms: 0.15, share: 0.75, nodes: 2 }, { opType: "Gemm", provider: "CPUExecutionProvider", ms: 0.05, share: 0.25, nodes: 2 }] }),
+    okRow("basic-cnn", "fp32", "cpu", 1, 0.2, { roundP50s: [0.19, 0.21], roundsCv: 0.0707, ops: [{ opType: "Conv", provider: "CPUExecutionProvider", ms: 0.15, share: 0.75, nodes: 2 }, { opType: "Gemm", provider: "CPUExecutionProvider", ms: 0.05, share: 0.25, nodes: 2 }] }),
     okRow("basic-cnn", "int8", "cpu", 1, 0.1, {
       sizeBytes: 100_000, accuracy: { top1: 0.97, count: 100, dataset: "synthetic" }, agreementWithFp32: 0.99,
       ops: [{ opType: "QLinearConv", provider: "CPUExecutionProvider", ms: 0.06, share: 0.6, nodes: 2 }, { opType: "QuantizeLinear", provider: "CPUExecutionProvider", ms: 0.04, share: 0.4, nodes: 1 }],
@@ -36,12 +36,12 @@ test("hardware-efficiency table: one row per result, figures and reasons", async
   const { runDir } = await fixture();
   const t = efficiencyTable(await loadReportData(runDir));
   const md = tableToMarkdown(t);
-  assert.match(md, /\| basic-cnn \| fp32 \| cpu \| 1 \| ok \| 98\.00 \| 0\.200 \| 0\.260 \| 4,545 \| 120\.0 \| 100,000 \| 0\.381 \| 980\.0 \| 30\.0 \| {2}\|/);
+  assert.match(md, /\| basic-cnn \| fp32 \| cpu \| 1 \| ok \| 98\.00 \| 0\.200 \| 0\.260 \| 4,545 \| 7\.1 \| 120\.0 \| 100,000 \| 0\.381 \| 980\.0 \| 30\.0 \| {2}\|/);
   assert.match(md, /\| fcnn \| fp32 \| cuda \| 1 \| skipped \|.*\| 10\.0 \| skipped: see note S1 \|/);
   assert.ok(t.notes.includes("S1. cuda: no GPU Fix: install CUDA"));
   assert.match(md, /\| fcnn \| fp32 \| webgpu \| 1 \| errored \|.*\| adapter lost \|/);
   const csv = tableToCsv(t).split("\n");
-  assert.equal(csv[0], "Model,Precision,EP,Batch,State,Accuracy (%),p50 (ms),p95 (ms),Throughput (img/s),Peak RSS (MiB),Params,Size (MiB),Accuracy per M params (%/M),Training time (s),Note");
+  assert.equal(csv[0], "Model,Precision,EP,Batch,State,Accuracy (%),p50 (ms),p95 (ms),Throughput (img/s),Rounds CV (%),Peak RSS (MiB),Params,Size (MiB),Accuracy per M params (%/M),Training time (s),Note");
 });
 
 test("FP32 vs INT8: speedup, size ratio, accuracy change, agreement, fused share and why", async () => {
