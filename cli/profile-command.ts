@@ -86,13 +86,13 @@ export function registerProfile(program: Command): void {
     .option("--eps <list>", "execution providers, comma-separated: cpu, cuda, webgpu (onnxruntime-node), browser-wasm, browser-webgpu (onnxruntime-web in headless Chromium) (default: all; unavailable ones become skipped rows)")
     .option("--batch <list>", "batch sizes, comma-separated", "1,32")
     .option("--precision <list>", "precisions of zoo models: fp32, int8, int8-dynamic, fp16", "fp32,int8")
-    .option("--quick", `short measurement for smoke tests (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +
+    .option("--quick", `short measurement for smoke tests, one round (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +
       `min ${QUICK_MEASURE.minIterations} runs/${QUICK_MEASURE.minTimeMs} ms, row budget ${QUICK_MEASURE.rowBudgetMs} ms)`)
     .option("--out <dir>", "artifacts root: models in <out>/models, runs in <out>/runs/<timestamp>-<host>/", "artifacts")
     .addOption(new Option("--shape <name=dims...>", "input shape of a foreign model's dynamic dims, e.g. data=1x3x224x224 " +
       "(axis 0 is replaced by each batch size when dynamic; without it dynamic dims default to batch on axis 0, " +
       "3 on axis 1 of a 4-D input, 224 elsewhere)"))
-    .option("--resume <run dir>", "complete an interrupted run: runs only the rows missing from its results.jsonl")
+    .option("--resume <run dir>", "complete an interrupted run: runs only the rows and rounds missing from its results.jsonl and rounds.jsonl")
     .option("--accuracy-limit <n>", "test images used for accuracy (default: the full test set, within the accuracy time budget)")
     .option("--data-dir <dir>", "dataset folder passed to the dataset readers")
     .option("--row-budget <ms>", `time budget per row, ms, shared by its rounds: warm-up and measurement shrink to fit (keeping >= 3 samples)`, String(DEFAULT_MEASURE.rowBudgetMs))
