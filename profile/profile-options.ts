@@ -44,7 +44,7 @@ export const DEFAULT_MEASURE: MeasureSettings = {
   rowBudgetMs: 5000,
   profileIterations: 20,
   profileBudgetMs: 2000,
-  accuracyBudgetMs: 10_000,
+  accuracyBudgetMs: 5_000,
 };
 
 /** `--quick` measurement: a smoke test, figures less stable. */
