@@ -85,6 +85,12 @@ export const OkRowSchema = RowBase.extend({
   roundP50s: z.array(z.number()).optional(),
   /** Coefficient of variation of `roundP50s` (a ratio): the row's run-to-run repeatability. */
   roundsCv: z.number().optional(),
+  /**
+   * The smallest of `roundP50s`, ms: the median of the least-disturbed round. On a shared
+   * machine it moves less between runs than the pooled p50 (best-of-N, as `timeit` advises),
+   * so it suits comparing machines; `latency.p50` stays the typical latency of this run.
+   */
+  bestRoundP50: z.number().optional(),
   /** Images per second: batch × 1000 / median latency (robust to a busy machine's outliers). */
   throughput: z.number(),
   /** Peak resident set of the child after this row, MiB (process.resourceUsage().maxRSS); the largest over rounds. */

@@ -81,7 +81,7 @@ export function measureForRound(measure: MeasureSettings, rounds: number): Measu
 }
 
 /** The figures of a row that come from its rounds. */
-export type RoundFigures = Pick<OkRow, "latency" | "throughput" | "sessionCreateMs" | "firstRunMs" | "peakRssMiB" | "baselineRssMiB" | "roundP50s" | "roundsCv">;
+export type RoundFigures = Pick<OkRow, "latency" | "throughput" | "sessionCreateMs" | "firstRunMs" | "peakRssMiB" | "baselineRssMiB" | "roundP50s" | "roundsCv" | "bestRoundP50">;
 
 /** Pools the measured rounds of a row of batch `batch` (at least one must be measured). */
 export function roundFigures(records: readonly RoundRecord[], batch: number): RoundFigures {
@@ -99,6 +99,7 @@ export function roundFigures(records: readonly RoundRecord[], batch: number): Ro
     baselineRssMiB: median(measured.map((m) => m.baselineRssMiB)),
     roundP50s,
     roundsCv: coefficientOfVariation(roundP50s),
+    bestRoundP50: Math.min(...roundP50s),
   };
 }
 

@@ -77,6 +77,7 @@ test("a row's figures pool its measured rounds; failed rounds are left out", () 
   const failed: RoundRecord = { key: "m|fp32|cpu|4", round: 2, finishedAt: "x", loadAverage1m: 1, error: "boom" };
   const f = roundFigures([record(1, [1, 2, 3]), failed, record(3, [3, 4, 5])], 4);
   assert.deepEqual(f.roundP50s, [2, 4]);
+  assert.equal(f.bestRoundP50, 2);
   assert.equal(f.roundsCv!.toFixed(6), (Math.SQRT2 / 3).toFixed(6));
   assert.deepEqual([f.latency.p50, f.throughput, f.sessionCreateMs, f.firstRunMs, f.peakRssMiB, f.baselineRssMiB], [3, 4000 / 3, 20, 2, 203, 100]);
   assert.throws(() => roundFigures([failed], 4), { message: "roundFigures needs at least one measured round" });

@@ -40,17 +40,17 @@ test("writeReport writes html, md, plots and tables; names from models are escap
 });
 
 test("compare marks a change only beyond the measured noise", async () => {
-  const a = await writeFixtureRun([okRow("m", "fp32", "cpu", 1, 1), okRow("n", "fp32", "cpu", 1, 1), okRow("o", "fp32", "cpu", 1, 1)], {}, "A", {
+  const a = await writeFixtureRun([okRow("m", "fp32", "cpu", 1, 1, { bestRoundP50: 1 }), okRow("n", "fp32", "cpu", 1, 1), okRow("o", "fp32", "cpu", 1, 1)], {}, "A", {
     speedProbeMs: { min: 0.4, median: 0.5, max: 0.6, count: 3 },
   });
   const b = await writeFixtureRun([
-    okRow("m", "fp32", "cpu", 1, 0.5), // CIs disjoint, -50% > 2·CV (10%): faster
+    okRow("m", "fp32", "cpu", 1, 0.5, { bestRoundP50: 0.95 }), // CIs disjoint, -50% > 2·CV (10%): faster
     okRow("n", "fp32", "cpu", 1, 1.05), // CIs [0.98,1.02] vs [1.029,1.071] disjoint, but +5% < 10%: noise
     okRow("o", "fp32", "cpu", 1, 1.5, { accuracy: { top1: 0.5, count: 100, dataset: "synthetic" } }),
   ], {}, "B", { speedProbeMs: { min: 0.6, median: 0.65, max: 0.7, count: 3 } });
   const c = await compareRuns([a.runDir, b.runDir]);
   assert.deepEqual(c.table.notes.slice(2), [
-    "Run 2 vs run 1: p50 within ±10% in 1 of 3 rows.",
+    "Run 2 vs run 1: p50 within ±10% in 1 of 3 rows; best-round p50 (the least-disturbed round's median) within ±10% in 1 of 1.",
     "Run 1 machine-speed reference: median 0.500 ms, range 0.400–0.600 ms. A pure-JS arithmetic kernel timed before every child: when it moves, the machine itself changed speed (a shared host), not the model.",
     "Run 2 machine-speed reference: median 0.650 ms, range 0.600–0.700 ms (ratio to run 1: 1.30). A pure-JS arithmetic kernel timed before every child: when it moves, the machine itself changed speed (a shared host), not the model.",
     c.table.notes[5],
