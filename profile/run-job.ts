@@ -151,6 +151,16 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
     await ctx.onRow(row);
   };
 
+  /** Rewrites the rows this child already produced (all, or the one of `batch`) and re-sends them. */
+  const amend = async (change: (row: OkRow) => OkRow, batch?: number) => {
+    for (const [b, row] of done) {
+      if (batch !== undefined && b !== batch) continue;
+      const updated = change(row);
+      done.set(b, updated);
+      await ctx.onRow(updated);
+    }
+  };
+
   const onMessage = async (m: ChildMessage) => {
     switch (m.type) {
       case "session":
@@ -159,15 +169,20 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
       case "cannot-start":
         cannotStart = { reason: m.reason, fix: m.fix };
         break;
-      case "accuracy":
-        accuracy = { top1: m.top1, count: m.count, dataset: m.dataset };
+      case "accuracy": {
+        // Accuracy runs after the batches (their first runs stay cold), so it amends the rows already sent.
+        const acc = { top1: m.top1, count: m.count, dataset: m.dataset };
+        accuracy = acc;
+        await amend((row) => ({ ...row, accuracy: acc, accuracyPerMParams: job.params > 0 ? (acc.top1 * 100) / (job.params / 1e6) : null }));
         break;
+      }
       case "accuracy-error":
-        warnings.push(`accuracy skipped: ${m.message}`);
+      case "ops-error": {
+        const warning = `${m.type === "accuracy-error" ? "accuracy skipped" : "per-op profile failed"}: ${m.message}`;
+        warnings.push(warning);
+        await amend((row) => ({ ...row, warnings: [...row.warnings, warning] }));
         break;
-      case "ops-error":
-        warnings.push(`per-op profile failed: ${m.message}`);
-        break;
+      }
       case "batch-error":
         finished.add(m.batch);
         await fail(m.batch, m.message);
@@ -175,15 +190,9 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
       case "batch":
         await measured(m.result);
         break;
-      case "ops": {
-        const row = done.get(m.batch);
-        if (row) {
-          const updated: OkRow = { ...row, ops: m.ops, arena: m.arena, warnings: [...row.warnings, ...warnings.filter((w) => !row.warnings.includes(w))] };
-          done.set(m.batch, updated);
-          await ctx.onRow(updated);
-        }
+      case "ops":
+        await amend((row) => ({ ...row, ops: m.ops, arena: m.arena }), m.batch);
         break;
-      }
       default:
         break;
     }

@@ -152,3 +152,21 @@ test("every row is measured in each round; a round that crashes later leaves the
     ["crashme|fp32|cpu|1", 2, "child process was killed by signal SIGSEGV"], ["crashme|fp32|cpu|4", 2, "child process was killed by signal SIGSEGV"],
   ]);
 });
+
+test("accuracy, measured after latency, reaches every row of its child; later rounds keep it", async () => {
+  const model = join(dir, "mnist-tiny.onnx");
+  await writeOnnx(model, buildTinyClassifier([1, 28, 28], 10, {
+    seed: 3,
+    metadata: { model: "mnist-tiny", dataset: "mnist", layout: "NCHW", inputShape: [1, 28, 28], scale: 1 / 255, classNames: [], precision: "fp32" },
+  }));
+  const run = await runProfile({
+    onnx: [model], eps: ["cpu"], batches: [1, 4], rounds: 2, quick: true, accuracyLimit: 100, out: join(dir, "out-acc"), progress: false, printTable: false,
+    measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 0 }, log: () => undefined,
+  });
+  const rows = (await readRunResults(run.dir)).rows as OkRow[];
+  assert.deepEqual(rows.map((r) => [r.key, r.accuracy?.count, r.accuracy?.dataset, r.roundP50s?.length]), [
+    ["mnist-tiny|fp32|cpu|1", 100, "mnist", 2], ["mnist-tiny|fp32|cpu|4", 100, "mnist", 2],
+  ]);
+  assert.equal(rows[0]!.accuracy!.top1, rows[1]!.accuracy!.top1);
+  for (const r of rows) assert.equal(r.accuracyPerMParams, (r.accuracy!.top1 * 100) / (r.params / 1e6));
+});
