@@ -32,17 +32,24 @@ function cli(args: string[], onStdout?: (text: string, child: ReturnType<typeof 
   });
 }
 
-test("Ctrl-C keeps finished rows and prints the resume command; --resume completes the run and its rounds", async () => {
+/** Writes `count` tiny models `<prefix>0.onnx`… and a config with short measurement (plus `extra`); returns their paths. */
+async function setUp(prefix: string, count: number, extra: Record<string, unknown>): Promise<{ files: string[]; config: string }> {
   const files: string[] = [];
-  for (let i = 0; i < 4; i++) {
-    const f = join(dir, `m${i}.onnx`);
+  for (let i = 0; i < count; i++) {
+    const f = join(dir, `${prefix}${i}.onnx`);
     await writeOnnx(f, buildTinyClassifier([1, 8, 8], 10, { seed: i + 1 }));
     files.push(f);
   }
-  const config = join(dir, "profile.config.json");
+  const config = join(dir, `${prefix}.config.json`);
   await writeFile(config, JSON.stringify({
+    ...extra,
     measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100 },
   }));
+  return { files, config };
+}
+
+test("Ctrl-C keeps finished rows and prints the resume command; --resume completes the run and its rounds", async () => {
+  const { files, config } = await setUp("m", 4, {});
   const out = join(dir, "out");
   let sent = false;
   const first = await cli(["--config", config, "--onnx", ...files, "--eps", "cpu", "--batch", "1,2", "--rounds", "2", "--out", out, "--no-progress"], (text, child) => {
@@ -79,14 +86,7 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
 });
 
 test("Ctrl-C in a later round keeps every row; --resume runs only the rounds still missing", async () => {
-  const files: string[] = [];
-  for (let i = 0; i < 2; i++) {
-    const f = join(dir, `r${i}.onnx`);
-    await writeOnnx(f, buildTinyClassifier([1, 8, 8], 10, { seed: i + 7 }));
-    files.push(f);
-  }
-  const config = join(dir, "rounds.config.json");
-  await writeFile(config, JSON.stringify({ rounds: 2, measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 0 } }));
+  const { files, config } = await setUp("r", 2, { rounds: 2 });
   const out = join(dir, "out-rounds");
   let sent = false;
   const first = await cli(["--config", config, "--onnx", ...files, "--eps", "cpu", "--batch", "1", "--out", out, "--no-progress"], (text, child) => {
