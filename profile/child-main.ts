@@ -21,14 +21,8 @@ import type { EpRunner } from "./ep-runner.ts";
 import { buildFeeds } from "./input-tensors.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
+import { ownPeakRssMiB } from "./process-rss.ts";
 import { latencySketch, summarizeLatency } from "./statistics.ts";
-
-const KIB_PER_MIB = 1024;
-
-/** Peak RSS of this process so far, MiB (maxRSS is in KiB on Linux). */
-function peakRssMiB(): number {
-  return process.resourceUsage().maxRSS / KIB_PER_MIB;
-}
 
 function runnerFor(ep: string): EpRunner {
   const runner = defaultEpRegistry().runners.find((r) => r.name === ep);
@@ -101,7 +95,7 @@ async function profileOps(job: MeasureJob, runner: EpRunner): Promise<void> {
 
 async function runMeasure(job: MeasureJob): Promise<void> {
   const runner = runnerFor(job.ep);
-  const baselineRssMiB = peakRssMiB();
+  const baselineRssMiB = ownPeakRssMiB();
   const t0 = performance.now();
   let session: ort.InferenceSession;
   try {
@@ -125,7 +119,7 @@ async function runMeasure(job: MeasureJob): Promise<void> {
         await session.run(feeds);
         const firstRunMs = performance.now() - f0;
         const { samples } = await measureLatency(() => session.run(feeds), job.measure, firstRunMs);
-        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), sketch: latencySketch(samples), peakRssMiB: peakRssMiB() } });
+        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), sketch: latencySketch(samples), peakRssMiB: ownPeakRssMiB() } });
       } catch (e) {
         await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message });
       }

@@ -93,7 +93,7 @@ export const OkRowSchema = RowBase.extend({
   bestRoundP50: z.number().optional(),
   /** Images per second: batch × 1000 / median latency (robust to a busy machine's outliers). */
   throughput: z.number(),
-  /** Peak resident set of the child after this row, MiB (process.resourceUsage().maxRSS); the largest over rounds. */
+  /** Peak resident set of the child after this row, MiB (VmHWM, see process-rss.ts); the largest over rounds. */
   peakRssMiB: z.number(),
   /** Peak RSS of the child before the session was created, MiB. */
   baselineRssMiB: z.number(),

@@ -170,3 +170,22 @@ test("accuracy, measured after latency, reaches every row of its child; later ro
   assert.equal(rows[0]!.accuracy!.top1, rows[1]!.accuracy!.top1);
   for (const r of rows) assert.equal(r.accuracyPerMParams, (r.accuracy!.top1 * 100) / (r.params / 1e6));
 });
+
+test("peak RSS is the child's own, not the memory of the profiler that forked it", async () => {
+  const model = join(dir, "rss.onnx");
+  await writeOnnx(model, buildTinyClassifier());
+  // 600 MiB resident in this (the forking) process: Linux's maxRSS would carry it into the child.
+  let ballast: Buffer | undefined = Buffer.alloc(600 * 1024 * 1024, 1);
+  try {
+    const run = await runProfile({
+      onnx: [model], eps: ["cpu"], batches: [1], quick: true, out: join(dir, "out-rss"), progress: false, printTable: false, log: () => undefined,
+      measure: { rowBudgetMs: 100, warmupTimeMs: 0, warmupIterations: 0, minTimeMs: 10, minIterations: 3, profileIterations: 0 },
+    });
+    const row = (await readRunResults(run.dir)).rows[0] as OkRow;
+    assert.ok(ballast.length > 0);
+    assert.ok(row.peakRssMiB > 20 && row.peakRssMiB < 400, `child peak RSS ${row.peakRssMiB} MiB`);
+    assert.ok(row.baselineRssMiB <= row.peakRssMiB, `baseline ${row.baselineRssMiB} MiB`);
+  } finally {
+    ballast = undefined;
+  }
+});

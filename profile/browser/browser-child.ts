@@ -18,7 +18,7 @@ import type { BrowserSession } from "./browser-session.ts";
 import { browserEpRunners } from "./browser-eps.ts";
 import { BROWSER_PAGE_FIX, openChecked } from "./browser-probe.ts";
 import type { BrowserEpKind } from "./chromium-launch.ts";
-import { treePeakRssMiB } from "./process-rss.ts";
+import { treePeakRssMiB } from "../process-rss.ts";
 
 function kindOf(ep: string): BrowserEpKind {
   if (ep === "browser-wasm") return "wasm";

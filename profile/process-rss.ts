@@ -1,7 +1,10 @@
 /**
- * Peak memory of a process and its descendants (Chromium's browser, GPU, utility and
- * renderer processes are children of the measuring child). Linux only: reads
- * `/proc/<pid>/task/<pid>/children` and `VmHWM` (per-process peak RSS) from `/proc/<pid>/status`.
+ * Peak memory of a measuring child, and of it with its descendants (Chromium's browser,
+ * GPU, utility and renderer processes are children of the browser child). Linux: reads
+ * `VmHWM` (the peak RSS of the process's own address space) from `/proc/<pid>/status`
+ * and `/proc/<pid>/task/<pid>/children`. Not `process.resourceUsage().maxRSS`: Linux
+ * carries the forking parent's RSS over into the child's maxRSS, so a child forked by a
+ * profiler that has just trained a model would report the profiler's memory.
  */
 import { readFileSync } from "node:fs";
 
@@ -24,6 +27,12 @@ function peakKiB(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Peak RSS of this process since it started (VmHWM), MiB; `maxRSS` where /proc is absent. */
+export function ownPeakRssMiB(): number {
+  const own = peakKiB(process.pid);
+  return own > 0 ? own / KIB_PER_MIB : process.resourceUsage().maxRSS / KIB_PER_MIB;
 }
 
 /**
