@@ -77,12 +77,15 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
   const within = runs.slice(1).map((run, j) => {
     const ratios = rows.map((r) => r[`ratio_${j + 1}`]).filter((x): x is number => typeof x === "number");
     const close = (xs: number[]) => xs.filter((x) => Math.abs(x - 1) <= 0.1).length;
-    const best = keys.flatMap((key) => {
+    const pairs = keys.flatMap((key) => {
       const [a, b] = [okRows(base.results.rows).find((x) => x.key === key), okRows(run.results.rows).find((x) => x.key === key)];
-      return a?.bestRoundP50 && b?.bestRoundP50 ? [b.bestRoundP50 / a.bestRoundP50] : [];
+      return a && b ? [[a, b] as const] : [];
     });
+    const best = pairs.flatMap(([a, b]) => (a.bestRoundP50 && b.bestRoundP50 ? [b.bestRoundP50 / a.bestRoundP50] : []));
+    const fastest = pairs.map(([a, b]) => b.latency.min / a.latency.min);
     return `Run ${j + 2} vs run 1: p50 within ±10% in ${close(ratios)} of ${ratios.length} rows` +
-      (best.length > 0 ? `; best-round p50 (the least-disturbed round's median) within ±10% in ${close(best)} of ${best.length}.` : ".");
+      (best.length > 0 ? `; best-round p50 (the least-disturbed round's median) in ${close(best)} of ${best.length}` : "") +
+      `; min latency in ${close(fastest)} of ${fastest.length}.`;
   });
   const probe = (r: ReportData) => r.results.stability.speedProbeMs;
   const probeNotes = runs.map((r, i) => {

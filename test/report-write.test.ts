@@ -50,7 +50,7 @@ test("compare marks a change only beyond the measured noise", async () => {
   ], {}, "B", { speedProbeMs: { min: 0.6, median: 0.65, max: 0.7, count: 3 } });
   const c = await compareRuns([a.runDir, b.runDir]);
   assert.deepEqual(c.table.notes.slice(2), [
-    "Run 2 vs run 1: p50 within ±10% in 1 of 3 rows; best-round p50 (the least-disturbed round's median) within ±10% in 1 of 1.",
+    "Run 2 vs run 1: p50 within ±10% in 1 of 3 rows; best-round p50 (the least-disturbed round's median) in 1 of 1; min latency in 1 of 3.",
     "Run 1 machine-speed reference: median 0.500 ms, range 0.400–0.600 ms. A pure-JS arithmetic kernel timed before every child: when it moves, the machine itself changed speed (a shared host), not the model.",
     "Run 2 machine-speed reference: median 0.650 ms, range 0.600–0.700 ms (ratio to run 1: 1.30). A pure-JS arithmetic kernel timed before every child: when it moves, the machine itself changed speed (a shared host), not the model.",
     c.table.notes[5],
