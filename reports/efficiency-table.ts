@@ -8,6 +8,19 @@ import type { Cell, ReportTable } from "./report-table.ts";
 
 const MIB = 1024 * 1024;
 
+/**
+ * The table's short form of a row warning (results.json keeps the full text): the two
+ * stability warnings most rows of a busy machine carry become "noisy (CV …)" and
+ * "rounds differ (CV …)", so they do not stretch every row; others stay as they are.
+ */
+export function shortWarning(warning: string): string {
+  const noisy = /^latency CV ([\d.]+%) /.exec(warning);
+  if (noisy) return `noisy (CV ${noisy[1]})`;
+  const rounds = /^round medians .* vary by CV ([\d.]+%) /.exec(warning);
+  if (rounds) return `rounds differ (CV ${rounds[1]})`;
+  return warning;
+}
+
 /** Builds the hardware-efficiency table from a run. */
 export function efficiencyTable(data: ReportData): ReportTable {
   // Largest accuracy sample per model, so a row measured on fewer images (a slow EP's time budget) says so.
@@ -42,12 +55,13 @@ export function efficiencyTable(data: ReportData): ReportTable {
       params: r.params,
       size: r.sizeBytes / MIB,
       accPerM: r.accuracyPerMParams ?? (r.accuracy && r.params > 0 ? (r.accuracy.top1 * 100) / (r.params / 1e6) : null),
-      note: r.warnings.join("; ") || null,
+      note: r.warnings.map(shortWarning).join("; ") || null,
     };
   });
   const notes = [
     "Latency: wall time of one session.run call at the given batch (p50 = median, p95 = 95th percentile). Throughput = batch × 1000 / median latency.",
     "Rounds CV: coefficient of variation of the row's round medians (each round a fresh process, minutes apart in the run): how far a rerun of this row may move.",
+    "Note \"noisy (CV …)\": the robust CV (1.4826·MAD/median) of the row's samples is above the threshold; \"rounds differ (CV …)\": its round medians disagree by more than that. The full texts are in results.json.",
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
     "Accuracy per million parameters = top-1 accuracy in percent ÷ (parameters / 10⁶).",
   ];

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadReportData } from "../reports/index.ts";
-import { efficiencyTable } from "../reports/efficiency-table.ts";
+import { efficiencyTable, shortWarning } from "../reports/efficiency-table.ts";
 import { precisionTable } from "../reports/precision-table.ts";
 import { architectureSweepTable, filterSweepTable } from "../reports/sweep-tables.ts";
 import { cnnVsFcnnTable, transferTable } from "../reports/comparison-tables.ts";
@@ -106,4 +106,10 @@ test("transfer vs scratch from extra model dirs", async () => {
   assert.deepEqual(tr.rows.map((r) => [r.model, r.variant, r.loaded, r.bestValAcc]), [["mobilenetv2", "transfer learning", 52, 80], ["mobilenetv2-scratch", "from scratch", null, 80]]);
   assert.deepEqual(tr.notes, []);
   assert.ok((await readFile(join(dirs[0]!, "train.json"), "utf8")).includes("pretrained"));
+});
+
+test("the efficiency table shortens the two stability warnings and keeps others", () => {
+  assert.equal(shortWarning("latency CV 15.1% (robust: 1.4826·MAD/median) above 10%: machine busy or throttling"), "noisy (CV 15.1%)");
+  assert.equal(shortWarning("round medians 1.00, 2.00 ms vary by CV 47.1% (above 10%): the machine's speed changed during the run"), "rounds differ (CV 47.1%)");
+  assert.equal(shortWarning("round 2 of 2 failed: child process was killed by signal SIGSEGV"), "round 2 of 2 failed: child process was killed by signal SIGSEGV");
 });
