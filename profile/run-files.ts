@@ -8,7 +8,7 @@ import { hostname, loadavg } from "node:os";
 import { join } from "node:path";
 import { rowKey, type RunPlan } from "./run-plan.ts";
 import { RESULTS_SCHEMA_VERSION, RowSchema, RUN_FILES, type OkRow, type ResultRow, type RunResults } from "./results-schema.ts";
-import { readRounds } from "./row-rounds.ts";
+import { readRounds, type RoundRecord } from "./row-rounds.ts";
 import { percentile } from "./statistics.ts";
 import { rowsToCsv } from "./results-csv.ts";
 
@@ -62,10 +62,15 @@ async function agreement(a: string, b: string): Promise<number | null> {
   }
 }
 
-/** Min, median and max of the speed-probe times (one per child; a child's rows share it), or null. */
-function probeSummary(values: number[]): NonNullable<RunResults["stability"]["speedProbeMs"]> | null {
-  if (values.length === 0) return null;
-  const sorted = values.sort((a, b) => a - b);
+/** Min, median and max of the speed-probe times, one per child (the rounds of a child's rows share its reading), or null. */
+function probeSummary(records: readonly RoundRecord[]): NonNullable<RunResults["stability"]["speedProbeMs"]> | null {
+  const perChild = new Map<string, number>();
+  for (const r of records) {
+    // A child measures one model × precision × EP in one round: the row key without its batch.
+    if (r.speedProbeMs !== undefined) perChild.set(`${r.round}|${r.key.slice(0, r.key.lastIndexOf("|"))}`, r.speedProbeMs);
+  }
+  if (perChild.size === 0) return null;
+  const sorted = [...perChild.values()].sort((a, b) => a - b);
   return { min: sorted[0]!, median: percentile(sorted, 50), max: sorted.at(-1)!, count: sorted.length };
 }
 
@@ -117,7 +122,7 @@ export async function finalizeRun(dir: string, plan: RunPlan, cvThreshold: numbe
       highCvRows: ok.filter((r) => (r.latency.robustCv ?? r.latency.cv) > cvThreshold).map((r) => r.key),
       highRoundsCvRows: ok.filter((r) => (r.roundsCv ?? 0) > cvThreshold).map((r) => r.key),
       maxRoundsCv: wanted > 1 && ok.length > 0 ? Math.max(...ok.map((r) => r.roundsCv ?? 0)) : null,
-      speedProbeMs: probeSummary([...new Set([...rounds.values()].flat().flatMap((r) => (r.speedProbeMs !== undefined ? [r.speedProbeMs] : [])))]),
+      speedProbeMs: probeSummary([...rounds.values()].flat()),
       cvThreshold,
     },
     rows: ordered,

@@ -68,6 +68,9 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
     if (prior) await ctx.onRow({ ...prior.row, warnings: [...prior.row.warnings, `round ${ctx.round} of ${ctx.options.rounds} failed: ${error}`] });
   };
   const fail = (batch: number, error: string, exit?: ChildExit) => (later ? roundFailed(batch, error) : ctx.onRow(errored(batch, error, exit)));
+  const skipped = (batch: number, skip: { reason: string; fix: string }) =>
+    (later ? roundFailed(batch, skip.reason) : ctx.onRow({ ...base(batch), state: "skipped", ...skip }));
+  const perMParams = (acc: OkRow["accuracy"]) => (acc && job.params > 0 ? (acc.top1 * 100) / (job.params / 1e6) : null);
   if (job.loadError) {
     for (const b of ctx.batches) await fail(b, job.loadError);
     return "done";
@@ -89,10 +92,8 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
       await fail(batch, (e as Error).message);
       continue;
     }
-    if (skip) {
-      if (later) await roundFailed(batch, skip.reason);
-      else await ctx.onRow({ ...base(batch), state: "skipped", ...skip });
-    } else feeds.push({ batch, inputs });
+    if (skip) await skipped(batch, skip);
+    else feeds.push({ batch, inputs });
   }
   if (feeds.length === 0) return "done";
 
@@ -142,7 +143,7 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
           agreementWithFp32: null,
           params: job.params,
           sizeBytes: job.sizeBytes,
-          accuracyPerMParams: acc && job.params > 0 ? (acc.top1 * 100) / (job.params / 1e6) : null,
+          accuracyPerMParams: perMParams(acc),
           loadAverage1m: record.loadAverage1m,
           warnings: [...lasting, ...stabilityWarnings(figures, ctx.options.cvThreshold)],
         };
@@ -173,7 +174,7 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
         // Accuracy runs after the batches (their first runs stay cold), so it amends the rows already sent.
         const acc = { top1: m.top1, count: m.count, dataset: m.dataset };
         accuracy = acc;
-        await amend((row) => ({ ...row, accuracy: acc, accuracyPerMParams: job.params > 0 ? (acc.top1 * 100) / (job.params / 1e6) : null }));
+        await amend((row) => ({ ...row, accuracy: acc, accuracyPerMParams: perMParams(acc) }));
         break;
       }
       case "accuracy-error":
@@ -209,8 +210,7 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
   const pending = feeds.map((f) => f.batch).filter((b) => !finished.has(b));
   const skip = cannotStart as { reason: string; fix: string } | undefined;
   for (const b of pending) {
-    if (skip && !later) await ctx.onRow({ ...base(b), state: "skipped", ...skip });
-    else if (skip) await roundFailed(b, skip.reason);
+    if (skip) await skipped(b, skip);
     else await fail(b, exit.completed ? "child finished without measuring this batch" : describeExit(exit, ctx.options.childTimeoutMs), exit);
   }
   return "done";

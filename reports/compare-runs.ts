@@ -51,6 +51,8 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
   runs.forEach((_, i) => columns.push({ key: `thr_${i}`, header: `Throughput run ${i + 1}`, unit: "img/s", digits: 0 }));
   runs.forEach((_, i) => columns.push({ key: `rss_${i}`, header: `Peak RSS run ${i + 1}`, unit: "MiB", digits: 1 }));
   runs.forEach((_, i) => columns.push({ key: `acc_${i}`, header: `Accuracy run ${i + 1}`, unit: "%", digits: 2 }));
+  /** Per later run, the rows ok in both it and run 1: [run 1's, its own]. */
+  const pairs: [OkRow, OkRow][][] = runs.slice(1).map(() => []);
   const rows = keys.map((key) => {
     const cells: Record<string, Cell> = { key };
     const found = runs.map((r) => okRows(r.results.rows).find((x) => x.key === key));
@@ -66,6 +68,7 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
         cells[`change_${i}`] = !a && !b ? "not ok in either" : !a ? "new (not ok in run 1)" : "missing (not ok here)";
         return;
       }
+      pairs[i - 1]!.push([a, b]);
       cells[`ratio_${i}`] = b.latency.p50 / a.latency.p50;
       const marks: string[] = [];
       if (latencyChanged(a, b)) marks.push(b.latency.p50 < a.latency.p50 ? "faster" : "slower");
@@ -74,16 +77,12 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
     });
     return cells;
   });
-  const within = runs.slice(1).map((run, j) => {
-    const ratios = rows.map((r) => r[`ratio_${j + 1}`]).filter((x): x is number => typeof x === "number");
+  const within = pairs.map((both, j) => {
     const close = (xs: number[]) => xs.filter((x) => Math.abs(x - 1) <= 0.1).length;
-    const pairs = keys.flatMap((key) => {
-      const [a, b] = [okRows(base.results.rows).find((x) => x.key === key), okRows(run.results.rows).find((x) => x.key === key)];
-      return a && b ? [[a, b] as const] : [];
-    });
-    const best = pairs.flatMap(([a, b]) => (a.bestRoundP50 && b.bestRoundP50 ? [b.bestRoundP50 / a.bestRoundP50] : []));
-    const fastest = pairs.map(([a, b]) => b.latency.min / a.latency.min);
-    return `Run ${j + 2} vs run 1: p50 within ±10% in ${close(ratios)} of ${ratios.length} rows` +
+    const p50 = both.map(([a, b]) => b.latency.p50 / a.latency.p50);
+    const best = both.flatMap(([a, b]) => (a.bestRoundP50 && b.bestRoundP50 ? [b.bestRoundP50 / a.bestRoundP50] : []));
+    const fastest = both.map(([a, b]) => b.latency.min / a.latency.min);
+    return `Run ${j + 2} vs run 1: p50 within ±10% in ${close(p50)} of ${p50.length} rows` +
       (best.length > 0 ? `; best-round p50 (the least-disturbed round's median) in ${close(best)} of ${best.length}` : "") +
       `; min latency in ${close(fastest)} of ${fastest.length}.`;
   });

@@ -11,25 +11,23 @@ import { probeBrowserEp } from "./browser-probe.ts";
 /** Entry script of the browser EPs' child process. */
 export const BROWSER_CHILD_SCRIPT = fileURLToPath(new URL("./browser-child.ts", import.meta.url));
 
+/** The runner of onnxruntime-web backend `kind` in headless Chromium (`--eps browser-<kind>`). */
+function browserEp(kind: "wasm" | "webgpu"): EpRunner {
+  return {
+    name: `browser-${kind}`,
+    label: `${kind} (browser)`,
+    childScript: BROWSER_CHILD_SCRIPT,
+    childEnv: () => ({}),
+    sessionOptions: () => ({}),
+    probe: () => probeBrowserEp(kind),
+  };
+}
+
 /** onnxruntime-web's WASM backend in headless Chromium (`--eps browser-wasm`). */
-export const browserWasmEp: EpRunner = {
-  name: "browser-wasm",
-  label: "wasm (browser)",
-  childScript: BROWSER_CHILD_SCRIPT,
-  childEnv: () => ({}),
-  sessionOptions: () => ({}),
-  probe: () => probeBrowserEp("wasm"),
-};
+export const browserWasmEp: EpRunner = browserEp("wasm");
 
 /** onnxruntime-web's WebGPU backend in headless Chromium (`--eps browser-webgpu`). */
-export const browserWebgpuEp: EpRunner = {
-  name: "browser-webgpu",
-  label: "webgpu (browser)",
-  childScript: BROWSER_CHILD_SCRIPT,
-  childEnv: () => ({}),
-  sessionOptions: () => ({}),
-  probe: () => probeBrowserEp("webgpu"),
-};
+export const browserWebgpuEp: EpRunner = browserEp("webgpu");
 
 /** The browser EPs, in table order. */
 export const browserEpRunners: readonly EpRunner[] = [browserWasmEp, browserWebgpuEp];
