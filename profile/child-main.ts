@@ -22,7 +22,7 @@ import { buildFeeds } from "./input-tensors.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
-import { latencySketch, summarizeLatency } from "./statistics.ts";
+import { latencySketch, summarizeLatency } from "../measure/statistics.ts";
 
 function runnerFor(ep: string): EpRunner {
   const runner = defaultEpRegistry().runners.find((r) => r.name === ep);

@@ -15,7 +15,7 @@ export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from 
 export { renderResultsTable } from "./results-table.ts";
 export { collectHardware } from "./hardware.ts";
 export { readModelFacts, countParams, type ModelFacts } from "./model-facts.ts";
-export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "./statistics.ts";
+export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "../measure/statistics.ts";
 export { roundFigures, measureForRound, readRounds, RoundRecordSchema, type RoundRecord } from "./row-rounds.ts";
 export { measureLatency, fitToBudget } from "./measure-latency.ts";
 export { parseOrtTrace } from "./op-profile.ts";

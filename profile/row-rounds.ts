@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { MeasureSettings } from "./profile-options.ts";
 import { LatencySchema, RUN_FILES, type Latency, type OkRow } from "./results-schema.ts";
-import { coefficientOfVariation, pooledLatency, percentile } from "./statistics.ts";
+import { coefficientOfVariation, pooledLatency, percentile } from "../measure/statistics.ts";
 
 /** One round of one row: what its child measured, or why that round failed. */
 export const RoundRecordSchema = z.object({

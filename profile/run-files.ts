@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { rowKey, type RunPlan } from "./run-plan.ts";
 import { RESULTS_SCHEMA_VERSION, RowSchema, RUN_FILES, type OkRow, type ResultRow, type RunResults } from "./results-schema.ts";
 import { readRounds, type RoundRecord } from "./row-rounds.ts";
-import { percentile } from "./statistics.ts";
+import { percentile } from "../measure/statistics.ts";
 import { rowsToCsv } from "./results-csv.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */

@@ -14,7 +14,7 @@ import {
   appendRound, lastingWarnings, measureForRound, readRounds, roundFigures, stabilityWarnings, type RoundRecord,
 } from "../profile/row-rounds.ts";
 import { runProfile } from "../profile/run-profile.ts";
-import { coefficientOfVariation, latencySketch, pooledLatency, summarizeLatency } from "../profile/statistics.ts";
+import { coefficientOfVariation, latencySketch, pooledLatency, summarizeLatency } from "../measure/statistics.ts";
 
 let dir = "";
 before(async () => {

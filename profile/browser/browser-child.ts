@@ -12,7 +12,7 @@ import { writeFile } from "node:fs/promises";
 import { fillBatch } from "../accuracy.ts";
 import type { MeasureJob } from "../child-protocol.ts";
 import { sendToParent, serveChildJob } from "../child-runtime.ts";
-import { latencySketch, summarizeLatency } from "../statistics.ts";
+import { latencySketch, summarizeLatency } from "../../measure/statistics.ts";
 import type { ImageSet } from "../../train/datasets/dataset.ts";
 import type { BrowserSession } from "./browser-session.ts";
 import { browserEpRunners } from "./browser-eps.ts";
