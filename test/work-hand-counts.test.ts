@@ -131,3 +131,17 @@ test("inferred output shapes match what ONNX Runtime returns (batch 3)", async (
     }
   }
 });
+
+test("INT8 QDQ LeNet is counted as ORT fuses it: integer MACs, int8 weights, uint8 activations between layers", async () => {
+  const { quantizeStatic } = await import("../export/quantize/index.ts");
+  const { randomImageFeeds } = await import("../export/quantize/reference-models.ts");
+  const { model } = await quantizeStatic(buildReferenceModel("lenet"), randomImageFeeds(2, 4), { method: "minmax", activationType: "uint8", minConvInputChannels: 0 });
+  const w = modelWork(model, { input: [1, 1, 28, 28] }, 1);
+  assert.equal(w.macs, 3_871_400);
+  assert.equal(w.intMacs, 3_871_400);
+  // int8 weights (185,800) + int32 biases (310 × 4) + the float scale and uint8 zero point of the two
+  // nodes that stay unfused: the input QuantizeLinear and the DequantizeLinear before Softmax
+  assert.equal(w.weightBytes, 185_800 + 310 * 4 + 2 * (4 + 1));
+  const fp32 = modelWork(buildReferenceModel("lenet"), { input: [1, 1, 28, 28] }, 1);
+  assert.ok(w.activationBytes < fp32.activationBytes / 2, `${w.activationBytes} vs ${fp32.activationBytes}`);
+});
