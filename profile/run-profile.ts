@@ -61,7 +61,7 @@ async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRu
     let facts: Awaited<ReturnType<typeof readModelFacts>> | undefined;
     let loadError: string | undefined;
     try {
-      facts = await readModelFacts(file.path);
+      facts = await readModelFacts(file.path, { batches: o.batches, shapes: o.shapes });
     } catch (e) {
       loadError = (e as Error).message;
     }
@@ -83,6 +83,7 @@ async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRu
         sizeBytes: facts?.sizeBytes ?? 0,
         ...(facts?.metadata ? { metadata: facts.metadata as unknown as Record<string, unknown> } : {}),
         inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims] })) : [],
+        ...(facts?.work ? { work: [...facts.work] } : {}),
       });
     }
   }

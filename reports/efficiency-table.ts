@@ -3,6 +3,7 @@
  * accuracy, latency, throughput, memory, size and training cost. Skipped and errored
  * rows stay in the table with their reason.
  */
+import { achieved } from "./achieved-work.ts";
 import type { ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 
@@ -42,8 +43,14 @@ export function efficiencyTable(data: ReportData): ReportTable {
     };
     if (r.state === "skipped") return { ...base, note: `skipped: see note S${skipNote(`${r.ep}: ${r.reason} Fix: ${r.fix}`)}` };
     if (r.state === "errored") return { ...base, note: r.error };
+    const work = data.work.get(r.key);
+    const eff = work ? achieved(work, r.latency.p50, data.ceilings.find((c) => c.ep === r.ep)) : undefined;
     return {
       ...base,
+      achieved: eff ? eff.gops : null,
+      achievedUnit: eff ? eff.unit : null,
+      ceilingShare: eff?.ceilingShare != null ? eff.ceilingShare * 100 : null,
+      bound: eff?.bound ?? null,
       accuracy: !r.accuracy ? null
         : r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${(r.accuracy.top1 * 100).toFixed(2)} (n=${r.accuracy.count})`
         : r.accuracy.top1 * 100,
@@ -64,6 +71,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Note \"noisy (CV …)\": the robust CV (1.4826·MAD/median) of the row's samples is above the threshold; \"rounds differ (CV …)\": its round medians disagree by more than that. The full texts are in results.json.",
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
     "Accuracy per million parameters = top-1 accuracy in percent ÷ (parameters / 10⁶).",
+    "Achieved = the row's work per session.run (FLOPs counted from the ONNX graph, 1 MAC = 2 FLOPs; integer ops for INT8 graphs, as GOP/s) ÷ p50. % of ceiling: achieved ÷ the EP's measured FP32 (or INT8) compute ceiling on this machine (see Measured ceilings). Bound: the roof the row is under at its arithmetic intensity (memory when bandwidth × intensity is below the compute ceiling).",
   ];
   for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
   if (fullCount.size > 0) notes.push("Accuracy with (n=…): measured on the first n test images only (the EP's time budget ran out), so not comparable to the full-test-set figure.");
@@ -79,6 +87,8 @@ export function efficiencyTable(data: ReportData): ReportTable {
       { key: "accuracy", header: "Accuracy", unit: "%", digits: 2 },
       { key: "p50", header: "p50", unit: "ms", digits: 3 }, { key: "p95", header: "p95", unit: "ms", digits: 3 },
       { key: "throughput", header: "Throughput", unit: "img/s", digits: 0 },
+      { key: "achieved", header: "Achieved", digits: 2 }, { key: "achievedUnit", header: "Unit" },
+      { key: "ceilingShare", header: "Of ceiling", unit: "%", digits: 1 }, { key: "bound", header: "Bound" },
       { key: "roundsCv", header: "Rounds CV", unit: "%", digits: 1 },
       { key: "peakRss", header: "Peak RSS", unit: "MiB", digits: 1 },
       { key: "params", header: "Params", digits: 0 }, { key: "size", header: "Size", unit: "MiB", digits: 3 },

@@ -10,6 +10,8 @@ import { cnnVsFcnnTable, transferTable } from "./comparison-tables.ts";
 import { confusionSection } from "./confusion-section.ts";
 import { efficiencyTable } from "./efficiency-table.ts";
 import { epPlots } from "./ep-plots.ts";
+import { boundNotes, rooflinePlots } from "./roofline.ts";
+import { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";
 import { estimateTable, exerciseEstimate, measuredMemoryTable } from "./memory-tables.ts";
 import { modelImagesSection } from "./model-images.ts";
@@ -63,12 +65,17 @@ export function runHeader(data: ReportData): ReportHeader {
 export async function buildSections(data: ReportData, o: ResolvedReportOptions, warnings: string[]): Promise<ReportSection[]> {
   const rows = okRows(data.results.rows);
   const summaries = modelSummaries(data);
-  const [ep, models] = await Promise.all([epPlots(rows), modelPlots(summaries)]);
+  const [ep, models, rooflines] = await Promise.all([epPlots(rows), modelPlots(summaries), rooflinePlots(data)]);
   const speedup = ep.filter((p) => p.id === "int8-speedup");
   const trainingPlots: Plot[] = [];
   for (const s of summaries) if (s.train && s.train.history.length > 0) trainingPlots.push(await trainingPlot(s.model, s.train));
   const sections: ReportSection[] = [
     { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
+    {
+      id: "roofline", title: "Work, ceilings and roofline",
+      intro: boundNotes(data),
+      tables: [modelWorkTable(data), workVsTimeTable(data), ceilingsTable(data)], plots: rooflines, images: [],
+    },
     { id: "precision", title: "FP32 vs INT8", intro: [], tables: [precisionTable(data)], plots: speedup, images: [] },
     {
       id: "labs", title: "Lab comparisons", intro: [],
