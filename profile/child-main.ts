@@ -18,6 +18,7 @@ import type { MeasureJob } from "./child-protocol.ts";
 import { sendToParent, serveChildJob } from "./child-runtime.ts";
 import { defaultEpRegistry } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
+import { openEnergyMeter } from "./energy/index.ts";
 import { buildFeeds } from "./input-tensors.ts";
 import { measureLatency } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
@@ -112,14 +113,21 @@ async function runMeasure(job: MeasureJob): Promise<void> {
     await sendToParent({ type: "session", sessionCreateMs: performance.now() - t0, baselineRssMiB });
     injectFault(job);
     // Latency first, so each batch's first run is the cold one the user's first inference pays (shader compiles on WebGPU).
+    const energyMeter = await openEnergyMeter(); // energy (issue 13): finds the counters, measures idle power (1 s) only where readable
     for (const batch of job.batches) {
       try {
         const feeds = buildFeeds(batch);
         const f0 = performance.now();
         await session.run(feeds);
         const firstRunMs = performance.now() - f0;
-        const { samples } = await measureLatency(() => session.run(feeds), job.measure, firstRunMs);
-        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), sketch: latencySketch(samples), peakRssMiB: ownPeakRssMiB() } });
+        let energyRuns = 0; // energy (issue 13): every run inside the metered block, warm-up included
+        const energyMark = await energyMeter.start(); // energy (issue 13): counters before the timed block
+        const { samples } = await measureLatency(() => {
+          energyRuns++;
+          return session.run(feeds);
+        }, job.measure, firstRunMs);
+        const energy = await energyMeter.stop(energyMark, energyRuns * batch.batch); // energy (issue 13): counters after it
+        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), sketch: latencySketch(samples), peakRssMiB: ownPeakRssMiB(), energy } });
       } catch (e) {
         await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message });
       }

@@ -2,6 +2,7 @@
 import type { HarnessMetadata } from "../export/onnx-metadata.ts";
 import type { EpProbe } from "./ep-runner.ts";
 import type { MeasureSettings } from "./profile-options.ts";
+import type { RowEnergy } from "./energy/index.ts";
 import type { Latency, OpTime } from "./results-schema.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
@@ -49,6 +50,8 @@ export interface MeasuredBatch {
   /** `latencySketch` of the samples (statistics.ts), ms: lets the parent pool rounds. */
   readonly sketch: readonly number[];
   readonly peakRssMiB: number;
+  /** Energy of the timed block (energy/), or why the counters are unreadable; absent from children that do not meter. */
+  readonly energy?: RowEnergy;
 }
 
 /** Messages a child sends back, in order. */

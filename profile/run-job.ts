@@ -131,8 +131,9 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
     const figures = roundFigures([...(prior?.records ?? []), record], r.batch);
     const lasting = prior ? lastingWarnings(prior.row.warnings) : [...warnings];
     const acc = accuracy as OkRow["accuracy"];
+    const energy = r.energy ? { energy: r.energy } : {}; // energy (issue 13): the child's reading of this round
     const row: OkRow = prior
-      ? { ...prior.row, ...figures, finishedAt: record.finishedAt, loadAverage1m: record.loadAverage1m, warnings: [...lasting, ...stabilityWarnings(figures, ctx.options.cvThreshold)] }
+      ? { ...prior.row, ...figures, ...energy, finishedAt: record.finishedAt, loadAverage1m: record.loadAverage1m, warnings: [...lasting, ...stabilityWarnings(figures, ctx.options.cvThreshold)] }
       : {
           ...base(r.batch),
           state: "ok",
@@ -146,6 +147,7 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
           accuracyPerMParams: perMParams(acc),
           loadAverage1m: record.loadAverage1m,
           warnings: [...lasting, ...stabilityWarnings(figures, ctx.options.cvThreshold)],
+          ...energy,
         };
     done.set(r.batch, row);
     finished.add(r.batch);

@@ -29,6 +29,12 @@ export function efficiencyTable(data: ReportData): ReportTable {
   for (const r of data.results.rows) {
     if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
   }
+  // One note per distinct energy unavailability ("E1") instead of the same text on every row.
+  const energyNotes = new Map<string, number>();
+  const energyNote = (text: string) => {
+    if (!energyNotes.has(text)) energyNotes.set(text, energyNotes.size + 1);
+    return energyNotes.get(text)!;
+  };
   // One note per distinct skip reason instead of the same long text on every row.
   const skipNotes = new Map<string, number>();
   const skipNote = (text: string) => {
@@ -51,6 +57,8 @@ export function efficiencyTable(data: ReportData): ReportTable {
       achievedUnit: eff ? eff.unit : null,
       ceilingShare: eff?.ceilingShare != null ? eff.ceilingShare * 100 : null,
       bound: eff?.bound ?? null,
+      joulesPerImage: r.energy?.available ? r.energy.joulesPerImage : r.energy ? `unavailable (E${energyNote(r.energy.unavailable.map((u) => `${u.source}: ${u.reason}. Fix: ${u.fix}`).join(" — "))})` : null,
+      imagesPerJoule: r.energy?.available ? r.energy.imagesPerJoule : null,
       accuracy: !r.accuracy ? null
         : r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${(r.accuracy.top1 * 100).toFixed(2)} (n=${r.accuracy.count})`
         : r.accuracy.top1 * 100,
@@ -74,6 +82,10 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Achieved = the row's work per session.run (FLOPs counted from the ONNX graph, 1 MAC = 2 FLOPs; integer ops for INT8 graphs, as GOP/s) ÷ p50. % of ceiling: achieved ÷ the EP's measured FP32 (or INT8) compute ceiling on this machine (see Measured ceilings). Bound: the roof the row is under at its arithmetic intensity (memory when bandwidth × intensity is below the compute ceiling).",
   ];
   for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
+  if (data.results.rows.some((r) => r.state === "ok" && r.energy)) {
+    notes.push("Energy: joules of the row's timed block (warm-up included) from the hardware's own counters (Linux powercap/RAPL package and DRAM zones, nvidia-smi total_energy_consumption), minus the idle power measured for 1 s before the child's first batch × the block's length, ÷ the images inferred. Never estimated: where no counter is readable the row says why.");
+  }
+  for (const [text, n] of energyNotes) notes.push(`E${n}. Energy unavailable: ${text}`);
   if (fullCount.size > 0) notes.push("Accuracy with (n=…): measured on the first n test images only (the EP's time budget ran out), so not comparable to the full-test-set figure.");
   if (data.results.stability.highCvRows.length > 0) {
     notes.push(`Noisy rows (latency CV above ${data.results.stability.cvThreshold}): ${data.results.stability.highCvRows.join(", ")}.`);
