@@ -137,9 +137,14 @@ export function boundNotes(data: ReportData): string[] {
     parts.push(`${model} ${first.precision} on ${ep}: ${wf.intensity.toFixed(1)} FLOP/byte at batch ${first.batch}` +
       (last !== first ? `, ${wl.intensity.toFixed(1)} at batch ${last.batch}` : "") +
       (ridge ? ` (the ridge, where bandwidth stops limiting FP32, is at ${ridge.toFixed(1)})` : "") + ".");
-    parts.push(al.bound === "memory"
-      ? "Memory-bound here: moving weights and activations, not arithmetic, sets the ceiling, so INT8 helps by moving 4× fewer bytes and a larger batch helps by reading the weights once for more images."
-      : `Compute-bound here at batch ${last.batch}: the arithmetic ceiling applies, so INT8 helps as far as the INT8 ceiling exceeds FP32's (${c.int8Gops && c.fp32Gflops ? `${(c.int8Gops / c.fp32Gflops).toFixed(1)}×` : "not measured"}) and batching adds little beyond filling the cores.`);
+    const int8Gain = c.int8Gops && c.fp32Gflops ? `${(c.int8Gops / c.fp32Gflops).toFixed(1)}×` : "not measured";
+    if (af.bound === "memory" && al.bound === "compute") {
+      parts.push(`Memory-bound at batch ${first.batch}, compute-bound at batch ${last.batch}: reading the weights once for more images moved it past the ridge. At small batches INT8 helps by moving 4× fewer bytes; at large ones as far as the INT8 ceiling exceeds FP32's (${int8Gain}).`);
+    } else if (al.bound === "memory") {
+      parts.push("Memory-bound here: moving weights and activations, not arithmetic, sets the ceiling, so INT8 helps by moving 4× fewer bytes and a larger batch helps by reading the weights once for more images.");
+    } else {
+      parts.push(`Compute-bound here${last !== first ? ` at every batch measured` : ""}: the arithmetic ceiling applies, so INT8 helps as far as the INT8 ceiling exceeds FP32's (${int8Gain}) and batching adds little beyond filling the cores.`);
+    }
     const share = al.ceilingShare ?? af.ceilingShare;
     if (share !== null && share < 0.1) {
       parts.push(`It reaches only ${pct(share)} of the roof at batch ${last.batch}${last !== first ? ` (${pct(af.ceilingShare)} at batch ${first.batch})` : ""}: per-call and per-op overheads (small layers, µs-scale runs) dominate, not the roofs.`);
@@ -151,7 +156,7 @@ export function boundNotes(data: ReportData): string[] {
     const q = group.find((r) => r.precision !== "fp32" && r.batch === last.batch && data.work.get(r.key) && isIntegerWork(data.work.get(r.key)!));
     if (q) {
       const wq = data.work.get(q.key)!;
-      parts.push(`Its ${q.precision} graph runs ${(wq.intMacs / 1e6).toFixed(1)} M integer MACs per call at ${wq.intensity.toFixed(1)} op/byte (${(wq.intensity / wl.intensity).toFixed(1)}× the FP32 intensity: int8 weights and uint8 activations), ${(last.latency.p50 / q.latency.p50).toFixed(2)}× FP32's speed here.`);
+      parts.push(`Its ${q.precision} graph runs ${(wq.intMacs / 1e6).toFixed(1)} M integer MACs per call at batch ${q.batch}, at ${wq.intensity.toFixed(1)} op/byte (${(wq.intensity / wl.intensity).toFixed(1)}× the FP32 intensity: int8 weights and uint8 activations), ${(last.latency.p50 / q.latency.p50).toFixed(2)}× FP32's speed here.`);
     }
     notes.push(parts.join(" "));
   }
