@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- ceilings`: the CPU EP's measured ceilings (FP32 MatMul, INT8
+ * `npm run bench -- ceilings [--eps cpu,webgpu,…]`: each EP's measured ceilings (default the CPU EP's) (FP32 MatMul, INT8
  * QLinearMatMul and MatMulInteger, memory bandwidth; 3 interleaved rounds, each a fresh
  * child process) beside the theoretical peak derived from the CPU facts, cached for the
  * profile report under `<out>/ceilings/`; then the best achieved GFLOP/s (GOP/s) of the
@@ -9,7 +9,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { achieved, loadRowWork } from "../reports/achieved-work.ts";
 import { measureCeilings, procCpuinfoClock, theoreticalPeak, writeCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
-import { cpuEp } from "../profile/eps/cpu-ep.ts";
+import { defaultEpRegistry, resolveEps, selectEps } from "../profile/ep-registry.ts";
 import { collectHardware } from "../profile/hardware.ts";
 import { readRunResults, type OkRow } from "../profile/results-schema.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
@@ -45,20 +45,38 @@ async function bestOfRun(out: string, c: EpCeilings): Promise<Record<string, unk
 async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   const hw = await collectHardware();
   const peak = theoreticalPeak(hw, await procCpuinfoClock());
-  const c = { ...(await measureCeilings(cpuEp, { quick: options.quick, log: (l) => console.log(l) })), theoretical: peak };
-  const cache = await writeCeilings(options.out, hw, [c]);
-  for (const f of c.figures) {
-    console.log(`${f.kind.padEnd(20)} ${f.value.toFixed(1)} ${f.unit} (best round; median ${f.median.toFixed(1)}, rounds ${f.min.toFixed(1)}–${f.max.toFixed(1)}, best single run ${f.best.toFixed(1)})  ${f.description}`);
+  const runners = selectEps(defaultEpRegistry(), [...(options.eps ?? ["cpu"])]);
+  const statuses = await resolveEps(runners);
+  const measured: EpCeilings[] = [];
+  const skipped: { ep: string; reason: string; fix: string }[] = [];
+  for (const [k, runner] of runners.entries()) {
+    const st = statuses[k];
+    if (st && st.state === "skipped") {
+      skipped.push({ ep: runner.name, reason: st.reason, fix: st.fix });
+      console.log(`${runner.name}: skipped: ${st.reason} (${st.fix})`);
+      continue;
+    }
+    const c = await measureCeilings(runner, { quick: options.quick, log: (l) => console.log(l) });
+    measured.push(runner.name === "cpu" ? { ...c, theoretical: peak } : c);
+    for (const f of c.figures) {
+      console.log(`${runner.name} ${f.kind.padEnd(20)} ${f.value.toFixed(1)} ${f.unit} (best round; median ${f.median.toFixed(1)}, rounds ${f.min.toFixed(1)}–${f.max.toFixed(1)}, best single run ${f.best.toFixed(1)})  ${f.description}`);
+    }
+    for (const n of c.notes) console.log(`${runner.name}: ${n}`);
+    console.log(`${runner.name}: ceilings took ${c.seconds.toFixed(1)} s`);
   }
+  const cache = measured.length > 0 ? await writeCeilings(options.out, hw, measured) : null;
   console.log(`theoretical FP32 peak ${peak.fp32Gflops?.toFixed(1) ?? "n/a"} GFLOP/s = ${peak.fp32Formula}`);
   console.log(`theoretical INT8 peak ${peak.int8Gops?.toFixed(1) ?? "n/a"} GOP/s = ${peak.int8Formula}`);
   console.log(`(${peak.caveat})`);
-  const share = (m: number | null, p: number | null) => (m !== null && p ? m / p : null);
-  console.log(`measured / theoretical: FP32 ${((share(c.fp32Gflops, peak.fp32Gflops) ?? 0) * 100).toFixed(0)}%, INT8 ${((share(c.int8Gops, peak.int8Gops) ?? 0) * 100).toFixed(0)}%; ceilings took ${c.seconds.toFixed(1)} s; cached in ${cache}`);
+  const cpu = measured.find((c) => c.ep === "cpu");
+  const share = (m: number | null | undefined, p: number | null) => (m != null && p ? m / p : null);
+  if (cpu) console.log(`cpu measured / theoretical: FP32 ${((share(cpu.fp32Gflops, peak.fp32Gflops) ?? 0) * 100).toFixed(0)}%, INT8 ${((share(cpu.int8Gops, peak.int8Gops) ?? 0) * 100).toFixed(0)}%; cached in ${cache}`);
+  const best: Record<string, unknown> = {};
+  for (const c of measured) best[c.ep] = await bestOfRun(options.out, c);
   return {
-    ep: "cpu", cpu: hw.cpu, ceilings: c, theoretical: peak,
-    measuredOverTheoretical: { fp32: share(c.fp32Gflops, peak.fp32Gflops), int8: share(c.int8Gops, peak.int8Gops) },
-    cache, bestOfLatestRun: await bestOfRun(options.out, c),
+    cpu: hw.cpu, ceilings: measured, skipped, theoretical: peak,
+    measuredOverTheoretical: { fp32: share(cpu?.fp32Gflops, peak.fp32Gflops), int8: share(cpu?.int8Gops, peak.int8Gops) },
+    cache, bestOfLatestRun: best, loadAverage: (await import("node:os")).loadavg(),
     note: "measured on a shared machine: other tenants' load lowers and spreads the figures (see min/max over rounds)",
   };
 }
