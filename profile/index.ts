@@ -14,8 +14,11 @@ export {
 export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from "./browser/browser-eps.ts";
 export { renderResultsTable } from "./results-table.ts";
 export { collectHardware } from "./hardware.ts";
-export { readModelFacts, countParams, type ModelFacts } from "./model-facts.ts";
+export { readModelFacts, countParams, workPerBatch, type ModelFacts, type ModelFactsOptions } from "./model-facts.ts";
 export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "./statistics.ts";
 export { roundFigures, measureForRound, readRounds, RoundRecordSchema, type RoundRecord } from "./row-rounds.ts";
 export { measureLatency, fitToBudget } from "./measure-latency.ts";
 export { parseOrtTrace } from "./op-profile.ts";
+export { modelWork, countNodeWork, inferShapes, opFamily, ModelWorkSchema, type ModelWork, type NodeWork, type OpFamily } from "./work/index.ts";
+export { measureCeilings, ensureCeilings, readCeilings, writeCeilings, theoreticalPeak, type EpCeilings, type TheoreticalPeak } from "./ceilings/index.ts";
+export { openEnergyMeter, findPowercapZones, queryNvidiaSmi, EnergySchema, type RowEnergy, type EnergyMeter } from "./energy/index.ts";

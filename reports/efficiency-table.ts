@@ -82,7 +82,10 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Achieved = the row's work per session.run (FLOPs counted from the ONNX graph, 1 MAC = 2 FLOPs; integer ops for INT8 graphs, as GOP/s) ÷ p50. % of ceiling: achieved ÷ the EP's measured FP32 (or INT8) compute ceiling on this machine (see Measured ceilings). Bound: the roof the row is under at its arithmetic intensity (memory when bandwidth × intensity is below the compute ceiling).",
   ];
   for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
-  if (data.results.rows.some((r) => r.state === "ok" && r.energy)) {
+  const hasWork = data.results.rows.some((r) => data.work.has(r.key));
+  const hasEnergy = data.results.rows.some((r) => r.state === "ok" && r.energy);
+  if (!hasWork) notes.splice(notes.findIndex((n) => n.startsWith("Achieved = ")), 1);
+  if (hasEnergy) {
     notes.push("Energy: joules of the row's timed block (warm-up included) from the hardware's own counters (Linux powercap/RAPL package and DRAM zones, nvidia-smi total_energy_consumption), minus the idle power measured for 1 s before the child's first batch × the block's length, ÷ the images inferred. Never estimated: where no counter is readable the row says why.");
   }
   for (const [text, n] of energyNotes) notes.push(`E${n}. Energy unavailable: ${text}`);
@@ -99,8 +102,12 @@ export function efficiencyTable(data: ReportData): ReportTable {
       { key: "accuracy", header: "Accuracy", unit: "%", digits: 2 },
       { key: "p50", header: "p50", unit: "ms", digits: 3 }, { key: "p95", header: "p95", unit: "ms", digits: 3 },
       { key: "throughput", header: "Throughput", unit: "img/s", digits: 0 },
-      { key: "achieved", header: "Achieved", digits: 2 }, { key: "achievedUnit", header: "Unit" },
-      { key: "ceilingShare", header: "Of ceiling", unit: "%", digits: 1 }, { key: "bound", header: "Bound" },
+      // the efficiency columns appear when the run has work counts; the energy ones when rows were metered
+      ...(hasWork ? [
+        { key: "achieved", header: "Achieved", digits: 2 }, { key: "achievedUnit", header: "Unit" },
+        { key: "ceilingShare", header: "Of ceiling", unit: "%", digits: 1 }, { key: "bound", header: "Bound" },
+      ] : []),
+      ...(hasEnergy ? [{ key: "joulesPerImage", header: "Energy", unit: "J/image", digits: 5 }, { key: "imagesPerJoule", header: "Images per joule", digits: 1 }] : []),
       { key: "roundsCv", header: "Rounds CV", unit: "%", digits: 1 },
       { key: "peakRss", header: "Peak RSS", unit: "MiB", digits: 1 },
       { key: "params", header: "Params", digits: 0 }, { key: "size", header: "Size", unit: "MiB", digits: 3 },

@@ -52,6 +52,7 @@ test("efficiency table: achieved, % of ceiling, bound and energy (unavailable ro
   const [b1, b32] = t.rows;
   assert.deepEqual([b1?.achieved, b1?.achievedUnit, b1?.ceilingShare, b1?.bound, b1?.joulesPerImage], [78.10852, "GFLOP/s", 78.10852, "memory", null]);
   assert.equal(b32?.joulesPerImage, "unavailable (E1)");
+  assert.deepEqual(t.columns.slice(9, 15).map((c) => c.header), ["Achieved", "Unit", "Of ceiling", "Bound", "Energy", "Images per joule"]);
   assert.ok(t.notes.includes("E1. Energy unavailable: powercap: no RAPL here. Fix: modprobe intel_rapl_msr"), t.notes.join("\n"));
 });
 
