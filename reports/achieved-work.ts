@@ -25,8 +25,12 @@ export interface Achieved {
   readonly intensity: number;
   /** Share of the EP's measured ceiling for this precision, 0..1 (null without ceilings). */
   readonly ceilingShare: number | null;
-  /** The roof the row is under at its intensity: `compute` or `memory` (null without ceilings). */
-  readonly bound: "compute" | "memory" | null;
+  /**
+   * The roof the row is under at its intensity: `compute`, `memory` (below the ridge: the
+   * bandwidth slope is lower than the compute ceiling), or `cache` (below the ridge but
+   * above the measured DRAM slope: its working set stays in the CPU caches); null without ceilings.
+   */
+  readonly bound: "compute" | "memory" | "cache" | null;
   /** The roofline's attainable figure at this intensity: min(compute ceiling, bandwidth × intensity). */
   readonly attainable: number | null;
 }
@@ -48,7 +52,8 @@ export function achieved(w: ModelWork, p50Ms: number, c: EpCeilings | undefined)
   const roof = computeCeiling(w, c);
   const bw = c?.bandwidthGBs ?? null;
   const attainable = roof !== null && bw !== null ? Math.min(roof, bw * w.intensity) : roof;
-  const bound = roof !== null && bw !== null ? (bw * w.intensity < roof ? "memory" : "compute") : null;
+  const slope = bw !== null ? bw * w.intensity : null;
+  const bound = roof !== null && slope !== null ? (slope >= roof ? "compute" : gops > slope ? "cache" : "memory") : null;
   return { gops, unit: isIntegerWork(w) ? "GOP/s" : "GFLOP/s", intensity: w.intensity, ceilingShare: roof ? gops / roof : null, bound, attainable };
 }
 

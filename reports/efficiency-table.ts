@@ -79,7 +79,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Note \"noisy (CV …)\": the robust CV (1.4826·MAD/median) of the row's samples is above the threshold; \"rounds differ (CV …)\": its round medians disagree by more than that. The full texts are in results.json.",
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
     "Accuracy per million parameters = top-1 accuracy in percent ÷ (parameters / 10⁶).",
-    "Achieved = the row's work per session.run (FLOPs counted from the ONNX graph, 1 MAC = 2 FLOPs; integer ops for INT8 graphs, as GOP/s) ÷ p50. % of ceiling: achieved ÷ the EP's measured FP32 (or INT8) compute ceiling on this machine (see Measured ceilings). Bound: the roof the row is under at its arithmetic intensity (memory when bandwidth × intensity is below the compute ceiling).",
+    "Achieved = the row's work per session.run (FLOPs counted from the ONNX graph, 1 MAC = 2 FLOPs; integer ops for INT8 graphs, as GOP/s) ÷ p50. % of ceiling: achieved ÷ the EP's measured FP32 (or INT8) compute ceiling on this machine (see Measured ceilings). Bound: the roof the row is under at its arithmetic intensity: compute, memory (bandwidth × intensity below the compute ceiling), or cache (below the ridge but faster than the measured DRAM bandwidth allows: the working set stays in the CPU caches).",
   ];
   for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
   const hasWork = data.results.rows.some((r) => data.work.has(r.key));

@@ -56,9 +56,11 @@ export async function rooflinePlots(data: ReportData): Promise<Plot[]> {
     if (pts.length === 0) continue;
     const c = data.ceilings.find((x) => x.ep === ep);
     const xs = pts.map((p) => p.intensity);
-    const lo = Math.min(...xs, c?.fp32Gflops && c.bandwidthGBs ? c.fp32Gflops / c.bandwidthGBs : Infinity) / 4;
-    const hi = Math.max(...xs, c?.int8Gops && c.bandwidthGBs ? c.int8Gops / c.bandwidthGBs : 0) * 4;
-    const lines = c ? roofLines(c, lo, hi) : [];
+    const lo = Math.min(...xs, c?.fp32Gflops && c.bandwidthGBs ? c.fp32Gflops / c.bandwidthGBs : Infinity) / 2;
+    const hi = Math.max(...xs, c?.int8Gops && c.bandwidthGBs ? c.int8Gops / c.bandwidthGBs : 0) * 2;
+    const peak = c?.theoretical?.fp32Gflops;
+    // the CPU's theoretical FP32 peak (derived from its facts, per FMA pipe) as a flat reference line
+    const lines = c ? [...roofLines(c, lo, hi), ...(peak ? [lo, hi].map((x) => ({ roof: `FP32 peak ${peak.toFixed(0)} (theory)`, intensity: x, gops: peak })) : [])] : [];
     const title = c
       ? `Roofline, ${ep} EP: measured ceilings (bandwidth ${c.bandwidthGBs?.toFixed(1) ?? "?"} GB/s) and each model × precision × batch`
       : `Roofline, ${ep} EP: achieved throughput per model (no ceilings measured for this EP: npm run bench -- ceilings)`;
@@ -72,7 +74,7 @@ export async function rooflinePlots(data: ReportData): Promise<Plot[]> {
           encoding: {
             x: { field: "intensity", ...axis("Arithmetic intensity (FLOP/byte, 1 MAC = 2 FLOPs)") },
             y: { field: "gops", ...axis("Achieved GFLOP/s (GOP/s for INT8)") },
-            strokeDash: { field: "roof", type: "nominal", title: "Measured roof" },
+            strokeDash: { field: "roof", type: "nominal", title: "Roofs", scale: { range: [[1, 0], [7, 4], [2, 3]] }, sort: null },
             color: { value: "#555" },
           },
         }] : []),
@@ -138,12 +140,18 @@ export function boundNotes(data: ReportData): string[] {
       (last !== first ? `, ${wl.intensity.toFixed(1)} at batch ${last.batch}` : "") +
       (ridge ? ` (the ridge, where bandwidth stops limiting FP32, is at ${ridge.toFixed(1)})` : "") + ".");
     const int8Gain = c.int8Gops && c.fp32Gflops ? `${(c.int8Gops / c.fp32Gflops).toFixed(1)}×` : "not measured";
-    if (af.bound === "memory" && al.bound === "compute") {
+    // below the ridge (memory or cache side) or above it (compute side)
+    const below = (a: typeof af) => a.bound !== "compute";
+    if (below(af) && !below(al)) {
       parts.push(`Memory-bound at batch ${first.batch}, compute-bound at batch ${last.batch}: reading the weights once for more images moved it past the ridge. At small batches INT8 helps by moving 4× fewer bytes; at large ones as far as the INT8 ceiling exceeds FP32's (${int8Gain}).`);
-    } else if (al.bound === "memory") {
-      parts.push("Memory-bound here: moving weights and activations, not arithmetic, sets the ceiling, so INT8 helps by moving 4× fewer bytes and a larger batch helps by reading the weights once for more images.");
+    } else if (below(al)) {
+      parts.push(`Memory-bound here${last !== first ? " at every batch measured" : ""} (below the ridge): moving weights and activations, not arithmetic, sets the roof, so INT8 helps by moving 4× fewer bytes and a larger batch helps by reading the weights once for more images.`);
     } else {
-      parts.push(`Compute-bound here${last !== first ? ` at every batch measured` : ""}: the arithmetic ceiling applies, so INT8 helps as far as the INT8 ceiling exceeds FP32's (${int8Gain}) and batching adds little beyond filling the cores.`);
+      parts.push(`Compute-bound here${last !== first ? " at every batch measured" : ""}: the arithmetic ceiling applies, so INT8 helps as far as the INT8 ceiling exceeds FP32's (${int8Gain}) and batching adds little beyond filling the cores.`);
+    }
+    const inCache = [af, al].some((a) => a.bound === "cache");
+    if (inCache) {
+      parts.push(`Some of its points sit above the bandwidth slope: its working set (${((wf.weightBytes + wf.activationBytes) / 1024).toFixed(0)} KiB per call at batch ${first.batch}) stays in the CPU caches, which are faster than the ${c.bandwidthGBs?.toFixed(1)} GB/s stream of a 64 MiB tensor that measured the slope; the DRAM roof does not limit it here.`);
     }
     const share = al.ceilingShare ?? af.ceilingShare;
     if (share !== null && share < 0.1) {
