@@ -10,8 +10,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import * as ort from "onnxruntime-node";
 import { encodeOnnx } from "../export/onnx/onnx-io.ts";
+import { cpuEp } from "../profile/eps/cpu-ep.ts";
+import type { EpRunner } from "../profile/ep-runner.ts";
 import {
-  bandwidthModel, ceilingModels, cpuinfoClockGHz, figureAt, fp32MatMul, int8MatMulInteger, int8QLinearMatMul, readCeilings, simdBits,
+  bandwidthModel, ceilingModels, ensureCeilings, cpuinfoClockGHz, figureAt, fp32MatMul, int8MatMulInteger, int8QLinearMatMul, readCeilings, simdBits,
   theoreticalPeak, writeCeilings, type EpCeilings,
 } from "../profile/ceilings/index.ts";
 import type { Hardware } from "../profile/results-schema.ts";
@@ -89,6 +91,21 @@ test("cache: written per machine + ORT version, read back, and empty for other h
     assert.deepEqual((await readCeilings(out, hw)).map((e) => e.ep), ["cpu", "webgpu"]);
     assert.deepEqual(await readCeilings(out, hardware({ flags: ["avx2"] }, "1.31.0")), []);
     assert.deepEqual(await readCeilings(out, hardware({ flags: ["avx2"], threads: 8 })), []);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});
+
+test("ensureCeilings: cached EPs are not measured again; EPs outside the automatic list are left to the bench", async () => {
+  const out = await mkdtemp(join(tmpdir(), "ceilings-ensure-"));
+  try {
+    const hw = hardware({ flags: ["avx2"] });
+    const entry: EpCeilings = { ep: "cpu", measuredAt: "2026-01-01T00:00:00.000Z", seconds: 9, figures: [], fp32Gflops: 100, int8Gops: 400, bandwidthGBs: 10, notes: [] };
+    await writeCeilings(out, hw, [entry]);
+    const webgpu: EpRunner = { ...cpuEp, name: "webgpu" };
+    const lines: string[] = [];
+    assert.deepEqual(await ensureCeilings(out, hw, [cpuEp, webgpu], (l) => lines.push(l)), [entry]);
+    assert.deepEqual(lines, []);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
