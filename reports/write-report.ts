@@ -73,8 +73,11 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
     { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
     {
       id: "roofline", title: "Work, ceilings and roofline",
-      intro: boundNotes(data),
-      tables: [modelWorkTable(data), workVsTimeTable(data), ceilingsTable(data)], plots: rooflines, images: [],
+      intro: data.work.size === 0
+        ? ["No work counts: the run's ONNX files could not be read from their recorded paths (moved or deleted), so achieved GFLOP/s and the roofline are not drawn."]
+        : [...boundNotes(data), ...(data.ceilings.length === 0 ? ["No ceilings are cached for this machine and ONNX Runtime version: run npm run bench -- ceilings (npm run profile measures the CPU EP's itself)."] : [])],
+      // tables with no rows are left out (a run without work counts or ceilings)
+      tables: [modelWorkTable(data), workVsTimeTable(data), ceilingsTable(data)].filter((t) => t.rows.length > 0), plots: rooflines, images: [],
     },
     { id: "precision", title: "FP32 vs INT8", intro: [], tables: [precisionTable(data)], plots: speedup, images: [] },
     {
