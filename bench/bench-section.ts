@@ -17,4 +17,6 @@ export interface BenchOptions {
   readonly out: string;
   /** Shorter measurement for smoke tests. */
   readonly quick: boolean;
+  /** EPs for sections that measure per EP (`ceilings`); default `cpu`. */
+  readonly eps?: readonly string[];
 }

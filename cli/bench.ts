@@ -13,8 +13,9 @@ const program = new Command("bench")
   .argument("[sections...]", `sections to run: ${benchSections.map((s) => s.name).join(", ")} (default: all)`)
   .option("--out <dir>", "artifacts root; JSON goes to <out>/bench/", "artifacts")
   .option("--quick", "short measurement (smoke test, figures less stable)", false)
+  .option("--eps <list>", "EPs of the ceilings section (comma-separated: cpu, cuda, webgpu, browser-wasm, browser-webgpu)", "cpu")
   .addHelpText("after", "\nSections:\n" + benchSections.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join("\n"))
-  .action(async (names: string[], opts: { out: string; quick: boolean }) => {
+  .action(async (names: string[], opts: { out: string; quick: boolean; eps: string }) => {
     const chosen: BenchSection[] = [];
     for (const name of names.length ? names : benchSections.map((s) => s.name)) {
       const section = benchSections.find((s) => s.name === name);
@@ -27,7 +28,7 @@ const program = new Command("bench")
     await mkdir(dir, { recursive: true });
     for (const section of chosen) {
       console.log(`\n== bench ${section.name}: ${section.description}`);
-      const result = await section.run({ out: opts.out, quick: opts.quick });
+      const result = await section.run({ out: opts.out, quick: opts.quick, eps: opts.eps.split(",").map((e) => e.trim()).filter(Boolean) });
       const file = join(dir, `${section.name}.json`);
       await writeFile(file, JSON.stringify({ section: section.name, date: new Date().toISOString(), ...result }, null, 2) + "\n");
       console.log(`wrote ${file}`);

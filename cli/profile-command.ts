@@ -132,6 +132,9 @@ export function registerProfile(program: Command): void {
       if (flags.report !== false) {
         // The report is a view of results.json: a failure here never loses the run.
         try {
+          // The report's roofline needs the EPs' ceilings: measured once per machine and ORT version, then cached.
+          const { ensureRunCeilings } = await import("../reports/index.ts");
+          await ensureRunCeilings(run.dir, (line) => console.log(line)).catch((e: unknown) => console.error(`ceilings not measured: ${(e as Error).message}`));
           const { writeReport } = await import("../reports/index.ts");
           await writeReport(run.dir, { log: (line) => console.log(line) });
         } catch (e) {

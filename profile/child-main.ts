@@ -16,8 +16,9 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { functionTimer, latencySketch, measureInterleaved, summarizeLatency, type BlockTimer } from "../measure/index.ts";
+import { functionTimer, latencySketch, measureInterleaved, summarizeLatency } from "../measure/index.ts";
 import { evaluateAccuracy } from "./accuracy.ts";
+import { meteredTimer, openEnergyMeter } from "./energy/index.ts";
 import type { FactsJob, PairedJob, VariantLatency } from "./child-protocol.ts";
 import { sendToParent, serveChildJob } from "./child-runtime.ts";
 import { defaultEpRegistry } from "./ep-registry.ts";
@@ -156,9 +157,11 @@ async function runPaired(job: PairedJob): Promise<void> {
       }
     }
     injectFault(job.ep, job.variants.map((v) => v.onnxPath));
+    // Energy (RAPL, nvidia-smi) is read around each block and summed per variant; the idle baseline is measured once (1 s) where readable.
+    const meter = await openEnergyMeter();
     for (const [b, batch] of job.batches.entries()) {
       try {
-        const timers: BlockTimer[] = [];
+        const timers: ReturnType<typeof meteredTimer>[] = [];
         let firstRunMs = 0;
         for (const s of sessions) {
           const spec = s.feeds[b];
@@ -167,12 +170,13 @@ async function runPaired(job: PairedJob): Promise<void> {
           const f0 = performance.now();
           await s.session.run(feeds);
           firstRunMs = Math.max(firstRunMs, performance.now() - f0);
-          timers.push(functionTimer(s.name, () => s.session.run(feeds)));
+          timers.push(meteredTimer(functionTimer(s.name, () => s.session.run(feeds)), meter, batch));
         }
         if (timers.length === 0) continue;
         const res = await measureInterleaved(timers, interleaveSettings(job.measure, timers.length, job.seed + b, firstRunMs));
-        const variants: VariantLatency[] = sessions.map((s, i) => ({
-          name: s.name, latency: summarizeLatency(res.samples[i]!), sketch: latencySketch(res.samples[i]!), sessionCreateMs: s.ms,
+        const variants: VariantLatency[] = timers.map((t, i) => ({
+          name: t.name, latency: summarizeLatency(res.samples[i]!), sketch: latencySketch(res.samples[i]!),
+          sessionCreateMs: sessions.find((s) => s.name === t.name)?.ms ?? 0, energy: t.energy(),
         }));
         await sendToParent({ type: "paired-batch", batch, variants, blocks: res.blocks, cycles: res.cycles });
       } catch (e) {

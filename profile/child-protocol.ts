@@ -10,6 +10,7 @@ import type { HarnessMetadata } from "../export/onnx-metadata.ts";
 import type { BlockMedian, Latency } from "../measure/index.ts";
 import type { EpProbe } from "./ep-runner.ts";
 import type { MeasureSettings } from "./profile-options.ts";
+import type { RowEnergy } from "./energy/index.ts";
 import type { OpTime } from "./results-schema.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
@@ -77,6 +78,8 @@ export interface VariantLatency {
   /** `latencySketch` of the samples, ms: lets the parent pool rounds. */
   readonly sketch: readonly number[];
   readonly sessionCreateMs: number;
+  /** Energy of this variant's blocks (energy/), or why the counters are unreadable; absent from children that do not meter. */
+  readonly energy?: RowEnergy;
 }
 
 /** Messages a child sends back, in order. */

@@ -15,7 +15,7 @@ export {
 export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from "./browser/browser-eps.ts";
 export { renderResultsTable } from "./results-table.ts";
 export { collectHardware } from "./hardware.ts";
-export { readModelFacts, countParams, type ModelFacts } from "./model-facts.ts";
+export { readModelFacts, countParams, workPerBatch, type ModelFacts, type ModelFactsOptions } from "./model-facts.ts";
 export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "../measure/statistics.ts";
 export { roundFigures, measureForRound } from "./row-rounds.ts";
 export { interleaveSettings } from "./measure-latency.ts";
@@ -23,3 +23,6 @@ export { buildRows, BASELINE_PRECISION, BASELINE_EP, type RowSources, type Built
 export { RunStore, predictionsPath } from "./run-store.ts";
 export { readFacts, readTimings, FactsRecordSchema, TimingRecordSchema, type FactsRecord, type TimingRecord } from "./run-records.ts";
 export { parseOrtTrace } from "./op-profile.ts";
+export { modelWork, countNodeWork, inferShapes, opFamily, ModelWorkSchema, type ModelWork, type NodeWork, type OpFamily } from "./work/index.ts";
+export { measureCeilings, ensureCeilings, readCeilings, writeCeilings, theoreticalPeak, type EpCeilings, type TheoreticalPeak } from "./ceilings/index.ts";
+export { openEnergyMeter, findPowercapZones, queryNvidiaSmi, EnergySchema, type RowEnergy, type EnergyMeter } from "./energy/index.ts";

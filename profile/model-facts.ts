@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { readOnnx, type onnx } from "../export/onnx/onnx-io.ts";
 import { fromMetadataProps, type HarnessMetadata } from "../export/onnx-metadata.ts";
+import { modelWork, type ModelWork } from "./work/index.ts";
 
 /** One graph input: name, dims (number, symbolic name, or null when unknown), ONNX elem type. */
 export interface InputSpec {
@@ -28,6 +29,37 @@ export interface ModelFacts {
   readonly params: number;
   /** File size, bytes. */
   readonly sizeBytes: number;
+  /**
+   * Work of one `session.run` per batch size asked for (profile/work/: MACs, FLOPs, bytes),
+   * absent when no batches were given; batches the model cannot take are left out.
+   */
+  readonly work?: readonly ModelWork[];
+  /** Why the work could not be counted (the message of the failure), when it could not. */
+  readonly workError?: string;
+}
+
+/** What {@link readModelFacts} should also count. */
+export interface ModelFactsOptions {
+  /** Batch sizes to count the work at (none: no work counted). */
+  readonly batches?: readonly number[];
+  /** Dynamic dims of inputs (`--shape`), as {@link concreteShape} takes them. */
+  readonly shapes?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** The work of `model` at each batch its inputs can take (see {@link concreteShape}). */
+export function workPerBatch(model: onnx.IModelProto, inputs: readonly InputSpec[], batches: readonly number[], shapes: Readonly<Record<string, readonly number[]>>): ModelWork[] {
+  const out: ModelWork[] = [];
+  for (const batch of batches) {
+    const dims: Record<string, number[]> = {};
+    let ok = true;
+    for (const input of inputs) {
+      const s = concreteShape(input, batch, shapes);
+      if ("reason" in s) ok = false;
+      else dims[input.name] = s.shape;
+    }
+    if (ok) out.push(modelWork(model, dims, batch));
+  }
+  return out;
 }
 
 function elementCount(t: onnx.ITensorProto): number {
@@ -76,22 +108,37 @@ export function realInputs(graph: onnx.IGraphProto): InputSpec[] {
     }));
 }
 
-/** Reads an ONNX file's facts; errors (truncated, not ONNX) come from readOnnx and name the file. */
-export async function readModelFacts(path: string): Promise<ModelFacts> {
+/**
+ * Reads an ONNX file's facts, and its work per batch when `options.batches` is given;
+ * errors (truncated, not ONNX) come from readOnnx and name the file.
+ */
+export async function readModelFacts(path: string, options: ModelFactsOptions = {}): Promise<ModelFacts> {
   const model = await readOnnx(path);
   const graph = model.graph ?? {};
   const metadata = fromMetadataProps(model.metadataProps);
   const file = basename(path).replace(/\.onnx$/i, "");
   const m = /^(.*)\.(fp32|int8-dynamic|int8|fp16)$/.exec(file);
   const nameFromFile = m?.[1] && m[1] !== "model" ? m[1] : file;
+  const inputs = realInputs(graph);
+  let work: ModelWork[] | undefined;
+  let workError: string | undefined;
+  if (options.batches && options.batches.length > 0) {
+    try {
+      work = workPerBatch(model, inputs, options.batches, options.shapes ?? {});
+    } catch (e) {
+      workError = `work not counted: ${(e as Error).message}`;
+    }
+  }
   return {
     path,
     name: metadata?.model ?? nameFromFile,
     precision: metadata?.precision ?? m?.[2] ?? "fp32",
     metadata,
-    inputs: realInputs(graph),
+    inputs,
     params: countParams(graph),
     sizeBytes: (await stat(path)).size,
+    ...(work ? { work } : {}),
+    ...(workError ? { workError } : {}),
   };
 }
 

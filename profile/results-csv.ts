@@ -1,12 +1,13 @@
 /** Flattens result rows into `results.csv` (one line per row; empty cells where a value is absent). */
 import type { Comparison, ResultRow } from "./results-schema.ts";
 
-/** CSV columns, in order. Latency in ms, memory in MiB, throughput in images/s. */
+/** CSV columns, in order. Latency in ms, memory in MiB, throughput in images/s, energy in J (idle subtracted). */
 export const CSV_COLUMNS = [
   "model", "precision", "ep", "batch", "state",
   "p50_ms", "p90_ms", "p95_ms", "p99_ms", "mean_ms", "sd_ms", "min_ms", "max_ms", "p50_ci_lo_ms", "p50_ci_hi_ms", "cv", "robust_cv", "samples", "rounds", "round_p50s_ms", "rounds_cv", "best_round_p50_ms",
   "throughput_img_s", "session_create_ms", "first_run_ms", "peak_rss_mib", "arena_held_mib",
   "top1", "accuracy_images", "agreement_fp32", "params", "size_bytes", "accuracy_per_mparams", "load_avg_1m",
+  "joules_per_image", "images_per_joule", "energy_note",
   "reason", "error", "exit_code", "signal",
 ] as const;
 
@@ -30,6 +31,9 @@ export function rowsToCsv(rows: readonly ResultRow[]): string {
         throughput_img_s: r.throughput, session_create_ms: r.sessionCreateMs, first_run_ms: r.firstRunMs, peak_rss_mib: r.peakRssMiB,
         arena_held_mib: r.arena?.heldMiB, top1: r.accuracy?.top1, accuracy_images: r.accuracy?.count, agreement_fp32: r.agreementWithFp32,
         params: r.params, size_bytes: r.sizeBytes, accuracy_per_mparams: r.accuracyPerMParams, load_avg_1m: r.loadAverage1m,
+        joules_per_image: r.energy?.available ? r.energy.joulesPerImage : undefined,
+        images_per_joule: r.energy?.available ? r.energy.imagesPerJoule : undefined,
+        energy_note: r.energy && !r.energy.available ? `unavailable: ${r.energy.unavailable.map((u) => `${u.source}: ${u.reason}`).join("; ")}` : undefined,
       });
     } else if (r.state === "skipped") {
       v.reason = `${r.reason} Fix: ${r.fix}`;

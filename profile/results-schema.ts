@@ -9,6 +9,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { EnergySchema } from "./energy/energy-schema.ts";
 
 /** Schema version of `results.json`. */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -168,6 +169,11 @@ export const OkRowSchema = RowBase.extend({
   /** 1-minute load average when the row finished. */
   loadAverage1m: z.number(),
   warnings: z.array(WarningSchema),
+  /**
+   * Energy of the row's timed blocks from the hardware's counters (RAPL, nvidia-smi), idle
+   * baseline subtracted, or why none could be read (latest round); absent when not metered.
+   */
+  energy: EnergySchema.optional(),
 });
 
 /** A row that could not run here (EP missing, batch not supported by the model). */

@@ -7,6 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { EpStatusSchema, HardwareSchema, RUN_FILES } from "./results-schema.ts";
+import { ModelWorkSchema } from "./work/model-work.ts";
 
 /** One graph input as planned. */
 const InputSpecSchema = z.object({
@@ -28,6 +29,8 @@ export const PlannedJobSchema = z.object({
   sizeBytes: z.number().int(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   inputs: z.array(InputSpecSchema),
+  /** Work of one `session.run` per batch (profile/work/), for achieved GFLOP/s in reports; absent in older plans. */
+  work: z.array(ModelWorkSchema).optional(),
 });
 
 /** Zod schema of `plan.json`. */

@@ -60,7 +60,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
     let facts: Awaited<ReturnType<typeof readModelFacts>> | undefined;
     let loadError: string | undefined;
     try {
-      facts = await readModelFacts(file.path);
+      facts = await readModelFacts(file.path, { batches: o.batches, shapes: o.shapes });
     } catch (e) {
       loadError = (e as Error).message;
     }
@@ -82,6 +82,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
         sizeBytes: facts?.sizeBytes ?? 0,
         ...(facts?.metadata ? { metadata: facts.metadata as unknown as Record<string, unknown> } : {}),
         inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims] })) : [],
+        ...(facts?.work ? { work: [...facts.work] } : {}),
       });
     }
   }

@@ -8,6 +8,7 @@
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { EnergySchema } from "./energy/energy-schema.ts";
 import { LatencySchema, OpTimeSchema, RUN_FILES, WarningSchema } from "./results-schema.ts";
 
 /** A child's failure: what it said and how it ended. */
@@ -56,7 +57,11 @@ export const TimingRecordSchema = z.object({
   /** The machine-speed reference (`speed-probe.ts`) just before this round's child started, ms. */
   speedProbeMs: z.number().optional(),
   /** Each precision measured: its latency over this round's samples and their sketch. */
-  variants: z.array(z.object({ name: z.string(), latency: LatencySchema, sketch: z.array(z.number()), sessionCreateMs: z.number() })),
+  variants: z.array(z.object({
+    name: z.string(), latency: LatencySchema, sketch: z.array(z.number()), sessionCreateMs: z.number(),
+    /** Energy of this precision's blocks in the round, or why none could be read. */
+    energy: EnergySchema.optional(),
+  })),
   blocks: z.array(BlockSchema),
   cycles: z.number().int(),
   /** Precisions that could not be measured in this round, with why. */

@@ -4,6 +4,7 @@
  * rows stay in the table with their reason.
  */
 import type { Warning } from "../profile/index.ts";
+import { achieved } from "./achieved-work.ts";
 import type { ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 
@@ -28,6 +29,12 @@ export function efficiencyTable(data: ReportData): ReportTable {
   for (const r of data.results.rows) {
     if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
   }
+  // One note per distinct energy unavailability ("E1") instead of the same text on every row.
+  const energyNotes = new Map<string, number>();
+  const energyNote = (text: string) => {
+    if (!energyNotes.has(text)) energyNotes.set(text, energyNotes.size + 1);
+    return energyNotes.get(text)!;
+  };
   // One note per distinct skip reason instead of the same long text on every row.
   const skipNotes = new Map<string, number>();
   const skipNote = (text: string) => {
@@ -42,8 +49,16 @@ export function efficiencyTable(data: ReportData): ReportTable {
     };
     if (r.state === "skipped") return { ...base, note: `skipped: see note S${skipNote(`${r.ep}: ${r.reason} Fix: ${r.fix}`)}` };
     if (r.state === "errored") return { ...base, note: r.error };
+    const work = data.work.get(r.key);
+    const eff = work ? achieved(work, r.latency.p50, data.ceilings.find((c) => c.ep === r.ep)) : undefined;
     return {
       ...base,
+      achieved: eff ? eff.gops : null,
+      achievedUnit: eff ? eff.unit : null,
+      ceilingShare: eff?.ceilingShare != null ? eff.ceilingShare * 100 : null,
+      bound: eff?.bound ?? null,
+      joulesPerImage: r.energy?.available ? r.energy.joulesPerImage : r.energy ? `unavailable (E${energyNote(r.energy.unavailable.map((u) => `${u.source}: ${u.reason}. Fix: ${u.fix}`).join(" — "))})` : null,
+      imagesPerJoule: r.energy?.available ? r.energy.imagesPerJoule : null,
       accuracy: !r.accuracy ? null
         : r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${(r.accuracy.top1 * 100).toFixed(2)} (n=${r.accuracy.count})`
         : r.accuracy.top1 * 100,
@@ -64,8 +79,16 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Note \"noisy (CV …)\": the robust CV (1.4826·MAD/median) of the row's samples is above the threshold; \"rounds differ (CV …)\": its round medians disagree by more than that. The full texts are in results.json.",
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
     "Accuracy per million parameters = top-1 accuracy in percent ÷ (parameters / 10⁶).",
+    "Achieved = the row's work per session.run (FLOPs counted from the ONNX graph, 1 MAC = 2 FLOPs; integer ops for INT8 graphs, as GOP/s) ÷ p50. % of ceiling: achieved ÷ the EP's measured FP32 (or INT8) compute ceiling on this machine (see Measured ceilings). Bound: the roof the row is under at its arithmetic intensity: compute, memory (bandwidth × intensity below the compute ceiling), or cache (below the ridge but faster than the measured DRAM bandwidth allows: the working set stays in the CPU caches).",
   ];
   for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
+  const hasWork = data.results.rows.some((r) => data.work.has(r.key));
+  const hasEnergy = data.results.rows.some((r) => r.state === "ok" && r.energy);
+  if (!hasWork) notes.splice(notes.findIndex((n) => n.startsWith("Achieved = ")), 1);
+  if (hasEnergy) {
+    notes.push("Energy: joules of the row's timed block (warm-up included) from the hardware's own counters (Linux powercap/RAPL package and DRAM zones, nvidia-smi total_energy_consumption), minus the idle power measured for 1 s before the child's first batch × the block's length, ÷ the images inferred. Never estimated: where no counter is readable the row says why.");
+  }
+  for (const [text, n] of energyNotes) notes.push(`E${n}. Energy unavailable: ${text}`);
   if (fullCount.size > 0) notes.push("Accuracy with (n=…): measured on the first n test images only (the EP's time budget ran out), so not comparable to the full-test-set figure.");
   if (data.results.stability.highCvRows.length > 0) {
     notes.push(`Noisy rows (latency CV above ${data.results.stability.cvThreshold}): ${data.results.stability.highCvRows.join(", ")}.`);
@@ -79,6 +102,12 @@ export function efficiencyTable(data: ReportData): ReportTable {
       { key: "accuracy", header: "Accuracy", unit: "%", digits: 2 },
       { key: "p50", header: "p50", unit: "ms", digits: 3 }, { key: "p95", header: "p95", unit: "ms", digits: 3 },
       { key: "throughput", header: "Throughput", unit: "img/s", digits: 0 },
+      // the efficiency columns appear when the run has work counts; the energy ones when rows were metered
+      ...(hasWork ? [
+        { key: "achieved", header: "Achieved", digits: 2 }, { key: "achievedUnit", header: "Unit" },
+        { key: "ceilingShare", header: "Of ceiling", unit: "%", digits: 1 }, { key: "bound", header: "Bound" },
+      ] : []),
+      ...(hasEnergy ? [{ key: "joulesPerImage", header: "Energy", unit: "J/image", digits: 5 }, { key: "imagesPerJoule", header: "Images per joule", digits: 1 }] : []),
       { key: "roundsCv", header: "Rounds CV", unit: "%", digits: 1 },
       { key: "peakRss", header: "Peak RSS", unit: "MiB", digits: 1 },
       { key: "params", header: "Params", digits: 0 }, { key: "size", header: "Size", unit: "MiB", digits: 3 },

@@ -11,3 +11,7 @@ export { exerciseEstimate, EXERCISE_INPUT, EXERCISE_LAYERS, MEMORY_ASSUMPTIONS }
 export { confusionMatrix, mostConfusedText, type ConfusionMatrix } from "./confusion-matrix.ts";
 export { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type ReportTable, type Column, type Cell } from "./report-table.ts";
 export { escapeHtml } from "./escape-html.ts";
+export { ensureRunCeilings } from "./run-ceilings.ts";
+export { achieved, computeCeiling, isIntegerWork, loadRowWork, type Achieved } from "./achieved-work.ts";
+export { boundNotes, rooflinePlots, roofLines } from "./roofline.ts";
+export { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";

@@ -3,7 +3,10 @@
  * `train.json` and `export.json` beside its ONNX file (when the model came from the zoo).
  */
 import { dirname } from "node:path";
+import { readCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
 import { readRunResults, type OkRow, type ResultRow, type RunResults } from "../profile/index.ts";
+import type { ModelWork } from "../profile/work/index.ts";
+import { loadRowWork } from "./achieved-work.ts";
 import { readTrainRecord, type TrainRecord } from "../train/model-dir.ts";
 import { readExportRecord, type ExportRecord } from "../export/export-record.ts";
 
@@ -24,6 +27,15 @@ export interface ReportData {
   readonly models: ReadonlyMap<string, ModelRecords>;
   /** Extra trained model directories given by the user (training tables only). */
   readonly extraModels: readonly ModelRecords[];
+  /** Work of one `session.run` by row key (plan.json, else counted from the ONNX files). */
+  readonly work: ReadonlyMap<string, ModelWork>;
+  /** Measured ceilings of the run's machine per EP, from the cache (empty when never measured). */
+  readonly ceilings: readonly EpCeilings[];
+}
+
+/** The artifacts root of a run dir `<out>/runs/<id>`: where `ceilings/` is cached. */
+export function artifactsRootOf(runDir: string): string {
+  return dirname(dirname(runDir));
 }
 
 async function readRecords(model: string, dir: string): Promise<ModelRecords> {
@@ -34,8 +46,11 @@ async function readRecords(model: string, dir: string): Promise<ModelRecords> {
   return { model, dir, ...(train ? { train } : {}), ...(exported ? { exported } : {}) };
 }
 
-/** Reads a run directory and the model records its rows point to. */
-export async function loadReportData(runDir: string, extraModelDirs: readonly string[] = []): Promise<ReportData> {
+/**
+ * Reads a run directory, the model records its rows point to, the rows' work and the
+ * machine's cached ceilings (under `ceilingsRoot`, default the run's artifacts root).
+ */
+export async function loadReportData(runDir: string, extraModelDirs: readonly string[] = [], ceilingsRoot = artifactsRootOf(runDir)): Promise<ReportData> {
   const results = await readRunResults(runDir);
   const dirs = new Map<string, string>();
   for (const r of results.rows) if (!dirs.has(r.model)) dirs.set(r.model, dirname(r.onnxPath));
@@ -45,7 +60,9 @@ export async function loadReportData(runDir: string, extraModelDirs: readonly st
     if (!rec.train) throw new Error(`Model directory "${dir}" has no readable train.json. Train it first: npm run train -- --model <name> --out <dir>`);
     return { ...rec, model: rec.train.model };
   }));
-  return { runDir, results, models: new Map(entries), extraModels };
+  const shapes = (results.settings.shapes ?? {}) as Record<string, number[]>;
+  const [work, ceilings] = await Promise.all([loadRowWork(runDir, results.rows, shapes), readCeilings(ceilingsRoot, results.hardware)]);
+  return { runDir, results, models: new Map(entries), extraModels, work, ceilings };
 }
 
 /** The ok rows of a run. */

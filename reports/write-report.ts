@@ -11,6 +11,8 @@ import { confusionSection } from "./confusion-section.ts";
 import { efficiencyTable } from "./efficiency-table.ts";
 import { epPlots } from "./ep-plots.ts";
 import { epDisplayName } from "../profile/index.ts";
+import { boundNotes, rooflinePlots } from "./roofline.ts";
+import { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";
 import { estimateTable, exerciseEstimate, measuredMemoryTable } from "./memory-tables.ts";
 import { modelImagesSection } from "./model-images.ts";
@@ -71,12 +73,20 @@ function precisionClaims(data: ReportData): string[] {
 export async function buildSections(data: ReportData, o: ResolvedReportOptions, warnings: string[]): Promise<ReportSection[]> {
   const rows = okRows(data.results.rows);
   const summaries = modelSummaries(data);
-  const [ep, models] = await Promise.all([epPlots(rows, data.results.comparisons), modelPlots(summaries)]);
+  const [ep, models, rooflines] = await Promise.all([epPlots(rows, data.results.comparisons), modelPlots(summaries), rooflinePlots(data)]);
   const speedup = ep.filter((p) => p.id === "int8-speedup");
   const trainingPlots: Plot[] = [];
   for (const s of summaries) if (s.train && s.train.history.length > 0) trainingPlots.push(await trainingPlot(s.model, s.train));
   const sections: ReportSection[] = [
     { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
+    {
+      id: "roofline", title: "Work, ceilings and roofline",
+      intro: data.work.size === 0
+        ? ["No work counts: the run's ONNX files could not be read from their recorded paths (moved or deleted), so achieved GFLOP/s and the roofline are not drawn."]
+        : [...boundNotes(data), ...(data.ceilings.length === 0 ? ["No ceilings are cached for this machine and ONNX Runtime version: run npm run bench -- ceilings (npm run profile measures the CPU EP's itself)."] : [])],
+      // tables with no rows are left out (a run without work counts or ceilings)
+      tables: [modelWorkTable(data), workVsTimeTable(data), ceilingsTable(data)].filter((t) => t.rows.length > 0), plots: rooflines, images: [],
+    },
     { id: "precision", title: "FP32 vs INT8", intro: precisionClaims(data), tables: [precisionTable(data)], plots: speedup, images: [] },
     {
       id: "labs", title: "Lab comparisons", intro: [],

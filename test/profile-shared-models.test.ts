@@ -23,7 +23,7 @@ after(async () => {
 });
 
 test("foreign models: real inputs found, ConstantOfShape weights counted", { skip: missing }, async () => {
-  const facts = await Promise.all(MODELS.map(readModelFacts));
+  const facts = await Promise.all(MODELS.map((p) => readModelFacts(p)));
   assert.deepEqual(facts.map((f) => [f.name, f.precision, f.metadata, f.inputs.map((i) => [i.name, i.dims])]), [
     ["light_squeezenet", "fp32", undefined, [["data_0", [1, 3, 224, 224]]]],
     ["light_resnet50", "fp32", undefined, [["gpu_0/data_0", [1, 3, 224, 224]]]],

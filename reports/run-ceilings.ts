@@ -1,0 +1,17 @@
+/** Measures (when not cached) the ceilings of the EPs a run used, for its report's roofline. */
+import { ensureCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
+import { defaultEpRegistry } from "../profile/ep-registry.ts";
+import { readRunResults } from "../profile/results-schema.ts";
+import { artifactsRootOf } from "./load-run.ts";
+
+/**
+ * Reads `runDir`'s hardware and available EPs and makes sure their ceilings are cached
+ * under the run's artifacts root (the CPU EP is measured when missing: one round, about
+ * 10 s on a 2-core machine). Returns every cached entry of the machine.
+ */
+export async function ensureRunCeilings(runDir: string, log: (line: string) => void = () => {}): Promise<EpCeilings[]> {
+  const results = await readRunResults(runDir);
+  const available = new Set(results.eps.filter((e) => e.state === "available").map((e) => e.name));
+  const runners = defaultEpRegistry().runners.filter((r) => available.has(r.name));
+  return ensureCeilings(artifactsRootOf(runDir), results.hardware, runners, log);
+}
