@@ -107,7 +107,7 @@ export const OkRowSchema = RowBase.extend({
   agreementWithFp32: z.number().nullable(),
   /** Parameters (initializer elements, ConstantOfShape weights included). */
   params: z.number().int(),
-  /** Size of the .onnx file, bytes. */
+  /** Size on disk, bytes: the .onnx file plus its external data files (`model.onnx.data`). */
   sizeBytes: z.number().int(),
   /** Accuracy (percent) per million parameters, or null. */
   accuracyPerMParams: z.number().nullable(),
@@ -158,6 +158,32 @@ export const EpStatusSchema = z.discriminatedUnion("state", [
   z.object({ name: z.string(), state: z.literal("skipped"), reason: z.string(), fix: z.string() }),
 ]);
 
+/**
+ * One paired comparison of two precisions of a model on one EP and batch (FP32 vs INT8),
+ * measured as interleaved blocks so the machine's drift cancels out of the ratio.
+ */
+export const ComparisonSchema = z.object({
+  model: z.string(),
+  ep: z.string(),
+  batch: z.number().int().positive(),
+  /** Precision of the reference side, e.g. `fp32`. */
+  baseline: z.string(),
+  /** Precision compared with it, e.g. `int8`. */
+  variant: z.string(),
+  /** Baseline p50 ÷ variant p50 (a ratio) as estimated from paired blocks; > 1: the variant is faster. */
+  speedup: z.number(),
+  /** 95% confidence interval of {@link speedup} (ratios). */
+  ci95: z.tuple([z.number(), z.number()]),
+  /** True when the two sides were measured as interleaved pairs (false: separate runs). */
+  paired: z.boolean(),
+  /** Number of baseline/variant block pairs the estimate rests on. */
+  pairs: z.number().int(),
+  /** Number of rounds (fresh child processes) the pairs came from. */
+  rounds: z.number().int(),
+  /** `no clear difference` when the CI covers 1. */
+  verdict: z.enum(["faster", "slower", "no clear difference"]),
+});
+
 /** Zod schema of `results.json`. */
 export const RunResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
@@ -185,6 +211,8 @@ export const RunResultsSchema = z.object({
     cvThreshold: z.number(),
   }),
   rows: z.array(RowSchema),
+  /** Paired FP32-vs-variant speedups (absent in runs measured before pairing). */
+  comparisons: z.array(ComparisonSchema).optional(),
 });
 
 /** One row of `results.json`. */
@@ -193,6 +221,8 @@ export type ResultRow = z.infer<typeof RowSchema>;
 export type OkRow = z.infer<typeof OkRowSchema>;
 /** Parsed `results.json`. */
 export type RunResults = z.infer<typeof RunResultsSchema>;
+/** A paired precision comparison (see {@link ComparisonSchema}). */
+export type Comparison = z.infer<typeof ComparisonSchema>;
 /** Parsed hardware inventory. */
 export type Hardware = z.infer<typeof HardwareSchema>;
 /** Latency statistics, ms. */

@@ -1,64 +1,78 @@
-/** The hardware-efficiency table printed at the end of a run (cli-table3). */
-import Table from "cli-table3";
+/**
+ * What a run prints at its end: the machine, the EPs that could not start (once, with
+ * reason and fix), the table (compact by default, every column with `wide`), the rows
+ * that failed, and the stability figures; every line wrapped to the terminal width.
+ */
 import { epDisplayName } from "./browser/browser-eps.ts";
 import type { RunResults } from "./results-schema.ts";
+import { renderCompactTable } from "./results-compact-table.ts";
+import { pct, renderWideTable } from "./results-wide-table.ts";
+import { wrapText } from "./text-wrap.ts";
 
-function fmt(value: number | null | undefined, digits = 3): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "-";
-  if (Math.abs(value) >= 1000) return value.toFixed(0);
-  return value.toPrecision(digits);
+/** Options of {@link renderResultsTable}. */
+export interface ResultsTableOptions {
+  /** Every row and column (about 200 columns) instead of the compact table. Default false. */
+  readonly wide?: boolean;
+  /** Width the text lines (not the wide table) are wrapped to, columns. Default 120. */
+  readonly width?: number;
 }
 
-function pct(value: number | null | undefined): string {
-  return value === null || value === undefined ? "-" : `${(value * 100).toFixed(2)}%`;
-}
-
-/** Renders the results as a terminal table, plus the hardware line and warnings. */
-export function renderResultsTable(results: RunResults): string {
+/** Renders the end-of-run text: machine, skipped EPs, table, failures and stability. */
+export function renderResultsTable(results: RunResults, options: ResultsTableOptions = {}): string {
+  const width = options.width ?? 120;
+  const wrap = (text: string) => wrapText(text, width, "    ");
   const hw = results.hardware;
-  const table = new Table({
-    head: ["model", "prec", "EP", "batch", "state", "p50 ms", "p95 ms", "img/s", "rCV", "rounds CV", "RSS MiB", "top-1", "agree", "params", "size KiB", "acc%/Mparam"],
-    style: { head: [], border: [] },
-  });
-  // Accuracy over fewer images than the model's largest evaluation (a slow EP ran out of budget) shows its count.
-  const fullCount = new Map<string, number>();
-  for (const r of results.rows) if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
-  for (const r of results.rows) {
-    const base = [r.model, r.precision, epDisplayName(r.ep), String(r.batch)]; // browser EPs show as "wasm (browser)"
-    if (r.state === "ok") {
-      const acc = r.accuracy && r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${pct(r.accuracy.top1)} (n=${r.accuracy.count})` : pct(r.accuracy?.top1);
-      const p50 = r.latency.samples < 5 ? `${fmt(r.latency.p50)} (n=${r.latency.samples})` : fmt(r.latency.p50);
-      table.push([
-        ...base, "ok", p50, fmt(r.latency.p95), fmt(r.throughput, 4), pct(r.latency.robustCv ?? r.latency.cv),
-        r.roundP50s && r.roundP50s.length > 1 ? `${pct(r.roundsCv)} (${r.roundP50s.length})` : "-", fmt(r.peakRssMiB, 4),
-        acc, pct(r.agreementWithFp32), String(r.params), fmt(r.sizeBytes / 1024, 4), fmt(r.accuracyPerMParams, 4),
-      ]);
-    } else {
-      const why = r.state === "skipped" ? r.reason : r.error;
-      table.push([...base, r.state, { colSpan: 11, content: why.length > 110 ? `${why.slice(0, 107)}...` : why }]);
-    }
-  }
   const lines = [
-    `${hw.hostname}: ${hw.cpu.model}, ${hw.cpu.cores} cores/${hw.cpu.threads} threads, ${hw.memoryGiB.toFixed(1)} GiB` +
-      `, flags ${hw.cpu.flags.join(" ") || "-"}; ${hw.gpus.map((g) => `${g.model} (${g.driver})`).join(", ") || "no GPU"}` +
-      `; ${hw.os.distro} ${hw.os.release}; node ${hw.versions.node}, onnxruntime-node ${hw.versions.onnxruntimeNode}`,
-    table.toString(),
+    wrap(`${hw.hostname}: ${hw.cpu.model}, ${hw.cpu.cores} cores/${hw.cpu.threads} threads, ${hw.memoryGiB.toFixed(1)} GiB, ` +
+      `flags ${hw.cpu.flags.join(" ") || "-"}; ${hw.gpus.map((g) => `${g.model} (${g.driver})`).join(", ") || "no GPU"}; ` +
+      `${hw.os.distro} ${hw.os.release}; node ${hw.versions.node ?? "?"}, onnxruntime-node ${hw.versions.onnxruntimeNode ?? "?"}`),
   ];
-  for (const ep of results.eps) if (ep.state === "skipped") lines.push(`EP ${ep.name} skipped: ${ep.reason}\n  fix: ${ep.fix}`);
+  for (const ep of results.eps) {
+    if (ep.state !== "skipped") continue;
+    const n = results.rows.filter((r) => r.ep === ep.name).length;
+    lines.push(wrap(`EP ${epDisplayName(ep.name)} skipped (${n} row${n === 1 ? "" : "s"} not measured): ${ep.reason}`), wrap(`    fix: ${ep.fix}`));
+  }
+  const markers = new Set<string>();
+  lines.push("", options.wide ? renderWideTable(results) : renderCompactTable(results, { onMarker: (m) => markers.add(m) }), "");
+  if (!options.wide) {
+    const paired = (results.comparisons ?? []).length > 0;
+    lines.push(wrap(`ms: median latency of one session.run. Speedup: fp32 p50 ÷ the other precision's p50 (> 1: it is faster)` +
+      (paired ? ", with the 95% CI from interleaved pairs; \"no clear difference\" when the CI covers 1" : "") +
+      `; "unpaired": the ratio of two separately measured rows, no CI. Δpp: top-1 change in percentage points.` +
+      (markers.has("~") ? " ~: fewer than 5 latency samples." : "") +
+      (markers.has("*") ? " *: accuracy on a subset of the test set (the EP's time budget ran out)." : "") +
+      " --wide: every row and column (p95, img/s, CVs, params, size, accuracy per M params)."));
+  }
+  // Rows that failed or were skipped on an EP that did start (e.g. a fixed batch axis), grouped by message.
+  const started = new Set(results.eps.filter((e) => e.state === "available").map((e) => e.name));
+  const problems = new Map<string, string[]>();
+  for (const r of results.rows) {
+    if (r.state === "ok" || (r.state === "skipped" && !started.has(r.ep))) continue;
+    const text = r.state === "errored" ? `errored: ${r.error.split("\n")[0] ?? ""}` : `skipped: ${r.reason} (fix: ${r.fix})`;
+    problems.set(text, [...(problems.get(text) ?? []), r.key]);
+  }
+  for (const [text, keys] of problems) lines.push(wrap(`${keys.length} row${keys.length === 1 ? "" : "s"} ${text} [${keys.slice(0, 4).join(", ")}${keys.length > 4 ? `, +${keys.length - 4} more` : ""}]`));
   const s = results.stability;
-  lines.push(`load average (1 min) during the run: ${s.loadAverage1m.min.toFixed(2)}..${s.loadAverage1m.max.toFixed(2)}`);
+  const ok = results.rows.filter((r) => r.state === "ok");
+  const noisiest = ok.reduce<{ key: string; cv: number } | undefined>((m, r) => {
+    const cv = r.state === "ok" ? (r.latency.robustCv ?? r.latency.cv) : 0;
+    return !m || cv > m.cv ? { key: r.key, cv } : m;
+  }, undefined);
+  lines.push(wrap(`load average (1 min) during the run: ${s.loadAverage1m.min.toFixed(2)}..${s.loadAverage1m.max.toFixed(2)}`));
   if (s.highCvRows.length > 0) {
-    lines.push(`warning: robust latency CV (1.4826·MAD/median) above ${(s.cvThreshold * 100).toFixed(0)}% in ${s.highCvRows.length} row(s) (${s.highCvRows.join(", ")}): the machine was busy; rerun on an idle machine for stable figures`);
+    lines.push(wrap(`warning: ${s.highCvRows.length} of ${ok.length} ok rows have a robust latency CV (1.4826·MAD/median) above ${(s.cvThreshold * 100).toFixed(0)}%` +
+      (noisiest ? ` (largest ${pct(noisiest.cv)}, ${noisiest.key})` : "") +
+      `: their p50 may move by that much between runs [${s.highCvRows.slice(0, 4).join(", ")}${s.highCvRows.length > 4 ? `, +${s.highCvRows.length - 4} more` : ""}]`));
   }
   if (s.speedProbeMs) {
     const p = s.speedProbeMs;
-    lines.push(`machine-speed reference (pure-JS kernel before each child, lower is faster): median ${p.median.toFixed(3)} ms, ` +
-      `range ${p.min.toFixed(3)}..${p.max.toFixed(3)} ms (max/min ${(p.max / p.min).toFixed(2)}) over ${p.count} children`);
+    lines.push(wrap(`machine-speed reference (pure-JS kernel before each child, lower is faster): median ${p.median.toFixed(3)} ms, ` +
+      `range ${p.min.toFixed(3)}..${p.max.toFixed(3)} ms (max/min ${(p.max / p.min).toFixed(2)}) over ${p.count} children`));
   }
   if (s.maxRoundsCv !== null && s.maxRoundsCv !== undefined) {
     const high = s.highRoundsCvRows ?? [];
-    lines.push(`between rounds: the largest CV of a row's round medians was ${pct(s.maxRoundsCv)}` +
-      (high.length > 0 ? `; above ${(s.cvThreshold * 100).toFixed(0)}% in ${high.length} row(s) (${high.join(", ")}): the machine's speed drifted during the run` : ""));
+    lines.push(wrap(`between rounds: the largest CV of a row's round medians was ${pct(s.maxRoundsCv)}` +
+      (high.length > 0 ? `; above ${(s.cvThreshold * 100).toFixed(0)}% in ${high.length} row(s) [${high.slice(0, 4).join(", ")}${high.length > 4 ? `, +${high.length - 4} more` : ""}]: the machine's speed drifted during the run` : "")));
   }
   return lines.join("\n");
 }

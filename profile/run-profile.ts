@@ -245,7 +245,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
     throw failure;
   }
-  if (o.printTable) o.log("\n" + renderResultsTable(results));
+  if (o.printTable) o.log("\n" + renderResultsTable(results, { wide: o.table === "wide" }));
   if (stopped || !results.complete) {
     o.log(`\nStopped: ${results.rows.length} of ${planned.length} rows (${planned.reduce((n, p) => n + roundsDone(p.key), 0)} of ${total} row-rounds) finished and kept in ${dir}`);
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
