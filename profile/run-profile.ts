@@ -20,8 +20,10 @@ import { speedProbeMs } from "./speed-probe.ts";
 import { appendRow, createRunDir, finalizeRun, predictionsPath, readRows } from "./run-files.ts";
 import { runJob } from "./run-job.ts";
 import { readPlan, rowKey, writePlan, type PlannedJob, type RunPlan } from "./run-plan.ts";
-import { runChild } from "./run-child.ts";
 import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
+import { probeInChild } from "./probe-in-child.ts";
+
+export { probeInChild };
 
 /** What {@link runProfile} returns. */
 export interface ProfileRun {
@@ -30,22 +32,6 @@ export interface ProfileRun {
   readonly results: RunResults;
   /** False when the run was stopped (SIGINT) before every row finished. */
   readonly complete: boolean;
-}
-
-/** Probes an EP in a child process with the EP's environment (a crashing driver cannot kill the run). */
-export async function probeInChild(runner: EpRunner, timeoutMs = 60_000): ReturnType<EpRunner["probe"]> {
-  let result: Awaited<ReturnType<EpRunner["probe"]>> | undefined;
-  const exit = await runChild({ kind: "probe", ep: runner.name }, {
-    env: runner.childEnv(),
-    timeoutMs,
-    script: runner.childScript, // the browser EPs probe in their own child script
-    onMessage: (m) => {
-      if (m.type === "probe") result = m.result;
-    },
-  });
-  if (result) return result;
-  const how = exit.timedOut ? "timed out" : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.exitCode)}`;
-  return { available: false, reason: `the ${runner.name} probe ${how}: ${exit.stderrTail.split("\n").pop() ?? ""}`, fix: "run with DEBUG=1 to see the driver's output" };
 }
 
 async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
@@ -140,6 +126,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     dir = o.resume;
     plan = await readPlan(dir);
     o = optionsFromPlan(plan, o);
+    for (const ep of plan.eps) if (ep.state === "available") registry.runners.find((r) => r.name === ep.name)?.adopt?.(ep.facts);
     o.log(`resuming ${dir}`);
   } else {
     const runners = selectEps(registry, o.eps);
