@@ -4,20 +4,17 @@
  * columns for the default suite; rows of EPs that could not start are left out (the run
  * lists those EPs once, above the table).
  */
-import Table from "cli-table3";
 import { epDisplayName } from "./browser/browser-eps.ts";
 import { formatSpeedup, precisionSpeedup, speedupVerdict } from "./precision-speedup.ts";
 import type { OkRow, ResultRow, RunResults } from "./results-schema.ts";
 import { fmt } from "./results-wide-table.ts";
 
-/** Borderless cli-table3 style: columns separated by two spaces, a rule under the header. */
-const PLAIN: Pick<Table.TableConstructorOptions, "chars" | "style"> = {
-  chars: {
-    top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "",
-    left: "", "left-mid": "", mid: "-", "mid-mid": "  ", right: "", "right-mid": "", middle: "  ",
-  },
-  style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
-};
+/** Plain text columns: two spaces apart, a dashed rule under the header, `right` columns right-aligned. */
+function renderColumns(head: readonly string[], lines: readonly (readonly string[])[], right: readonly boolean[]): string {
+  const width = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const render = (cells: readonly string[]) => cells.map((c, i) => (right[i] ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join("  ").trimEnd();
+  return [render(head), width.map((w) => "-".repeat(w)).join("  "), ...lines.map(render)].join("\n");
+}
 
 /** The EPs whose rows the compact table shows: those that started (in the run's EP order). */
 function shownEps(results: RunResults): string[] {
@@ -59,7 +56,8 @@ export function renderCompactTable(results: RunResults, options: CompactTableOpt
   const head = ["model", "batch", "EP", ...precisions.map((p) => `${p} ms`)];
   for (const v of variants) head.push(`${v} speedup [95% CI]`, "verdict");
   head.push("top-1 %", ...variants.map((v) => `${v} Δpp`), "RSS MiB");
-  const table = new Table({ head, ...PLAIN, colAligns: head.map((h, i) => (i === 1 || / ms$|%|Δpp|MiB/.test(h) ? "right" : "left")) });
+  const right = head.map((h, i) => i === 1 || / ms$|^top-1 %$|Δpp$|MiB$/.test(h));
+  const table: string[][] = [];
   const fullCount = new Map<string, number>();
   for (const r of rows) if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
   const models = [...new Set(rows.map((r) => r.model))];
@@ -95,5 +93,5 @@ export function renderCompactTable(results: RunResults, options: CompactTableOpt
       }
     }
   }
-  return table.toString();
+  return renderColumns(head, table, right);
 }

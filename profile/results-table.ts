@@ -20,7 +20,7 @@ export interface ResultsTableOptions {
 /** Renders the end-of-run text: machine, skipped EPs, table, failures and stability. */
 export function renderResultsTable(results: RunResults, options: ResultsTableOptions = {}): string {
   const width = options.width ?? 120;
-  const wrap = (text: string) => wrapText(text, width, "    ");
+  const wrap = (text: string, first = "") => wrapText(text, width, "    ", first);
   const hw = results.hardware;
   const lines = [
     wrap(`${hw.hostname}: ${hw.cpu.model}, ${hw.cpu.cores} cores/${hw.cpu.threads} threads, ${hw.memoryGiB.toFixed(1)} GiB, ` +
@@ -30,7 +30,7 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
   for (const ep of results.eps) {
     if (ep.state !== "skipped") continue;
     const n = results.rows.filter((r) => r.ep === ep.name).length;
-    lines.push(wrap(`EP ${epDisplayName(ep.name)} skipped (${n} row${n === 1 ? "" : "s"} not measured): ${ep.reason}`), wrap(`    fix: ${ep.fix}`));
+    lines.push(wrap(`EP ${epDisplayName(ep.name)} skipped (${n} row${n === 1 ? "" : "s"} not measured): ${ep.reason}`), wrap(`fix: ${ep.fix}`, "    "));
   }
   const markers = new Set<string>();
   lines.push("", options.wide ? renderWideTable(results) : renderCompactTable(results, { onMarker: (m) => markers.add(m) }), "");

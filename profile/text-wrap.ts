@@ -2,13 +2,13 @@
 
 /**
  * Wraps `text` at spaces so no line is longer than `width` columns (a word longer than
- * the width is cut); lines after the first start with `indent`.
+ * the width is cut); the first line starts with `first`, the others with `indent`.
  */
-export function wrapText(text: string, width: number, indent = "  "): string {
+export function wrapText(text: string, width: number, indent = "  ", first = ""): string {
   const out: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    const prefix = out.length === 0 ? "" : indent;
+    const prefix = out.length === 0 ? first : indent;
     const candidate = line ? `${line} ${word}` : `${prefix}${word}`;
     if (candidate.length <= width || !line) {
       line = candidate.length > width ? candidate.slice(0, width) : candidate;
