@@ -3,7 +3,7 @@
  * model × EP × batch, with the "why" from the per-op profile (share of kernel time in
  * fused integer ops) and the export record's op histogram.
  */
-import type { OkRow, OpTime } from "../profile/index.ts";
+import { precisionSpeedup, type OkRow, type OpTime } from "../profile/index.ts";
 import { okRows, type ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 
@@ -49,10 +49,13 @@ export function precisionTable(data: ReportData): ReportTable {
       floatNodes !== undefined ? `${floatNodes} float node${floatNodes === 1 ? "" : "s"} left` : "",
     ].filter(Boolean).join("; ");
     const share = fusedShare(qOps);
+    const s = precisionSpeedup(data.results, q.model, q.ep, q.batch, q.precision);
     out.push({
       model: q.model, quantized: q.precision, ep: q.ep, batch: q.batch,
       fp32P50: f.latency.p50, int8P50: q.latency.p50,
-      speedup: f.latency.p50 / q.latency.p50,
+      speedup: s?.speedup ?? f.latency.p50 / q.latency.p50,
+      ci: s?.kind === "paired" ? `${s.ci95[0].toFixed(2)}–${s.ci95[1].toFixed(2)}` : "unpaired",
+      verdict: s?.kind === "paired" ? s.verdict : "unpaired (no CI)",
       sizeRatio: q.sizeBytes > 0 ? f.sizeBytes / q.sizeBytes : null,
       accChange: f.accuracy && q.accuracy ? (q.accuracy.top1 - f.accuracy.top1) * 100 : null,
       agreement: q.agreementWithFp32 === null ? null : q.agreementWithFp32 * 100,
@@ -61,7 +64,7 @@ export function precisionTable(data: ReportData): ReportTable {
     });
   }
   const notes = [
-    "Speedup = FP32 p50 ÷ quantized p50 (> 1: the quantized model is faster). Size ratio = FP32 file size ÷ quantized file size.",
+    "Speedup = FP32 p50 ÷ quantized p50 (> 1: the quantized model is faster), from interleaved FP32/INT8 pairs with its 95% CI when the run measured pairs (\"no clear difference\" when the CI covers 1); \"unpaired\": the ratio of the two rows' p50, measured separately, no CI. Size ratio = FP32 file size ÷ quantized file size.",
     "Fused share: fraction of the quantized model's kernel time in fused integer ops (QLinearConv, QGemm, QLinearMatMul, …) from ORT's per-op profile; a low share means the EP ran the model as float ops with extra (De)QuantizeLinear nodes.",
   ];
   if (out.length === 0) notes.unshift("No model has both an FP32 and an INT8 ok row on the same EP and batch. Profile both: npm run profile -- --precision fp32,int8");
@@ -72,7 +75,8 @@ export function precisionTable(data: ReportData): ReportTable {
       { key: "model", header: "Model" }, { key: "quantized", header: "Quantized" }, { key: "ep", header: "EP" },
       { key: "batch", header: "Batch", digits: 0 },
       { key: "fp32P50", header: "FP32 p50", unit: "ms", digits: 3 }, { key: "int8P50", header: "INT8 p50", unit: "ms", digits: 3 },
-      { key: "speedup", header: "Speedup", unit: "×", digits: 2 }, { key: "sizeRatio", header: "Size ratio", unit: "×", digits: 2 },
+      { key: "speedup", header: "Speedup", unit: "×", digits: 2 }, { key: "ci", header: "95% CI" }, { key: "verdict", header: "Verdict" },
+      { key: "sizeRatio", header: "Size ratio", unit: "×", digits: 2 },
       { key: "accChange", header: "Accuracy change", unit: "pp", digits: 2 },
       { key: "agreement", header: "Top-1 agreement", unit: "%", digits: 2 },
       { key: "fusedShare", header: "Fused op share", unit: "%", digits: 1 },

@@ -27,7 +27,7 @@ test("report.html in headless Chromium: every table and plot is there and visibl
     page.on("request", (r) => { if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url()); });
     await page.goto(pathToFileURL(written.html).href);
     const tables = await page.$$eval("section.table", (els) => els.map((e) => e.getAttribute("data-table")));
-    assert.deepEqual(tables, ["efficiency", "fp32-vs-int8", "architecture-sweep", "filter-sweep", "cnn-vs-fcnn", "transfer-vs-scratch", "best-models", "memory-estimate", "memory-exercise"]);
+    assert.deepEqual(tables, ["summary-fastest", "summary-int8-speedup", "efficiency", "fp32-vs-int8", "architecture-sweep", "filter-sweep", "cnn-vs-fcnn", "transfer-vs-scratch", "best-models", "memory-estimate", "memory-exercise"]);
     const plots = await page.$$eval("figure.plot", (els) => els.map((e) => {
       const svg = e.querySelector("svg")?.getBoundingClientRect();
       return `${e.getAttribute("data-plot")}:${svg && svg.width > 100 && svg.height > 80 ? "visible" : "empty"}`;
