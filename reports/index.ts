@@ -11,3 +11,5 @@ export { exerciseEstimate, EXERCISE_INPUT, EXERCISE_LAYERS, MEMORY_ASSUMPTIONS }
 export { confusionMatrix, mostConfusedText, type ConfusionMatrix } from "./confusion-matrix.ts";
 export { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type ReportTable, type Column, type Cell } from "./report-table.ts";
 export { escapeHtml } from "./escape-html.ts";
+export { writeLabReport, machinesTable, labThroughputTable, type WrittenLabReport, type LabReportOptions } from "./lab-report.ts";
+export { loadLab, findRunDirs, type LabData, type LabMachine } from "./lab-data.ts";
