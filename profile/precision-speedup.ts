@@ -15,7 +15,7 @@ export type Speedup =
  * or undefined when the run has neither a comparison nor both ok rows.
  */
 export function precisionSpeedup(results: Pick<RunResults, "rows" | "comparisons">, model: string, ep: string, batch: number, variant: string, baseline = "fp32"): Speedup | undefined {
-  const c = results.comparisons?.find((x) => x.model === model && x.ep === ep && x.batch === batch && x.variant === variant && x.baseline === baseline);
+  const c = results.comparisons?.find((x) => x.kind === "precision" && x.model === model && x.ep === ep && x.batch === batch && x.variant === variant && x.baseline === baseline);
   if (c) return { kind: "paired", speedup: c.speedup, ci95: c.ci95, verdict: c.verdict, pairs: c.pairs };
   const ok = (precision: string) => results.rows.find((r): r is OkRow => r.state === "ok" && r.model === model && r.ep === ep && r.batch === batch && r.precision === precision);
   const b = ok(baseline);

@@ -21,8 +21,8 @@ function fixture() {
   return {
     ...runResults(rows),
     comparisons: [
-      { model: "lenet", ep: "cpu", batch: 1, baseline: "fp32", variant: "int8", speedup: 1.4536, ci95: [1.381, 1.523] as [number, number], paired: true, pairs: 40, rounds: 2, verdict: "faster" as const },
-      { model: "fcnn", ep: "cpu", batch: 1, baseline: "fp32", variant: "int8", speedup: 0.99, ci95: [0.95, 1.04] as [number, number], paired: true, pairs: 40, rounds: 2, verdict: "no clear difference" as const },
+      { kind: "precision" as const, precision: "int8", model: "lenet", ep: "cpu", batch: 1, baseline: "fp32", variant: "int8", speedup: 1.4536, ci95: [1.381, 1.523] as [number, number], paired: true, pairs: 40, rounds: 2, verdict: "faster" as const },
+      { kind: "precision" as const, precision: "int8", model: "fcnn", ep: "cpu", batch: 1, baseline: "fp32", variant: "int8", speedup: 0.99, ci95: [0.95, 1.04] as [number, number], paired: true, pairs: 40, rounds: 2, verdict: "no clear difference" as const },
     ],
   };
 }
