@@ -5,7 +5,7 @@
  * the onnxruntime-node version match.
  */
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { readRunResults, RUN_FILES, type OkRow, type RunResults } from "../profile/index.ts";
 
 /** One machine of the lab: a run and the label its columns carry. */
@@ -38,7 +38,8 @@ export async function findRunDirs(folder: string, depth = 4): Promise<string[]> 
 }
 
 /**
- * Reads every run dir under `folder`. `reference` picks the reference machine by label,
+ * Reads every run dir under `folder`. A machine's label is its hostname, with the run id
+ * when one host has several runs (e.g. Slurm tasks on one node), or the folder when that repeats. `reference` picks the reference machine by label,
  * hostname or run id (default: the first machine by label).
  * @throws when the folder holds no run, or `reference` matches none (listing the valid ones)
  */
@@ -46,10 +47,12 @@ export async function loadLab(folder: string, reference?: string): Promise<LabDa
   const dirs = await findRunDirs(folder);
   if (dirs.length === 0) throw new Error(`No run directory (a folder with ${RUN_FILES.results}) under "${folder}". Copy each machine's artifacts/runs/<run> there, or point --lab at the shared folder the Slurm job writes.`);
   const runs = await Promise.all(dirs.map(async (dir) => ({ dir, results: await readRunResults(dir) })));
-  const perHost = new Map<string, number>();
-  for (const r of runs) perHost.set(r.results.hardware.hostname, (perHost.get(r.results.hardware.hostname) ?? 0) + 1);
+  // Labels: the hostname; with the run id when a host has several runs; with the folder when even that repeats.
+  const count = (labels: string[]) => (l: string) => labels.filter((x) => x === l).length;
+  const hosts = runs.map((r) => r.results.hardware.hostname);
+  const withId = runs.map((r, i) => (count(hosts)(hosts[i]!) > 1 ? `${hosts[i]!} (${r.results.runId})` : hosts[i]!));
   const machines = runs
-    .map((r) => ({ ...r, label: (perHost.get(r.results.hardware.hostname) ?? 0) > 1 ? `${r.results.hardware.hostname} (${r.results.runId})` : r.results.hardware.hostname }))
+    .map((r, i) => ({ ...r, label: count(withId)(withId[i]!) > 1 ? `${hosts[i]!} (${relative(folder, r.dir) || "."})` : withId[i]! }))
     .sort((a, b) => a.label.localeCompare(b.label));
   const ref = reference === undefined ? machines[0] : machines.find((m) => m.label === reference || m.results.hardware.hostname === reference || m.results.runId === reference);
   if (!ref) throw new Error(`Unknown reference machine "${reference ?? ""}". Expected one of: ${machines.map((m) => m.label).join(", ")}`);
