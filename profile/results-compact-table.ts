@@ -44,8 +44,9 @@ export interface CompactTableOptions {
 
 /**
  * The compact table as text. Columns: model, batch, EP, p50 per precision (ms), then per
- * non-FP32 precision its speedup over FP32 (`1.45× [1.38–1.52]` when paired) and verdict,
- * top-1 (%) of FP32 and the change of each other precision (percentage points), peak RSS (MiB).
+ * non-FP32 precision its speedup over FP32 (`1.45× [1.38–1.52]`, the 95% CI, when paired)
+ * and verdict, top-1 (%) of FP32 and the change of each other precision (percentage points).
+ * Peak memory and the other columns are in the wide table.
  */
 export function renderCompactTable(results: RunResults, options: CompactTableOptions = {}): string {
   const eps = shownEps(results);
@@ -54,9 +55,9 @@ export function renderCompactTable(results: RunResults, options: CompactTableOpt
   const base = precisions[0] === "fp32" ? "fp32" : undefined;
   const variants = base ? precisions.slice(1) : [];
   const head = ["model", "batch", "EP", ...precisions.map((p) => `${p} ms`)];
-  for (const v of variants) head.push(`${v} speedup [95% CI]`, "verdict");
-  head.push("top-1 %", ...variants.map((v) => `${v} Δpp`), "RSS MiB");
-  const right = head.map((h, i) => i === 1 || / ms$|^top-1 %$|Δpp$|MiB$/.test(h));
+  for (const v of variants) head.push(`${v} speedup`, "verdict");
+  head.push("top-1 %", ...variants.map((v) => `${v} Δpp`));
+  const right = head.map((h, i) => i === 1 || / ms$|^top-1 %$|Δpp$/.test(h));
   const table: string[][] = [];
   const fullCount = new Map<string, number>();
   for (const r of rows) if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
@@ -85,8 +86,6 @@ export function renderCompactTable(results: RunResults, options: CompactTableOpt
           const acc = top1(mine[i + 1]);
           line.push(acc && baseAcc ? `${((acc.top1 - baseAcc.top1) * 100 >= 0 ? "+" : "")}${((acc.top1 - baseAcc.top1) * 100).toFixed(2)}` : "-");
         }
-        const rss = mine.flatMap((r) => (r?.state === "ok" ? [r.peakRssMiB] : []));
-        line.push(rss.length > 0 ? fmt(Math.max(...rss), 4) : "-");
         table.push(line);
         firstOfModel = false;
         firstOfBatch = false;

@@ -37,11 +37,11 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
   if (!options.wide) {
     const paired = (results.comparisons ?? []).length > 0;
     lines.push(wrap(`ms: median latency of one session.run. Speedup: fp32 p50 ÷ the other precision's p50 (> 1: it is faster)` +
-      (paired ? ", with the 95% CI from interleaved pairs; \"no clear difference\" when the CI covers 1" : "") +
+      (paired ? ", [95% CI] from interleaved pairs; \"no clear difference\" when the CI covers 1" : "") +
       `; "unpaired": the ratio of two separately measured rows, no CI. Δpp: top-1 change in percentage points.` +
       (markers.has("~") ? " ~: fewer than 5 latency samples." : "") +
       (markers.has("*") ? " *: accuracy on a subset of the test set (the EP's time budget ran out)." : "") +
-      " --wide: every row and column (p95, img/s, CVs, params, size, accuracy per M params)."));
+      " --wide: every row and column (p95, img/s, CVs, peak RSS, params, size, accuracy per M params)."));
   }
   // Rows that failed or were skipped on an EP that did start (e.g. a fixed batch axis), grouped by message.
   const started = new Set(results.eps.filter((e) => e.state === "available").map((e) => e.name));

@@ -34,12 +34,12 @@ test("the compact table lists a skipped EP once above it, pivots FP32 beside INT
     "EP cuda skipped (4 rows not measured): no GPU",
     "    fix: install CUDA",
     "",
-    "model      batch  EP   fp32 ms  int8 ms  int8 speedup [95% CI]  verdict              top-1 %  int8 Δpp  RSS MiB",
-    "---------  -----  ---  -------  -------  ---------------------  -------------------  -------  --------  -------",
-    "lenet          1  cpu   0.0612   0.0421  1.45× [1.38–1.52]      faster                 98.00     -0.05    120.0",
-    "              32  cpu     1.21    0.990  1.22× unpaired         unpaired (no CI)       98.00     +0.00    120.0",
-    "fcnn           1  cpu   0.0300   0.0301  0.99× [0.95–1.04]      no clear difference    98.00     +0.00    120.0",
-    "basic-cnn      1  cpu  errored        -  -                      -                          -         -        -",
+    "model      batch  EP   fp32 ms  int8 ms  int8 speedup       verdict              top-1 %  int8 Δpp",
+    "---------  -----  ---  -------  -------  -----------------  -------------------  -------  --------",
+    "lenet          1  cpu   0.0612   0.0421  1.45× [1.38–1.52]  faster                 98.00     -0.05",
+    "              32  cpu     1.21    0.990  1.22× unpaired     unpaired (no CI)       98.00     +0.00",
+    "fcnn           1  cpu   0.0300   0.0301  0.99× [0.95–1.04]  no clear difference    98.00     +0.00",
+    "basic-cnn      1  cpu  errored        -  -                  -                          -         -",
   ]);
   assert.ok(lines.includes("1 row errored: child exited with code 1: boom [basic-cnn|fp32|cpu|1]"), text);
   const longest = Math.max(...lines.map((l) => l.length));
