@@ -50,7 +50,7 @@ export async function loadLab(folder: string, reference?: string): Promise<LabDa
   // Labels: the hostname; with the run id when a host has several runs; with the folder when even that repeats.
   const count = (labels: string[]) => (l: string) => labels.filter((x) => x === l).length;
   const hosts = runs.map((r) => r.results.hardware.hostname);
-  const withId = runs.map((r, i) => (count(hosts)(hosts[i]!) > 1 ? `${hosts[i]!} (${r.results.runId})` : hosts[i]!));
+  const withId = runs.map((r, i) => (count(hosts)(hosts[i]!) > 1 ? `${hosts[i]!} (${r.results.runId.replace(`-${hosts[i]!}`, "")})` : hosts[i]!));
   const machines = runs
     .map((r, i) => ({ ...r, label: count(withId)(withId[i]!) > 1 ? `${hosts[i]!} (${relative(folder, r.dir) || "."})` : withId[i]! }))
     .sort((a, b) => a.label.localeCompare(b.label));

@@ -12,35 +12,39 @@ import { labRow, loadLab, notComparable, type LabData } from "./lab-data.ts";
 import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";
 import { tableToCsv, tableToJson, type Cell, type Column, type ReportTable } from "./report-table.ts";
 
-/** The machines table: one row per machine. */
+/** The machines table: one column per machine, one row per fact (CPU, cores, flags, memory, GPUs, EPs, versions, run). */
 export function machinesTable(lab: LabData): ReportTable {
+  const facts: [string, string, (m: LabData["machines"][number]) => Cell][] = [
+    ["cpu", "CPU", (m) => m.results.hardware.cpu.model],
+    ["cores", "Cores / threads", (m) => `${m.results.hardware.cpu.cores} / ${m.results.hardware.cpu.threads}`],
+    ["flags", "CPU flags", (m) => m.results.hardware.cpu.flags.join(" ") || "-"],
+    ["memory", "Memory (GiB)", (m) => Number(m.results.hardware.memoryGiB.toFixed(1))],
+    ["gpus", "GPUs", (m) => m.results.hardware.gpus.map((g) => `${g.vendor} ${g.model}`).join(", ") || "none"],
+    ["eps", "EPs that started", (m) => m.results.eps.filter((e) => e.state === "available").map((e) => epDisplayName(e.name)).join(", ") || "none"],
+    ["ort", "onnxruntime-node", (m) => m.results.hardware.versions.onnxruntimeNode ?? "unknown"],
+    ["node", "Node.js", (m) => m.results.hardware.versions.node ?? "unknown"],
+    ["os", "OS", (m) => `${m.results.hardware.os.distro} ${m.results.hardware.os.release}`],
+    ["run", "Run", (m) => m.results.runId],
+  ];
   return {
     id: "lab-machines",
     title: "Machines",
-    columns: [
-      { key: "machine", header: "Machine" }, { key: "reference", header: "Reference" }, { key: "cpu", header: "CPU" },
-      { key: "cores", header: "Cores / threads" }, { key: "flags", header: "CPU flags" }, { key: "memory", header: "Memory", unit: "GiB", digits: 1 },
-      { key: "gpus", header: "GPUs" }, { key: "eps", header: "EPs that started" }, { key: "ort", header: "onnxruntime-node" },
-      { key: "node", header: "Node.js" }, { key: "os", header: "OS" }, { key: "run", header: "Run" },
-    ],
-    rows: lab.machines.map((m) => {
-      const hw = m.results.hardware;
-      return {
-        machine: m.label, reference: m === lab.reference ? "yes" : "", cpu: hw.cpu.model, cores: `${hw.cpu.cores} / ${hw.cpu.threads}`,
-        flags: hw.cpu.flags.join(" ") || "-", memory: hw.memoryGiB, gpus: hw.gpus.map((g) => `${g.vendor} ${g.model}`).join(", ") || "none",
-        eps: m.results.eps.filter((e) => e.state === "available").map((e) => epDisplayName(e.name)).join(", ") || "none",
-        ort: hw.versions.onnxruntimeNode ?? "unknown", node: hw.versions.node ?? "unknown", os: `${hw.os.distro} ${hw.os.release}`, run: m.results.runId,
-      };
-    }),
+    columns: [{ key: "fact", header: "" }, ...lab.machines.map((m, i) => ({ key: `m_${i}`, header: m === lab.reference ? `${m.label} (reference)` : m.label, digits: 1 }))],
+    rows: facts.map(([, header, get]) => ({ fact: header, ...Object.fromEntries(lab.machines.map((m, i) => [`m_${i}`, get(m)])) })),
     notes: [`Ratios in the other tables are to the reference machine, ${lab.reference.label} (choose it with --reference).`],
   };
 }
 
-/** Rows keyed model|precision|EP|batch that are ok on at least one machine, in first-seen order. */
+/** Rows keyed model|precision|EP|batch that are ok on at least one machine, by model, precision, EP (the runs' order) and batch. */
 function labKeys(lab: LabData): OkRow[] {
   const seen = new Map<string, OkRow>();
   for (const m of lab.machines) for (const r of m.results.rows) if (r.state === "ok" && !seen.has(r.key)) seen.set(r.key, r);
-  return [...seen.values()];
+  const rows = [...seen.values()];
+  const order = (values: string[]) => (v: string) => values.indexOf(v);
+  const model = order([...new Set(rows.map((r) => r.model))]);
+  const precision = order([...new Set(rows.map((r) => r.precision))]);
+  const ep = order([...new Set(lab.machines.flatMap((m) => m.results.eps.map((e) => e.name)))]);
+  return rows.sort((a, b) => model(a.model) - model(b.model) || precision(a.precision) - precision(b.precision) || ep(a.ep) - ep(b.ep) || a.batch - b.batch);
 }
 
 /** One row per model × precision × EP × batch; per machine p50, throughput, ratio to the reference and speedup over FP32. */
@@ -89,7 +93,7 @@ export function labThroughputTable(lab: LabData): ReportTable {
   };
 }
 
-/** Throughput per machine, one panel per EP, one bar group per model × precision × batch. */
+/** Throughput per machine, one panel per EP, one line of points (a colour and shape per machine) per model × precision × batch. */
 export async function labThroughputPlot(lab: LabData): Promise<Plot | null> {
   const data = lab.machines.flatMap((m) => m.results.rows.filter((r): r is OkRow => r.state === "ok").map((r) => ({
     row: `${r.model} ${r.precision} b${r.batch}`, ep: epDisplayName(r.ep), machine: m.label, throughput: r.throughput,
@@ -101,13 +105,14 @@ export async function labThroughputPlot(lab: LabData): Promise<Plot | null> {
     facet: { row: { field: "ep", type: "nominal", title: "EP", header: { labelAngle: 0, labelAlign: "left" } } },
     resolve: { scale: { y: "independent" } },
     spec: {
-      width: 520, height: { step: 14 },
-      mark: { type: "bar" },
+      width: 520, height: { step: 16 },
+      // Points, not bars: on a log scale a bar from 0 has no start.
+      mark: { type: "point", filled: true, size: 60 },
       encoding: {
         y: { field: "row", type: "nominal", title: "Model, precision, batch", sort: null },
-        yOffset: { field: "machine", type: "nominal" },
         x: { field: "throughput", type: "quantitative", title: "Throughput (images/s)" + (log ? " — log scale" : ""), ...(log ? { scale: { type: "log" } } : {}) },
         color: { field: "machine", type: "nominal", title: "Machine" },
+        shape: { field: "machine", type: "nominal", title: "Machine" },
         tooltip: [{ field: "machine" }, { field: "row" }, { field: "throughput", format: ",.0f" }],
       },
     },
