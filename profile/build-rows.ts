@@ -4,7 +4,7 @@
  * that can be compared becomes a speedup with its interval: the precisions of one model on
  * one EP from their interleaved blocks (paired), each EP against the CPU EP (unpaired).
  */
-import { pairedSpeedup, unpairedSpeedup, type BlockMedian, type LatencyRound } from "../measure/index.ts";
+import { pairedSpeedup, unpairedSpeedup, type BlockMedian, type LatencyRound, type SpeedupEstimate } from "../measure/index.ts";
 import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
 import { rowKey, type PlannedJob, type RunPlan } from "./run-plan.ts";
 import type { Comparison, OkRow, ResultRow, Warning } from "./results-schema.ts";
@@ -101,6 +101,11 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
   return { row, allRounds };
 }
 
+/** A comparison from what it compares and its estimate (paired when it compares precisions). */
+function comparison(what: Pick<Comparison, "kind" | "model" | "ep" | "precision" | "batch" | "baseline" | "variant">, est: SpeedupEstimate): Comparison {
+  return { ...what, speedup: est.speedup, ci95: [est.ci95[0], est.ci95[1]], paired: what.kind === "precision", pairs: est.pairs, rounds: est.rounds, verdict: est.verdict };
+}
+
 /** The paired speedups of every precision over FP32 within each model × EP × batch. */
 function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
   const out: Comparison[] = [];
@@ -110,12 +115,7 @@ function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[]
     const blocks: BlockMedian[] = roundsOf(s, job, base.batch).flatMap((rec) => (rec && !rec.failure ? rec.blocks.map((b) => ({ ...b, round: rec.round })) : []));
     for (const other of ok.filter((r) => r.model === base.model && r.ep === base.ep && r.batch === base.batch && r.precision !== BASELINE_PRECISION)) {
       const est = pairedSpeedup(blocks, BASELINE_PRECISION, other.precision);
-      if (!est) continue;
-      out.push({
-        kind: "precision", model: base.model, ep: base.ep, precision: other.precision, batch: base.batch,
-        baseline: BASELINE_PRECISION, variant: other.precision, speedup: est.speedup, ci95: [est.ci95[0], est.ci95[1]],
-        paired: true, pairs: est.pairs, rounds: est.rounds, verdict: est.verdict,
-      });
+      if (est) out.push(comparison({ kind: "precision", model: base.model, ep: base.ep, precision: other.precision, batch: base.batch, baseline: BASELINE_PRECISION, variant: other.precision }, est));
     }
   }
   return out;
@@ -127,12 +127,7 @@ function epComparisons(ok: readonly OkRow[]): Comparison[] {
   for (const base of ok.filter((r) => r.ep === BASELINE_EP)) {
     for (const other of ok.filter((r) => r.model === base.model && r.precision === base.precision && r.batch === base.batch && r.ep !== BASELINE_EP)) {
       const est = unpairedSpeedup(base.roundBlockMedians ?? [], other.roundBlockMedians ?? []);
-      if (!est) continue;
-      out.push({
-        kind: "ep", model: base.model, ep: other.ep, precision: base.precision, batch: base.batch,
-        baseline: BASELINE_EP, variant: other.ep, speedup: est.speedup, ci95: [est.ci95[0], est.ci95[1]],
-        paired: false, pairs: est.pairs, rounds: est.rounds, verdict: est.verdict,
-      });
+      if (est) out.push(comparison({ kind: "ep", model: base.model, ep: other.ep, precision: base.precision, batch: base.batch, baseline: BASELINE_EP, variant: other.ep }, est));
     }
   }
   return out;
