@@ -33,7 +33,12 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
     lines.push(wrap(`EP ${epDisplayName(ep.name)} skipped (${n} row${n === 1 ? "" : "s"} not measured): ${ep.reason}`), wrap(`fix: ${ep.fix}`, "    "));
   }
   const markers = new Set<string>();
-  lines.push("", options.wide ? renderWideTable(results) : renderCompactTable(results, { onMarker: (m) => markers.add(m) }), "");
+  const table = options.wide ? renderWideTable(results) : renderCompactTable(results, { onMarker: (m) => markers.add(m) });
+  lines.push("", table, "");
+  const tableWidth = Math.max(0, ...table.split("\n").map((l) => l.length));
+  if (!options.wide && tableWidth > width) {
+    lines.push(wrap(`note: this table is ${tableWidth} columns wide (more than ${width}): each precision beyond fp32 adds 3 columns; profile fewer with --precision, or widen the terminal.`));
+  }
   if (!options.wide) {
     const paired = (results.comparisons ?? []).length > 0;
     lines.push(wrap(`ms: median latency of one session.run. Speedup: fp32 p50 ÷ the other precision's p50 (> 1: it is faster)` +

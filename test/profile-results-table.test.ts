@@ -47,6 +47,12 @@ test("the compact table lists a skipped EP once above it, pivots FP32 beside INT
   assert.doesNotMatch(text, /\| cuda|cuda\s+\d/);
 });
 
+test("a compact table wider than the terminal says so", () => {
+  const text = renderResultsTable(fixture(), { width: 90 });
+  assert.ok(text.split("\n").includes("note: this table is 98 columns wide (more than 90): each precision beyond fp32 adds 3"), text);
+  assert.doesNotMatch(renderResultsTable(fixture()), /^note: this table/m);
+});
+
 test("--wide keeps every row, skipped ones included", () => {
   const text = renderResultsTable(fixture(), { wide: true });
   assert.equal(text.split("\n").filter((l) => /│ cuda /.test(l)).length, 4);
