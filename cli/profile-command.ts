@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import {
-  DEFAULT_MEASURE, DEFAULT_ROUNDS, DEFAULT_SUITE, QUICK_MEASURE, parseBatchList, parsePrecisionList, parseProfileConfig, parseShapes, runProfile,
+  DEFAULT_MEASURE, DEFAULT_ROUNDS, DEFAULT_SUITE, QUICK_MEASURE, noOkRowsMessage, parseBatchList, parsePrecisionList, parseProfileConfig, parseShapes, runProfile,
   type ProfileOptions,
 } from "../profile/index.ts";
 
@@ -29,6 +29,7 @@ interface ProfileFlags {
   epochs?: string;
   progress?: boolean;
   report?: boolean;
+  wide?: boolean;
 }
 
 function positiveInt(flag: string, value: string): number {
@@ -67,6 +68,7 @@ export async function profileOptionsFromFlags(flags: ProfileFlags): Promise<Prof
   if (flags.childTimeout) o.childTimeoutMs = positiveInt("--child-timeout", flags.childTimeout) * 1000;
   if (flags.epochs) o.epochs = positiveInt("--epochs", flags.epochs);
   if (flags.progress === false) o.progress = false;
+  if (flags.wide) o.table = "wide";
   return o;
 }
 
@@ -100,6 +102,7 @@ export function registerProfile(program: Command): void {
       "and pool them: a process in a slow mode widens the speedup's CI instead of hiding in it (default: 1 with --quick)", String(DEFAULT_ROUNDS))
     .option("--child-timeout <s>", "wall-clock limit per child process (a facts child per model file x EP, a paired child per model x EP x round), seconds", "600")
     .option("--epochs <n>", "training epochs for zoo models that must be trained first (default 1, to keep a fresh run short; models trained before with npm run train are reused)")
+    .option("--wide", "print every row (skipped ones too) and every column at the end (about 200 columns) instead of the compact table that fits 120")
     .option("--no-progress", "print one line per row instead of a progress bar")
     .option("--no-report", "do not write report.html / report.md at the end (npm run report -- --run <dir> does it later)")
     .addHelpText("after", [
@@ -129,6 +132,8 @@ export function registerProfile(program: Command): void {
         process.exitCode = 130;
         return;
       }
+      const failed = noOkRowsMessage(run.results);
+      if (failed) process.exitCode = 1;
       if (flags.report !== false) {
         // The report is a view of results.json: a failure here never loses the run.
         try {
@@ -141,5 +146,6 @@ export function registerProfile(program: Command): void {
           console.error(`report failed (the run is intact; retry with npm run report -- --run ${run.dir}): ${(e as Error).message}`);
         }
       }
+      if (failed) console.error(failed);
     });
 }

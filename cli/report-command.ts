@@ -1,12 +1,15 @@
 /**
  * `npm run report`: `--run <dir>` writes a run's report; `--compare <runA> <runB> ...`
- * compares runs or machines row by row.
+ * compares runs or machines row by row; `--lab <folder>` writes one report over every run
+ * dir in a folder (many machines).
  */
 import type { Command } from "commander";
 
 interface ReportFlags {
   run?: string;
   compare?: string[];
+  lab?: string;
+  reference?: string;
   out?: string;
   modelsDir?: string[];
   images?: boolean;
@@ -26,14 +29,22 @@ export function registerReport(program: Command): void {
     .description("Write the report of a profile run (report.html, report.md, plots/, tables/) or compare runs")
     .option("--run <dir>", "run directory (artifacts/runs/<timestamp>-<host>) to report on")
     .option("--compare <dirs...>", "run directories to compare row by row; the first is the baseline")
-    .option("--out <dir>", "output directory (default: the run directory; for --compare, the first run's directory)")
+    .option("--lab <folder>", "one cross-machine report over every run dir under this folder (copied from many machines, or the Slurm job's shared folder)")
+    .option("--reference <machine>", "with --lab: the machine (hostname, label or run id) ratios are taken to (default: the first by name)")
+    .option("--out <dir>", "output directory (default: the run directory; for --compare, the first run's directory; for --lab, the lab folder)")
     .option("--models-dir <dirs...>", "extra trained model directories (train.json) for the training tables, e.g. a transfer-learning MobileNetV2")
     .option("--no-images", "skip the PNG views inside the models (filters, feature maps, Grad-CAM)")
     .option("--no-confusion", "skip the confusion matrices")
     .option("--training-batch <n>", "mini-batch size N of the memory estimator's training figure", "32")
-    .addHelpText("after", ["", "Examples:", "  npm run report -- --run artifacts/runs/2025-01-01T00-00-00Z-host", "  npm run report -- --compare artifacts/runs/A artifacts/runs/B"].join("\n"))
+    .addHelpText("after", ["", "Examples:", "  npm run report -- --run artifacts/runs/2025-01-01T00-00-00Z-host", "  npm run report -- --compare artifacts/runs/A artifacts/runs/B", "  npm run report -- --lab /shared/lab-runs --reference node01"].join("\n"))
     .action(async (flags: ReportFlags) => {
       const reports = await import("../reports/index.ts");
+      if (flags.lab) {
+        if (flags.run || flags.compare?.length) throw new Error("Give one of --run <dir>, --compare <dirs...> or --lab <folder>");
+        const lab = await reports.writeLabReport(flags.lab, { ...(flags.out ? { outDir: flags.out } : {}), ...(flags.reference ? { reference: flags.reference } : {}) });
+        console.log(`lab report over ${lab.machines.length} machine(s) (${lab.machines.join(", ")}): ${lab.html}\nmarkdown: ${lab.markdown}`);
+        return;
+      }
       if (flags.compare?.length) {
         if (flags.run) throw new Error("Give either --run <dir> or --compare <dirs...>, not both");
         const out = flags.out ?? flags.compare[0] ?? ".";

@@ -13,6 +13,13 @@ export type EpProbe =
   | { readonly available: true; readonly facts: EpFacts }
   | { readonly available: false; readonly reason: string; readonly fix: string };
 
+/** One environment an EP can be probed and run with, and a label saying what it is. */
+export interface ProbeEnv {
+  /** What serves the EP with this environment, e.g. `SwiftShader (CPU Vulkan driver from chromium)`. */
+  readonly label: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
 /** One execution provider the profiler can run models on. */
 export interface EpRunner {
   /** EP name as typed after `--eps`, e.g. `cpu`. */
@@ -35,6 +42,18 @@ export interface EpRunner {
    * {@link childEnv} applied, so a crashing driver cannot take the run down.
    */
   probe(): Promise<EpProbe>;
+  /**
+   * Environments to probe in turn when the EP can start in more than one way (WebGPU: the
+   * system's Vulkan drivers, then SwiftShader). The first that probes available serves the
+   * whole run: its label is recorded in the EP facts as `served` (with `fallbackFrom` naming
+   * what failed before it) and {@link adopt} is called. Default: one probe with {@link childEnv}.
+   */
+  probeEnvs?(): readonly ProbeEnv[];
+  /**
+   * Makes {@link childEnv} return the environment that served the probe whose facts these
+   * are (after probing, and on `--resume` with the facts stored in the plan).
+   */
+  adopt?(facts: EpFacts): void;
   /** Session options that select this EP (merged over the profiler's own options; unused by browser runners). */
   sessionOptions(): InferenceSession.SessionOptions;
   /**

@@ -13,7 +13,11 @@ export {
   type RunResults, type ResultRow, type OkRow, type Hardware, type Latency, type OpTime, type Comparison, type Warning,
 } from "./results-schema.ts";
 export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from "./browser/browser-eps.ts";
-export { renderResultsTable } from "./results-table.ts";
+export { renderResultsTable, type ResultsTableOptions } from "./results-table.ts";
+export { renderCompactTable } from "./results-compact-table.ts";
+export { renderWideTable } from "./results-wide-table.ts";
+export { noOkRowsMessage } from "./run-outcome.ts";
+export { precisionSpeedup, formatSpeedup, formatRatio, speedupVerdict, type Speedup } from "./precision-speedup.ts";
 export { collectHardware } from "./hardware.ts";
 export { readModelFacts, countParams, workPerBatch, type ModelFacts, type ModelFactsOptions } from "./model-facts.ts";
 export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "../measure/statistics.ts";

@@ -3,7 +3,7 @@
  * metadata (absent for foreign models), its real inputs, parameter count and size.
  */
 import { stat } from "node:fs/promises";
-import { basename } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { readOnnx, type onnx } from "../export/onnx/onnx-io.ts";
 import { fromMetadataProps, type HarnessMetadata } from "../export/onnx-metadata.ts";
 import { modelWork, type ModelWork } from "./work/index.ts";
@@ -27,7 +27,7 @@ export interface ModelFacts {
   readonly inputs: readonly InputSpec[];
   /** Parameters: initializer elements + ConstantOfShape outputs (shape inputs excluded). */
   readonly params: number;
-  /** File size, bytes. */
+  /** Size on disk, bytes: the .onnx file plus the external data files its tensors name. */
   readonly sizeBytes: number;
   /**
    * Work of one `session.run` per batch size asked for (profile/work/: MACs, FLOPs, bytes),
@@ -108,6 +108,37 @@ export function realInputs(graph: onnx.IGraphProto): InputSpec[] {
     }));
 }
 
+/** The distinct external data files (`location` of tensors stored outside the .onnx file), as written in the model. */
+export function externalDataFiles(graph: onnx.IGraphProto): string[] {
+  const files = new Set<string>();
+  const visit = (g: onnx.IGraphProto) => {
+    for (const t of g.initializer ?? []) {
+      const location = (t.externalData ?? []).find((e) => e.key === "location")?.value;
+      if (location) files.add(location);
+    }
+    for (const node of g.node ?? []) {
+      for (const a of node.attribute ?? []) {
+        if (a.g) visit(a.g);
+        for (const sub of a.graphs ?? []) visit(sub);
+        const t = a.t;
+        const location = (t?.externalData ?? []).find((e) => e.key === "location")?.value;
+        if (location) files.add(location);
+      }
+    }
+  };
+  visit(graph);
+  return [...files];
+}
+
+/** Bytes on disk of a model: the file plus each external data file beside it (a missing one counts 0). */
+export async function modelSizeBytes(path: string, graph: onnx.IGraphProto): Promise<number> {
+  let size = (await stat(path)).size;
+  for (const file of externalDataFiles(graph)) {
+    size += await stat(resolve(dirname(path), file)).then((s) => s.size, () => 0);
+  }
+  return size;
+}
+
 /**
  * Reads an ONNX file's facts, and its work per batch when `options.batches` is given;
  * errors (truncated, not ONNX) come from readOnnx and name the file.
@@ -136,7 +167,7 @@ export async function readModelFacts(path: string, options: ModelFactsOptions = 
     metadata,
     inputs,
     params: countParams(graph),
-    sizeBytes: (await stat(path)).size,
+    sizeBytes: await modelSizeBytes(path, graph),
     ...(work ? { work } : {}),
     ...(workError ? { workError } : {}),
   };

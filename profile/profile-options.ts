@@ -119,6 +119,8 @@ export interface ProfileOptions {
   progress?: boolean;
   /** Print the table at the end (default true). */
   printTable?: boolean;
+  /** The end-of-run table: `compact` (default; fits 120 columns) or `wide` (every row and column, about 200 columns). */
+  table?: "compact" | "wide";
   /** Log function for status lines; default console.log. */
   log?: (line: string) => void;
 }
@@ -155,6 +157,7 @@ export interface ResolvedProfileOptions {
   readonly epochs: number;
   readonly progress: boolean;
   readonly printTable: boolean;
+  readonly table: "compact" | "wide";
   readonly log: (line: string) => void;
 }
 
@@ -190,6 +193,7 @@ export function resolveProfileOptions(o: ProfileOptions = {}): ResolvedProfileOp
     epochs: o.epochs ?? PROFILE_TRAIN_EPOCHS,
     progress: o.progress ?? Boolean(process.stderr.isTTY),
     printTable: o.printTable ?? true,
+    table: o.table ?? "compact",
     log: o.log ?? ((line) => console.log(line)),
   };
 }

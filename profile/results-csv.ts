@@ -1,4 +1,5 @@
-/** Flattens result rows into `results.csv` (one line per row; empty cells where a value is absent). */
+/** Flattens result rows into `results.csv` (one line per row; empty cells where a value is absent; text that starts like a formula gets a leading `'`). */
+import { csvCell } from "./csv-cell.ts";
 import type { Comparison, ResultRow } from "./results-schema.ts";
 
 /** CSV columns, in order. Latency in ms, memory in MiB, throughput in images/s, energy in J (idle subtracted). */
@@ -11,10 +12,9 @@ export const CSV_COLUMNS = [
   "reason", "error", "exit_code", "signal",
 ] as const;
 
+/** A cell: integers as they are, other numbers with 6 significant digits, text neutralised (see csv-cell.ts). */
 function cell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toPrecision(6)) : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvCell(value, (n) => (Number.isInteger(n) ? String(n) : n.toPrecision(6)));
 }
 
 /** Renders rows as CSV text with a header line. */

@@ -162,7 +162,7 @@ export const OkRowSchema = RowBase.extend({
   agreementWithFp32: z.number().nullable(),
   /** Parameters (initializer elements, ConstantOfShape weights included). */
   params: z.number().int(),
-  /** Size of the .onnx file, bytes. */
+  /** Size on disk, bytes: the .onnx file plus its external data files (`model.onnx.data`). */
   sizeBytes: z.number().int(),
   /** Accuracy (percent) per million parameters, or null. */
   accuracyPerMParams: z.number().nullable(),

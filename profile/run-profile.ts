@@ -19,8 +19,10 @@ import { speedProbeMs } from "./speed-probe.ts";
 import { predictionsPath, RunStore } from "./run-store.ts";
 import { runTask, type TaskOutcome } from "./run-task.ts";
 import type { PlannedJob, RunPlan } from "./run-plan.ts";
-import { runChild } from "./run-child.ts";
 import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
+import { probeInChild } from "./probe-in-child.ts";
+
+export { probeInChild };
 
 /** What {@link runProfile} returns. */
 export interface ProfileRun {
@@ -29,22 +31,6 @@ export interface ProfileRun {
   readonly results: RunResults;
   /** False when the run was stopped (SIGINT) before every row finished. */
   readonly complete: boolean;
-}
-
-/** Probes an EP in a child process with the EP's environment (a crashing driver cannot kill the run). */
-export async function probeInChild(runner: EpRunner, timeoutMs = 60_000): ReturnType<EpRunner["probe"]> {
-  let result: Awaited<ReturnType<EpRunner["probe"]>> | undefined;
-  const exit = await runChild({ kind: "probe", ep: runner.name }, {
-    env: runner.childEnv(),
-    timeoutMs,
-    script: runner.childScript, // the browser EPs probe in their own child script
-    onMessage: (m) => {
-      if (m.type === "probe") result = m.result;
-    },
-  });
-  if (result) return result;
-  const how = exit.timedOut ? "timed out" : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.exitCode)}`;
-  return { available: false, reason: `the ${runner.name} probe ${how}: ${exit.stderrTail.split("\n").pop() ?? ""}`, fix: "run with DEBUG=1 to see the driver's output" };
 }
 
 async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
@@ -137,6 +123,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   if (o.resume) {
     store = await RunStore.open(o.resume);
     o = optionsFromPlan(store.plan, o);
+    for (const ep of store.plan.eps) if (ep.state === "available") registry.runners.find((r) => r.name === ep.name)?.adopt?.(ep.facts);
     o.log(`resuming ${store.dir}`);
   } else {
     const runners = selectEps(registry, o.eps);
@@ -200,7 +187,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
     throw failure;
   }
-  if (o.printTable) o.log("\n" + renderResultsTable(results));
+  if (o.printTable) o.log("\n" + renderResultsTable(results, { wide: o.table === "wide" }));
   if (stopped || !results.complete) {
     o.log(`\nStopped: ${results.rows.length} of ${planned} rows finished (${store.pending().length} of ${total} children still to run) and kept in ${dir}`);
     o.log(`Resume with: npm run profile -- --resume ${dir}`);

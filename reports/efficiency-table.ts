@@ -1,7 +1,8 @@
 /**
  * The hardware-efficiency table: one row per model × precision × EP × batch with
- * accuracy, latency, throughput, memory, size and training cost. Skipped and errored
- * rows stay in the table with their reason.
+ * accuracy, latency, throughput, memory, size and training cost. Rows of an EP that could
+ * not start are left out (a note names the EP once, with reason and fix); other skipped and
+ * errored rows stay in the table with their reason.
  */
 import type { Warning } from "../profile/index.ts";
 import { achieved } from "./achieved-work.ts";
@@ -41,7 +42,9 @@ export function efficiencyTable(data: ReportData): ReportTable {
     if (!skipNotes.has(text)) skipNotes.set(text, skipNotes.size + 1);
     return skipNotes.get(text)!;
   };
-  const rows: Record<string, Cell>[] = data.results.rows.map((r) => {
+  const notStarted = data.results.eps.filter((e) => e.state === "skipped");
+  const notStartedNames = new Set(notStarted.map((e) => e.name));
+  const rows: Record<string, Cell>[] = data.results.rows.filter((r) => !notStartedNames.has(r.ep)).map((r) => {
     const train = data.models.get(r.model)?.train;
     const base: Record<string, Cell> = {
       model: r.model, precision: r.precision, ep: r.ep, batch: r.batch, state: r.state,
@@ -89,6 +92,11 @@ export function efficiencyTable(data: ReportData): ReportTable {
     notes.push("Energy: joules of the row's timed block (warm-up included) from the hardware's own counters (Linux powercap/RAPL package and DRAM zones, nvidia-smi total_energy_consumption), minus the idle power measured for 1 s before the child's first batch × the block's length, ÷ the images inferred. Never estimated: where no counter is readable the row says why.");
   }
   for (const [text, n] of energyNotes) notes.push(`E${n}. Energy unavailable: ${text}`);
+  for (const e of notStarted) {
+    if (e.state !== "skipped") continue;
+    const n = data.results.rows.filter((r) => r.ep === e.name).length;
+    notes.unshift(`EP ${e.name} could not start here, so its ${n} row${n === 1 ? " is" : "s are"} not shown: ${e.reason} Fix: ${e.fix}`);
+  }
   if (fullCount.size > 0) notes.push("Accuracy with (n=…): measured on the first n test images only (the EP's time budget ran out), so not comparable to the full-test-set figure.");
   if (data.results.stability.highCvRows.length > 0) {
     notes.push(`Noisy rows (latency CV above ${data.results.stability.cvThreshold}): ${data.results.stability.highCvRows.join(", ")}.`);

@@ -15,3 +15,5 @@ export { ensureRunCeilings } from "./run-ceilings.ts";
 export { achieved, computeCeiling, isIntegerWork, loadRowWork, type Achieved } from "./achieved-work.ts";
 export { boundNotes, rooflinePlots, roofLines } from "./roofline.ts";
 export { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";
+export { writeLabReport, machinesTable, labThroughputTable, type WrittenLabReport, type LabReportOptions } from "./lab-report.ts";
+export { loadLab, findRunDirs, type LabData, type LabMachine } from "./lab-data.ts";

@@ -2,6 +2,7 @@
  * The one table shape every report table uses, and its renderers: Markdown, CSV, JSON and
  * HTML. Numbers stay numbers until rendering; each column says its unit and precision.
  */
+import { csvCell } from "../profile/csv-cell.ts";
 import { escapeHtml } from "./escape-html.ts";
 
 /** One cell: a number (rendered with the column's digits), text, or empty (null). */
@@ -60,19 +61,10 @@ export function tableToMarkdown(t: ReportTable): string {
   return lines.join("\n");
 }
 
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** CSV (RFC 4180): header with units, raw numbers (full precision), empty for null. */
+/** CSV (RFC 4180): header with units, raw numbers (full precision), empty for null; text that starts like a formula gets a leading `'`. */
 export function tableToCsv(t: ReportTable): string {
-  const lines = [t.columns.map((c) => csvField(headerText(c))).join(",")];
-  for (const r of t.rows) {
-    lines.push(t.columns.map((c) => {
-      const v = r[c.key];
-      return v === null || v === undefined ? "" : csvField(String(v));
-    }).join(","));
-  }
+  const lines = [t.columns.map((c) => csvCell(headerText(c))).join(",")];
+  for (const r of t.rows) lines.push(t.columns.map((c) => csvCell(r[c.key])).join(","));
   return lines.join("\n") + "\n";
 }
 

@@ -23,6 +23,7 @@ import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } fro
 import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } from "./report-options.ts";
 import { tableToCsv, tableToJson, type ReportTable } from "./report-table.ts";
 import { architectureSweepTable, filterSweepTable } from "./sweep-tables.ts";
+import { summarySection } from "./summary-section.ts";
 import { trainingPlot } from "./training-plots.ts";
 
 /** Files written by {@link writeReport}. */
@@ -78,6 +79,7 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
   const trainingPlots: Plot[] = [];
   for (const s of summaries) if (s.train && s.train.history.length > 0) trainingPlots.push(await trainingPlot(s.model, s.train));
   const sections: ReportSection[] = [
+    summarySection(data),
     { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
     {
       id: "roofline", title: "Work, ceilings and roofline",

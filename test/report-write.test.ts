@@ -22,7 +22,7 @@ test("writeReport writes html, md, plots and tables; names from models are escap
   assert.ok(!html.includes("<img src=x"), "the model name must not become an element");
   assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"));
   assert.ok(!/<script/i.test(html));
-  for (const id of ["efficiency", "fp32-vs-int8", "architecture-sweep", "filter-sweep", "cnn-vs-fcnn", "transfer-vs-scratch", "best-models", "memory-estimate", "memory-exercise"]) {
+  for (const id of ["summary-fastest", "summary-int8-speedup", "efficiency", "fp32-vs-int8", "architecture-sweep", "filter-sweep", "cnn-vs-fcnn", "transfer-vs-scratch", "best-models", "memory-estimate", "memory-exercise"]) {
     assert.ok(html.includes(`id="table-${id}"`), id);
   }
   const plots = (await readdir(join(runDir, "plots"))).sort();
@@ -36,7 +36,7 @@ test("writeReport writes html, md, plots and tables; names from models are escap
   assert.match(md, /!\[Throughput vs batch size per EP\]\(plots\/throughput-vs-batch\.svg\)/);
   const csv = await readFile(join(runDir, "tables", "fp32-vs-int8.csv"), "utf8");
   assert.equal(csv.split("\n")[1]?.split(",").slice(0, 7).join(","), "basic-cnn,int8,cpu,1,0.2,0.1,2");
-  assert.equal(written.tables.length, 18);
+  assert.equal(written.tables.length, 22);
 });
 
 test("compare marks a change only beyond the measured noise", async () => {
