@@ -4,5 +4,5 @@
  */
 export { percentile, medianCi95, robustCv, summarizeLatency, latencySketch, pooledLatency, coefficientOfVariation, SKETCH_POINTS, type Latency, type LatencyRound } from "./statistics.ts";
 export { cycleOrder } from "./paired-order.ts";
-export { pairedSpeedup, unpairedSpeedup, cycleRatios, verdictOf, type BlockMedian, type SpeedupEstimate, type Verdict, type BootstrapOptions } from "./paired-estimate.ts";
+export { pairedSpeedup, unpairedSpeedup, cycleRatios, verdictOf, MIN_PAIRS, type BlockMedian, type SpeedupEstimate, type Verdict, type BootstrapOptions } from "./paired-estimate.ts";
 export { measureInterleaved, functionTimer, type BlockTimer, type InterleaveSettings, type InterleavedResult } from "./interleave.ts";

@@ -48,8 +48,16 @@ export interface BootstrapOptions {
   readonly seed?: number;
 }
 
-/** The verdict of an interval: faster when it lies above 1, slower below, else no clear difference. */
-export function verdictOf(ci95: readonly [number, number]): Verdict {
+/** Fewest pairs (or blocks per side) an interval needs before it may call a difference. */
+export const MIN_PAIRS = 3;
+
+/**
+ * The verdict of an interval: faster when it lies above 1, slower below, else no clear
+ * difference; always no clear difference from fewer than {@link MIN_PAIRS} pairs (a bootstrap
+ * of one or two values has no width to speak of).
+ */
+export function verdictOf(ci95: readonly [number, number], pairs = MIN_PAIRS): Verdict {
+  if (pairs < MIN_PAIRS) return "no clear difference";
   if (ci95[0] > 1) return "faster";
   if (ci95[1] < 1) return "slower";
   return "no clear difference";
@@ -107,7 +115,7 @@ export function pairedSpeedup(blocks: readonly BlockMedian[], baseline: string, 
   if (all.length === 0) return null;
   const random = seededRandom(o.seed ?? 1);
   const ci95 = all.length === 1 ? ([all[0]!, all[0]!] as [number, number]) : bootstrapInterval(groups, (drawn) => median(drawn.flat()), o, random);
-  return { speedup: median(all), ci95, pairs: all.length, rounds: groups.length, verdict: verdictOf(ci95) };
+  return { speedup: median(all), ci95, pairs: all.length, rounds: groups.length, verdict: verdictOf(ci95, all.length) };
 }
 
 /**
@@ -126,11 +134,6 @@ export function unpairedSpeedup(baseline: readonly (readonly number[])[], varian
   for (let i = 0; i < resamples; i++) reps.push(draw(a) / draw(b));
   reps.sort((x, y) => x - y);
   const ci95: [number, number] = [percentile(reps, 2.5), percentile(reps, 97.5)];
-  return {
-    speedup: median(a.flat()) / median(b.flat()),
-    ci95,
-    pairs: Math.min(a.flat().length, b.flat().length),
-    rounds: Math.min(a.length, b.length),
-    verdict: verdictOf(ci95),
-  };
+  const pairs = Math.min(a.flat().length, b.flat().length);
+  return { speedup: median(a.flat()) / median(b.flat()), ci95, pairs, rounds: Math.min(a.length, b.length), verdict: verdictOf(ci95, pairs) };
 }

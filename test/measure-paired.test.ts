@@ -90,6 +90,10 @@ describe("pairedSpeedup", () => {
     assert.equal(verdictOf([0.9, 1.1]), "no clear difference");
     assert.equal(verdictOf([0.7, 0.9]), "slower");
     assert.equal(verdictOf([1.01, 1.2]), "faster");
+    // Two pairs cannot call a difference, however narrow their interval.
+    assert.equal(verdictOf([1.01, 1.2], 2), "no clear difference");
+    const two = pairedSpeedup([0, 1].flatMap((c) => [{ round: 1, cycle: c, variant: "fp32", runs: 1, medianMs: 2 }, { round: 1, cycle: c, variant: "int8", runs: 1, medianMs: 1 }]), "fp32", "int8");
+    assert.deepEqual([two?.speedup, two?.ci95, two?.verdict], [2, [2, 2], "no clear difference"]);
   });
 });
 
