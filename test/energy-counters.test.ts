@@ -52,8 +52,11 @@ test("meter over the fake tree: joules per zone with a wrap, idle baseline subtr
   const root = await fakeTree();
   try {
     // during the 200 ms idle baseline package-0 uses 0.2 J (1 W); the other zones nothing
-    setTimeout(() => writeFileSync(join(root, "intel-rapl:0", "energy_uj"), "1200000\n"), 60);
-    const meter = await openEnergyMeter({ powercapRoot: root, nvidiaSmi: join(root, "no-such-nvidia-smi"), idleMs: 200 });
+    const waitIdle = async (ms: number) => {
+      await new Promise((r) => setTimeout(r, ms));
+      writeFileSync(join(root, "intel-rapl:0", "energy_uj"), "1200000\n");
+    };
+    const meter = await openEnergyMeter({ powercapRoot: root, nvidiaSmi: join(root, "no-such-nvidia-smi"), idleMs: 200, waitIdle });
     assert.equal(meter.available, true);
     const mark = await meter.start();
     // the timed block: package-0 wraps (1.2 J → 10 J range → 0.7 J: 9.5 J used), dram +0.5 J, package-1 +2 J

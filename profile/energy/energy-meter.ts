@@ -18,6 +18,8 @@ export interface EnergyMeterOptions {
   readonly nvidiaSmi?: string;
   /** Idle baseline length, ms; default 1000. */
   readonly idleMs?: number;
+  /** Waits out the idle baseline; default a timer of `idleMs` (tests pass one that also changes the fake counters). */
+  readonly waitIdle?: (ms: number) => Promise<unknown>;
 }
 
 /** A reading of every counter: time (ms) and values (µJ for RAPL, mJ for GPUs). */
@@ -71,7 +73,7 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
   }
   const idleMs = options.idleMs ?? 1000;
   const i0 = await read();
-  await sleep(idleMs);
+  await (options.waitIdle ?? sleep)(idleMs);
   const i1 = await read();
   const idleSeconds = (i1.t - i0.t) / 1000;
   const idleWatts = domains.map((d) => (idleSeconds > 0 ? d.delta(i0, i1) / idleSeconds : 0));
