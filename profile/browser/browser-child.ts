@@ -14,6 +14,7 @@ import type { MeasureJob } from "../child-protocol.ts";
 import { sendToParent, serveChildJob } from "../child-runtime.ts";
 import { latencySketch, summarizeLatency } from "../statistics.ts";
 import type { ImageSet } from "../../train/datasets/dataset.ts";
+import type { ImageShape } from "../../train/datasets/model-input.ts";
 import type { BrowserSession } from "./browser-session.ts";
 import { browserEpRunners } from "./browser-eps.ts";
 import { BROWSER_PAGE_FIX, openChecked } from "./browser-probe.ts";
@@ -30,13 +31,14 @@ function hasFault(kind: string, job: MeasureJob): boolean {
   return (process.env.HARNESS_FAULT ?? "").split(",").some((f) => f === `${kind}:${job.ep}`);
 }
 
-async function loadTestSet(job: MeasureJob): Promise<ImageSet> {
+async function loadTestSet(job: MeasureJob): Promise<{ set: ImageSet; shape: ImageShape }> {
   const acc = job.accuracy;
   if (!acc) throw new Error("no accuracy job");
   const { loadDataset, isDatasetName, DATASET_NAMES } = await import("../../train/datasets/index.ts");
   const name = acc.metadata.dataset;
   if (!isDatasetName(name)) throw new Error(`Unknown dataset "${name}". Expected one of: ${DATASET_NAMES.join(", ")}`);
-  return (await loadDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit })).test;
+  const { test, info } = await loadDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit });
+  return { set: test, shape: [info.height, info.width, info.channels] };
 }
 
 /** Accuracy in the page on test images served as binary batches; top-1 computed here. */
@@ -60,10 +62,11 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   const kind = kindOf(job.ep);
   const baselineRssMiB = treePeakRssMiB();
   let set: ImageSet | undefined;
+  let sourceShape: ImageShape | undefined;
   let datasetError: string | undefined;
   if (job.accuracy) {
     try {
-      set = await loadTestSet(job);
+      ({ set, shape: sourceShape } = await loadTestSet(job));
     } catch (e) {
       datasetError = (e as Error).message;
     }
@@ -75,7 +78,7 @@ async function runMeasure(job: MeasureJob): Promise<void> {
     hangPage: hasFault("page-hang", job),
     accuracyBatch: set && meta ? (start, n) => {
       const out = new Float32Array(n * per);
-      fillBatch(set, start, n, meta, out);
+      fillBatch(set, start, n, meta, out, sourceShape);
       return out;
     } : undefined,
   });
