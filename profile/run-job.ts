@@ -75,6 +75,8 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
     for (const b of ctx.batches) await fail(b, job.loadError);
     return "done";
   }
+  const meta = job.metadata as HarnessMetadata | undefined;
+  const pixels = typeof meta?.scale === "number" ? { pixels: { scale: meta.scale, offset: meta.offset ?? 0 } } : {};
   const feeds: BatchFeeds[] = [];
   for (const batch of ctx.batches) {
     const inputs: BatchFeeds["inputs"][number][] = [];
@@ -93,11 +95,10 @@ export async function runJob(job: PlannedJob, ctx: JobContext): Promise<"done" |
       continue;
     }
     if (skip) await skipped(batch, skip);
-    else feeds.push({ batch, inputs });
+    else feeds.push({ batch, inputs, ...pixels });
   }
   if (feeds.length === 0) return "done";
 
-  const meta = job.metadata as HarnessMetadata | undefined;
   const batchAxis = job.inputs[0]?.dims[0];
   const fixedBatch = typeof batchAxis === "number";
   const measure = measureForRound(ctx.options.measure, ctx.options.rounds);

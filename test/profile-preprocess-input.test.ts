@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import type { HarnessMetadata } from "../export/onnx-metadata.ts";
 import { fillBatch } from "../profile/accuracy.ts";
+import { buildFeeds } from "../profile/input-tensors.ts";
 import { toModelInput } from "../train/datasets/model-input.ts";
 
 const meta = (over: Partial<HarnessMetadata>): HarnessMetadata => ({
@@ -39,5 +40,15 @@ describe("profile input preprocessing", () => {
     assert.throws(() => toModelInput(new Float32Array(12), 1, [2, 2, 3], { shape: [4, 4, 1], scale: 1, offset: 0 }, new Float32Array(16)), {
       message: "Images of 2x2x3 cannot feed a model taking 4x4x1: channels must match or go from 1 (grey, repeated) to 3",
     });
+  });
+
+  it("generated latency inputs follow the metadata's range: u in [0, 1) becomes 2u − 1 for [-1, 1]", () => {
+    const inputs = [{ name: "input", shape: [2, 3, 4, 4], elemType: 1 }];
+    const unit = buildFeeds({ batch: 2, inputs, pixels: { scale: 1 / 255, offset: 0 } }).input!.data as Float32Array;
+    const plain = buildFeeds({ batch: 2, inputs }).input!.data as Float32Array;
+    const symmetric = buildFeeds({ batch: 2, inputs, pixels: { scale: 2 / 255, offset: -1 } }).input!.data as Float32Array;
+    assert.deepEqual(unit, plain);
+    assert.ok(symmetric.every((v, i) => Math.abs(v - (2 * plain[i]! - 1)) < 1e-6));
+    assert.ok(Math.min(...symmetric) < -0.5 && Math.max(...symmetric) > 0.5);
   });
 });
