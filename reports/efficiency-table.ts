@@ -53,6 +53,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
       roundsCv: r.roundP50s && r.roundP50s.length > 1 ? (r.roundsCv ?? 0) * 100 : null,
       peakRss: r.peakRssMiB,
       params: r.params,
+      kerasParams: train?.params.total ?? null,
       size: r.sizeBytes / MIB,
       accPerM: r.accuracyPerMParams ?? (r.accuracy && r.params > 0 ? (r.accuracy.top1 * 100) / (r.params / 1e6) : null),
       note: r.warnings.map(shortWarning).join("; ") || null,
@@ -63,7 +64,8 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Rounds CV: coefficient of variation of the row's round medians (each round a fresh process, minutes apart in the run): how far a rerun of this row may move.",
     "Note \"noisy (CV …)\": the robust CV (1.4826·MAD/median) of the row's samples is above the threshold; \"rounds differ (CV …)\": its round medians disagree by more than that. The full texts are in results.json.",
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
-    "Accuracy per million parameters = top-1 accuracy in percent ÷ (parameters / 10⁶).",
+    "Accuracy per million parameters = top-1 accuracy in percent ÷ (ONNX parameters / 10⁶).",
+    "Params (Keras): the model summary's count, as the notebooks print it (batch norm counted); Params (ONNX): the exported graph's initializer elements (batch norm folded into the layer before it; INT8 files count their int8 weights).",
   ];
   for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
   if (fullCount.size > 0) notes.push("Accuracy with (n=…): measured on the first n test images only (the EP's time budget ran out), so not comparable to the full-test-set figure.");
@@ -81,7 +83,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
       { key: "throughput", header: "Throughput", unit: "img/s", digits: 0 },
       { key: "roundsCv", header: "Rounds CV", unit: "%", digits: 1 },
       { key: "peakRss", header: "Peak RSS", unit: "MiB", digits: 1 },
-      { key: "params", header: "Params", digits: 0 }, { key: "size", header: "Size", unit: "MiB", digits: 3 },
+      { key: "kerasParams", header: "Params (Keras)", digits: 0 }, { key: "params", header: "Params (ONNX)", digits: 0 }, { key: "size", header: "Size", unit: "MiB", digits: 3 },
       { key: "accPerM", header: "Accuracy per M params", unit: "%/M", digits: 1 },
       { key: "trainingS", header: "Training time", unit: "s", digits: 1 },
       { key: "note", header: "Note" },

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plot } from "./chart-render.ts";
 import { bestModelTable } from "./best-model-table.ts";
-import { cnnVsFcnnTable, transferTable } from "./comparison-tables.ts";
+import { cnnVsFcnnPlot, cnnVsFcnnTable, transferTable } from "./comparison-tables.ts";
 import { confusionSection } from "./confusion-section.ts";
 import { efficiencyTable } from "./efficiency-table.ts";
 import { epPlots } from "./ep-plots.ts";
@@ -67,13 +67,15 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
   const speedup = ep.filter((p) => p.id === "int8-speedup");
   const trainingPlots: Plot[] = [];
   for (const s of summaries) if (s.train && s.train.history.length > 0) trainingPlots.push(await trainingPlot(s.model, s.train));
+  const cnnVsFcnn = cnnVsFcnnTable(data);
+  const cnnVsFcnnBars = await cnnVsFcnnPlot(cnnVsFcnn);
   const sections: ReportSection[] = [
     { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
     { id: "precision", title: "FP32 vs INT8", intro: [], tables: [precisionTable(data)], plots: speedup, images: [] },
     {
       id: "labs", title: "Lab comparisons", intro: [],
-      tables: [architectureSweepTable(data), filterSweepTable(data), cnnVsFcnnTable(data), transferTable(data), bestModelTable(data)],
-      plots: models, images: [],
+      tables: [architectureSweepTable(data), filterSweepTable(data), cnnVsFcnn, transferTable(data), bestModelTable(data)],
+      plots: cnnVsFcnnBars ? [...models, cnnVsFcnnBars] : models, images: [],
     },
     {
       id: "memory", title: "Memory estimator", intro: [],
