@@ -11,7 +11,7 @@ import { confusionSection } from "./confusion-section.ts";
 import { efficiencyTable } from "./efficiency-table.ts";
 import { epPlots } from "./ep-plots.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";
-import { estimateTable, exerciseEstimate, measuredMemoryTable } from "./memory-tables.ts";
+import { estimateTable, exerciseErrata, exerciseEstimate, measuredMemoryTable } from "./memory-tables.ts";
 import { modelImagesSection } from "./model-images.ts";
 import { modelPlots } from "./model-plots.ts";
 import { modelSummaries } from "./model-summaries.ts";
@@ -59,6 +59,13 @@ export function runHeader(data: ReportData): ReportHeader {
   };
 }
 
+/** The worked memory exercise with the notebook's wrong answer corrected. */
+function exerciseTable(): ReportTable {
+  const e = exerciseEstimate(50);
+  const t = estimateTable("memory-exercise", "Worked example: 200×300 RGB, three 3×3 convolutions, stride 2, same padding, 100/200/400 maps (mini-batch 50)", e);
+  return { ...t, notes: [...exerciseErrata(e), ...t.notes] };
+}
+
 /** Builds every section of a run's report (no files written). */
 export async function buildSections(data: ReportData, o: ResolvedReportOptions, warnings: string[]): Promise<ReportSection[]> {
   const rows = okRows(data.results.rows);
@@ -79,7 +86,7 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
     },
     {
       id: "memory", title: "Memory estimator", intro: [],
-      tables: [measuredMemoryTable(data, o.trainingBatch), estimateTable("memory-exercise", "Worked example: 200×300 RGB, three 3×3 convolutions, stride 2, same padding, 100/200/400 maps (mini-batch 50)", exerciseEstimate(50))],
+      tables: [measuredMemoryTable(data, o.trainingBatch), exerciseTable()],
       plots: [], images: [],
     },
   ];
