@@ -20,6 +20,10 @@ describe("mobilenetv2 transfer learning", () => {
     const source = mobilenetV2(ctx, small);
     await saveTfjsModel(source, join(dir, "pre"));
     source.dispose();
+    // RGB weights, as ImageNet's: trainModel repeats the grey synthetic images to 3 channels for them.
+    const rgb = mobilenetV2({ ...ctx, inputShape: [28, 28, 3] }, small);
+    await saveTfjsModel(rgb, join(dir, "pre3"));
+    rgb.dispose();
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -63,11 +67,12 @@ describe("mobilenetv2 transfer learning", () => {
   it("trains the head, then fine-tunes, and records both phases", async () => {
     const { record } = await trainModel({
       model: "mobilenetv2", dataset: "synthetic", epochs: 1, batchSize: 32, limit: 64, testLimit: 32,
-      pretrained: join(dir, "pre"), alpha: 0.35, fineTuneLayers: 10, fineTuneEpochs: 1, backend: "wasm",
+      pretrained: join(dir, "pre3"), alpha: 0.35, fineTuneLayers: 10, fineTuneEpochs: 1, backend: "wasm",
       out: join(dir, "out"), progress: false,
     });
     assert.equal(record.epochsRun, 2);
-    assert.equal(record.transfer?.pretrained, join(dir, "pre"));
+    assert.equal(record.transfer?.pretrained, join(dir, "pre3"));
+    assert.deepEqual([record.dataset.inputShape, record.dataset.imageShape], [[28, 28, 3], [28, 28, 1]]);
     assert.equal(record.transfer?.fineTuneEpochs, 1);
     assert.equal(record.transfer?.fineTuneLearningRate, 0.0001);
   });
@@ -76,10 +81,10 @@ describe("mobilenetv2 transfer learning", () => {
     const out = join(dir, "frozen");
     const { dir: modelDir, record } = await trainModel({
       model: "mobilenetv2", dataset: "synthetic", epochs: 1, batchSize: 16, limit: 48, testLimit: 16, validationSplit: 0,
-      pretrained: join(dir, "pre"), alpha: 0.35, backend: "cpu", out, progress: false,
+      pretrained: join(dir, "pre3"), alpha: 0.35, backend: "cpu", out, progress: false,
     });
     assert.deepEqual([record.dataset.scale, record.dataset.offset], [2 / 255, -1]);
-    const [pre, trained] = [await loadTfjsModel(join(dir, "pre")), await loadTfjsModel(modelDir)];
+    const [pre, trained] = [await loadTfjsModel(join(dir, "pre3")), await loadTfjsModel(modelDir)];
     let compared = 0;
     let statistics = 0;
     for (const layer of pre.layers.slice(0, pre.layers.findIndex((l) => l.name === "out_relu") + 1)) {
@@ -101,6 +106,6 @@ describe("mobilenetv2 transfer learning", () => {
 
     await exportModel({ modelDir, precisions: ["fp32"], parityLimit: 16, tfjsBackend: "cpu" });
     const meta = fromMetadataProps((await readOnnx(join(modelDir, "model.fp32.onnx"))).metadataProps);
-    assert.deepEqual([meta?.scale, meta?.offset, meta?.inputShape], [2 / 255, -1, [1, 28, 28]]);
+    assert.deepEqual([meta?.scale, meta?.offset, meta?.inputShape], [2 / 255, -1, [3, 28, 28]]);
   });
 });

@@ -71,10 +71,15 @@ export function resolveTrainOptions(input: TrainOptionsInput): TrainOptions {
   return o;
 }
 
-/** The model's input for images of `imageShape`: `--image-size` (or the images' own size) and the preprocessing. */
-export function modelInputFor(o: Pick<TrainOptions, "imageSize" | "preprocess">, imageShape: ImageShape): ModelInput {
+/**
+ * The model's input for images of `imageShape`: `--image-size` (or the images' own size) and
+ * the preprocessing. A pretrained MobileNetV2 takes RGB: grey images are repeated to 3
+ * channels, as lab 3's `tf.repeat(x, 3, axis=-1)`.
+ */
+export function modelInputFor(o: Pick<TrainOptions, "imageSize" | "preprocess"> & Partial<Pick<TrainOptions, "model" | "modelConfig" | "pretrained">>, imageShape: ImageShape): ModelInput {
   const [height, width] = o.imageSize ?? [imageShape[0], imageShape[1]];
-  const shape: ImageShape = [height, width, imageShape[2]];
+  const rgb = o.model === "mobilenetv2" && !o.modelConfig && o.pretrained !== undefined && imageShape[2] === 1;
+  const shape: ImageShape = [height, width, rgb ? 3 : imageShape[2]];
   checkConvertible(imageShape, shape);
   return { shape, ...PREPROCESSINGS[o.preprocess ?? "unit"] };
 }
