@@ -1,5 +1,23 @@
 /** Order statistics of latency samples (ms): percentiles, a 95% CI of the median, CV. */
-import type { Latency } from "./results-schema.ts";
+
+/** Latency statistics of a set of samples, ms (the profile stage's `LatencySchema` has the same shape). */
+export interface Latency {
+  samples: number;
+  mean: number;
+  sd: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** Distribution-free 95% confidence interval of the median, ms. */
+  p50Ci95: [number, number];
+  /** sd / mean (a ratio). */
+  cv: number;
+  /** 1.4826 × MAD / median (a ratio). */
+  robustCv?: number;
+}
 
 /** Percentile `p` (0..100) of ascending-sorted `sorted`, linear interpolation (same as tinybench). */
 export function percentile(sorted: readonly number[], p: number): number {
