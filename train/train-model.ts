@@ -202,7 +202,7 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
       numClasses: ctx.numClasses,
       labels: o.labels,
       patience: o.patience,
-      augment: { kinds: o.augment, shiftFraction: o.shiftFraction, rotationDegrees: o.rotationDegrees },
+      augment: { kinds: o.augment, shiftFraction: o.shiftFraction, rotationDegrees: o.rotationDegrees, fillValue: modelInput.offset },
       seed: o.seed,
       progress: o.progress,
       label: name,
