@@ -65,7 +65,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Note \"noisy (CV …)\": the robust CV (1.4826·MAD/median) of the row's samples is above the threshold; \"rounds differ (CV …)\": its round medians disagree by more than that. The full texts are in results.json.",
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
     "Accuracy per million parameters = top-1 accuracy in percent ÷ (ONNX parameters / 10⁶).",
-    "Params (Keras): the model summary's count, as the notebooks print it (batch norm counted); Params (ONNX): the exported graph's initializer elements (batch norm folded into the layer before it; INT8 files count their int8 weights).",
+    "Params (Keras): the model summary's count, as the notebooks print it (batch norm counted); Params (ONNX): the exported graph's initializer elements (batch norm after a conv folded into it; INT8 files count their int8 weights).",
   ];
   for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
   if (fullCount.size > 0) notes.push("Accuracy with (n=…): measured on the first n test images only (the EP's time budget ran out), so not comparable to the full-test-set figure.");

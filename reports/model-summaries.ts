@@ -9,7 +9,7 @@ import { modelAccuracy, modelNames, okRows, representativeRow, type ReportData }
 /** Figures of one model. */
 export interface ModelSummary {
   readonly model: string;
-  /** Parameters (ONNX initializer elements, else train.json's total): after batch norm is folded into the layer before it. */
+  /** Parameters (ONNX initializer elements, else train.json's total): after batch norm that follows a conv is folded into it. */
   readonly params: number | null;
   /** Keras-style parameters from train.json (the model summary, before batch norm is folded), as a notebook's table shows them. */
   readonly kerasParams: number | null;

@@ -26,7 +26,7 @@ export const FILTER_SWEEP: Readonly<Record<string, string>> = {
 /**
  * Columns shared by the per-model lab tables. Two parameter counts, each labelled: Keras's
  * (the model summary a notebook prints, batch norm counted) and ONNX's (the exported graph,
- * batch norm folded into the layer before it).
+ * batch norm after a conv folded into it).
  */
 export const MODEL_COLUMNS: readonly Column[] = [
   { key: "model", header: "Model" }, { key: "variant", header: "Variant" },
@@ -42,7 +42,7 @@ export const MODEL_COLUMNS: readonly Column[] = [
 
 /** Notes every table with {@link MODEL_COLUMNS} carries. */
 export const MODEL_COLUMN_NOTES: readonly string[] = [
-  "Params (Keras): the count the notebook's model.summary() prints (batch-norm γ, β, moving mean and variance included); Params (ONNX): initializer elements of the exported graph, where batch norm is folded into the conv or dense layer before it. Accuracy per M params uses the ONNX count.",
+  "Params (Keras): the count the notebook's model.summary() prints (batch-norm γ, β, moving mean and variance included); Params (ONNX): initializer elements of the exported graph, where batch norm after a conv is folded into it. Accuracy per M params uses the ONNX count.",
   "Inference (tfjs): lab 3's definition, the wall time of predicting the first 1,000 test images (batch 32, tfjs, training's backend) ÷ 1,000. Params/s: lab 3's params_per_second = Keras params ÷ training time.",
 ];
 
