@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { buildConfigCnn, MODEL_NAMES, outlineModel, parseCnnConfig, summarize } from "../train/index.ts";
+import { buildConfigCnn, MODEL_NAMES, outlineModel, parseCnnConfig, summarize, trainModel } from "../train/index.ts";
 
 describe("summary without data", () => {
   before(async () => {
@@ -67,6 +67,25 @@ describe("CNN config: padding and batch norm placement", () => {
       const o = await outlineModel({ model: "lenet", modelConfig: path, dataset: "cifar10", progress: false });
       assert.deepEqual([o.summary.total, o.summary.nonTrainable], [715930, 864]);
       assert.deepEqual(o.summary.layers.slice(0, 3).map((l) => l.className), ["Conv2D", "BatchNormalization", "Activation"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the notebook's optimizer key as the default optimizer (a flag still wins)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cnn-config-"));
+    try {
+      const path = join(dir, "deep.json");
+      // Lab 3's DeepCNN config, key for key.
+      await writeFile(path, JSON.stringify({
+        name: "deep-config", activation: "relu", dense: [128], dropout: 0.3, optimizer: "sgd",
+        convBlocks: [{ filters: 32, kernel: 3, pool: 2 }, { filters: 64, kernel: 3, pool: 2 }, { filters: 128, kernel: 3, pool: 2 }],
+      }));
+      const common = { model: "lenet", modelConfig: path, dataset: "synthetic" as const, limit: 32, testLimit: 8, epochs: 1, backend: "cpu" as const, out: join(dir, "out"), progress: false };
+      const a = await trainModel(common);
+      assert.deepEqual([a.record.options.optimizer, a.record.params.total], ["sgd", 320 + 18496 + 73856 + (3 * 3 * 128 * 128 + 128) + 1290]);
+      const b = await trainModel({ ...common, optimizer: "adam" });
+      assert.equal(b.record.options.optimizer, "adam");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

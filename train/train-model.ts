@@ -152,7 +152,9 @@ export async function loadTrainingData(o: Pick<TrainOptions, "dataset" | "dataDi
 
 /** Trains a model and writes its directory. */
 export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel> {
-  const o = resolveTrainOptions(input);
+  // A config's `optimizer` (the notebook's config key) is the default when no --optimizer is given.
+  const configOptimizer = input.modelConfig && input.optimizer === undefined ? (await readCnnConfig(input.modelConfig)).optimizer : undefined;
+  const o = resolveTrainOptions(configOptimizer ? { ...input, optimizer: configOptimizer } : input);
   const log = o.progress ? console.log : () => {};
   const backend = await selectBackend(o.backend);
   tf.enableProdMode();

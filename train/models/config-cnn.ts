@@ -57,6 +57,8 @@ export const CnnConfigSchema = z.strictObject({
   batchNormPosition: z.enum(["before-activation", "after-activation"]).default("before-activation"),
   /** Batch-norm momentum (Keras's: moving = moving × m + batch × (1 − m)). Default 0.99 (Keras's default). */
   batchNormMomentum: momentum.default(0.99),
+  /** The optimizer to train with when `--optimizer` is not given (the notebook's `config['optimizer']`); absent = the training default. */
+  optimizer: z.enum(["adam", "sgd"]).optional(),
 });
 
 /** A validated CNN config. */
