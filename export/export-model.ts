@@ -7,8 +7,8 @@ import { basename, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { selectBackend } from "../train/backends/index.ts";
-import { isDatasetName, loadDataset } from "../train/datasets/index.ts";
-import type { Dataset } from "../train/datasets/dataset.ts";
+import { isDatasetName, loadDataset, sameShape, toModelInput, type ImageShape, type ModelInput } from "../train/datasets/index.ts";
+import type { Dataset, ImageSet } from "../train/datasets/dataset.ts";
 import { loadTfjsModel, readTrainRecord, type TrainRecord } from "../train/model-dir.ts";
 import { calibrationFeeds } from "./calibration-feeds.ts";
 import { convertTfjsToOnnx } from "./convert/tfjs-to-onnx.ts";
@@ -60,6 +60,7 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
       layout: "NCHW",
       inputShape: [geometry.channels, geometry.height, geometry.width],
       scale: train.dataset.scale,
+      offset: train.dataset.offset ?? 0,
       classNames: train.dataset.classNames,
       precision: "fp32",
     };
@@ -154,11 +155,33 @@ function progress(opts: ResolvedExportOptions, r: PrecisionRecord): void {
   );
 }
 
-/** The model's dataset: the test split (first `parityLimit` images) and, for static INT8, the train split. */
+/** `set` (dataset shape, [0, 1]) as the model takes it: resized and scaled by `input`. */
+function asModelInput(set: ImageSet, from: ImageShape, input: ModelInput): ImageSet {
+  const [h, w, c] = input.shape;
+  const images = new Float32Array(set.count * h * w * c);
+  toModelInput(set.images, set.count, from, input, images);
+  return { images, labels: set.labels, count: set.count };
+}
+
+/**
+ * The model's dataset: the test split (first `parityLimit` images) and, for static INT8, the
+ * train split, as the model takes them (resized to its input and scaled by its
+ * preprocessing, so tfjs, ONNX Runtime and the calibration see the numbers training saw).
+ */
 async function loadEvaluationData(train: TrainRecord, opts: ResolvedExportOptions): Promise<Dataset> {
+  const raw = await loadDatasetImages(train, opts);
+  const from: ImageShape = train.dataset.imageShape ?? train.dataset.inputShape;
+  const input: ModelInput = { shape: train.dataset.inputShape, scale: train.dataset.scale, offset: train.dataset.offset ?? 0 };
+  if (sameShape(from, input.shape) && Math.abs(255 * input.scale - 1) < 1e-12 && input.offset === 0) return raw;
+  const [height, width, channels] = input.shape;
+  return { info: { ...raw.info, height, width, channels }, train: asModelInput(raw.train, from, input), test: asModelInput(raw.test, from, input) };
+}
+
+/** The dataset's own images ([0, 1], the shape it was read at for training). */
+async function loadDatasetImages(train: TrainRecord, opts: ResolvedExportOptions): Promise<Dataset> {
   const name = train.dataset.name;
   if (!isDatasetName(name)) throw new Error(`The model was trained on dataset "${name}", which loadDataset does not know.`);
-  const [height, width, channels] = train.dataset.inputShape;
+  const [height, width, channels] = train.dataset.imageShape ?? train.dataset.inputShape;
   const trainedDataDir = typeof train.options.dataDir === "string" ? train.options.dataDir : undefined;
   const dataset = await loadDataset(name, {
     dataDir: opts.dataDir ?? trainedDataDir,

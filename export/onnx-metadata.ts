@@ -15,8 +15,10 @@ export interface HarnessMetadata {
   layout: "NCHW" | "NHWC";
   /** Input shape without the batch axis, in `layout` order, e.g. [1, 28, 28]. */
   inputShape: number[];
-  /** Pixel preprocessing: value = raw (0..255) × scale. */
+  /** Pixel preprocessing: value = raw (0..255) × scale + offset. */
   scale: number;
+  /** Added after scaling, e.g. −1 for MobileNetV2's [-1, 1]; absent (older exports) = 0. */
+  offset?: number;
   /** Class names, index = output position. */
   classNames: string[];
   /** Precision of this file. */

@@ -1,11 +1,12 @@
 /**
  * Top-1 accuracy of a session on a dataset's test split, batched, within a time budget;
- * the images (NHWC in [0, 1]) are scaled and transposed to the layout the model's
- * metadata declares. Returns the top-1 predictions too, for FP32↔INT8 agreement.
+ * the images (NHWC in [0, 1]) are resized, scaled and offset as the model's metadata
+ * declares (training's own `toModelInput`) and transposed to its layout. Returns the top-1 predictions too, for FP32↔INT8 agreement.
  */
 import * as ort from "onnxruntime-node";
 import type { HarnessMetadata } from "../export/onnx-metadata.ts";
 import type { ImageSet } from "../train/datasets/dataset.ts";
+import { toModelInput, type ImageShape } from "../train/datasets/model-input.ts";
 
 /** Result of {@link evaluateAccuracy}. */
 export interface AccuracyResult {
@@ -18,24 +19,24 @@ export interface AccuracyResult {
 }
 
 /**
- * Copies images `[start, start+n)` of `set` (NHWC, [0,1]) into `out`, as
- * value = pixel × 255 × `scale`, in `layout` order.
+ * Copies images `[start, start+n)` of `set` (NHWC, [0,1], of shape `source`, default the
+ * model's) into `out`, resized to the model's input and as value = pixel × 255 × `scale` +
+ * `offset` (metadata; offset 0 when absent), in `layout` order.
  */
-export function fillBatch(set: ImageSet, start: number, n: number, meta: HarnessMetadata, out: Float32Array): void {
+export function fillBatch(set: ImageSet, start: number, n: number, meta: HarnessMetadata, out: Float32Array, source?: ImageShape): void {
   const [a = 1, b = 1, c = 1] = meta.inputShape;
   const [h, w, ch] = meta.layout === "NCHW" ? [b, c, a] : [a, b, c];
   const per = h * w * ch;
-  const k = 255 * meta.scale;
+  const from = source ?? [h, w, ch];
+  const srcPer = from[0] * from[1] * from[2];
+  const nhwc = meta.layout === "NHWC" || ch === 1 ? out : new Float32Array(n * per);
+  toModelInput(set.images.subarray(start * srcPer, (start + n) * srcPer), n, from, { shape: [h, w, ch], scale: meta.scale, offset: meta.offset ?? 0 }, nhwc);
+  if (nhwc === out) return;
   for (let i = 0; i < n; i++) {
-    const src = (start + i) * per;
     const dst = i * per;
-    if (meta.layout === "NHWC" || ch === 1) {
-      for (let j = 0; j < per; j++) out[dst + j] = (set.images[src + j] ?? 0) * k;
-      continue;
-    }
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
-        for (let z = 0; z < ch; z++) out[dst + z * h * w + y * w + x] = (set.images[src + (y * w + x) * ch + z] ?? 0) * k;
+        for (let z = 0; z < ch; z++) out[dst + z * h * w + y * w + x] = nhwc[dst + (y * w + x) * ch + z]!;
       }
     }
   }
@@ -64,7 +65,7 @@ export async function evaluateAccuracy(
   session: ort.InferenceSession,
   set: ImageSet,
   meta: HarnessMetadata,
-  options: { batch: number; budgetMs: number; fixedBatch: boolean },
+  options: { batch: number; budgetMs: number; fixedBatch: boolean; sourceShape?: ImageShape },
 ): Promise<AccuracyResult> {
   const inputName = session.inputNames[0] ?? "input";
   const outputName = session.outputNames[0] ?? "output";
@@ -77,7 +78,7 @@ export async function evaluateAccuracy(
   while (done < set.count && performance.now() - start < options.budgetMs) {
     const n = Math.min(options.batch, set.count - done);
     if (n < options.batch && options.fixedBatch) break;
-    fillBatch(set, done, n, meta, buffer);
+    fillBatch(set, done, n, meta, buffer, options.sourceShape);
     const tensor = new ort.Tensor("float32", n === options.batch ? buffer : buffer.subarray(0, n * per), [n, ...meta.inputShape]);
     const result = await session.run({ [inputName]: tensor });
     const logits = result[outputName];

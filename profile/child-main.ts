@@ -78,6 +78,7 @@ async function measureAccuracy(job: FactsJob, session: ort.InferenceSession): Pr
       batch: acc.batch,
       budgetMs: job.measure.accuracyBudgetMs,
       fixedBatch: acc.fixedBatch,
+      sourceShape: [data.info.height, data.info.width, data.info.channels],
     });
     await writeFile(acc.predictionsFile, result.predictions);
     await sendToParent({ type: "accuracy", top1: result.top1, count: result.count, dataset: name });

@@ -17,6 +17,11 @@ import type { OpTime } from "./results-schema.ts";
 export interface BatchFeeds {
   readonly batch: number;
   readonly inputs: readonly { name: string; shape: readonly number[]; elemType: number }[];
+  /**
+   * The model's pixel preprocessing (its metadata's scale and offset): float inputs are
+   * generated as pixels u in [0, 1) mapped to u × 255 × scale + offset. Absent: [0, 1).
+   */
+  readonly pixels?: { readonly scale: number; readonly offset: number };
 }
 
 /** Probe one EP (the child runs with the EP's environment). */

@@ -17,9 +17,19 @@ function fillUnit(out: Float32Array, seed: number): Float32Array {
   return out;
 }
 
+/** Maps unit values u to u × 255 × scale + offset in place (the model's pixel preprocessing). */
+function toPixelRange(values: Float32Array, pixels: BatchFeeds["pixels"]): Float32Array {
+  if (!pixels) return values;
+  const k = 255 * pixels.scale;
+  if (Math.abs(k - 1) < 1e-12 && pixels.offset === 0) return values;
+  for (let i = 0; i < values.length; i++) values[i] = values[i]! * k + pixels.offset;
+  return values;
+}
+
 /**
- * Random inputs for `feeds`: floats uniform in [0, 1) (pixels as the zoo models expect
- * them), integer and bool inputs zero. Throws naming the input for unsupported types.
+ * Random inputs for `feeds`: floats uniform in [0, 1) mapped through the model's pixel
+ * preprocessing when `feeds.pixels` gives it (e.g. [-1, 1) for MobileNetV2), integer and
+ * bool inputs zero. Throws naming the input for unsupported types.
  */
 export function buildFeeds(feeds: BatchFeeds): Record<string, ort.Tensor> {
   const out: Record<string, ort.Tensor> = {};
@@ -28,7 +38,7 @@ export function buildFeeds(feeds: BatchFeeds): Record<string, ort.Tensor> {
     const dims = [...input.shape];
     switch (input.elemType) {
       case 1:
-        out[input.name] = new ort.Tensor("float32", fillUnit(new Float32Array(size), 17 + k), dims);
+        out[input.name] = new ort.Tensor("float32", toPixelRange(fillUnit(new Float32Array(size), 17 + k), feeds.pixels), dims);
         break;
       case 10:
         out[input.name] = new ort.Tensor("float16", new Uint16Array(size).fill(0x3800), dims);

@@ -40,7 +40,9 @@ export function feedsFor(job: PlannedJob, batch: number, shapes: ResolvedProfile
     if ("reason" in shape) return shape;
     inputs.push({ name: input.name, shape: shape.shape, elemType: input.elemType });
   }
-  return { batch, inputs };
+  // Generated inputs follow the model's pixel preprocessing (e.g. [-1, 1) for MobileNetV2).
+  const meta = job.metadata as HarnessMetadata | undefined;
+  return typeof meta?.scale === "number" ? { batch, inputs, pixels: { scale: meta.scale, offset: meta.offset ?? 0 } } : { batch, inputs };
 }
 
 async function collect(job: ChildJob, ctx: TaskContext) {

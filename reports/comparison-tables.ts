@@ -5,7 +5,8 @@
 import { modelSummaries, type ModelSummary } from "./model-summaries.ts";
 import type { ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
-import { MODEL_COLUMNS, profileCommand, summaryRow } from "./sweep-tables.ts";
+import { plot, type Plot } from "./chart-render.ts";
+import { MODEL_COLUMN_NOTES, MODEL_COLUMNS, profileCommand, summaryRow } from "./sweep-tables.ts";
 
 /** `value / best` where higher is better, `best / value` where lower is better; null when unknown. */
 export function normalisedScore(value: number | null, values: readonly (number | null)[], higherIsBetter: boolean): number | null {
@@ -14,24 +15,35 @@ export function normalisedScore(value: number | null, values: readonly (number |
   return higherIsBetter ? value / Math.max(...known) : Math.min(...known) / value;
 }
 
+/** The lab's five normalised metrics (lab 3's CNN vs FCNN comparison): key, label, figure, higher is better. */
+const SCORES: readonly { key: string; label: string; pick: (s: ModelSummary) => number | null; higher: boolean }[] = [
+  { key: "accScore", label: "Accuracy", pick: (x) => x.accuracyPct, higher: true },
+  { key: "trainScore", label: "Training time", pick: (x) => x.trainingS, higher: false },
+  { key: "speedScore", label: "Inference time", pick: (x) => x.p50Ms, higher: false },
+  { key: "sizeScore", label: "Parameters", pick: (x) => x.params, higher: false },
+  { key: "effScore", label: "Accuracy/Million Params", pick: (x) => x.accPerM, higher: true },
+];
+
 /**
  * CNN vs fully connected: every model of the run with scores in 0..1 (1 = best of the
- * table, higher is better) for accuracy, speed (lower latency), compactness (fewer
- * parameters) and accuracy per million parameters, and their mean.
+ * table, higher is better) for accuracy, training time, speed (lower latency), compactness
+ * (fewer parameters) and accuracy per million parameters, and their mean.
  */
 export function cnnVsFcnnTable(data: ReportData): ReportTable {
   const all = modelSummaries(data);
-  const score = (s: ModelSummary, pick: (x: ModelSummary) => number | null, higher: boolean) => normalisedScore(pick(s), all.map(pick), higher);
   const rows = all.map((s): Record<string, Cell> => {
-    const scores = [score(s, (x) => x.accuracyPct, true), score(s, (x) => x.p50Ms, false), score(s, (x) => x.params, false), score(s, (x) => x.accPerM, true)];
+    const scores = SCORES.map((m) => normalisedScore(m.pick(s), all.map(m.pick), m.higher));
     const known = scores.filter((v): v is number => v !== null);
     return {
       ...summaryRow(s, s.fullyConnected ? "fully connected" : "CNN"),
-      accScore: scores[0] ?? null, speedScore: scores[1] ?? null, sizeScore: scores[2] ?? null, effScore: scores[3] ?? null,
+      ...Object.fromEntries(SCORES.map((m, i) => [m.key, scores[i] ?? null])),
       overall: known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : null,
     };
   });
-  const notes = ["Scores are normalised to the best model of this table: 1.00 is best, higher is better (speed = fastest p50 ÷ p50, compactness = fewest params ÷ params). Overall = mean of the known scores."];
+  const notes = [
+    "Scores are normalised to the best model of this table, as lab 3 does: 1.00 is best, higher is better (training-time score = shortest training ÷ training time, speed = fastest p50 ÷ p50, compactness = fewest ONNX params ÷ params). Overall = mean of the known scores.",
+    ...MODEL_COLUMN_NOTES,
+  ];
   const dataset = String(data.results.settings.dataset ?? "mnist");
   if (!all.some((s) => s.fullyConnected)) notes.unshift(`No fully connected model in this run. Add it with: ${profileCommand(["fcnn"], dataset)}`);
   if (!all.some((s) => !s.fullyConnected)) notes.unshift(`No CNN in this run. Add one with: ${profileCommand(["basic-cnn"], dataset)}`);
@@ -40,13 +52,33 @@ export function cnnVsFcnnTable(data: ReportData): ReportTable {
     title: "CNN vs fully connected",
     columns: [
       ...MODEL_COLUMNS.filter((c) => c.key !== "latencyAt"),
-      { key: "accScore", header: "Accuracy score", digits: 2 }, { key: "speedScore", header: "Speed score", digits: 2 },
+      { key: "accScore", header: "Accuracy score", digits: 2 }, { key: "trainScore", header: "Training-time score", digits: 2 }, { key: "speedScore", header: "Speed score", digits: 2 },
       { key: "sizeScore", header: "Compactness score", digits: 2 }, { key: "effScore", header: "Accuracy/param score", digits: 2 },
       { key: "overall", header: "Overall score", digits: 2 },
     ],
     rows,
     notes,
   };
+}
+
+/**
+ * Lab 3's grouped bar chart of the CNN vs FCNN comparison: one group per metric, one bar per
+ * model, the normalised score (higher is better). Null when fewer than two models have scores.
+ */
+export async function cnnVsFcnnPlot(table: ReportTable): Promise<Plot | null> {
+  const values = table.rows.flatMap((r) => SCORES.flatMap((m) => (typeof r[m.key] === "number" ? [{ model: String(r.model), metric: m.label, score: r[m.key] as number }] : [])));
+  if (new Set(values.map((v) => v.model)).size < 2) return null;
+  return plot("cnn-vs-fcnn", "CNN vs FCNN comparison (normalised score, higher is better)", {
+    width: 560, height: 300,
+    data: { values },
+    encoding: {
+      x: { field: "metric", type: "nominal", sort: SCORES.map((m) => m.label), title: "Metric", axis: { labelAngle: -30 } },
+      xOffset: { field: "model", type: "nominal" },
+      y: { field: "score", type: "quantitative", title: "Normalized Score (higher is better)", scale: { domain: [0, 1] } },
+      color: { field: "model", type: "nominal", title: "Model" },
+    },
+    mark: "bar",
+  });
 }
 
 /** Transfer learning vs from scratch: every model whose train.json has a `transfer` record. */

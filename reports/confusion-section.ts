@@ -24,7 +24,7 @@ export async function confusionSection(data: ReportData, o: ResolvedReportOption
       warnings.push(`confusion matrix of ${model}: cannot load the ${dataset} test set (${test?.message ?? "unknown"})`);
       continue;
     }
-    const got = await predictionsFor(data.runDir, row, test.test, o.confusionLimit);
+    const got = await predictionsFor(data.runDir, row, test.test, o.confusionLimit, test.shape);
     if (!got) {
       warnings.push(`confusion matrix of ${model}: no saved predictions and ONNX Runtime could not compute them`);
       continue;

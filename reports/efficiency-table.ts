@@ -71,6 +71,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
       roundsCv: r.roundP50s && r.roundP50s.length > 1 ? (r.roundsCv ?? 0) * 100 : null,
       peakRss: r.peakRssMiB,
       params: r.params,
+      kerasParams: train?.params.total ?? null,
       size: r.sizeBytes / MIB,
       accPerM: r.accuracyPerMParams ?? (r.accuracy && r.params > 0 ? (r.accuracy.top1 * 100) / (r.params / 1e6) : null),
       note: r.warnings.map(shortWarning).join("; ") || null,
@@ -81,7 +82,8 @@ export function efficiencyTable(data: ReportData): ReportTable {
     "Rounds CV: coefficient of variation of the row's round medians (each round a fresh process, minutes apart in the run): how far a rerun of this row may move.",
     "Note \"noisy (CV …)\": the robust CV (1.4826·MAD/median) of the row's samples is above the threshold; \"rounds differ (CV …)\": its round medians disagree by more than that. The full texts are in results.json.",
     "Peak memory: peak resident set of the measuring child process (includes Node.js and ONNX Runtime), MiB.",
-    "Accuracy per million parameters = top-1 accuracy in percent ÷ (parameters / 10⁶).",
+    "Accuracy per million parameters = top-1 accuracy in percent ÷ (ONNX parameters / 10⁶).",
+    "Params (Keras): the model summary's count, as the notebooks print it (batch norm counted); Params (ONNX): the exported graph's initializer elements (batch norm after a conv folded into it; INT8 files count their int8 weights).",
     "Achieved = the row's work per session.run (FLOPs counted from the ONNX graph, 1 MAC = 2 FLOPs; integer ops for INT8 graphs, as GOP/s) ÷ p50. % of ceiling: achieved ÷ the EP's measured FP32 (or INT8) compute ceiling on this machine (see Measured ceilings). Bound: the roof the row is under at its arithmetic intensity: compute, memory (bandwidth × intensity below the compute ceiling), or cache (below the ridge but faster than the measured DRAM bandwidth allows: the working set stays in the CPU caches).",
   ];
   for (const [text, n] of skipNotes) notes.push(`S${n}. ${text}`);
@@ -118,7 +120,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
       ...(hasEnergy ? [{ key: "joulesPerImage", header: "Energy", unit: "J/image", digits: 5 }, { key: "imagesPerJoule", header: "Images per joule", digits: 1 }] : []),
       { key: "roundsCv", header: "Rounds CV", unit: "%", digits: 1 },
       { key: "peakRss", header: "Peak RSS", unit: "MiB", digits: 1 },
-      { key: "params", header: "Params", digits: 0 }, { key: "size", header: "Size", unit: "MiB", digits: 3 },
+      { key: "kerasParams", header: "Params (Keras)", digits: 0 }, { key: "params", header: "Params (ONNX)", digits: 0 }, { key: "size", header: "Size", unit: "MiB", digits: 3 },
       { key: "accPerM", header: "Accuracy per M params", unit: "%/M", digits: 1 },
       { key: "trainingS", header: "Training time", unit: "s", digits: 1 },
       { key: "note", header: "Note" },

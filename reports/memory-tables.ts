@@ -40,6 +40,31 @@ export function estimateTable(id: string, title: string, e: MemoryEstimate): Rep
   };
 }
 
+/** The answer the assignment's notebook (`002_ef41ef41bad94182.txt`, question 2) gives: parameters and RAM for one prediction, bytes. */
+export const NOTEBOOK_EXERCISE_ANSWER = { params: 9_027_000, predictionBytes: 36_108_000 } as const;
+
+/**
+ * Why the notebook's answer to the exercise is wrong, with the working, computed from the
+ * estimate `e` of {@link EXERCISE_LAYERS} (so the figures are derived, not typed in).
+ */
+export function exerciseErrata(e: MemoryEstimate): string[] {
+  let cin: number = EXERCISE_INPUT[2];
+  const lines = e.layers.map((l, i) => {
+    const spec = EXERCISE_LAYERS[i]!;
+    const [kh, kw] = spec.kind === "conv2d" ? (typeof spec.kernel === "number" ? [spec.kernel, spec.kernel] : spec.kernel) : [1, 1];
+    const filters = spec.kind === "conv2d" ? spec.filters : 0;
+    const weights = kh * kw * cin * filters;
+    const text = `${l.name}: ${kh}×${kw}×${cin} weights × ${filters} maps + ${filters} biases = ${l.params.toLocaleString("en-US")} (the notebook writes ${(weights * 10).toLocaleString("en-US")}, ten times ${weights.toLocaleString("en-US")}, and drops the biases)`;
+    cin = filters;
+    return text;
+  });
+  const activations = e.layers.map((l) => `${l.outputShape.join("×")} = ${l.activations.toLocaleString("en-US")}`).join(", ");
+  return [
+    `The assignment notebook's answer, ${NOTEBOOK_EXERCISE_ANSWER.params.toLocaleString("en-US")} parameters and ${(NOTEBOOK_EXERCISE_ANSWER.predictionBytes / 1e6).toFixed(2)} MB for one prediction, is wrong. Working: ${lines.join("; ")}. Total: ${e.params.toLocaleString("en-US")} parameters, ${(e.weightBytes / 1e6).toFixed(2)} MB of float32 weights.`,
+    `The notebook's RAM figure also counts only the weights. A prediction holds the input (${e.inputValues.toLocaleString("en-US")} floats) and the feature maps (stride 2, same padding: ${activations} floats): ${(e.predictionBytes / 1e6).toFixed(2)} MB with every activation kept, ${(e.streamingPredictionBytes / 1e6).toFixed(2)} MB freeing each layer's input once used.`,
+  ];
+}
+
 /** The worked exercise (200×300 RGB, three stride-2 convolutions). */
 export function exerciseEstimate(batch = 50): MemoryEstimate {
   return estimateMemory(layersFromSpecs(EXERCISE_INPUT, EXERCISE_LAYERS), EXERCISE_INPUT, batch);

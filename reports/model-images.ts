@@ -10,6 +10,10 @@ import { modelNames, type ReportData } from "./load-run.ts";
 import type { ImagePlot, ReportSection } from "./report-document.ts";
 import type { ResolvedReportOptions } from "./report-options.ts";
 import { loadTestSet, type TestSet } from "./test-set.ts";
+import { predictionsStrip, samplesPerClass } from "./dataset-images.ts";
+import { modelSummaries } from "./model-summaries.ts";
+import { toModelInput, type ModelInput } from "../train/datasets/model-input.ts";
+import type { TrainRecord } from "../train/model-dir.ts";
 
 type Tf = typeof tfTypes;
 
@@ -88,10 +92,18 @@ async function filterGrid(tf: Tf, model: tfTypes.LayersModel): Promise<{ png: Bu
   return { png: await png(tileGrid(tiles, kw, kh, scale, 16)), count: cout, size: `${kh}×${kw}` };
 }
 
-function inputTensor(tf: Tf, set: TestSet, index: number, shape: readonly number[], scale: number): tfTypes.Tensor4D {
-  const per = shape.reduce((a, b) => a * b, 1);
-  const pixels = set.test.images.subarray(index * per, (index + 1) * per);
-  return tf.tensor4d(Float32Array.from(pixels, (v) => v * 255 * scale), [1, shape[0] ?? 1, shape[1] ?? 1, shape[2] ?? 1]);
+/** Test images `[index, index + n)` as the model takes them (resized, scaled and offset as in training). */
+function inputTensor(tf: Tf, set: TestSet, index: number, input: ModelInput, n = 1): tfTypes.Tensor4D {
+  const per = set.shape[0] * set.shape[1] * set.shape[2];
+  const [h, w, c] = input.shape;
+  const out = new Float32Array(n * h * w * c);
+  toModelInput(set.test.images.subarray(index * per, (index + n) * per), n, set.shape, input, out);
+  return tf.tensor4d(out, [n, h, w, c]);
+}
+
+/** The model input a train.json records. */
+function modelInputOf(train: TrainRecord): ModelInput {
+  return { shape: train.dataset.inputShape, scale: train.dataset.scale, offset: train.dataset.offset ?? 0 };
 }
 
 /** Feature maps (up to 16 channels) of every conv layer for one image: one PNG per layer. */
@@ -179,27 +191,40 @@ function fileSafe(s: string): string {
 }
 
 /** The images of one model (zoo models with a tfjs model.json beside their ONNX files). */
-async function modelImages(tf: Tf, dir: string, model: string, set: TestSet, o: ResolvedReportOptions, scale: number, inputShape: readonly number[]): Promise<ImagePlot[]> {
+async function modelImages(tf: Tf, dir: string, model: string, set: TestSet, o: ResolvedReportOptions, train: TrainRecord, best: boolean): Promise<ImagePlot[]> {
   const { loadTfjsModel } = await import("../train/model-dir.ts");
   const m = await loadTfjsModel(dir);
+  const input = modelInputOf(train);
   const images: ImagePlot[] = [];
   try {
     const filters = await filterGrid(tf, m);
     if (filters) images.push({ id: `filters-${fileSafe(model)}`, title: `${model}: first conv layer filters`, png: filters.png, caption: `${filters.count} filters of ${filters.size}, mean over input channels, each scaled to its own min (black) – max (white).` });
     const fi = Math.min(o.featureMapImage, set.test.count - 1);
-    const x = inputTensor(tf, set, fi, inputShape, scale);
+    const x = inputTensor(tf, set, fi, input);
     const label = set.test.labels[fi] ?? 0;
     for (const f of await featureMaps(tf, m, x)) {
-      images.push({ id: `features-${fileSafe(model)}-${fileSafe(f.layer)}`, title: `${model}: feature maps of ${f.layer}`, png: f.png, caption: `Test image ${fi} (class "${set.classNames[label] ?? label}"): ${f.shown} of ${f.of} channels, each scaled to its own range.` });
+      images.push({ id: `features-${fileSafe(model)}-${fileSafe(f.layer)}`, title: `${model}${best ? " (best model by accuracy)" : ""}: feature maps of ${f.layer}`, png: f.png, caption: `Test image ${fi} (class "${set.classNames[label] ?? label}"): ${f.shown} of ${f.of} channels, each scaled to its own range.` });
     }
     x.dispose();
+    const shown = Math.min(o.predictionImages, set.test.count);
+    if (shown > 0) {
+      const xs = inputTensor(tf, set, 0, input, shown);
+      const predicted = tf.tidy(() => (m.predict(xs) as tfTypes.Tensor).argMax(-1).dataSync());
+      xs.dispose();
+      const strip = await predictionsStrip(set.test, set.shape, predicted);
+      const words = Array.from(predicted, (p, i) => {
+        const t = set.test.labels[i] ?? 0;
+        return `${i}: true "${set.classNames[t] ?? t}", predicted "${set.classNames[p] ?? p}"${p === t ? "" : " ✗"}`;
+      });
+      images.push({ id: `predictions-${fileSafe(model)}`, title: `${model}: predictions on the first ${shown} test images (${strip.wrong} wrong)`, png: strip.png, caption: `Green frame: right, red frame: wrong (✗). ${words.join("; ")}.` });
+    }
     const n = Math.min(o.gradCamImages, set.test.count);
     const strip: Parameters<typeof overlayStrip>[0] = [];
     const captions: string[] = [];
-    const [ih = 1, iw = 1, ic = 1] = inputShape;
+    const [ih = 1, iw = 1, ic = 1] = set.shape;
     const per = ih * iw * ic;
     for (let i = 0; i < n; i++) {
-      const xi = inputTensor(tf, set, i, inputShape, scale);
+      const xi = inputTensor(tf, set, i, input);
       const g = await gradCam(tf, m, xi);
       xi.dispose();
       if (!g) break;
@@ -220,13 +245,22 @@ export async function modelImagesSection(data: ReportData, o: ResolvedReportOpti
   const images: ImagePlot[] = [];
   const tf = (await import("@tensorflow/tfjs")) as Tf;
   await tf.ready();
-  for (const model of modelNames(data.results.rows)) {
+  const accuracy = new Map(modelSummaries(data).map((s) => [s.model, s.accuracyPct ?? -1]));
+  const cnns = modelNames(data.results.rows).filter((m) => data.models.get(m)?.train?.architecture.some((l) => /Conv2D/.test(l.className)));
+  const best = cnns.reduce<string | undefined>((b, m) => (b === undefined || (accuracy.get(m) ?? -1) > (accuracy.get(b) ?? -1) ? m : b), undefined);
+  const samplesShown = new Set<string>();
+  for (const model of cnns) {
     const rec = data.models.get(model);
     const train = rec?.train;
-    if (!rec || !train || !train.architecture.some((l) => /Conv2D/.test(l.className))) continue;
+    if (!rec || !train) continue;
     try {
-      const set = await loadTestSet(train.dataset.name, Math.max(o.gradCamImages, o.featureMapImage + 1), data.results.settings.dataDir);
-      images.push(...(await modelImages(tf, rec.dir, model, set, o, train.dataset.scale, train.dataset.inputShape)));
+      const set = await loadTestSet(train.dataset.name, Math.max(o.gradCamImages, o.featureMapImage + 1, o.predictionImages, 1000), data.results.settings.dataDir);
+      if (!samplesShown.has(train.dataset.name)) {
+        samplesShown.add(train.dataset.name);
+        const s = await samplesPerClass(set.test, set.shape, set.classNames.length);
+        images.push({ id: `samples-${fileSafe(train.dataset.name)}`, title: `${train.dataset.name}: sample test images per class`, png: s.png, caption: `Row k shows the first test images of class k: ${set.classNames.map((c, k) => `${k} "${c}" (${s.shown[k] ?? 0})`).join(", ")}.` });
+      }
+      images.push(...(await modelImages(tf, rec.dir, model, set, o, train, model === best && cnns.length > 1)));
     } catch (e) {
       warnings.push(`images of ${model}: ${(e as Error).message}`);
     }

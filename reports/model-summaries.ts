@@ -9,8 +9,18 @@ import { modelAccuracy, modelNames, okRows, representativeRow, type ReportData }
 /** Figures of one model. */
 export interface ModelSummary {
   readonly model: string;
-  /** Parameters (ONNX initializer elements, else train.json's total). */
+  /** Parameters (ONNX initializer elements, else train.json's total): after batch norm that follows a conv is folded into it. */
   readonly params: number | null;
+  /** Keras-style parameters from train.json (the model summary, before batch norm is folded), as a notebook's table shows them. */
+  readonly kerasParams: number | null;
+  /** Trainable parameters (train.json). */
+  readonly trainableParams: number | null;
+  /** Non-trainable parameters: batch-norm moving statistics and frozen layers (train.json). */
+  readonly nonTrainableParams: number | null;
+  /** Lab 3's `params_per_second`: Keras-style parameters / training time (train.json). */
+  readonly paramsPerSecond: number | null;
+  /** Lab 3's inference time: tfjs predict on up to 1,000 test images / images, ms per sample (train.json). */
+  readonly inferenceMs: number | null;
   /** Top-1 test accuracy, percent. */
   readonly accuracyPct: number | null;
   /** Median latency at the smallest profiled batch, FP32, CPU EP when measured, ms. */
@@ -39,6 +49,11 @@ function summarize(model: string, data: ReportData, train: TrainRecord | undefin
     model,
     params,
     accuracyPct: acc === null ? null : acc * 100,
+    kerasParams: train?.params.total ?? null,
+    trainableParams: train?.params.trainable ?? null,
+    nonTrainableParams: train?.params.nonTrainable ?? null,
+    paramsPerSecond: train ? train.paramsPerSecond ?? train.params.total / train.trainingSeconds : null,
+    inferenceMs: train?.inferenceMsPerSample ?? null,
     p50Ms: row?.latency.p50 ?? null,
     latencyAt: row ? `${row.ep}, batch ${row.batch}` : null,
     trainingS: train?.trainingSeconds ?? null,

@@ -15,6 +15,8 @@ export interface ReportOptions {
   gradCamImages?: number;
   /** Index of the test image whose feature maps are drawn. Default 0. */
   featureMapImage?: number;
+  /** Test images of each model's predictions strip (true vs predicted, wrong ones framed red). Default 8. */
+  predictionImages?: number;
   /** Confusion matrices from the run's saved predictions (or ONNX Runtime when absent). Default true. */
   confusion?: boolean;
   /** Test images used when predictions must be computed, images. Default 2000. */
@@ -34,6 +36,7 @@ export const REPORT_DEFAULTS = {
   modelImages: true,
   gradCamImages: 3,
   featureMapImage: 0,
+  predictionImages: 8,
   confusion: true,
   confusionLimit: 2000,
   trainingBatch: 32,
@@ -52,6 +55,7 @@ export function resolveReportOptions(runDir: string, o: ReportOptions = {}): Res
     modelImages: o.modelImages ?? REPORT_DEFAULTS.modelImages,
     gradCamImages: count("gradCamImages", o.gradCamImages ?? REPORT_DEFAULTS.gradCamImages, 0),
     featureMapImage: count("featureMapImage", o.featureMapImage ?? REPORT_DEFAULTS.featureMapImage, 0),
+    predictionImages: count("predictionImages", o.predictionImages ?? REPORT_DEFAULTS.predictionImages, 0),
     confusion: o.confusion ?? REPORT_DEFAULTS.confusion,
     confusionLimit: count("confusionLimit", o.confusionLimit ?? REPORT_DEFAULTS.confusionLimit, 1),
     trainingBatch: count("trainingBatch", o.trainingBatch ?? REPORT_DEFAULTS.trainingBatch, 1),

@@ -5,6 +5,8 @@ import type { ImageSet } from "../train/datasets/dataset.ts";
 export interface TestSet {
   readonly test: ImageSet;
   readonly classNames: readonly string[];
+  /** Image shape of the split [height, width, channels] (models may take another size: resize with `toModelInput`). */
+  readonly shape: readonly [number, number, number];
 }
 
 /** Loads the first `limit` test images of dataset `name` (`dataDir` as the run used it). */
@@ -12,5 +14,5 @@ export async function loadTestSet(name: string, limit: number, dataDir: unknown)
   const { isDatasetName, loadDataset } = await import("../train/datasets/index.ts");
   if (!isDatasetName(name)) throw new Error(`unknown dataset "${name}"`);
   const set = await loadDataset(name, { limit: 1, testLimit: limit, ...(typeof dataDir === "string" ? { dataDir } : {}) });
-  return { test: set.test, classNames: set.info.classNames };
+  return { test: set.test, classNames: set.info.classNames, shape: [set.info.height, set.info.width, set.info.channels] };
 }

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plot } from "./chart-render.ts";
 import { bestModelTable } from "./best-model-table.ts";
-import { cnnVsFcnnTable, transferTable } from "./comparison-tables.ts";
+import { cnnVsFcnnPlot, cnnVsFcnnTable, transferTable } from "./comparison-tables.ts";
 import { confusionSection } from "./confusion-section.ts";
 import { efficiencyTable } from "./efficiency-table.ts";
 import { epPlots } from "./ep-plots.ts";
@@ -14,7 +14,7 @@ import { epDisplayName } from "../profile/index.ts";
 import { boundNotes, rooflinePlots } from "./roofline.ts";
 import { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";
-import { estimateTable, exerciseEstimate, measuredMemoryTable } from "./memory-tables.ts";
+import { estimateTable, exerciseErrata, exerciseEstimate, measuredMemoryTable } from "./memory-tables.ts";
 import { modelImagesSection } from "./model-images.ts";
 import { modelPlots } from "./model-plots.ts";
 import { modelSummaries } from "./model-summaries.ts";
@@ -63,6 +63,13 @@ export function runHeader(data: ReportData): ReportHeader {
   };
 }
 
+/** The worked memory exercise with the notebook's wrong answer corrected. */
+function exerciseTable(): ReportTable {
+  const e = exerciseEstimate(50);
+  const t = estimateTable("memory-exercise", "Worked example: 200×300 RGB, three 3×3 convolutions, stride 2, same padding, 100/200/400 maps (mini-batch 50)", e);
+  return { ...t, notes: [...exerciseErrata(e), ...t.notes] };
+}
+
 /** One sentence per paired precision speedup, claiming a change only where its 95% CI supports it. */
 function precisionClaims(data: ReportData): string[] {
   return data.results.comparisons
@@ -78,6 +85,8 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
   const speedup = ep.filter((p) => p.id === "int8-speedup");
   const trainingPlots: Plot[] = [];
   for (const s of summaries) if (s.train && s.train.history.length > 0) trainingPlots.push(await trainingPlot(s.model, s.train));
+  const cnnVsFcnn = cnnVsFcnnTable(data);
+  const cnnVsFcnnBars = await cnnVsFcnnPlot(cnnVsFcnn);
   const sections: ReportSection[] = [
     summarySection(data),
     { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
@@ -92,12 +101,12 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
     { id: "precision", title: "FP32 vs INT8", intro: precisionClaims(data), tables: [precisionTable(data)], plots: speedup, images: [] },
     {
       id: "labs", title: "Lab comparisons", intro: [],
-      tables: [architectureSweepTable(data), filterSweepTable(data), cnnVsFcnnTable(data), transferTable(data), bestModelTable(data)],
-      plots: models, images: [],
+      tables: [architectureSweepTable(data), filterSweepTable(data), cnnVsFcnn, transferTable(data), bestModelTable(data)],
+      plots: cnnVsFcnnBars ? [...models, cnnVsFcnnBars] : models, images: [],
     },
     {
       id: "memory", title: "Memory estimator", intro: [],
-      tables: [measuredMemoryTable(data, o.trainingBatch), estimateTable("memory-exercise", "Worked example: 200×300 RGB, three 3×3 convolutions, stride 2, same padding, 100/200/400 maps (mini-batch 50)", exerciseEstimate(50))],
+      tables: [measuredMemoryTable(data, o.trainingBatch), exerciseTable()],
       plots: [], images: [],
     },
   ];

@@ -80,7 +80,7 @@ describe("exportModel", () => {
 
     const onnxModel = await readOnnx(join(dir, "model.fp32.onnx"));
     assert.deepEqual(fromMetadataProps(onnxModel.metadataProps), {
-      model: "tiny", dataset: "synthetic", layout: "NCHW", inputShape: [1, 28, 28], scale: 1 / 255, classNames: CLASSES, precision: "fp32",
+      model: "tiny", dataset: "synthetic", layout: "NCHW", inputShape: [1, 28, 28], scale: 1 / 255, offset: 0, classNames: CLASSES, precision: "fp32",
     });
     assert.deepEqual(await readExportRecord(dir), record);
   });

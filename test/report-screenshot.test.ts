@@ -41,7 +41,7 @@ test("report.html in headless Chromium: every table and plot is there and visibl
     }));
     assert.deepEqual(plots, [
       "throughput-vs-batch:visible", "latency-distribution:visible", "int8-speedup:visible",
-      "accuracy-vs-params:visible", "latency-vs-params:visible", "accuracy-vs-training-time:visible", "accuracy-per-mparams:visible",
+      "accuracy-vs-params:visible", "latency-vs-params:visible", "accuracy-vs-training-time:visible", "accuracy-per-mparams:visible", "cnn-vs-fcnn:visible",
       "training-basic-cnn:visible", "training-fcnn:visible",
     ]);
     assert.deepEqual(requests, [], "the report must open offline");

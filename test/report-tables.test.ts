@@ -6,7 +6,7 @@ import { loadReportData } from "../reports/index.ts";
 import { efficiencyTable, shortWarning } from "../reports/efficiency-table.ts";
 import { precisionTable } from "../reports/precision-table.ts";
 import { architectureSweepTable, filterSweepTable } from "../reports/sweep-tables.ts";
-import { cnnVsFcnnTable, transferTable } from "../reports/comparison-tables.ts";
+import { cnnVsFcnnPlot, cnnVsFcnnTable, transferTable } from "../reports/comparison-tables.ts";
 import { bestModelTable } from "../reports/best-model-table.ts";
 import { tableToCsv, tableToMarkdown } from "../reports/report-table.ts";
 import { okRow, trainRecord, writeFixtureRun } from "./report-fixtures.ts";
@@ -36,12 +36,12 @@ test("hardware-efficiency table: one row per result of an EP that started, figur
   const { runDir } = await fixture();
   const t = efficiencyTable(await loadReportData(runDir));
   const md = tableToMarkdown(t);
-  assert.match(md, /\| basic-cnn \| fp32 \| cpu \| 1 \| ok \| 98\.00 \| 0\.200 \| 0\.260 \| 4,545 \| 7\.1 \| 120\.0 \| 100,000 \| 0\.381 \| 980\.0 \| 30\.0 \| {2}\|/);
+  assert.match(md, /\| basic-cnn \| fp32 \| cpu \| 1 \| ok \| 98\.00 \| 0\.200 \| 0\.260 \| 4,545 \| 7\.1 \| 120\.0 \| 13,610 \| 100,000 \| 0\.381 \| 980\.0 \| 30\.0 \| {2}\|/);
   assert.doesNotMatch(md, /\| cuda \|/);
   assert.equal(t.notes[0], "EP cuda could not start here, so its 1 row is not shown: no GPU Fix: install CUDA");
   assert.match(md, /\| fcnn \| fp32 \| webgpu \| 1 \| errored \|.*\| adapter lost \|/);
   const csv = tableToCsv(t).split("\n");
-  assert.equal(csv[0], "Model,Precision,EP,Batch,State,Accuracy (%),p50 (ms),p95 (ms),Throughput (img/s),Rounds CV (%),Peak RSS (MiB),Params,Size (MiB),Accuracy per M params (%/M),Training time (s),Note");
+  assert.equal(csv[0], "Model,Precision,EP,Batch,State,Accuracy (%),p50 (ms),p95 (ms),Throughput (img/s),Rounds CV (%),Peak RSS (MiB),Params (Keras),Params (ONNX),Size (MiB),Accuracy per M params (%/M),Training time (s),Note");
 });
 
 test("FP32 vs INT8: speedup, size ratio, accuracy change, agreement, fused share and why", async () => {
@@ -81,6 +81,13 @@ test("CNN vs FCNN scores are normalised to the best (higher is better)", async (
   assert.equal(cnn.speedScore, 0.05 / 0.2);
   assert.equal(fc.sizeScore, 1);
   assert.equal(cnn.sizeScore, 0.1);
+  // Lab 3's training-time score: shortest training ÷ training (fcnn 10 s, basic-cnn 30 s).
+  assert.deepEqual([fc.trainScore, cnn.trainScore], [1, 10 / 30]);
+  // Keras-style counts from train.json beside the ONNX ones; lab 3's params_per_second = params / training time.
+  assert.deepEqual([cnn.kerasParams, cnn.params, cnn.trainable, cnn.nonTrainable, cnn.paramsPerSecond], [13610, 100000, 13610, 0, 13610 / 30]);
+  const plot = await cnnVsFcnnPlot(t);
+  assert.equal(plot?.id, "cnn-vs-fcnn");
+  assert.match(plot?.svg ?? "", /Normalized Score \(higher is better\)/);
 });
 
 test("transfer table says what to train when a variant is missing; best model per criterion", async () => {

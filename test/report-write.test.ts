@@ -27,7 +27,7 @@ test("writeReport writes html, md, plots and tables; names from models are escap
   }
   const plots = (await readdir(join(runDir, "plots"))).sort();
   assert.deepEqual(plots, [
-    "accuracy-per-mparams.svg", "accuracy-vs-params.svg", "accuracy-vs-training-time.svg", "int8-speedup.svg",
+    "accuracy-per-mparams.svg", "accuracy-vs-params.svg", "accuracy-vs-training-time.svg", "cnn-vs-fcnn.svg", "int8-speedup.svg",
     "latency-distribution.svg", "latency-vs-params.svg", "throughput-vs-batch.svg", "training-basic-cnn.svg",
   ]);
   for (const p of plots) assert.ok(html.includes(`data-plot="${p.replace(/\.svg$/, "")}"`), p);

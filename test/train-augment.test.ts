@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { augmentBatch } from "../train/augment.ts";
 
 const image = () => tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
-const run = (kinds: ("flip" | "shift" | "rotation")[], r: number, extra: Partial<{ shiftFraction: number; rotationDegrees: number }> = {}) => {
+const run = (kinds: ("flip" | "shift" | "rotation")[], r: number, extra: Partial<{ shiftFraction: number; rotationDegrees: number; fillValue: number }> = {}) => {
   const x = image();
   const y = augmentBatch(x, { kinds, shiftFraction: 1 / 3, rotationDegrees: 90, ...extra }, () => r);
   const out = Array.from(y.dataSync());
@@ -26,6 +26,10 @@ describe("augmentation", () => {
   it("shifts by up to shiftFraction of the size, filling with zeros", () => {
     // draw ≈ 1 → shift ≈ +1 pixel right and down.
     assert.deepEqual(run(["shift"], 0.9999), [0, 0, 0, 0, 1, 2, 0, 4, 5]);
+  });
+
+  it("fills with the preprocessed black (−1 for [-1, 1] inputs)", () => {
+    assert.deepEqual(run(["shift"], 0.9999, { fillValue: -1 }), [-1, -1, -1, -1, 1, 2, -1, 4, 5]);
   });
 
   it("rotates about the centre by up to rotationDegrees", () => {

@@ -29,14 +29,15 @@ const EXPECTED: Record<string, [[number, number, number], number, number]> = {
   fcnn: [MNIST, dense(784, 512) + dense(512, 256) + dense(256, 10), 0],
   // 32→16→8→4 with three pools: 4·4·256 = 4096.
   "alexnet-cifar": [CIFAR, conv(3, 3, 64) + conv(3, 64, 192) + conv(3, 192, 384) + conv(3, 384, 256) + conv(3, 256, 256) + dense(4096, 1024) + dense(1024, 512) + dense(512, 10), 0],
-  "cifar-cnn": [CIFAR, conv(5, 3, 96) + conv(5, 96, 80) + dense(8 * 8 * 80, 256) + dense(256, 10), 0],
-  "cifar-cnn-dropout": [CIFAR, conv(5, 3, 96) + conv(5, 96, 80) + dense(8 * 8 * 80, 256) + dense(256, 10), 0],
-  "cifar-cnn-bn": [CIFAR, conv(5, 3, 96) + conv(5, 96, 80) + 4 * (96 + 80) + dense(8 * 8 * 80, 256) + dense(256, 10), 2 * (96 + 80)],
-  "cifar-cnn-final": [
-    CIFAR,
-    conv(3, 3, 64) + conv(3, 64, 64) + conv(3, 64, 128) + conv(3, 128, 128) + 4 * (64 + 64 + 128 + 128) + dense(8 * 8 * 128, 512) + 4 * 512 + dense(512, 10),
-    2 * (64 + 64 + 128 + 128 + 512),
-  ],
+  // The CIFAR-10 lab (004): 5x5 valid convs, 32→28→14→10→5: 5·5·80 = 2000 into Dense 256.
+  "cifar-cnn": [CIFAR, conv(5, 3, 96) + conv(5, 96, 80) + dense(2000, 256) + dense(256, 10), 0],
+  "cifar-cnn-dropout": [CIFAR, conv(5, 3, 96) + conv(5, 96, 80) + dense(2000, 256) + dense(256, 10), 0],
+  // Batch norm after both convs and Dense 256.
+  "cifar-cnn-bn": [CIFAR, conv(5, 3, 96) + conv(5, 96, 80) + dense(2000, 256) + dense(256, 10) + 4 * (96 + 80 + 256), 2 * (96 + 80 + 256)],
+  // 5·5·128 = 3200 into Dense 512.
+  "cifar-cnn-final": [CIFAR, conv(5, 3, 64) + conv(5, 64, 128) + dense(3200, 512) + dense(512, 10) + 4 * (64 + 128 + 512), 2 * (64 + 128 + 512)],
+  // The assignment (002): 3x3 valid, 28→26→13→11→5: 5·5·64 = 1600 into Dense 64.
+  "assignment-cnn": [MNIST, conv(3, 1, 32) + conv(3, 32, 64) + dense(1600, 64) + dense(64, 10), 0],
 };
 
 describe("model zoo parameter counts", () => {
@@ -57,6 +58,28 @@ describe("model zoo parameter counts", () => {
 
   it("lenet is exactly 186,110 parameters (the 2-conv LeNet of the labs)", () => {
     assert.equal(EXPECTED.lenet![1], 186110);
+  });
+
+  // The figures the notebooks' model.summary() printed (004: sections 2, 3, 4.1, 4.2, 5).
+  const NOTEBOOK: [string, number, number][] = [
+    ["cifar-cnn", 714202, 0],
+    ["cifar-cnn-dropout", 714202, 0],
+    ["cifar-cnn-bn", 715930, 864],
+    ["cifar-cnn-final", 1856650, 1408],
+  ];
+  for (const [name, total, nonTrainable] of NOTEBOOK) {
+    it(`${name} has the CIFAR-10 lab's ${total.toLocaleString("en-US")} params (${nonTrainable} non-trainable)`, () => {
+      const s = summarize(buildModel(name, { inputShape: CIFAR, numClasses: 10, seed: 1 }));
+      assert.deepEqual([s.total, s.nonTrainable], [total, nonTrainable]);
+    });
+  }
+
+  it("the CIFAR-10 lab's fully connected baseline on 32x32x3 has its 1,707,274 params", () => {
+    assert.equal(summarize(buildModel("fcnn", { inputShape: CIFAR, numClasses: 10, seed: 1 })).total, 1707274);
+  });
+
+  it("assignment-cnn has 121,930 params", () => {
+    assert.equal(EXPECTED["assignment-cnn"]![1], 121930);
   });
 
   it("mobilenetv2 at alpha 1.0, 224x224x3, 1000 classes matches Keras's MobileNetV2 (3,538,984 params, 34,112 non-trainable)", () => {

@@ -13,12 +13,14 @@ export interface AugmentSettings {
   shiftFraction: number;
   /** Largest rotation, degrees. */
   rotationDegrees: number;
+  /** Value of pixels shifted or rotated in: a black pixel after preprocessing (0 for [0, 1], −1 for [-1, 1]). Default 0. */
+  fillValue?: number;
 }
 
 /**
  * Returns an augmented copy of `images` (NHWC). Each image gets its own random flip
  * (probability 0.5), shift in ±shiftFraction and rotation in ±rotationDegrees, with
- * nearest-neighbour sampling and zero fill.
+ * nearest-neighbour sampling and black fill (`fillValue`).
  */
 export function augmentBatch(images: tf.Tensor4D, settings: AugmentSettings, random: Random): tf.Tensor4D {
   if (settings.kinds.length === 0) return images.clone();
@@ -45,5 +47,5 @@ export function augmentBatch(images: tf.Tensor4D, settings: AugmentSettings, ran
     const b2 = -b0 * cx - b1 * cy + cy - dy;
     transforms.set([a0, a1, a2, b0, b1, b2, 0, 0], i * 8);
   }
-  return tf.tidy(() => tf.image.transform(images, tf.tensor2d(transforms, [n, 8]), "nearest", "constant", 0));
+  return tf.tidy(() => tf.image.transform(images, tf.tensor2d(transforms, [n, 8]), "nearest", "constant", settings.fillValue ?? 0));
 }

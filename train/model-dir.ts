@@ -48,11 +48,15 @@ export const TrainRecordSchema = z.object({
   dataset: z.object({
     name: z.string(),
     source: z.string(),
-    /** Input image shape, NHWC without the batch axis: [height, width, channels]. */
+    /** The model's input image shape, NHWC without the batch axis: [height, width, channels]. */
     inputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+    /** The dataset's own image shape when it differs from `inputShape` (images are resized to it); absent = the same. */
+    imageShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]).optional(),
     classNames: z.array(z.string()),
-    /** Pixel preprocessing the model expects: value = raw × scale (raw is 0..255). */
+    /** Pixel preprocessing the model expects: value = raw × scale + offset (raw is 0..255). */
     scale: z.number(),
+    /** Added after scaling (−1 for [-1, 1]); absent = 0. */
+    offset: z.number().optional(),
     layout: z.literal("NHWC"),
     trainCount: z.number().int(),
     valCount: z.number().int(),
@@ -68,6 +72,12 @@ export const TrainRecordSchema = z.object({
   trainingSeconds: z.number(),
   /** Mean training throughput over all epochs, samples/s. */
   samplesPerSecond: z.number(),
+  /** Lab 3's `params_per_second`: total parameters / training time (s). */
+  paramsPerSecond: z.number().optional(),
+  /** Lab 3's inference time: tfjs `predict` on the first (up to) 1,000 test images at batch 32, wall time / images, ms per sample. */
+  inferenceMsPerSample: z.number().optional(),
+  /** The notebook recipe or preset the run used (`--recipe lab`, `--preset`): its source and where the harness differs. */
+  recipe: z.object({ name: z.string(), source: z.string(), notes: z.array(z.string()) }).optional(),
   backend: z.object({ name: z.string(), reason: z.string(), rejected: z.array(z.object({ name: z.string(), reason: z.string() })) }),
   seed: z.number().int(),
   transfer: z.record(z.string(), z.unknown()).optional(),

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import cliProgress from "cli-progress";
 import { augmentBatch, type AugmentSettings } from "./augment.ts";
 import { takeBatch, valuesPerImage, type ImageSet } from "./datasets/index.ts";
+import { sameShape, toModelInput, type ModelInput } from "./datasets/model-input.ts";
 import type { TrainRecord } from "./model-dir.ts";
 import { seededRandom, shuffledIndices } from "./random.ts";
 
@@ -21,8 +22,10 @@ export interface LoopSettings {
   firstEpoch: number;
   /** Mini-batch size, images. */
   batchSize: number;
-  /** Image shape [h, w, c]. */
+  /** Shape of the dataset's images [h, w, c]. */
   imageShape: [number, number, number];
+  /** What the model takes: its input shape and pixel preprocessing (images are resized and scaled to it per batch). */
+  input: ModelInput;
   numClasses: number;
   labels: "onehot" | "sparse";
   /** Early stopping patience on validation accuracy, epochs; 0 = off. */
@@ -32,6 +35,12 @@ export interface LoopSettings {
   progress: boolean;
   /** Label printed before each epoch's bar, e.g. `lenet`. */
   label: string;
+  /**
+   * Keras's legacy time-based decay: the learning rate of step t (0-based, counted per
+   * compile) is `learningRate / (1 + decay × t)`. 0 = constant. Needs an optimizer with
+   * `setLearningRate` (sgd).
+   */
+  decay?: { learningRate: number; rate: number };
 }
 
 /** The loop's result. */
@@ -49,16 +58,32 @@ export function labelTensor(labels: ArrayLike<number>, n: number, numClasses: nu
   });
 }
 
+/** True when the model takes the dataset's images as they are ([0, 1], same shape). */
+function isIdentity(s: Pick<LoopSettings, "imageShape" | "input">): boolean {
+  return sameShape(s.imageShape, s.input.shape) && Math.abs(255 * s.input.scale - 1) < 1e-12 && s.input.offset === 0;
+}
+
+/** Images `[0, n)` of `images` (dataset shape, [0, 1]) as the model's input tensor, resized and scaled. */
+export function modelInputTensor(images: Float32Array, n: number, s: Pick<LoopSettings, "imageShape" | "input">, scratch?: Float32Array): tf.Tensor4D {
+  const size = s.imageShape[0] * s.imageShape[1] * s.imageShape[2];
+  if (isIdentity(s)) return tf.tensor4d(images.subarray(0, n * size), [n, ...s.imageShape]);
+  const [h, w, c] = s.input.shape;
+  const out = scratch && scratch.length >= n * h * w * c ? scratch.subarray(0, n * h * w * c) : new Float32Array(n * h * w * c);
+  toModelInput(images, n, s.imageShape, s.input, out);
+  return tf.tensor4d(out, [n, h, w, c]);
+}
+
 /** Loss and accuracy of `model` on `set`, evaluated in batches of `batchSize`. */
-export async function evaluateSet(model: tf.LayersModel, set: ImageSet, s: Pick<LoopSettings, "batchSize" | "imageShape" | "numClasses" | "labels">): Promise<{ loss: number; accuracy: number }> {
+export async function evaluateSet(model: tf.LayersModel, set: ImageSet, s: Pick<LoopSettings, "batchSize" | "imageShape" | "input" | "numClasses" | "labels">): Promise<{ loss: number; accuracy: number }> {
   const size = valuesPerImage(set);
   let loss = 0;
   let correct = 0;
-  const batch = Math.max(s.batchSize, 256);
+  const big = !sameShape(s.imageShape, s.input.shape) && s.input.shape[0] * s.input.shape[1] > 96 * 96;
+  const batch = big ? s.batchSize : Math.max(s.batchSize, 256);
   for (let start = 0; start < set.count; start += batch) {
     const n = Math.min(batch, set.count - start);
     const [l, c] = tf.tidy(() => {
-      const x = tf.tensor4d(set.images.subarray(start * size, (start + n) * size), [n, ...s.imageShape]);
+      const x = modelInputTensor(set.images.subarray(start * size, (start + n) * size), n, s);
       const y = tf.tensor1d(set.labels.subarray(start, start + n), "int32");
       const p = model.predict(x) as tf.Tensor2D;
       const picked = tf.gatherND(p, tf.stack([tf.range(0, n, 1, "int32"), y], 1));
@@ -83,10 +108,17 @@ function metricValue(v: tf.Scalar | number | undefined): number {
 export async function runEpochs(model: tf.LayersModel, train: ImageSet, val: ImageSet, s: LoopSettings): Promise<LoopResult> {
   const size = valuesPerImage(train);
   const buffer = { images: new Float32Array(s.batchSize * size), labels: new Int32Array(s.batchSize) };
+  const scratch = new Float32Array(s.batchSize * s.input.shape[0] * s.input.shape[1] * s.input.shape[2]);
   const random = seededRandom(s.seed);
   const history: EpochFigures[] = [];
   let best = { accuracy: -Infinity, epoch: 0, weights: undefined as tf.Tensor[] | undefined };
   let sinceBest = 0;
+  let step = 0;
+  const decaying = s.decay && s.decay.rate > 0 ? s.decay : undefined;
+  const optimizer = model.optimizer as tf.Optimizer & { setLearningRate?: (lr: number) => void };
+  if (decaying && typeof optimizer.setLearningRate !== "function") {
+    throw new Error(`Learning-rate decay ${decaying.rate} needs the sgd optimizer; ${optimizer.getClassName()} has no settable learning rate`);
+  }
   const tty = s.progress && process.stderr.isTTY;
   const lastEpoch = s.firstEpoch + s.epochs - 1;
   for (let epoch = s.firstEpoch; epoch <= lastEpoch; epoch++) {
@@ -105,10 +137,12 @@ export async function runEpochs(model: tf.LayersModel, train: ImageSet, val: Ima
     let seen = 0;
     for (let start = 0; start < train.count; start += s.batchSize) {
       const n = takeBatch(train, order, start, buffer);
-      const x0 = tf.tensor4d(buffer.images.subarray(0, n * size), [n, ...s.imageShape]);
+      const x0 = modelInputTensor(buffer.images, n, s, scratch);
       const x = s.augment.kinds.length ? augmentBatch(x0, s.augment, random) : x0;
       const y = labelTensor(buffer.labels, n, s.numClasses, s.labels);
       try {
+        if (decaying) optimizer.setLearningRate!(decaying.learningRate / (1 + decaying.rate * step));
+        step++;
         const out = await model.trainOnBatch(x, y);
         const [loss, acc] = Array.isArray(out) ? out : [out, NaN];
         lossSum += metricValue(loss) * n;

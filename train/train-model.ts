@@ -6,14 +6,15 @@ import { access, readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "./backends/index.ts";
-import { isDatasetName, loadDataset, validationSplit, DATASET_NAMES, type Dataset, type DatasetName } from "./datasets/index.ts";
+import { checkConvertible, isDatasetName, loadDataset, validationSplit, DATASET_IMAGE_SHAPES, DATASET_NAMES, PREPROCESSINGS, PREPROCESS_NAMES, type Dataset, type DatasetName, type ImageShape, type ModelInput } from "./datasets/index.ts";
 import { MODEL_FILES, modelDir, readTrainRecord, saveTfjsModel, TRAIN_RECORD_VERSION, writeTrainRecord, type TrainRecord } from "./model-dir.ts";
 import { buildConfigCnn, readCnnConfig } from "./models/config-cnn.ts";
 import { mobilenetV2 } from "./models/mobilenetv2.ts";
-import { formatSummary, summarize } from "./models/summary.ts";
+import { formatSummary, summarize, type ModelSummary } from "./models/summary.ts";
 import { zooEntry } from "./models/zoo.ts";
 import type { ModelBuildContext } from "./models/zoo-types.ts";
-import { evaluateSet, runEpochs, type LoopSettings } from "./train-loop.ts";
+import { recipeFor, RECIPE_NAMES, type Recipe } from "./recipes.ts";
+import { evaluateSet, modelInputTensor, runEpochs, type LoopSettings } from "./train-loop.ts";
 import { TRAIN_DEFAULTS, type TrainOptions, type TrainOptionsInput } from "./train-options.ts";
 import { freezeBase, loadPretrained, unfreezeTop } from "./transfer.ts";
 
@@ -28,12 +29,29 @@ function positiveInt(value: number, flag: string): void {
   if (!Number.isInteger(value) || value < 1) throw new Error(`Invalid ${flag} "${value}": expected a whole number ≥ 1`);
 }
 
-/** Fills defaults and checks every option once; errors name the bad value. */
+/** The recipe or preset the options pick (undefined for `--recipe default` without `--preset`). */
+export function pickedRecipe(input: TrainOptionsInput): (Recipe & { name: string }) | undefined {
+  const recipe = input.recipe ?? TRAIN_DEFAULTS.recipe;
+  if (!(RECIPE_NAMES as readonly string[]).includes(recipe)) throw new Error(`Unknown recipe "${recipe}". Expected one of: ${RECIPE_NAMES.join(", ")}`);
+  if (input.modelConfig) {
+    if (recipe !== "default" || input.preset) throw new Error("--recipe lab and --preset apply to zoo models, not to --model-config");
+    return undefined;
+  }
+  const r = recipeFor(input.model, recipe, input.preset);
+  return r && { ...r, name: input.preset ?? `lab:${input.model}` };
+}
+
+/**
+ * Fills defaults and checks every option once; errors name the bad value. Precedence:
+ * what the caller set, then the recipe or preset, then the model's defaults, then {@link TRAIN_DEFAULTS}.
+ */
 export function resolveTrainOptions(input: TrainOptionsInput): TrainOptions {
   const dataset = input.dataset ?? (input.modelConfig ? "mnist" : zooEntry(input.model).defaultDataset);
   if (!isDatasetName(dataset)) throw new Error(`Unknown dataset "${dataset}". Expected one of: ${DATASET_NAMES.join(", ")}`);
   if (!input.modelConfig) zooEntry(input.model);
-  const o: TrainOptions = { ...TRAIN_DEFAULTS, augment: [...TRAIN_DEFAULTS.augment], ...stripUndefined(input), model: input.model, dataset };
+  const recipe = pickedRecipe(input);
+  const modelDefaults: Partial<TrainOptions> = { preprocess: !input.modelConfig && input.model === "mobilenetv2" ? "symmetric" : "unit" };
+  const o: TrainOptions = { ...TRAIN_DEFAULTS, augment: [...TRAIN_DEFAULTS.augment], ...modelDefaults, ...recipe?.options, ...stripUndefined(input), model: input.model, dataset };
   positiveInt(o.epochs, "epochs");
   positiveInt(o.batchSize, "batch size");
   if (!(o.validationSplit >= 0 && o.validationSplit < 1)) throw new Error(`Invalid validation split "${o.validationSplit}": expected a number in [0, 1)`);
@@ -43,7 +61,56 @@ export function resolveTrainOptions(input: TrainOptionsInput): TrainOptions {
   for (const a of o.augment) {
     if (!["flip", "shift", "rotation"].includes(a)) throw new Error(`Unknown augmentation "${a}". Expected any of: flip, shift, rotation`);
   }
+  if (o.preprocess !== undefined && !(PREPROCESS_NAMES as string[]).includes(o.preprocess)) {
+    throw new Error(`Unknown preprocessing "${o.preprocess}". Expected one of: ${PREPROCESS_NAMES.join(", ")}`);
+  }
+  if (!(o.lrDecay >= 0)) throw new Error(`Invalid learning-rate decay "${o.lrDecay}": expected a number ≥ 0`);
+  if (o.lrDecay > 0 && o.optimizer !== "sgd") throw new Error(`Learning-rate decay ${o.lrDecay} needs --optimizer sgd (got "${o.optimizer}")`);
+  if (!(Number.isInteger(o.headDense) && o.headDense >= 0)) throw new Error(`Invalid head dense units "${o.headDense}": expected a whole number ≥ 0`);
+  if (!(o.headDropout >= 0 && o.headDropout < 1)) throw new Error(`Invalid head dropout "${o.headDropout}": expected a number in [0, 1)`);
   return o;
+}
+
+/**
+ * The model's input for images of `imageShape`: `--image-size` (or the images' own size) and
+ * the preprocessing. A pretrained MobileNetV2 takes RGB: grey images are repeated to 3
+ * channels, as lab 3's `tf.repeat(x, 3, axis=-1)`.
+ */
+export function modelInputFor(o: Pick<TrainOptions, "imageSize" | "preprocess"> & Partial<Pick<TrainOptions, "model" | "modelConfig" | "pretrained">>, imageShape: ImageShape): ModelInput {
+  const [height, width] = o.imageSize ?? [imageShape[0], imageShape[1]];
+  const rgb = o.model === "mobilenetv2" && !o.modelConfig && o.pretrained !== undefined && imageShape[2] === 1;
+  const shape: ImageShape = [height, width, rgb ? 3 : imageShape[2]];
+  checkConvertible(imageShape, shape);
+  return { shape, ...PREPROCESSINGS[o.preprocess ?? "unit"] };
+}
+
+/** What `--summary` prints: the model built for the dataset's image shape, with no data loaded. */
+export interface ModelOutline {
+  name: string;
+  /** Model input [height, width, channels]. */
+  inputShape: ImageShape;
+  summary: ModelSummary;
+  /** The Keras-style text. */
+  text: string;
+}
+
+/**
+ * Builds the model the options describe and summarises it, Keras-style, without loading
+ * data or training (`npm run train -- --model X --summary`). The input shape is the
+ * dataset's (see {@link DATASET_IMAGE_SHAPES}) resized to `imageSize`, with 10 classes.
+ */
+export async function outlineModel(input: TrainOptionsInput): Promise<ModelOutline> {
+  const o = resolveTrainOptions(input);
+  if (tf.getBackend() === undefined || tf.getBackend() === "") await tf.setBackend("cpu");
+  const modelInput = modelInputFor(o, DATASET_IMAGE_SHAPES[o.dataset]);
+  const ctx: ModelBuildContext = { inputShape: modelInput.shape, numClasses: 10, seed: o.seed };
+  const { name, model } = await buildFor(o, ctx);
+  try {
+    const summary = summarize(model);
+    return { name, inputShape: modelInput.shape, summary, text: formatSummary(name, summary) };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** The folder a dataset was read from, relative to the working directory, for log lines. */
@@ -61,7 +128,7 @@ async function buildFor(o: TrainOptions, ctx: ModelBuildContext): Promise<{ name
     const config = await readCnnConfig(o.modelConfig);
     return { name: config.name, model: buildConfigCnn(config, ctx) };
   }
-  if (o.model === "mobilenetv2") return { name: o.model, model: mobilenetV2(ctx, { alpha: o.alpha }) };
+  if (o.model === "mobilenetv2") return { name: o.model, model: mobilenetV2(ctx, { alpha: o.alpha, headDense: o.headDense, headDropout: o.headDropout }) };
   return { name: o.model, model: zooEntry(o.model).build(ctx) };
 }
 
@@ -85,7 +152,9 @@ export async function loadTrainingData(o: Pick<TrainOptions, "dataset" | "dataDi
 
 /** Trains a model and writes its directory. */
 export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel> {
-  const o = resolveTrainOptions(input);
+  // A config's `optimizer` (the notebook's config key) is the default when no --optimizer is given.
+  const configOptimizer = input.modelConfig && input.optimizer === undefined ? (await readCnnConfig(input.modelConfig)).optimizer : undefined;
+  const o = resolveTrainOptions(configOptimizer ? { ...input, optimizer: configOptimizer } : input);
   const log = o.progress ? console.log : () => {};
   const backend = await selectBackend(o.backend);
   tf.enableProdMode();
@@ -98,7 +167,13 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
   log(`dataset: ${info.name} (${shortSource(info.source)}): ${train.count} train, ${val.count} validation, ${data.test.count} test images of ${info.height}x${info.width}x${info.channels}`);
 
   const imageShape: [number, number, number] = [info.height, info.width, info.channels];
-  const ctx: ModelBuildContext = { inputShape: imageShape, numClasses: info.classNames.length, seed: o.seed };
+  const modelInput = modelInputFor(o, imageShape);
+  const inputShape: [number, number, number] = [modelInput.shape[0], modelInput.shape[1], modelInput.shape[2]];
+  const recipe = pickedRecipe(o);
+  if (recipe) log(`recipe ${recipe.name}: ${recipe.source}${recipe.notes.map((n) => `\n  note: ${n}`).join("")}`);
+  if (inputShape.join() !== imageShape.join()) log(`input: ${imageShape.join("x")} images resized to ${inputShape.join("x")} (bilinear)`);
+  log(`preprocessing: ${o.preprocess ?? "unit"} (value = pixel × ${modelInput.scale.toPrecision(6)} + ${modelInput.offset})`);
+  const ctx: ModelBuildContext = { inputShape, numClasses: info.classNames.length, seed: o.seed };
   const { name, model } = await buildFor(o, ctx);
   const dir = modelDir(o.out, name, info.name);
   try {
@@ -125,13 +200,15 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
       firstEpoch: 1,
       batchSize: o.batchSize,
       imageShape,
+      input: modelInput,
       numClasses: ctx.numClasses,
       labels: o.labels,
       patience: o.patience,
-      augment: { kinds: o.augment, shiftFraction: o.shiftFraction, rotationDegrees: o.rotationDegrees },
+      augment: { kinds: o.augment, shiftFraction: o.shiftFraction, rotationDegrees: o.rotationDegrees, fillValue: modelInput.offset },
       seed: o.seed,
       progress: o.progress,
       label: name,
+      decay: { learningRate: lr, rate: o.lrDecay },
     };
     const t0 = performance.now();
     const phase1 = await runEpochs(model, train, val, settings);
@@ -141,7 +218,7 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
       const unfrozen = unfreezeTop(model, o.fineTuneLayers);
       const fineLr = compile(model, o, o.fineTuneLrFactor);
       log(`fine-tuning: ${unfrozen} top base layers unfrozen (batch norm stays frozen), learning rate ${fineLr}`);
-      const phase2 = await runEpochs(model, train, val, { ...settings, epochs: o.fineTuneEpochs, firstEpoch: history.length + 1 });
+      const phase2 = await runEpochs(model, train, val, { ...settings, epochs: o.fineTuneEpochs, firstEpoch: history.length + 1, decay: { learningRate: fineLr, rate: o.lrDecay } });
       history = [...history, ...phase2.history];
       bestEpoch = phase2.bestEpoch;
       transfer = { ...transfer, unfrozenLayers: unfrozen, fineTuneLearningRate: fineLr, fineTuneEpochs: phase2.history.length };
@@ -151,6 +228,7 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
     log(`${name} on ${info.name}: test loss ${test.loss.toFixed(4)}, test accuracy ${(test.accuracy * 100).toFixed(2)}% (${data.test.count} images)`);
 
     const trainSeconds = history.reduce((s, h) => s + h.seconds, 0);
+    const inferenceMsPerSample = await timeInference(model, data.test, settings);
     const record: TrainRecord = {
       schemaVersion: TRAIN_RECORD_VERSION,
       model: name,
@@ -159,9 +237,11 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
       dataset: {
         name: info.name,
         source: info.source,
-        inputShape: imageShape,
+        inputShape,
+        ...(inputShape.join() === imageShape.join() ? {} : { imageShape }),
         classNames: [...info.classNames],
-        scale: 1 / 255,
+        scale: modelInput.scale,
+        offset: modelInput.offset,
         layout: "NHWC",
         trainCount: train.count,
         valCount: val.count,
@@ -174,6 +254,9 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
       test,
       trainingSeconds,
       samplesPerSecond: (train.count * history.length) / trainSeconds,
+      paramsPerSecond: summary.total / trainingSeconds,
+      ...(inferenceMsPerSample === undefined ? {} : { inferenceMsPerSample }),
+      ...(recipe ? { recipe: { name: recipe.name, source: recipe.source, notes: [...recipe.notes] } } : {}),
       backend: { name: backend.name, reason: backend.reason, rejected: [...backend.rejected] },
       seed: o.seed,
       transfer,
@@ -187,6 +270,25 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Lab 3's inference time: `model.predict(x_test[:1000])` wall time / 1000, in ms per sample
+ * (tfjs, batch 32, the preprocessing included as in the notebook's Lambda layers).
+ * Undefined for an empty test set.
+ */
+async function timeInference(model: tf.LayersModel, test: Dataset["test"], s: Pick<LoopSettings, "imageShape" | "input">): Promise<number | undefined> {
+  const n = Math.min(1000, test.count);
+  if (n === 0) return undefined;
+  const per = s.imageShape[0] * s.imageShape[1] * s.imageShape[2];
+  const t0 = performance.now();
+  for (let start = 0; start < n; start += 32) {
+    const k = Math.min(32, n - start);
+    const out = tf.tidy(() => model.predict(modelInputTensor(test.images.subarray(start * per, (start + k) * per), k, s)) as tf.Tensor);
+    await out.data();
+    out.dispose();
+  }
+  return (performance.now() - t0) / n;
 }
 
 /**

@@ -1,6 +1,8 @@
 /** The training stage's one options object, with every default resolved in one place. */
 import type { BackendName } from "./backends/index.ts";
 import type { DatasetName } from "./datasets/index.ts";
+import type { PreprocessName } from "./datasets/model-input.ts";
+import type { RecipeName } from "./recipes.ts";
 
 /** Augmentations applied to each training batch. */
 export type AugmentKind = "flip" | "shift" | "rotation";
@@ -15,8 +17,24 @@ export interface TrainOptions {
   dataset: DatasetName;
   /** Folder holding dataset files (CIFAR-10 batches, an image folder, Fashion-MNIST .gz). */
   dataDir?: string;
-  /** Image size [height, width] an image folder is resized to, pixels. Default 32x32. */
+  /**
+   * Model input size [height, width], pixels: every dataset's images are resized to it
+   * (bilinear, per batch; an image folder is decoded at it). Default: the dataset's own size
+   * (an image folder: 32x32).
+   */
   imageSize?: [number, number];
+  /**
+   * Pixel preprocessing the model is trained with and its ONNX metadata records: `unit`
+   * (x/255, [0, 1]) or `symmetric` (x/127.5 − 1, [-1, 1], MobileNetV2's `preprocess_input`).
+   * Default: `symmetric` for mobilenetv2 (what ImageNet weights expect), `unit` otherwise.
+   */
+  preprocess?: PreprocessName;
+  /** `lab`: the model's notebook recipe (optimizer, batch size, epochs, validation split) for options left unset. Default `default`. */
+  recipe: RecipeName;
+  /** MobileNetV2: a notebook's whole transfer-learning setup (see `MOBILENET_PRESETS`). */
+  preset?: string;
+  /** Keras's legacy time-based decay of the learning rate per step, lr / (1 + decay × step); sgd only. Default 0. */
+  lrDecay: number;
   /** Artifacts root; the model goes to `<out>/models/<model>-<dataset>/`. Default `artifacts`. */
   out: string;
   /** Epochs (of the first phase for transfer learning). Default 3. */
@@ -49,8 +67,12 @@ export interface TrainOptions {
   seed: number;
   /** Training backend. Default auto (the fastest that loads). */
   backend: "auto" | BackendName;
-  /** MobileNetV2 width multiplier. Default 0.35. */
+  /** MobileNetV2 width multiplier. Default 1.0: every lab notebook uses Keras's default MobileNetV2 (1.0), and ImageNet weights exist for it. */
   alpha: number;
+  /** MobileNetV2 head: units of a relu Dense layer after global average pooling; 0 = none. Default 0. */
+  headDense: number;
+  /** MobileNetV2 head: dropout before the output layer. Default 0.2. */
+  headDropout: number;
   /** MobileNetV2: tfjs model directory or URL with pretrained weights (loaded by layer name). */
   pretrained?: string;
   /** MobileNetV2 transfer learning: base layers unfrozen for fine-tuning (from the top). Default 0 (no fine-tuning). */
@@ -61,6 +83,8 @@ export interface TrainOptions {
   fineTuneLrFactor: number;
   /** Print the Keras-style summary before training. Default true. */
   summary: boolean;
+  /** Build the model, print its summary and return: no data is loaded, nothing trains or is written. Default false. */
+  summaryOnly: boolean;
   /** Show progress (bars on a TTY, a line per epoch otherwise). Default true. */
   progress: boolean;
 }
@@ -80,7 +104,12 @@ export const TRAIN_DEFAULTS = {
   rotationDegrees: 15,
   seed: 42,
   backend: "auto",
-  alpha: 0.35,
+  alpha: 1,
+  headDense: 0,
+  headDropout: 0.2,
+  recipe: "default",
+  lrDecay: 0,
+  summaryOnly: false,
   fineTuneLayers: 0,
   fineTuneEpochs: 2,
   fineTuneLrFactor: 0.1,

@@ -59,16 +59,39 @@ export async function loadPretrained(model: tf.LayersModel, source: string): Pro
   }
 }
 
-/** Freezes every base layer (the head stays trainable). Returns the number frozen. */
+const inferenceWhenFrozenLayers = new WeakSet<tf.layers.Layer>();
+
+/**
+ * Makes a BatchNormalization layer run in inference mode (moving statistics used, never
+ * updated) whenever it is frozen, as Keras does for `trainable = False` batch norms. tfjs
+ * 4.22 keeps updating a frozen batch norm's moving mean and variance in training mode, so
+ * without this a frozen phase overwrites the pretrained (ImageNet) statistics.
+ * Other layers are left alone.
+ */
+export function inferenceWhenFrozen(layer: tf.layers.Layer): void {
+  if (layer.getClassName() !== "BatchNormalization" || inferenceWhenFrozenLayers.has(layer)) return;
+  inferenceWhenFrozenLayers.add(layer);
+  const call = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => call(inputs, layer.trainable ? kwargs : { ...kwargs, training: false });
+}
+
+/**
+ * Freezes every base layer (the head stays trainable), batch norms in inference mode.
+ * Returns the number frozen.
+ */
 export function freezeBase(model: tf.LayersModel): number {
   const base = baseLayers(model);
-  for (const l of base) l.trainable = false;
+  for (const l of base) {
+    l.trainable = false;
+    inferenceWhenFrozen(l);
+  }
   return base.length;
 }
 
 /**
  * Unfreezes the top `n` base layers for fine-tuning, keeping BatchNormalization layers
- * frozen (their statistics stay those of the pretrained model). Returns the layers unfrozen.
+ * frozen and in inference mode (their statistics stay those of the pretrained model, as
+ * Keras's `base(x, training=False)`). Returns the layers unfrozen.
  */
 export function unfreezeTop(model: tf.LayersModel, n: number): number {
   const base = baseLayers(model);

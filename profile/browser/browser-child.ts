@@ -15,6 +15,7 @@ import type { FactsJob, PairedJob, PairedVariant, VariantLatency } from "../chil
 import { sendToParent, serveChildJob } from "../child-runtime.ts";
 import { interleaveSettings } from "../measure-latency.ts";
 import type { ImageSet } from "../../train/datasets/dataset.ts";
+import type { ImageShape } from "../../train/datasets/model-input.ts";
 import type { BrowserSession } from "./browser-session.ts";
 import { browserEpRunners } from "./browser-eps.ts";
 import { BROWSER_PAGE_FIX, openChecked } from "./browser-probe.ts";
@@ -31,13 +32,14 @@ function hasFault(kind: string, ep: string): boolean {
   return (process.env.HARNESS_FAULT ?? "").split(",").some((f) => f === `${kind}:${ep}`);
 }
 
-async function loadTestSet(job: FactsJob): Promise<ImageSet> {
+async function loadTestSet(job: FactsJob): Promise<{ set: ImageSet; shape: ImageShape }> {
   const acc = job.accuracy;
   if (!acc) throw new Error("no accuracy job");
   const { loadDataset, isDatasetName, DATASET_NAMES } = await import("../../train/datasets/index.ts");
   const name = acc.metadata.dataset;
   if (!isDatasetName(name)) throw new Error(`Unknown dataset "${name}". Expected one of: ${DATASET_NAMES.join(", ")}`);
-  return (await loadDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit })).test;
+  const { test, info } = await loadDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit });
+  return { set: test, shape: [info.height, info.width, info.channels] };
 }
 
 /** Accuracy in the page on test images served as binary batches; top-1 computed here. */
@@ -95,10 +97,11 @@ async function runFacts(job: FactsJob): Promise<void> {
   const kind = kindOf(job.ep);
   const baselineRssMiB = treePeakRssMiB();
   let set: ImageSet | undefined;
+  let sourceShape: ImageShape | undefined;
   let datasetError: string | undefined;
   if (job.accuracy) {
     try {
-      set = await loadTestSet(job);
+      ({ set, shape: sourceShape } = await loadTestSet(job));
     } catch (e) {
       datasetError = (e as Error).message;
     }
@@ -107,7 +110,7 @@ async function runFacts(job: FactsJob): Promise<void> {
   const per = meta ? meta.inputShape.reduce((a, b) => a * b, 1) : 0;
   const session = await open(job, [job.onnxPath], job.batches.map((b) => b.batch), set && meta ? (start, n) => {
     const out = new Float32Array(n * per);
-    fillBatch(set, start, n, meta, out);
+    fillBatch(set, start, n, meta, out, sourceShape);
     return out;
   } : undefined);
   if (!session) return;

@@ -10,6 +10,7 @@ import { takeFirst } from "./image-set-ops.ts";
 
 export type { Dataset, DatasetInfo, ImageSet } from "./dataset.ts";
 export { imageSize } from "./dataset.ts";
+export { PREPROCESSINGS, PREPROCESS_NAMES, checkConvertible, sameShape, toModelInput, type ImageShape, type ModelInput, type PreprocessName } from "./model-input.ts";
 export type { LoadDatasetOptions } from "./load-options.ts";
 export { DatasetError } from "./data-files.ts";
 export { sliceSet, takeBatch, takeFirst, validationSplit, valuesPerImage, type BatchBuffer } from "./image-set-ops.ts";
@@ -25,6 +26,18 @@ export const DATASET_NAMES = ["mnist", "fashion-mnist", "cifar10", "folder", "sy
 
 /** A dataset name `loadDataset` accepts. */
 export type DatasetName = (typeof DATASET_NAMES)[number];
+
+/**
+ * Image shape [height, width, channels] of each dataset as its reader returns it by default
+ * (an image folder: 32x32 RGB unless resized), for building a model without loading data.
+ */
+export const DATASET_IMAGE_SHAPES: Readonly<Record<DatasetName, readonly [number, number, number]>> = {
+  mnist: [28, 28, 1],
+  "fashion-mnist": [28, 28, 1],
+  cifar10: [32, 32, 3],
+  folder: [32, 32, 3],
+  synthetic: [28, 28, 1],
+};
 
 /** True when `name` is one of {@link DATASET_NAMES}. */
 export function isDatasetName(name: string): name is DatasetName {

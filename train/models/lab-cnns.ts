@@ -25,6 +25,26 @@ export function lenet(ctx: ModelBuildContext): tf.Sequential {
 }
 
 /**
+ * The assignment's MNIST CNN (`002_ef41ef41bad94182.txt`, question 9): Conv 32@3x3 valid relu,
+ * MaxPool 2, Conv 64@3x3 valid relu, MaxPool 2, Dense 64 relu, softmax (121,930 params on 28x28x1).
+ */
+export function assignmentCnn(ctx: ModelBuildContext): tf.Sequential {
+  const k = new LayerKit(ctx.seed);
+  return tf.sequential({
+    name: "assignment-cnn",
+    layers: [
+      k.conv(32, 3, { activation: "relu", padding: "valid", inputShape: [...ctx.inputShape] }),
+      k.pool(2),
+      k.conv(64, 3, { activation: "relu", padding: "valid" }),
+      k.pool(2),
+      tf.layers.flatten(),
+      k.dense(64, "relu"),
+      k.dense(ctx.numClasses, "softmax"),
+    ],
+  });
+}
+
+/**
  * A stack of 3x3 (or `kernels[i]`) same-padded conv blocks, each followed by 2x2 max pooling,
  * then Dense `dense` relu, Dropout, and the softmax output.
  */

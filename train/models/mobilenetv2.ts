@@ -7,14 +7,16 @@ import type { ModelBuildContext } from "./zoo-types.ts";
 
 /** MobileNetV2 options. */
 export interface MobileNetV2Options {
-  /** Width multiplier α (filters × α, rounded to multiples of 8); default 0.35. */
+  /** Width multiplier α (filters × α, rounded to multiples of 8); default 1.0 (Keras's default, the one every lab uses). */
   alpha: number;
-  /** Dropout before the new classification head; default 0.2. */
+  /** Units of a relu Dense layer in the head after global average pooling; 0 (default) = none. */
+  headDense: number;
+  /** Dropout before the output layer of the head; default 0.2. */
   headDropout: number;
 }
 
 /** Default MobileNetV2 options. */
-export const MOBILENETV2_DEFAULTS: MobileNetV2Options = { alpha: 0.35, headDropout: 0.2 };
+export const MOBILENETV2_DEFAULTS: MobileNetV2Options = { alpha: 1, headDense: 0, headDropout: 0.2 };
 
 /** Name of the last layer of the base (the feature extractor); the head starts after it. */
 export const MOBILENETV2_BASE_OUTPUT = "out_relu";
@@ -43,9 +45,9 @@ function relu6(name: string): tf.layers.Layer {
   return tf.layers.reLU({ maxValue: 6, name });
 }
 
-/** Builds MobileNetV2 base + head (GlobalAveragePooling, Dropout, Dense softmax). */
+/** Builds MobileNetV2 base + head (GlobalAveragePooling, optional Dense relu, optional Dropout, Dense softmax). */
 export function mobilenetV2(ctx: ModelBuildContext, options: Partial<MobileNetV2Options> = {}): tf.LayersModel {
-  const { alpha, headDropout } = { ...MOBILENETV2_DEFAULTS, ...options };
+  const { alpha, headDense, headDropout } = { ...MOBILENETV2_DEFAULTS, ...options };
   let seed = ctx.seed * 1000 + 1;
   const init = () => tf.initializers.glorotUniform({ seed: seed++ });
   const input = tf.input({ shape: [...ctx.inputShape], name: "input" });
@@ -85,7 +87,8 @@ export function mobilenetV2(ctx: ModelBuildContext, options: Partial<MobileNetV2
   x = relu6(MOBILENETV2_BASE_OUTPUT).apply(bn("Conv_1_bn").apply(x)) as tf.SymbolicTensor;
 
   x = tf.layers.globalAveragePooling2d({ name: "head_pool" }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dropout({ rate: headDropout, seed: seed++, name: "head_dropout" }).apply(x) as tf.SymbolicTensor;
+  if (headDense > 0) x = tf.layers.dense({ units: headDense, activation: "relu", kernelInitializer: init(), name: "head_hidden" }).apply(x) as tf.SymbolicTensor;
+  if (headDropout > 0) x = tf.layers.dropout({ rate: headDropout, seed: seed++, name: "head_dropout" }).apply(x) as tf.SymbolicTensor;
   const output = tf.layers.dense({ units: ctx.numClasses, activation: "softmax", kernelInitializer: init(), name: "head_dense" }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: "mobilenetv2" });
 }
