@@ -22,6 +22,12 @@ export function exportOptionsFromFlags(f: Record<string, unknown>, onProgress?: 
     percentile: f.percentile as number,
     activationType: f.activationType as ExportOptions["activationType"],
     minConvInputChannels: f.minConvInputChannels as number,
+    tune: f.tune !== false,
+    accuracyBudget: f.accuracyBudget as number,
+    tuneBatch: f.tuneBatch as number,
+    tuneMs: f.tuneMs as number,
+    validationSize: f.validationSize as number,
+    intraOpThreads: f.intraOpThreads as number,
     seed: f.seed as number,
     dataDir: f.dataDir as string | undefined,
     parityLimit: f.parityLimit as number | undefined,
@@ -44,7 +50,13 @@ export function registerExport(program: Command): void {
     .option("--calibration-size <n>", "training images in the seeded calibration sample", intFlag("calibration size"), d.calibrationSize)
     .option("--percentile <p>", "percentile method: share of |activation| kept in range, percent", numberFlag("percentile", 0, 100, true), d.percentile)
     .option("--activation-type <type>", `integer type of quantized activations: ${ACTIVATION_TYPES.join(", ")}`, choiceFlag("activation type", ACTIVATION_TYPES), d.activationType)
-    .option("--min-conv-input-channels <n>", "static INT8: keep Convs with fewer input channels than N in float (0 = quantize every Conv; 4 keeps the 1-channel image-input Conv float, where ORT's int8 kernel is slower)", intFlag("min conv input channels", 0), d.minConvInputChannels)
+    .option("--no-tune", "int8: do not tune; quantize with --min-conv-input-channels alone (0: every node, like int8-all)")
+    .option("--accuracy-budget <points>", "int8 tuner: largest accuracy drop below FP32 allowed, percentage points", numberFlag("accuracy budget", 0, 100), d.accuracyBudget)
+    .option("--tune-batch <n>", "int8 tuner: images per timed run (the batch you will run at)", intFlag("tune batch"), d.tuneBatch)
+    .option("--tune-ms <ms>", "int8 tuner: measuring time of the interleaved window (FP32 and every candidate together), ms", intFlag("tune time"), d.tuneMs)
+    .option("--validation-size <n>", "int8 tuner: training images (disjoint from the calibration sample) checking each candidate's accuracy", intFlag("validation size"), d.validationSize)
+    .option("--intra-op-threads <n>", "int8 tuner: ONNX Runtime intra-op threads of the timed sessions (0 = ORT's default)", intFlag("intra-op threads", 0), d.intraOpThreads)
+    .option("--min-conv-input-channels <n>", "static INT8 with --no-tune: keep Convs with fewer input channels than N in float (0 = quantize every Conv)", intFlag("min conv input channels", 0), d.minConvInputChannels)
     .option("--seed <n>", "seed of the calibration sample", intFlag("seed", 0), d.seed)
     .option("--data-dir <dir>", "dataset folder (default: the one the model was trained with, else the dataset's default)")
     .option("--parity-limit <n>", "test images used for parity and accuracy (default: the full test set)", intFlag("parity limit"))

@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 /** Precisions the export stage writes. */
-export const PRECISIONS = ["fp32", "int8", "int8-dynamic", "fp16"] as const;
+export const PRECISIONS = ["fp32", "int8", "int8-all", "int8-dynamic", "fp16"] as const;
 /** One precision. */
 export type Precision = (typeof PRECISIONS)[number];
 

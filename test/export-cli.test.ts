@@ -65,7 +65,8 @@ describe("export command", () => {
     const resolved = resolveExportOptions(exportOptionsFromFlags(cmd.opts()));
     assert.deepEqual({ ...resolved, onProgress: undefined }, {
       modelDir: "/models/lenet-mnist", precisions: ["fp32", "int8"], calibrationMethod: "minmax", calibrationSize: 300,
-      percentile: 99.99, activationType: "uint8", minConvInputChannels: 0, seed: 1, dataDir: undefined, parityLimit: undefined, batchSize: 256,
+      percentile: 99.99, activationType: "uint8", minConvInputChannels: 0,
+      tune: true, accuracyBudget: 0.3, tuneBatch: 32, tuneMs: 3000, validationSize: 2000, intraOpThreads: 0, seed: 1, dataDir: undefined, parityLimit: undefined, batchSize: 256,
       tfjsBackend: "auto", force: false, onProgress: undefined,
     });
   });

@@ -28,6 +28,12 @@ export interface StaticQuantOptions {
    * candidate's float set here. Default: none.
    */
   floatNodes?: ReadonlyMap<string, string>;
+  /**
+   * Activation ranges already calibrated for this model, feeds, method and percentile
+   * (tensor name → observed range): read first, and filled with what is calibrated. The
+   * tuner passes one map to every candidate so the model is calibrated once. Default: none.
+   */
+  rangeCache?: Map<string, { min: number; max: number }>;
 }
 
 /** Which nodes were converted, and which stayed in float and why. */

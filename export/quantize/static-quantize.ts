@@ -9,6 +9,7 @@ import type * as ort from "onnxruntime-node";
 import { onnx } from "../onnx/onnx-io.ts";
 import { foldablePairs, foldBatchNorm } from "./batchnorm-fold.ts";
 import { calibrateRanges } from "./calibrate.ts";
+import type { RangeStats } from "./calibration-methods.ts";
 import { moveBiasReluAfterPool } from "./float-conv-boundary.ts";
 import type { EmitContext } from "./emit-quantized.ts";
 import { cloneModel, GraphView, inferElemTypes, topoSort } from "./graph-view.ts";
@@ -66,10 +67,16 @@ export async function quantizeStatic(
   for (const n of candidates) for (const t of [...(n.input ?? []), ...(n.output ?? [])]) if (isFloat(t)) wanted.add(t);
   for (const { bn } of foldable) wanted.add(bn.output?.[0] ?? "");
   // calibrate before folding BatchNormalization (small splat weights stay splats for the float runs)
-  const ranges = await calibrateRanges(out, calibrationFeeds, [...wanted], {
-    method: options.method,
-    percentile: options.percentile ?? DEFAULT_PERCENTILE,
-  });
+  const cache = options.rangeCache;
+  const need = [...wanted].filter((t) => !cache?.has(t));
+  const fresh = need.length > 0 || !cache
+    ? await calibrateRanges(out, calibrationFeeds, need, { method: options.method, percentile: options.percentile ?? DEFAULT_PERCENTILE })
+    : new Map<string, RangeStats>();
+  for (const [t, r] of fresh) cache?.set(t, r);
+  const ranges = new Map([...wanted].flatMap((t): [string, RangeStats][] => {
+    const r = fresh.get(t) ?? cache?.get(t);
+    return r ? [[t, r]] : [];
+  }));
   const folded = foldBatchNorm(view, foldable);
   for (const bn of folded) types.set(bn.output?.[0] ?? "", DT.FLOAT);
 

@@ -1,0 +1,94 @@
+/**
+ * The INT8 tuner's search on a fake timer (a virtual clock whose machine speed drifts): the
+ * fastest candidate within the accuracy budget wins, one over budget loses even when it is
+ * faster, none within budget keeps the most accurate, unknown accuracy picks on speed; and
+ * the candidate node sets of the reference LeNet and basic CNN.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { BlockTimer } from "../measure/index.ts";
+import { buildReferenceModel } from "../export/quantize/reference-models.ts";
+import { FP32_VARIANT, int8Candidates, interleavedSpeedups, searchInt8, tuneInterleaveSettings, type Int8Candidate } from "../export/tune/index.ts";
+
+/** A fake variant: each run takes `ms` × the machine's slowness at the virtual time (it doubles every 500 ms of virtual time, then recovers). */
+function fakeTimer(name: string, ms: number, clock: { t: number }): BlockTimer {
+  return {
+    name,
+    async runBlock(runs) {
+      const out: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = ms * (Math.floor(clock.t / 500) % 2 === 0 ? 1 : 2);
+        clock.t += t;
+        out.push(t);
+      }
+      return out;
+    },
+  };
+}
+
+const candidate = (name: string): Int8Candidate => ({ name, description: `${name} set`, floatNodes: new Map(name === "all" ? [] : [[`${name}_node`, "test"]]) });
+
+/** The search over candidates with per-run times `ms` (fp32 at 10 ms) and validation accuracies `acc`. */
+async function search(ms: Record<string, number>, acc: Record<string, number | null>, fp32Accuracy: number | null, budget = 0.3) {
+  const clock = { t: 0 };
+  return searchInt8({
+    candidates: Object.keys(ms).map(candidate),
+    fp32Accuracy,
+    accuracyBudgetPoints: budget,
+    accuracyOf: async (c) => acc[c.name] ?? null,
+    speedupsOf: async (cs) => (await interleavedSpeedups(fakeTimer(FP32_VARIANT, 10, clock), cs.map((c) => fakeTimer(c.name, ms[c.name]!, clock)), { ...tuneInterleaveSettings(2000), now: () => clock.t })).speedups,
+  });
+}
+
+describe("INT8 tuner search", () => {
+  it("keeps the fastest candidate within the budget; a faster one over budget loses", async () => {
+    const r = await search({ all: 8, fast: 5, fastest: 4 }, { all: 0.99, fast: 0.988, fastest: 0.985 }, 0.99);
+    assert.equal(r.chosen, "fast");
+    assert.deepEqual(r.candidates.map((c) => [c.name, c.speedup, c.withinBudget]), [["all", 1.25, true], ["fast", 2, true], ["fastest", 2.5, false]]);
+    assert.deepEqual(r.candidates.map((c) => c.ci95), [[1.25, 1.25], [2, 2], [2.5, 2.5]]);
+    assert.equal(r.why, "fastest within 0.3 accuracy points of FP32: 2.00x over FP32; faster but over budget: fastest (0.50 points below FP32)");
+    assert.deepEqual(r.candidates[1]?.floatNodes, ["fast_node"]);
+    assert.equal(r.candidates[1]?.accuracyDropPoints?.toFixed(6), "0.200000");
+  });
+
+  it("a wider budget lets the fastest win", async () => {
+    const r = await search({ all: 8, fast: 5, fastest: 4 }, { all: 0.99, fast: 0.988, fastest: 0.985 }, 0.99, 0.5);
+    assert.equal(r.chosen, "fastest");
+  });
+
+  it("with none within the budget keeps the most accurate", async () => {
+    const r = await search({ all: 8, fast: 5 }, { all: 0.98, fast: 0.97 }, 0.99);
+    assert.equal(r.chosen, "all");
+    assert.equal(r.why, "no candidate within 0.3 accuracy points of FP32; the most accurate (1.00 points below) is kept");
+  });
+
+  it("with unknown accuracy (generated inputs) chooses on speed and says so", async () => {
+    const r = await search({ all: 8, fast: 5 }, { all: null, fast: null }, null);
+    assert.equal(r.chosen, "fast");
+    assert.equal(r.why, "fastest within 0.3 accuracy points of FP32: 2.00x over FP32; accuracy unknown (generated inputs): chosen on speed alone");
+  });
+
+  it("refuses an empty candidate list, and a baseline timer not named fp32", async () => {
+    await assert.rejects(searchInt8({ candidates: [], fp32Accuracy: 1, accuracyBudgetPoints: 0.3, accuracyOf: async () => 1, speedupsOf: async () => new Map() }), {
+      message: "searchInt8 needs at least one candidate",
+    });
+    const clock = { t: 0 };
+    await assert.rejects(interleavedSpeedups(fakeTimer("int8", 1, clock), [], tuneInterleaveSettings(10)), { message: 'The baseline timer must be named "fp32", got "int8"' });
+  });
+});
+
+describe("INT8 tuner candidates", () => {
+  it("LeNet: every node, image-input Conv float, last layer float, both, each weighted op type float (duplicates merged)", () => {
+    const got = int8Candidates(buildReferenceModel("lenet")).map((c) => [c.name, [...c.floatNodes.keys()]]);
+    assert.deepEqual(got, [
+      ["all", []], ["image-convs-float", ["conv_1"]], ["last-float", ["gemm_12"]], ["first-last-float", ["conv_1", "gemm_12"]],
+      ["conv-float", ["conv_1", "conv_4"]], ["gemm-float", ["gemm_8", "gemm_10", "gemm_12"]],
+    ]);
+    assert.equal(int8Candidates(buildReferenceModel("lenet"))[1]?.floatNodes.get("conv_1"), 'kept float by the tuned recipe "image-convs-float": Conv with fewer than 4 input channels');
+  });
+
+  it("basic CNN: the MatMul head gives a matmul-float candidate; max caps the list", () => {
+    assert.deepEqual(int8Candidates(buildReferenceModel("basic-cnn")).map((c) => c.name), ["all", "image-convs-float", "last-float", "first-last-float", "conv-float", "matmul-float"]);
+    assert.deepEqual(int8Candidates(buildReferenceModel("basic-cnn"), 2).map((c) => c.name), ["all", "image-convs-float"]);
+  });
+});
