@@ -135,7 +135,8 @@ export async function quantizeStatic(
     const y = n.output?.[0] ?? "";
     const p = view.producer.get(x);
     const sole = (view.consumers.get(x) ?? []).length === 1 && !view.graphOutputs.has(x);
-    if (p && chosen.has(p) && !isDirect(p) && sole && ranges.has(y)) {
+    // (not when Relu's output is a graph output: the producer's raw output would replace it)
+    if (p && chosen.has(p) && !isDirect(p) && sole && ranges.has(y) && !view.graphOutputs.has(y)) {
       p.output = (p.output ?? []).map((o) => (o === x ? y : o));
       removed.add(n);
       chosen.delete(n);
