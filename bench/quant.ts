@@ -15,7 +15,7 @@ import { ensureTrained } from "../train/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 import { kernelTimes, syntheticFeed } from "./ort-bench-helpers.ts";
 
-const MODELS = ["lenet", "basic-cnn", "tiny-cnn", "shallow-cnn", "deep-cnn", "wide-cnn"] as const;
+const MODELS = ["lenet", "basic-cnn", "tiny-cnn", "shallow-cnn", "wide-cnn", "deep-cnn"] as const;
 const GOAL_MODELS = new Set(["lenet", "basic-cnn"]);
 const BATCHES = [1, 32] as const;
 /** Variants timed in one window: precision and intra-op threads (0 = ORT's default). */

@@ -10,6 +10,7 @@ import {
   type ExportOptions,
   type ExportRecord,
 } from "../export/index.ts";
+import { CALIBRATION_SOURCES, exportOnnxFile, type OnnxExportOptions } from "../export/export-onnx-file.ts";
 import { choiceFlag, intFlag, listFlag, numberFlag } from "./parse-flags.ts";
 
 /** Translates parsed flags into {@link ExportOptions} (exported for tests). */
@@ -38,13 +39,48 @@ export function exportOptionsFromFlags(f: Record<string, unknown>, onProgress?: 
   };
 }
 
+/** Parses `0.485,0.456,0.406` into numbers; the error names the flag and the value. */
+function numberList(flag: string, value: string): number[] {
+  const xs = value.split(",").map((v) => Number(v.trim()));
+  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x))) throw new Error(`Invalid ${flag} "${value}": expected comma-separated numbers, e.g. 0.485,0.456,0.406`);
+  return xs;
+}
+
+/** Translates parsed flags into {@link OnnxExportOptions} for `export --onnx` (exported for tests). */
+export function onnxExportOptionsFromFlags(f: Record<string, unknown>, onProgress?: (line: string) => void): OnnxExportOptions {
+  const std = numberList("--std", String(f.std ?? "1"));
+  if (std.some((x) => x === 0)) throw new Error(`Invalid --std "${String(f.std)}": a standard deviation of 0 divides by zero`);
+  const requested = ((f.precision as string[] | undefined) ?? ["int8"]).filter((p) => p !== "fp32") as OnnxExportOptions["precisions"];
+  return {
+    onnx: f.onnx as string,
+    precisions: requested,
+    ...(typeof f.calibration === "string" ? { calibration: f.calibration } : {}),
+    ...(typeof f.dataDir === "string" ? { dataDir: f.dataDir } : {}),
+    ...(typeof f.outDir === "string" ? { outDir: f.outDir } : {}),
+    normalisation: { mean: numberList("--mean", String(f.mean ?? "0")), std },
+    calibrationSize: f.calibrationSize as number,
+    validationSize: f.validationSize as number,
+    tune: f.tune !== false,
+    accuracyBudget: f.accuracyBudget as number,
+    tuneBatch: f.tuneBatch as number,
+    tuneMs: f.tuneMs as number,
+    intraOpThreads: f.intraOpThreads as number,
+    ...(onProgress ? { onProgress } : {}),
+  };
+}
+
 /** Adds the `export` command to `program`. */
 export function registerExport(program: Command): void {
   const d = EXPORT_DEFAULTS;
   program
     .command("export")
     .description("Export a trained tfjs model to ONNX (model.<precision>.onnx + export.json beside it), checked against tfjs on the test set")
-    .requiredOption("--model-dir <dir>", "trained model directory (model.json, weights.bin, train.json), e.g. artifacts/models/lenet-mnist")
+    .option("--model-dir <dir>", "trained model directory (model.json, weights.bin, train.json), e.g. artifacts/models/lenet-mnist")
+    .option("--onnx <file>", "instead of --model-dir: an FP32 ONNX file from any exporter; writes <stem>.<precision>.onnx and <stem>.export.json beside it (or in --out-dir)")
+    .option("--calibration <source>", `with --onnx: calibration images: ${CALIBRATION_SOURCES.join(", ")} or an image folder (default: generated, with a warning: accuracy unknown)`)
+    .option("--mean <list>", "with --onnx: per-channel mean subtracted from [0, 1] pixels, comma-separated", "0")
+    .option("--std <list>", "with --onnx: per-channel std dividing [0, 1] pixels, comma-separated", "1")
+    .option("--out-dir <dir>", "with --onnx: where to write (default: beside the file)")
     .option("--precision <list>", `precisions to write, comma-separated: ${PRECISIONS.join(", ")} (fp32 is always written)`, listFlag("precision", PRECISIONS), [...d.precisions])
     .option("--calibration-method <name>", `static INT8 calibration: ${CALIBRATION_METHODS.join(", ")}`, choiceFlag("calibration method", CALIBRATION_METHODS), d.calibrationMethod)
     .option("--calibration-size <n>", "training images in the seeded calibration sample", intFlag("calibration size"), d.calibrationSize)
@@ -65,6 +101,11 @@ export function registerExport(program: Command): void {
     .option("--force", "re-export even when export.json is newer than weights.bin and made with the same options", false)
     .option("--quiet", "print only the summary line", false)
     .action(async (f: Record<string, unknown>) => {
+      if (typeof f.onnx === "string") {
+        await exportOnnxFile(onnxExportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(line)));
+        return;
+      }
+      if (typeof f.modelDir !== "string") throw new Error("export needs --model-dir <trained model dir> or --onnx <file.onnx>");
       const record = await exportModel(exportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(line)));
       console.log(summaryLine(f.modelDir as string, record));
     });

@@ -2,7 +2,8 @@
  * The INT8 tuner's search, a pure function over two injected measurements: the accuracy of
  * each candidate on a validation slice, and each candidate's speedup over FP32 measured side
  * by side (`interleaved-speedups.ts` in the harness, a fake timer in tests). It keeps the
- * fastest candidate whose accuracy is within the budget of FP32's.
+ * fastest candidate (largest lower bound of its paired speedup's 95% interval) whose
+ * accuracy is within the budget of FP32's.
  */
 import type { SpeedupEstimate } from "../../measure/index.ts";
 import type { Int8Candidate } from "./candidate-sets.ts";
@@ -69,11 +70,14 @@ export async function searchInt8(inputs: SearchInputs): Promise<SearchResult> {
       speedup: s?.speedup ?? null, ci95: s?.ci95 ?? null, verdict: s?.verdict ?? null,
     };
   });
-  const fastest = (xs: MeasuredCandidate[]) => [...xs].sort((a, b) => (b.speedup ?? -Infinity) - (a.speedup ?? -Infinity))[0];
+  // Fastest with confidence: the largest lower 95% bound, then the largest estimate (on a
+  // shared machine one lucky cycle can inflate an estimate; it cannot lift the lower bound much).
+  const key = (m: MeasuredCandidate) => [m.ci95?.[0] ?? m.speedup ?? -Infinity, m.speedup ?? -Infinity] as const;
+  const fastest = (xs: MeasuredCandidate[]) => [...xs].sort((a, b) => key(b)[0] - key(a)[0] || key(b)[1] - key(a)[1])[0];
   const ok = measured.filter((m) => m.withinBudget);
   const pick = fastest(ok);
   if (pick) {
-    const over = measured.filter((m) => !m.withinBudget && (m.speedup ?? 0) > (pick.speedup ?? 0)).map((m) => `${m.name} (${pts(m.accuracyDropPoints ?? 0)} points below FP32)`);
+    const over = measured.filter((m) => !m.withinBudget && key(m)[0] > key(pick)[0]).map((m) => `${m.name} (${pts(m.accuracyDropPoints ?? 0)} points below FP32)`);
     const speed = pick.speedup === null ? "no timing" : `${pick.speedup.toFixed(2)}x over FP32`;
     const unknown = pick.accuracy === null ? "; accuracy unknown (generated inputs): chosen on speed alone" : "";
     return {

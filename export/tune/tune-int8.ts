@@ -70,6 +70,9 @@ export async function tuneInt8(
     speedupsOf: async (cs) => {
       const options: ort.InferenceSession.SessionOptions = {
         executionProviders: ["cpu"], graphOptimizationLevel: "all", intraOpNumThreads: settings.intraOpThreads, logSeverityLevel: 3,
+        // Several sessions alternate in one process: a pool left spinning after its block
+        // would steal the cores from the next session's block.
+        extra: { session: { intra_op: { allow_spinning: "0" } } },
       };
       const sessions: ort.InferenceSession[] = [];
       try {
