@@ -180,7 +180,10 @@ function tuneData(images: Images, input: ForeignInput, norm: Normalisation, skip
         const classes = (outputs[0]?.length ?? 0) / step;
         const all = new Float32Array(outputs.reduce((n, x) => n + x.length, 0));
         let at = 0;
-        for (const x of outputs) (all.set(x, at), (at += x.length));
+        for (const x of outputs) {
+          all.set(x, at);
+          at += x.length;
+        }
         return top1Accuracy(all, labels, classes);
       } finally {
         await session.release();
