@@ -22,6 +22,7 @@ import { runJob } from "./run-job.ts";
 import { readPlan, rowKey, writePlan, type PlannedJob, type RunPlan } from "./run-plan.ts";
 import { runChild } from "./run-child.ts";
 import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
+import { onnxSuiteFiles } from "./onnx-precisions.ts";
 
 /** What {@link runProfile} returns. */
 export interface ProfileRun {
@@ -49,8 +50,8 @@ export async function probeInChild(runner: EpRunner, timeoutMs = 60_000): Return
 }
 
 async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
-  if (o.onnx.length > 0) return o.onnx.map((path) => ({ path, precision: "fp32" as const }));
-  return prepareZooModels({ models: o.models, dataset: o.dataset, precisions: o.precisions, out: o.out, epochs: o.epochs, dataDir: o.dataDir, progress: o.progress, log: o.log });
+  if (o.onnx.length > 0) return onnxSuiteFiles({ onnx: o.onnx, precisions: o.precisions, int8: o.int8, out: o.out, tuneBatch: Math.max(...o.batches), log: o.log });
+  return prepareZooModels({ models: o.models, dataset: o.dataset, precisions: o.precisions, out: o.out, epochs: o.epochs, dataDir: o.dataDir, progress: o.progress, log: o.log, tuneBatch: Math.max(...o.batches) });
 }
 
 async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRunner[], eps: EpStatus[]): Promise<RunPlan> {
@@ -65,8 +66,8 @@ async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRu
     } catch (e) {
       loadError = (e as Error).message;
     }
-    const precision = facts?.precision ?? (o.onnx.length > 0 ? "fp32" : file.precision);
-    const baseName = facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
+    const precision = file.precision;
+    const baseName = file.model ?? facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
     // Two files with the same model name and precision (e.g. lenet on two datasets) get -2, -3… so row keys stay unique.
     let name = baseName;
     for (let k = 2; used.has(`${name}|${precision}`); k++) name = `${baseName}-${k}`;
