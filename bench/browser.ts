@@ -2,8 +2,8 @@
  * `npm run bench -- browser`: onnxruntime-web's WASM EP in headless Chromium against
  * onnxruntime-node's CPU EP on LeNet, at batch 1 and 32. Rounds alternate between the
  * two (an in-process onnxruntime-node session, and the page driven by the browser harness), each round
- * measured with the profiler's own protocol (tinybench, same settings), and the pooled
- * p50s are compared side by side in this one run.
+ * measured with the profiler's own protocol (`measureInterleaved`, same settings), and the
+ * pooled p50s are compared side by side in this one run (unpaired: two runtimes, two processes).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +11,8 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { BrowserSession } from "../profile/browser/browser-session.ts";
 import { buildFeeds } from "../profile/input-tensors.ts";
-import { measureLatency } from "../profile/measure-latency.ts";
+import { functionTimer, measureInterleaved } from "../measure/index.ts";
+import { interleaveSettings } from "../profile/measure-latency.ts";
 import { DEFAULT_MEASURE } from "../profile/profile-options.ts";
 import { lenetPath, median } from "./bench-lenet.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
@@ -32,12 +33,12 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
         const spec = { batch, inputs: [{ name: inputName, shape: [batch, 1, 28, 28], elemType: 1 }] };
         const feeds = buildFeeds(spec);
         await browser.loadFeeds(spec);
-        const firstRunMs = await browser.timedRun(batch);
+        await browser.timedRun(batch);
         const nodeSamples: number[] = [];
         const webSamples: number[] = [];
         for (let r = 0; r < rounds; r++) {
-          nodeSamples.push(...(await measureLatency(() => node.run(feeds), settings)).samples);
-          webSamples.push(...(await browser.measure(batch, settings, firstRunMs)).samples);
+          nodeSamples.push(...(await measureInterleaved([functionTimer("node", () => node.run(feeds))], interleaveSettings(settings, 1, r))).samples[0]!);
+          webSamples.push(...(await measureInterleaved([{ name: "web", runBlock: (n) => browser.block(batch, 0, n) }], interleaveSettings(settings, 1, r))).samples[0]!);
         }
         const nodeP50 = median(nodeSamples);
         const webP50 = median(webSamples);

@@ -3,8 +3,9 @@ import type { BenchSection } from "./bench-section.ts";
 import { browserBench } from "./browser.ts";
 import { overheadBench } from "./overhead.ts";
 import { quantBench } from "./quant.ts";
+import { repeatabilityBench } from "./repeatability.ts";
 import { varianceBench } from "./process-variance.ts";
 import { trainBench } from "./train.ts";
 import { zooBench } from "./zoo.ts";
 
-export const benchSections: readonly BenchSection[] = [trainBench, quantBench, overheadBench, zooBench, browserBench, varianceBench];
+export const benchSections: readonly BenchSection[] = [trainBench, quantBench, overheadBench, zooBench, browserBench, varianceBench, repeatabilityBench];

@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- overhead`: the profiler's measurement overhead. On one CPU-EP session
- * of LeNet, alternates rounds of the harness's measurement (tinybench via
- * `measureLatency`, reused feeds) with a bare `await session.run(feeds)` loop timed per
- * call, and compares the pooled medians side by side. Goal: harness/bare ≤ 1.03 at
+ * of LeNet, alternates rounds of the harness's measurement (`measureInterleaved` with one
+ * variant, as the paired child times it, reused feeds) with a bare `await session.run(feeds)`
+ * loop timed per call, and compares the pooled medians side by side. Goal: harness/bare ≤ 1.03 at
  * batch 1 and 32.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { buildFeeds } from "../profile/input-tensors.ts";
-import { measureLatency } from "../profile/measure-latency.ts";
+import { functionTimer, measureInterleaved } from "../measure/index.ts";
+import { interleaveSettings } from "../profile/measure-latency.ts";
 import { DEFAULT_MEASURE } from "../profile/profile-options.ts";
 import { lenetPath, median } from "./bench-lenet.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
@@ -44,7 +45,7 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
         const harness: number[] = [];
         const bare: number[] = [];
         for (let r = 0; r < rounds; r++) {
-          const h = (await measureLatency(() => session.run(feeds), settings)).samples;
+          const h = (await measureInterleaved([functionTimer("harness", () => session.run(feeds))], interleaveSettings(settings, 1, r))).samples[0]!;
           harness.push(...h);
           bare.push(...(await bareLoop(session, feeds, h.length)));
         }

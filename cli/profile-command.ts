@@ -95,24 +95,27 @@ export function registerProfile(program: Command): void {
     .addOption(new Option("--shape <name=dims...>", "input shape of a foreign model's dynamic dims, e.g. data=1x3x224x224 " +
       "(axis 0 is replaced by each batch size when dynamic; without it dynamic dims default to batch on axis 0, " +
       "3 on axis 1 of a 4-D input, 224 elsewhere)"))
-    .option("--resume <run dir>", "complete an interrupted run: runs only the rows and rounds missing from its results.jsonl and rounds.jsonl")
+    .option("--resume <run dir>", "complete an interrupted run: runs only the children whose records are missing from its facts.jsonl and rounds.jsonl")
     .option("--accuracy-limit <n>", "test images used for accuracy (default: the full test set, within the accuracy time budget)")
     .option("--data-dir <dir>", "dataset folder passed to the dataset readers")
-    .option("--row-budget <ms>", `time budget per row, ms, shared by its rounds: warm-up and measurement shrink to fit (keeping >= 3 samples)`, String(DEFAULT_MEASURE.rowBudgetMs))
-    .option("--rounds <n>", "measure each row this many times, each in a fresh child process, spread across the run (all rows' round 1, then round 2...), " +
-      "and pool them: averages a shared machine's drift in speed (default: 1 with --quick)", String(DEFAULT_ROUNDS))
-    .option("--child-timeout <s>", "wall-clock limit per child process (model x precision x EP), seconds", "600")
+    .option("--row-budget <ms>", `time budget per row, ms, shared by its rounds: warm-up and measurement shrink to fit (at least one cycle of blocks)`, String(DEFAULT_MEASURE.rowBudgetMs))
+    .option("--rounds <n>", "time each model x EP this many times, each in a fresh paired child, spread across the run (every model's round 1, then round 2...), " +
+      "and pool them: a process in a slow mode widens the speedup's CI instead of hiding in it (default: 1 with --quick)", String(DEFAULT_ROUNDS))
+    .option("--child-timeout <s>", "wall-clock limit per child process (a facts child per model file x EP, a paired child per model x EP x round), seconds", "600")
     .option("--epochs <n>", "training epochs for zoo models that must be trained first (default 1, to keep a fresh run short; models trained before with npm run train are reused)")
     .option("--no-progress", "print one line per row instead of a progress bar")
     .option("--no-report", "do not write report.html / report.md at the end (npm run report -- --run <dir> does it later)")
     .addHelpText("after", [
       "",
-      "Measurement (defaults): warm-up >= " + `${DEFAULT_MEASURE.warmupIterations} runs and ${DEFAULT_MEASURE.warmupTimeMs} ms, then >= ` +
-        `${DEFAULT_MEASURE.minIterations} runs and ${DEFAULT_MEASURE.minTimeMs} ms, cut to the row budget; per-op profile in a separate ` +
-        `pass of ${DEFAULT_MEASURE.profileIterations} runs; accuracy within ${DEFAULT_MEASURE.accuracyBudgetMs / 1000} s per model x precision x EP.`,
-      "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v1), results.csv, results.jsonl (rows as they finish), " +
-        "rounds.jsonl (each round of each row), plan.json.",
-      "Ctrl-C keeps finished rows and prints the --resume command.",
+      "Measurement (defaults): the precisions of a model on an EP are timed together in one child, in blocks of about " +
+        `${DEFAULT_MEASURE.blockMs} ms alternating A B B A (seeded order), after a warm-up of >= ${DEFAULT_MEASURE.warmupIterations} runs and ` +
+        `${DEFAULT_MEASURE.warmupTimeMs} ms each; each precision gets >= ${DEFAULT_MEASURE.minTimeMs} ms, ${DEFAULT_MEASURE.minIterations} runs and ` +
+        `${DEFAULT_MEASURE.minCycles} cycles over all rounds, cut to the row budget. Speedup = median of per-cycle ratios with a 95% bootstrap CI. ` +
+        `Memory, the cold first run, accuracy (within ${DEFAULT_MEASURE.accuracyBudgetMs / 1000} s) and the per-op profile ` +
+        `(${DEFAULT_MEASURE.profileIterations} runs) come from a separate child per model file, alone.`,
+      "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v2, with comparisons: every speedup and its CI), results.csv, " +
+        "comparisons.csv, facts.jsonl and rounds.jsonl (the records, appended as children finish), plan.json.",
+      "Ctrl-C keeps what finished and prints the --resume command.",
       "",
       "Examples:",
       "  npm run profile",

@@ -35,6 +35,8 @@ export interface InterleaveSettings {
   readonly blockMs: number;
   /** Cycles to run at least (within `maxMs`). */
   readonly minCycles: number;
+  /** Measured runs per variant to take at least (within `maxMs`); default 0. */
+  readonly minRuns?: number;
   /** Seed of the block order. */
   readonly seed: number;
   /**
@@ -63,8 +65,8 @@ export interface InterleavedResult {
 const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 /**
- * Warms every variant, sizes each variant's block to about `blockMs` from its warm-up
- * times, then runs cycles of blocks in a balanced order until the measuring time is spent.
+ * Warms every variant, sizes each variant's block to about `blockMs` of wall time from its
+ * warm-up, then runs cycles of blocks in a balanced order until the measuring time is spent.
  * Throws the first error a timer throws.
  */
 export async function measureInterleaved(timers: readonly BlockTimer[], s: InterleaveSettings): Promise<InterleavedResult> {
@@ -72,26 +74,30 @@ export async function measureInterleaved(timers: readonly BlockTimer[], s: Inter
   const now = s.now ?? (() => performance.now());
   const start = now();
   const slow = (s.firstRunMs ?? 0) > s.maxMs;
-  const estimates: number[] = [];
+  // Per variant: wall time per run in the warm-up (ms), which sizes its blocks. Wall time, not
+  // the timed calls' sum: between two awaited calls the event loop and ORT's thread hop add time.
+  const wallPerRun: number[] = [];
   for (const t of timers) {
     if (slow) {
-      estimates.push(s.firstRunMs ?? 0);
+      wallPerRun.push(s.firstRunMs ?? 0);
       continue;
     }
     // Warm-up: one run to estimate, then up to warmupIterations / warmupTimeMs within a fair share of maxMs.
     const share = (s.maxMs * 0.2) / timers.length;
     const times = await t.runBlock(1);
     const t0 = now();
+    let warmRuns = 0;
     while (times.length < s.warmupIterations || now() - t0 < s.warmupTimeMs) {
-      const est = median(times);
+      const est = warmRuns > 0 ? (now() - t0) / warmRuns : median(times);
       if (now() - t0 + est > share) break;
       const byTime = Math.floor((s.warmupTimeMs - (now() - t0)) / Math.max(est, 1e-3));
       const n = Math.max(1, Math.min(1000, Math.max(s.warmupIterations - times.length, byTime)));
       times.push(...(await t.runBlock(n)));
+      warmRuns += n;
     }
-    estimates.push(median(times.length > 2 ? times.slice(1) : times));
+    wallPerRun.push(warmRuns > 0 ? (now() - t0) / warmRuns : median(times));
   }
-  const runsPerBlock = estimates.map((e) => (slow ? 1 : Math.max(1, Math.min(10_000, Math.round(s.blockMs / Math.max(e, 1e-4))))));
+  const runsPerBlock = wallPerRun.map((e) => (slow ? 1 : Math.max(1, Math.min(10_000, Math.round(s.blockMs / Math.max(e, 1e-4))))));
   const samples: number[][] = timers.map(() => []);
   const blocks: BlockMedian[] = [];
   const random = seededRandom(s.seed);
@@ -100,7 +106,7 @@ export async function measureInterleaved(timers: readonly BlockTimer[], s: Inter
   for (;;) {
     const elapsed = now() - measureStart;
     const total = now() - start;
-    if (cycles >= 1 && (s.signal?.aborted || total >= s.maxMs || (elapsed >= s.measureMs && cycles >= s.minCycles))) break;
+    if (cycles >= 1 && (s.signal?.aborted || total >= s.maxMs || (elapsed >= s.measureMs && cycles >= s.minCycles && samples.every((x) => x.length >= (s.minRuns ?? 0))))) break;
     for (const v of cycleOrder(timers.length, random)) {
       const times = await timers[v]!.runBlock(runsPerBlock[v]!);
       samples[v]!.push(...times);

@@ -1,28 +1,34 @@
 /**
  * Entry point of a measuring child process (forked by `run-child.ts`): receives one
- * {@link ChildJob} over IPC, runs it, reports {@link ChildMessage}s, exits. One child per
- * model × precision × EP keeps peak RSS per measurement and isolates crashing drivers.
+ * {@link ChildJob} over IPC, runs it, reports {@link ChildMessage}s, exits.
+ * - A facts job holds one model file alone, so its peak RSS is that model's own: session
+ *   creation, each batch's cold first run and memory, then accuracy and the per-op pass.
+ * - A paired job holds every precision of one model at once and times them in interleaved
+ *   blocks (`measure/interleave.ts`), each batch in turn.
  *
- * Test-only fault injection: `HARNESS_FAULT=crash:<ep>` (SIGSEGV after the session is
+ * Test-only fault injection: `HARNESS_FAULT=crash:<ep>` (SIGSEGV once the sessions are
  * created), `hang:<ep>` (never finishes), `exit:<ep>` (exit code 3); `<ep>@<text>` limits
  * the fault to model files whose path contains `<text>`; several faults are comma-separated.
  *
  * The child ignores SIGINT (Ctrl-C reaches the whole process group): the parent decides,
- * kills it and keeps the rows that finished. It exits if the parent goes away.
+ * kills it and keeps what finished. It exits if the parent goes away.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { functionTimer, latencySketch, measureInterleaved, summarizeLatency, type BlockTimer } from "../measure/index.ts";
 import { evaluateAccuracy } from "./accuracy.ts";
-import type { MeasureJob } from "./child-protocol.ts";
+import type { FactsJob, PairedJob, VariantLatency } from "./child-protocol.ts";
 import { sendToParent, serveChildJob } from "./child-runtime.ts";
 import { defaultEpRegistry } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { buildFeeds } from "./input-tensors.ts";
-import { measureLatency } from "./measure-latency.ts";
+import { interleaveSettings } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
-import { latencySketch, summarizeLatency } from "../measure/statistics.ts";
+
+/** Runs after the first one whose peak RSS the facts child reads (arenas grow on the first runs). */
+const RSS_RUNS = 3;
 
 function runnerFor(ep: string): EpRunner {
   const runner = defaultEpRegistry().runners.find((r) => r.name === ep);
@@ -30,22 +36,36 @@ function runnerFor(ep: string): EpRunner {
   return runner;
 }
 
-function injectFault(job: MeasureJob): void {
+function injectFault(ep: string, paths: readonly string[]): void {
   for (const fault of (process.env.HARNESS_FAULT ?? "").split(",").filter(Boolean)) {
     const [kind, target = ""] = fault.split(":");
-    const [ep, pathPart] = target.split("@");
-    if (ep !== job.ep || (pathPart && !job.onnxPath.includes(pathPart))) continue;
+    const [faultEp, pathPart] = target.split("@");
+    if (faultEp !== ep || (pathPart && !paths.some((p) => p.includes(pathPart)))) continue;
     if (kind === "crash") process.kill(process.pid, "SIGSEGV");
     if (kind === "exit") process.exit(3);
     if (kind === "hang") for (;;) { /* never returns: the parent's timeout must kill us */ }
   }
 }
 
-async function createSession(job: MeasureJob, runner: EpRunner, extra: ort.InferenceSession.SessionOptions = {}) {
-  return ort.InferenceSession.create(job.onnxPath, { ...runner.sessionOptions(), logSeverityLevel: 3, ...extra });
+function createSession(path: string, runner: EpRunner, extra: ort.InferenceSession.SessionOptions = {}) {
+  return ort.InferenceSession.create(path, { ...runner.sessionOptions(), logSeverityLevel: 3, ...extra });
 }
 
-async function measureAccuracy(job: MeasureJob, session: ort.InferenceSession): Promise<void> {
+/** Creates a session, or reports `cannot-start` and resolves undefined when the EP cannot start here. */
+async function startSession(path: string, runner: EpRunner): Promise<{ session: ort.InferenceSession; ms: number } | undefined> {
+  const t0 = performance.now();
+  try {
+    const session = await createSession(path, runner);
+    return { session, ms: performance.now() - t0 };
+  } catch (e) {
+    const explained = runner.explainStartFailure?.(e as Error);
+    if (!explained) throw e;
+    await sendToParent({ type: "cannot-start", ...explained });
+    return undefined;
+  }
+}
+
+async function measureAccuracy(job: FactsJob, session: ort.InferenceSession): Promise<void> {
   const acc = job.accuracy;
   if (!acc) return;
   try {
@@ -65,14 +85,14 @@ async function measureAccuracy(job: MeasureJob, session: ort.InferenceSession): 
   }
 }
 
-async function profileOps(job: MeasureJob, runner: EpRunner): Promise<void> {
+async function profileOps(job: FactsJob, runner: EpRunner): Promise<void> {
   const first = job.batches[0];
   if (!first || job.measure.profileIterations <= 0) return;
   await mkdir(job.traceDir, { recursive: true });
   const prefix = join(job.traceDir, `${runner.name}-trace`);
   let session: ort.InferenceSession | undefined;
   try {
-    session = await createSession(job, runner, { enableProfiling: true, profileFilePrefix: prefix });
+    session = await createSession(job.onnxPath, runner, { enableProfiling: true, profileFilePrefix: prefix });
     const feeds = buildFeeds(first);
     const start = performance.now();
     for (let i = 0; i < job.measure.profileIterations + 1; i++) {
@@ -93,33 +113,24 @@ async function profileOps(job: MeasureJob, runner: EpRunner): Promise<void> {
   }
 }
 
-async function runMeasure(job: MeasureJob): Promise<void> {
+async function runFacts(job: FactsJob): Promise<void> {
   const runner = runnerFor(job.ep);
   const baselineRssMiB = ownPeakRssMiB();
-  const t0 = performance.now();
-  let session: ort.InferenceSession;
+  const started = await startSession(job.onnxPath, runner);
+  if (!started) return;
+  const { session } = started;
   try {
-    session = await createSession(job, runner);
-  } catch (e) {
-    const explained = runner.explainStartFailure?.(e as Error);
-    if (explained) {
-      await sendToParent({ type: "cannot-start", ...explained });
-      return;
-    }
-    throw e;
-  }
-  try {
-    await sendToParent({ type: "session", sessionCreateMs: performance.now() - t0, baselineRssMiB });
-    injectFault(job);
-    // Latency first, so each batch's first run is the cold one the user's first inference pays (shader compiles on WebGPU).
+    await sendToParent({ type: "session", sessionCreateMs: started.ms, baselineRssMiB });
+    injectFault(job.ep, [job.onnxPath]);
+    // Each batch's first run is the cold one the user's first inference pays (shader compiles on WebGPU).
     for (const batch of job.batches) {
       try {
         const feeds = buildFeeds(batch);
         const f0 = performance.now();
         await session.run(feeds);
         const firstRunMs = performance.now() - f0;
-        const { samples } = await measureLatency(() => session.run(feeds), job.measure, firstRunMs);
-        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), sketch: latencySketch(samples), peakRssMiB: ownPeakRssMiB() } });
+        for (let i = 0; i < RSS_RUNS && (i + 1) * firstRunMs < job.measure.rowBudgetMs; i++) await session.run(feeds);
+        await sendToParent({ type: "batch-facts", batch: batch.batch, firstRunMs, peakRssMiB: ownPeakRssMiB() });
       } catch (e) {
         await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message });
       }
@@ -131,4 +142,46 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   await profileOps(job, runner);
 }
 
-serveChildJob({ probe: (ep) => runnerFor(ep).probe(), measure: runMeasure });
+async function runPaired(job: PairedJob): Promise<void> {
+  const runner = runnerFor(job.ep);
+  const sessions: { name: string; session: ort.InferenceSession; ms: number; feeds: PairedJob["variants"][number]["feeds"] }[] = [];
+  try {
+    for (const v of job.variants) {
+      try {
+        const started = await startSession(v.onnxPath, runner);
+        if (!started) return;
+        sessions.push({ name: v.name, session: started.session, ms: started.ms, feeds: v.feeds });
+      } catch (e) {
+        await sendToParent({ type: "variant-error", variant: v.name, message: (e as Error).message });
+      }
+    }
+    injectFault(job.ep, job.variants.map((v) => v.onnxPath));
+    for (const [b, batch] of job.batches.entries()) {
+      try {
+        const timers: BlockTimer[] = [];
+        let firstRunMs = 0;
+        for (const s of sessions) {
+          const spec = s.feeds[b];
+          if (!spec || spec.inputs.length === 0) continue; // this precision cannot take this batch (its row says why)
+          const feeds = buildFeeds(spec);
+          const f0 = performance.now();
+          await s.session.run(feeds);
+          firstRunMs = Math.max(firstRunMs, performance.now() - f0);
+          timers.push(functionTimer(s.name, () => s.session.run(feeds)));
+        }
+        if (timers.length === 0) continue;
+        const res = await measureInterleaved(timers, interleaveSettings(job.measure, timers.length, job.seed + b, firstRunMs));
+        const variants: VariantLatency[] = sessions.map((s, i) => ({
+          name: s.name, latency: summarizeLatency(res.samples[i]!), sketch: latencySketch(res.samples[i]!), sessionCreateMs: s.ms,
+        }));
+        await sendToParent({ type: "paired-batch", batch, variants, blocks: res.blocks, cycles: res.cycles });
+      } catch (e) {
+        await sendToParent({ type: "batch-error", batch, message: (e as Error).message });
+      }
+    }
+  } finally {
+    for (const s of sessions) await s.session.release();
+  }
+}
+
+serveChildJob({ probe: (ep) => runnerFor(ep).probe(), facts: runFacts, paired: runPaired });

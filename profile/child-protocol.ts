@@ -1,8 +1,16 @@
-/** Messages between the profiler and its measuring child processes (Node IPC). */
+/**
+ * Messages between the profiler and its measuring child processes (Node IPC). A model on
+ * one EP takes two kinds of child:
+ * - a **facts** child per precision, alone in its process (round 1 only): session
+ *   creation, each batch's cold first run and peak resident memory, accuracy, per-op profile;
+ * - a **paired** child per round holding every precision at once: their latency, timed in
+ *   interleaved blocks (`measure/interleave.ts`) so their ratios share one time window.
+ */
 import type { HarnessMetadata } from "../export/onnx-metadata.ts";
+import type { BlockMedian, Latency } from "../measure/index.ts";
 import type { EpProbe } from "./ep-runner.ts";
 import type { MeasureSettings } from "./profile-options.ts";
-import type { Latency, OpTime } from "./results-schema.ts";
+import type { OpTime } from "./results-schema.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
 export interface BatchFeeds {
@@ -16,9 +24,9 @@ export interface ProbeJob {
   readonly ep: string;
 }
 
-/** Measure one model × precision × EP at several batch sizes. */
-export interface MeasureJob {
-  readonly kind: "measure";
+/** Isolated facts of one model file on one EP at several batch sizes. */
+export interface FactsJob {
+  readonly kind: "facts";
   readonly ep: string;
   readonly onnxPath: string;
   readonly batches: readonly BatchFeeds[];
@@ -38,28 +46,48 @@ export interface MeasureJob {
   readonly traceDir: string;
 }
 
-/** A job sent to a child. */
-export type ChildJob = ProbeJob | MeasureJob;
+/** One variant (precision) of a paired job. */
+export interface PairedVariant {
+  /** Precision name, e.g. `int8`: the variant's name in block records. */
+  readonly name: string;
+  readonly onnxPath: string;
+  /** Feeds per batch size, in the order of {@link PairedJob.batches}. */
+  readonly feeds: readonly BatchFeeds[];
+}
 
-/** One measured batch size. */
-export interface MeasuredBatch {
-  readonly batch: number;
-  readonly firstRunMs: number;
+/** Latency of every variant of one model on one EP, interleaved, at each batch size. */
+export interface PairedJob {
+  readonly kind: "paired";
+  readonly ep: string;
+  readonly variants: readonly PairedVariant[];
+  readonly batches: readonly number[];
+  /** This round's share of the measurement settings (`measureForRound`). */
+  readonly measure: MeasureSettings;
+  /** Seed of the block order (varies per round). */
+  readonly seed: number;
+}
+
+/** A job sent to a child. */
+export type ChildJob = ProbeJob | FactsJob | PairedJob;
+
+/** One variant's latency at one batch, from a paired child. */
+export interface VariantLatency {
+  readonly name: string;
   readonly latency: Latency;
-  /** `latencySketch` of the samples (statistics.ts), ms: lets the parent pool rounds. */
+  /** `latencySketch` of the samples, ms: lets the parent pool rounds. */
   readonly sketch: readonly number[];
-  readonly peakRssMiB: number;
+  readonly sessionCreateMs: number;
 }
 
 /** Messages a child sends back, in order. */
 export type ChildMessage =
   | { readonly type: "probe"; readonly result: EpProbe }
-  | { readonly type: "session"; readonly sessionCreateMs: number; readonly baselineRssMiB: number }
   | { readonly type: "cannot-start"; readonly reason: string; readonly fix: string }
+  // facts child
+  | { readonly type: "session"; readonly sessionCreateMs: number; readonly baselineRssMiB: number }
+  | { readonly type: "batch-facts"; readonly batch: number; readonly firstRunMs: number; readonly peakRssMiB: number }
   | { readonly type: "accuracy"; readonly top1: number; readonly count: number; readonly dataset: string }
   | { readonly type: "accuracy-error"; readonly message: string }
-  | { readonly type: "batch"; readonly result: MeasuredBatch }
-  | { readonly type: "batch-error"; readonly batch: number; readonly message: string }
   | {
       readonly type: "ops";
       readonly batch: number;
@@ -67,4 +95,9 @@ export type ChildMessage =
       readonly arena: { heldMiB: number | null; inUsePeakMiB: number | null } | null;
     }
   | { readonly type: "ops-error"; readonly message: string }
+  // paired child
+  | { readonly type: "variant-error"; readonly variant: string; readonly message: string }
+  | { readonly type: "paired-batch"; readonly batch: number; readonly variants: readonly VariantLatency[]; readonly blocks: readonly BlockMedian[]; readonly cycles: number }
+  // either
+  | { readonly type: "batch-error"; readonly batch: number; readonly message: string }
   | { readonly type: "done" };

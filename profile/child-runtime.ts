@@ -3,7 +3,7 @@
  * child): sending protocol messages to the parent, and serving the one job it is sent.
  */
 import type { EpProbe } from "./ep-runner.ts";
-import type { ChildJob, ChildMessage, MeasureJob } from "./child-protocol.ts";
+import type { ChildJob, ChildMessage, FactsJob, PairedJob } from "./child-protocol.ts";
 
 /** Sends one message to the parent (stdout as JSON lines when not forked, for debugging). */
 export function sendToParent(message: ChildMessage): Promise<void> {
@@ -20,7 +20,8 @@ export function sendToParent(message: ChildMessage): Promise<void> {
 /** What a child does with each kind of job. */
 export interface ChildHandlers {
   probe(ep: string): Promise<EpProbe>;
-  measure(job: MeasureJob): Promise<void>;
+  facts(job: FactsJob): Promise<void>;
+  paired(job: PairedJob): Promise<void>;
 }
 
 /**
@@ -31,7 +32,8 @@ export interface ChildHandlers {
 export function serveChildJob(handlers: ChildHandlers): void {
   const run = async (job: ChildJob) => {
     if (job.kind === "probe") await sendToParent({ type: "probe", result: await handlers.probe(job.ep) });
-    else await handlers.measure(job);
+    else if (job.kind === "facts") await handlers.facts(job);
+    else await handlers.paired(job);
     await sendToParent({ type: "done" });
   };
   process.on("SIGINT", () => undefined);

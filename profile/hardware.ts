@@ -25,7 +25,7 @@ export async function collectHardware(): Promise<Hardware> {
   const [cpu, flags, mem, graphics, os] = await Promise.all([si.cpu(), si.cpuFlags(), si.mem(), si.graphics().catch(() => ({ controllers: [] })), si.osInfo()]);
   const flagSet = new Set(flags.split(/\s+/));
   const versions: Record<string, string> = { node: process.versions.node, onnxruntimeNode: ort.env.versions.node ?? "unknown" };
-  for (const name of ["tinybench", "systeminformation", "@tensorflow/tfjs", "onnxruntime-web", "typescript"]) {
+  for (const name of ["systeminformation", "@tensorflow/tfjs", "onnxruntime-web", "typescript"]) {
     const v = await packageVersion(name);
     if (v) versions[name] = v;
   }

@@ -8,14 +8,18 @@ export {
 export type { EpRunner, EpProbe, EpFacts } from "./ep-runner.ts";
 export { defaultEpRegistry, nodeEpRunners, selectEps, resolveEps, describeSkippedEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";
 export {
-  readRunResults, RunResultsSchema, RowSchema, OkRowSchema, SkippedRowSchema, ErroredRowSchema, RESULTS_SCHEMA_VERSION, RUN_FILES,
-  type RunResults, type ResultRow, type OkRow, type Hardware, type Latency, type OpTime,
+  readRunResults, upgradeResults, RunResultsSchema, RowSchema, OkRowSchema, SkippedRowSchema, ErroredRowSchema, ComparisonSchema, WarningSchema,
+  RESULTS_SCHEMA_VERSION, RUN_FILES, WARNING_CODES,
+  type RunResults, type ResultRow, type OkRow, type Hardware, type Latency, type OpTime, type Comparison, type Warning,
 } from "./results-schema.ts";
 export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from "./browser/browser-eps.ts";
 export { renderResultsTable } from "./results-table.ts";
 export { collectHardware } from "./hardware.ts";
 export { readModelFacts, countParams, type ModelFacts } from "./model-facts.ts";
 export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "../measure/statistics.ts";
-export { roundFigures, measureForRound, readRounds, RoundRecordSchema, type RoundRecord } from "./row-rounds.ts";
-export { measureLatency, fitToBudget } from "./measure-latency.ts";
+export { roundFigures, measureForRound } from "./row-rounds.ts";
+export { interleaveSettings } from "./measure-latency.ts";
+export { buildRows, BASELINE_PRECISION, BASELINE_EP, type RowSources, type BuiltRows } from "./build-rows.ts";
+export { RunStore, predictionsPath } from "./run-store.ts";
+export { readFacts, readTimings, FactsRecordSchema, TimingRecordSchema, type FactsRecord, type TimingRecord } from "./run-records.ts";
 export { parseOrtTrace } from "./op-profile.ts";

@@ -27,6 +27,14 @@ export interface MeasureSettings {
    * samples), so a software WebGPU adapter (~0.7 s per batch-32 run) keeps the run short.
    */
   readonly rowBudgetMs: number;
+  /**
+   * Target length of one block of back-to-back runs of one variant, ms: the precisions of a
+   * model are timed in alternating blocks (A B B A …), so the machine's drift cancels from
+   * their ratio; shorter blocks give more pairs, longer ones steadier block medians.
+   */
+  readonly blockMs: number;
+  /** Cycles of blocks (each variant twice) to run at least per batch and round, within the row budget. */
+  readonly minCycles: number;
   /** Runs of the separate per-op profiling pass (capped by `profileBudgetMs`). */
   readonly profileIterations: number;
   /** Time budget of the per-op profiling pass, ms. */
@@ -42,6 +50,8 @@ export const DEFAULT_MEASURE: MeasureSettings = {
   minTimeMs: 1000,
   minIterations: 30,
   rowBudgetMs: 5000,
+  blockMs: 20,
+  minCycles: 4,
   profileIterations: 20,
   profileBudgetMs: 2000,
   accuracyBudgetMs: 5_000,
@@ -54,6 +64,8 @@ export const QUICK_MEASURE: MeasureSettings = {
   minTimeMs: 100,
   minIterations: 5,
   rowBudgetMs: 1500,
+  blockMs: 10,
+  minCycles: 2,
   profileIterations: 3,
   profileBudgetMs: 500,
   accuracyBudgetMs: 3000,
@@ -249,6 +261,8 @@ export const ProfileConfigSchema = z.strictObject({
     minTimeMs: z.number().nonnegative().optional(),
     minIterations: z.number().int().positive().optional(),
     rowBudgetMs: z.number().positive().optional(),
+    blockMs: z.number().positive().optional(),
+    minCycles: z.number().int().positive().optional(),
     profileIterations: z.number().int().nonnegative().optional(),
     profileBudgetMs: z.number().nonnegative().optional(),
     accuracyBudgetMs: z.number().nonnegative().optional(),

@@ -1,5 +1,5 @@
 /** Flattens result rows into `results.csv` (one line per row; empty cells where a value is absent). */
-import type { ResultRow } from "./results-schema.ts";
+import type { Comparison, ResultRow } from "./results-schema.ts";
 
 /** CSV columns, in order. Latency in ms, memory in MiB, throughput in images/s. */
 export const CSV_COLUMNS = [
@@ -37,6 +37,22 @@ export function rowsToCsv(rows: readonly ResultRow[]): string {
       Object.assign(v, { error: r.error, exit_code: r.exitCode, signal: r.signal });
     }
     lines.push(CSV_COLUMNS.map((c) => cell(v[c])).join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Columns of `comparisons.csv`. */
+export const COMPARISON_COLUMNS = ["kind", "model", "ep", "precision", "batch", "baseline", "variant", "speedup", "ci95_lo", "ci95_hi", "paired", "pairs", "rounds", "verdict"] as const;
+
+/** Renders the speedups with their intervals as CSV text with a header line. */
+export function comparisonsToCsv(comparisons: readonly Comparison[]): string {
+  const lines = [COMPARISON_COLUMNS.join(",")];
+  for (const c of comparisons) {
+    const v: Record<(typeof COMPARISON_COLUMNS)[number], unknown> = {
+      kind: c.kind, model: c.model, ep: c.ep, precision: c.precision, batch: c.batch, baseline: c.baseline, variant: c.variant,
+      speedup: c.speedup, ci95_lo: c.ci95[0], ci95_hi: c.ci95[1], paired: String(c.paired), pairs: c.pairs, rounds: c.rounds, verdict: c.verdict,
+    };
+    lines.push(COMPARISON_COLUMNS.map((k) => cell(v[k])).join(","));
   }
   return lines.join("\n") + "\n";
 }

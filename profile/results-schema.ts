@@ -1,14 +1,17 @@
 /**
- * The zod schema of a run directory's `results.json` (schema version 1), the contract
+ * The zod schema of a run directory's `results.json` (schema version 2), the contract
  * between profile/ and reports/. Rows are a union keyed on `state`, like tinybench's
  * `TaskResult`: `ok` (measured), `skipped` (reason + fix) or `errored` (error + exit).
+ * `comparisons` holds every speedup with its 95% interval: precisions of one model on one
+ * EP measured as interleaved pairs, EPs against the CPU EP unpaired. Version-1 files
+ * (before pairing) still load: {@link readRunResults} upgrades them.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 
 /** Schema version of `results.json`. */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /** File names inside a run directory. */
 export const RUN_FILES = {
@@ -16,10 +19,15 @@ export const RUN_FILES = {
   csv: "results.csv",
   jsonl: "results.jsonl",
   plan: "plan.json",
+  /** One line per model file × EP × batch: its isolated facts (memory, first run, accuracy), append-only. */
+  facts: "facts.jsonl",
+  /** Written by version-1 runs (one row per line); read only to say such a run cannot be resumed. */
   predictions: "predictions",
   traces: "traces",
-  /** One line per measured round of a row (its exact summary and sketch), for pooling and `--resume`. */
+  /** One line per model × EP × batch × round: every precision's latency and the paired block medians, append-only. */
   rounds: "rounds.jsonl",
+  /** The speedups with their intervals, one line each (also in `results.json`). */
+  comparisonsCsv: "comparisons.csv",
 } as const;
 
 /** Latency statistics of one row, milliseconds per `session.run` call. */
@@ -53,6 +61,47 @@ export const OpTimeSchema = z.object({
   /** Fraction of all kernel time, 0..1. */
   share: z.number(),
   nodes: z.number().int(),
+});
+
+/** Kinds of {@link WarningSchema} a row can carry. */
+export const WARNING_CODES = ["high-cv", "rounds-differ", "round-failed", "accuracy-skipped", "ops-failed", "legacy"] as const;
+
+/**
+ * A typed warning: `code` for programs, `figures` (numbers, units in their names) for
+ * tables, `text` for people. No reader parses `text`.
+ */
+export const WarningSchema = z.object({
+  code: z.enum(WARNING_CODES),
+  text: z.string(),
+  figures: z.record(z.string(), z.number()),
+});
+
+/**
+ * A speedup with its 95% interval. `kind: "precision"`: `variant` (e.g. int8) over
+ * `baseline` (fp32) on one EP, measured as interleaved pairs in the same processes
+ * (`paired: true`). `kind: "ep"`: EP `variant` over EP `baseline` (cpu) at one precision,
+ * measured in different processes (`paired: false`).
+ */
+export const ComparisonSchema = z.object({
+  kind: z.enum(["precision", "ep"]),
+  model: z.string(),
+  /** The EP of both sides (precision), or the variant's EP (ep). */
+  ep: z.string(),
+  /** The precision of both sides (ep), or the variant's precision (precision). */
+  precision: z.string(),
+  batch: z.number().int().positive(),
+  baseline: z.string(),
+  variant: z.string(),
+  /** Baseline time ÷ variant time, from the block medians (> 1: the variant is faster). */
+  speedup: z.number(),
+  /** 95% bootstrap interval of `speedup` (rounds, then cycles or blocks within them). */
+  ci95: z.tuple([z.number(), z.number()]),
+  paired: z.boolean(),
+  /** Paired cycles behind the estimate (unpaired: blocks on the smaller side). */
+  pairs: z.number().int(),
+  rounds: z.number().int(),
+  /** `faster` when the interval lies above 1, `slower` below, else `no clear difference`. */
+  verdict: z.enum(["faster", "slower", "no clear difference"]),
 });
 
 /** Fields every row has: what was measured. */
@@ -91,9 +140,14 @@ export const OkRowSchema = RowBase.extend({
    * so it suits comparing machines; `latency.p50` stays the typical latency of this run.
    */
   bestRoundP50: z.number().optional(),
+  /**
+   * Per round, the medians of this row's blocks of back-to-back runs, ms (`--rounds`
+   * entries): what an unpaired comparison with another run or EP resamples.
+   */
+  roundBlockMedians: z.array(z.array(z.number())).optional(),
   /** Images per second: batch × 1000 / median latency (robust to a busy machine's outliers). */
   throughput: z.number(),
-  /** Peak resident set of the child after this row, MiB (VmHWM, see process-rss.ts); the largest over rounds. */
+  /** Peak resident set of the model's own child after this batch's first runs, MiB (VmHWM, see process-rss.ts). */
   peakRssMiB: z.number(),
   /** Peak RSS of the child before the session was created, MiB. */
   baselineRssMiB: z.number(),
@@ -113,7 +167,7 @@ export const OkRowSchema = RowBase.extend({
   accuracyPerMParams: z.number().nullable(),
   /** 1-minute load average when the row finished. */
   loadAverage1m: z.number(),
-  warnings: z.array(z.string()),
+  warnings: z.array(WarningSchema),
 });
 
 /** A row that could not run here (EP missing, batch not supported by the model). */
@@ -161,6 +215,8 @@ export const EpStatusSchema = z.discriminatedUnion("state", [
 /** Zod schema of `results.json`. */
 export const RunResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  /** Set when the file on disk had an older schema version and was upgraded on reading. */
+  upgradedFrom: z.number().int().optional(),
   runId: z.string(),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -185,6 +241,7 @@ export const RunResultsSchema = z.object({
     cvThreshold: z.number(),
   }),
   rows: z.array(RowSchema),
+  comparisons: z.array(ComparisonSchema),
 });
 
 /** One row of `results.json`. */
@@ -193,6 +250,10 @@ export type ResultRow = z.infer<typeof RowSchema>;
 export type OkRow = z.infer<typeof OkRowSchema>;
 /** Parsed `results.json`. */
 export type RunResults = z.infer<typeof RunResultsSchema>;
+/** A typed row warning. */
+export type Warning = z.infer<typeof WarningSchema>;
+/** A speedup with its interval. */
+export type Comparison = z.infer<typeof ComparisonSchema>;
 /** Parsed hardware inventory. */
 export type Hardware = z.infer<typeof HardwareSchema>;
 /** Latency statistics, ms. */
@@ -209,10 +270,29 @@ export async function readRunResults(dir: string): Promise<RunResults> {
   } catch (e) {
     throw new Error(`Cannot read "${path}": ${(e as Error).message}. Run npm run profile first.`);
   }
-  const parsed = RunResultsSchema.safeParse(raw);
+  const parsed = RunResultsSchema.safeParse(upgradeResults(raw));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`Invalid "${path}": ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * Upgrades a version-1 `results.json` (before paired measurement) to version 2: string
+ * warnings become `legacy` warnings and `comparisons` is empty (version 1 kept no block
+ * medians; readers fall back to the ratio of the two rows' medians, marked unpaired).
+ * Anything else passes through unchanged, for the schema to judge.
+ */
+export function upgradeResults(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || (raw as { schemaVersion?: unknown }).schemaVersion !== 1) return raw;
+  const v1 = raw as { rows?: unknown };
+  const rows = Array.isArray(v1.rows)
+    ? v1.rows.map((r: unknown) => {
+        const row = r as { state?: unknown; warnings?: unknown };
+        if (row.state !== "ok" || !Array.isArray(row.warnings)) return r;
+        return { ...row, warnings: row.warnings.map((w: unknown) => (typeof w === "string" ? { code: "legacy", text: w, figures: {} } : w)) };
+      })
+    : v1.rows;
+  return { ...raw, schemaVersion: RESULTS_SCHEMA_VERSION, upgradedFrom: 1, rows, comparisons: [] };
 }

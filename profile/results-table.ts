@@ -48,7 +48,16 @@ export function renderResultsTable(results: RunResults): string {
   const s = results.stability;
   lines.push(`load average (1 min) during the run: ${s.loadAverage1m.min.toFixed(2)}..${s.loadAverage1m.max.toFixed(2)}`);
   if (s.highCvRows.length > 0) {
-    lines.push(`warning: robust latency CV (1.4826·MAD/median) above ${(s.cvThreshold * 100).toFixed(0)}% in ${s.highCvRows.length} row(s) (${s.highCvRows.join(", ")}): the machine was busy; rerun on an idle machine for stable figures`);
+    const cvs = results.rows.flatMap((r) => (r.state === "ok" && s.highCvRows.includes(r.key) ? [r.latency.robustCv ?? r.latency.cv] : []));
+    lines.push(`single runs vary: robust CV (1.4826·MAD/median) ${pct(Math.min(...cvs))}..${pct(Math.max(...cvs))} in ${s.highCvRows.length} row(s), above ${(s.cvThreshold * 100).toFixed(0)}% ` +
+      `(${s.highCvRows.join(", ")}); medians, their CIs and the paired speedups still hold, single-run times do not`);
+  }
+  const paired = results.comparisons.filter((c) => c.kind === "precision");
+  if (paired.length > 0) {
+    lines.push("speedups (paired: precisions timed in alternating blocks in one process; 95% CI over rounds and cycles):");
+    for (const c of paired) {
+      lines.push(`  ${c.model} ${epDisplayName(c.ep)} batch ${c.batch}: ${c.variant}/${c.baseline} ${c.speedup.toFixed(2)}× [${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)}] ${c.verdict} (${c.pairs} pairs, ${c.rounds} round${c.rounds === 1 ? "" : "s"})`);
+    }
   }
   if (s.speedProbeMs) {
     const p = s.speedProbeMs;
@@ -58,7 +67,7 @@ export function renderResultsTable(results: RunResults): string {
   if (s.maxRoundsCv !== null && s.maxRoundsCv !== undefined) {
     const high = s.highRoundsCvRows ?? [];
     lines.push(`between rounds: the largest CV of a row's round medians was ${pct(s.maxRoundsCv)}` +
-      (high.length > 0 ? `; above ${(s.cvThreshold * 100).toFixed(0)}% in ${high.length} row(s) (${high.join(", ")}): the machine's speed drifted during the run` : ""));
+      (high.length > 0 ? `; above ${(s.cvThreshold * 100).toFixed(0)}% in ${high.length} row(s) (${high.join(", ")}): the machine's speed moved between rounds (absolute times carry it; paired speedups cancel it)` : ""));
   }
   return lines.join("\n");
 }

@@ -32,7 +32,8 @@ export const PlannedJobSchema = z.object({
 
 /** Zod schema of `plan.json`. */
 export const RunPlanSchema = z.object({
-  schemaVersion: z.literal(1),
+  /** 2 since paired measurement (1: plans of runs that kept rows in results.jsonl). */
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   runId: z.string(),
   startedAt: z.string(),
   settings: z.record(z.string(), z.unknown()),

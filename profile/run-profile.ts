@@ -1,11 +1,11 @@
 /**
- * The profile stage: plans the rows (model × precision × EP × batch), probes the EPs,
- * runs one child per model × precision × EP and round (all jobs' round 1, then all jobs'
- * round 2…; see `row-rounds.ts`), appends rows as they finish, and writes
- * `results.json` / `results.csv` in `<out>/runs/<timestamp>-<host>/`. SIGINT stops the
- * current child, keeps finished rows and prints how to resume.
+ * The profile stage: plans the rows (model × precision × EP × batch), probes the EPs, then
+ * runs what the run directory says is still to do (`run-store.ts`, `run-tasks.ts`): per
+ * model × EP, a facts child per precision (memory, first run, accuracy, per-op profile),
+ * then per round one paired child timing every precision in interleaved blocks; it writes
+ * `results.json` / `results.csv` / `comparisons.csv` in `<out>/runs/<timestamp>-<host>/`.
+ * SIGINT stops the current child, keeps what finished and prints how to resume.
  */
-import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { defaultEpRegistry, resolveEps, selectEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";
@@ -14,12 +14,11 @@ import { collectHardware } from "./hardware.ts";
 import { readModelFacts } from "./model-facts.ts";
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "./profile-options.ts";
 import { renderResultsTable } from "./results-table.ts";
-import { RUN_FILES, type OkRow, type ResultRow, type RunResults } from "./results-schema.ts";
-import { appendRound, readRounds, type RoundRecord } from "./row-rounds.ts";
+import { RUN_FILES, type RunResults } from "./results-schema.ts";
 import { speedProbeMs } from "./speed-probe.ts";
-import { appendRow, createRunDir, finalizeRun, predictionsPath, readRows } from "./run-files.ts";
-import { runJob } from "./run-job.ts";
-import { readPlan, rowKey, writePlan, type PlannedJob, type RunPlan } from "./run-plan.ts";
+import { predictionsPath, RunStore } from "./run-store.ts";
+import { runTask, type TaskOutcome } from "./run-task.ts";
+import type { PlannedJob, RunPlan } from "./run-plan.ts";
 import { runChild } from "./run-child.ts";
 import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
@@ -54,7 +53,7 @@ async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
   return prepareZooModels({ models: o.models, dataset: o.dataset, precisions: o.precisions, out: o.out, epochs: o.epochs, dataDir: o.dataDir, progress: o.progress, log: o.log, tuneBatch: Math.max(...o.batches) });
 }
 
-async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRunner[], eps: EpStatus[]): Promise<RunPlan> {
+async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[]): Promise<Omit<RunPlan, "runId">> {
   const files = await planFiles(o);
   const jobs: PlannedJob[] = [];
   const used = new Set<string>();
@@ -88,8 +87,7 @@ async function buildPlan(o: ResolvedProfileOptions, runId: string, runners: EpRu
     }
   }
   return {
-    schemaVersion: 1,
-    runId,
+    schemaVersion: 2,
     startedAt: new Date().toISOString(),
     settings: {
       models: o.onnx.length > 0 ? [] : o.models,
@@ -135,40 +133,22 @@ function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProf
  */
 export async function runProfile(input: ProfileOptions = {}, registry: EpRegistry = defaultEpRegistry()): Promise<ProfileRun> {
   let o = resolveProfileOptions(input);
-  let dir: string;
-  let plan: RunPlan;
+  let store: RunStore;
   if (o.resume) {
-    dir = o.resume;
-    plan = await readPlan(dir);
-    o = optionsFromPlan(plan, o);
-    o.log(`resuming ${dir}`);
+    store = await RunStore.open(o.resume);
+    o = optionsFromPlan(store.plan, o);
+    o.log(`resuming ${store.dir}`);
   } else {
     const runners = selectEps(registry, o.eps);
     o.log(`probing EPs: ${runners.map((r) => r.name).join(", ")}`);
     const eps = await Promise.all(runners.map((r) => resolveEps([r], probeInChild).then((s) => s[0]!)));
     for (const ep of eps) o.log(ep.state === "available" ? `  ${ep.name}: available` : `  ${ep.name}: skipped (${ep.reason})`);
-    const planned = await buildPlan(o, "", runners, eps);
-    // The run dir appears only once its plan exists, so every run dir can be resumed.
-    const created = await createRunDir(o.out);
-    dir = created.dir;
-    plan = { ...planned, runId: created.runId };
-    await writePlan(dir, plan);
+    store = await RunStore.create(o.out, await buildPlan(o, runners, eps), o.rounds);
   }
-  await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
-
-  const rows = await readRows(dir);
-  const rounds = await readRounds(dir);
-  const planned = plan.jobs.flatMap((job) => job.batches.map((batch) => ({ job, batch, key: rowKey(job, batch) })));
-  /** Rounds a row has had: a skipped or errored row is finished; rows from before rounds count as one. */
-  const roundsDone = (key: string): number => {
-    const row = rows.get(key);
-    if (!row) return 0;
-    if (row.state !== "ok") return o.rounds;
-    return Math.min(o.rounds, Math.max(1, rounds.get(key)?.length ?? 1));
-  };
-  const total = planned.length * o.rounds;
-  const bar = o.progress ? new cliProgress.SingleBar({ format: "profile [{bar}] {value}/{total} row-rounds | {job}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(total, planned.reduce((n, p) => n + roundsDone(p.key), 0), { job: "" });
+  const dir = store.dir;
+  const total = store.pending().length;
+  const bar = o.progress ? new cliProgress.SingleBar({ format: "profile [{bar}] {value}/{total} children | {job}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(total, 0, { job: "" });
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -176,62 +156,35 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   let stopped = false;
   let failure: unknown;
   try {
-    rounds: for (let round = 1; round <= o.rounds; round++) {
-      for (const job of plan.jobs) {
-        if (controller.signal.aborted) {
-          stopped = true;
-          break rounds;
-        }
-        const batches = job.batches.filter((b) => (round === 1 ? !rows.has(rowKey(job, b)) : rows.get(rowKey(job, b))?.state === "ok" && roundsDone(rowKey(job, b)) < round));
-        if (batches.length === 0) continue;
-        const label = `${o.rounds > 1 ? `round ${round}/${o.rounds} ` : ""}${job.model} ${job.precision} ${job.ep}`;
-        bar?.update({ job: label });
-        if (!bar) o.log(`measuring ${label} at batch ${batches.join(",")}`);
-        const onRow = async (row: ResultRow) => {
-          const isNew = !rows.has(row.key);
-          rows.set(row.key, row);
-          await appendRow(dir, row);
-          if (isNew && row.state !== "ok") bar?.increment(o.rounds);
-          if (!bar && isNew && row.state !== "ok") o.log(`  ${row.key}: ${row.state}`);
-        };
-        const onRound = async (record: RoundRecord) => {
-          await appendRound(dir, record);
-          rounds.set(record.key, [...(rounds.get(record.key) ?? []).filter((r) => r.round !== record.round), record]);
-          bar?.increment();
-          if (!bar) o.log(`  ${record.key}: ${record.measured ? `p50 ${record.measured.latency.p50.toPrecision(3)} ms` : `round failed: ${record.error ?? ""}`}`);
-        };
-        const status = plan.eps.find((e) => e.name === job.ep);
-        if (status?.state === "skipped" && !job.loadError) {
-          for (const b of batches) {
-            await onRow({ key: rowKey(job, b), model: job.model, precision: job.precision, ep: job.ep, batch: b, onnxPath: job.onnxPath, finishedAt: new Date().toISOString(), state: "skipped", reason: status.reason, fix: status.fix });
-          }
-          continue;
-        }
-        const runner = registry.runners.find((r) => r.name === job.ep);
-        if (!runner) throw new Error(`Unknown EP "${job.ep}" in ${join(dir, RUN_FILES.plan)}. Expected one of: ${registry.runners.map((r) => r.name).join(", ")}`);
-        const previous = new Map<number, { row: OkRow; records: RoundRecord[] }>();
-        for (const b of batches) {
-          const row = rows.get(rowKey(job, b));
-          if (row?.state === "ok") previous.set(b, { row, records: rounds.get(row.key) ?? [] });
-        }
-        const outcome = await runJob(job, {
-          runner,
-          speedProbeMs: speedProbeMs(),
-          options: o,
-          batches,
-          round,
-          previous,
-          traceDir: join(dir, RUN_FILES.traces),
-          predictionsFile: predictionsPath(dir, job),
-          signal: controller.signal,
-          onRow,
-          onRound,
-        });
-        if (outcome === "stopped") {
-          stopped = true;
-          break rounds;
-        }
+    for (let task = store.pending()[0]; task; task = store.pending()[0]) {
+      if (controller.signal.aborted) {
+        stopped = true;
+        break;
       }
+      const first = task.kind === "facts" ? task.job : task.jobs[0]!;
+      const label = task.kind === "facts"
+        ? `facts ${first.model} ${first.precision} ${first.ep}`
+        : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
+      bar?.update({ job: label });
+      if (!bar) o.log(`measuring ${label} at batch ${task.batches.join(",")}`);
+      const runner = registry.runners.find((r) => r.name === first.ep);
+      if (!runner) throw new Error(`Unknown EP "${first.ep}" in ${join(dir, RUN_FILES.plan)}. Expected one of: ${registry.runners.map((r) => r.name).join(", ")}`);
+      const outcome = await runTask(task, {
+        runner,
+        options: o,
+        ...(task.kind === "timing" ? { speedProbeMs: speedProbeMs() } : {}),
+        traceDir: join(dir, RUN_FILES.traces),
+        predictionsFile: (job) => predictionsPath(dir, job),
+        signal: controller.signal,
+      });
+      if (outcome.stopped) {
+        stopped = true;
+        break;
+      }
+      if (outcome.kind === "facts") await store.recordFacts(outcome.records);
+      else await store.recordTimings(outcome.records);
+      bar?.increment();
+      if (!bar) for (const line of outcomeLines(outcome)) o.log(`  ${line}`);
     }
   } catch (e) {
     failure = e;
@@ -240,18 +193,29 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     controller.abort();
     bar?.stop();
   }
-  const results = await finalizeRun(dir, plan, o.cvThreshold);
+  const results = await store.finalize(o.cvThreshold);
+  const planned = store.plan.jobs.reduce((n, j) => n + j.batches.length, 0);
   if (failure) {
-    o.log(`\nThe profiler failed; ${results.rows.length} of ${planned.length} rows are kept in ${dir}`);
+    o.log(`\nThe profiler failed; ${results.rows.length} of ${planned} rows are kept in ${dir}`);
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
     throw failure;
   }
   if (o.printTable) o.log("\n" + renderResultsTable(results));
   if (stopped || !results.complete) {
-    o.log(`\nStopped: ${results.rows.length} of ${planned.length} rows (${planned.reduce((n, p) => n + roundsDone(p.key), 0)} of ${total} row-rounds) finished and kept in ${dir}`);
+    o.log(`\nStopped: ${results.rows.length} of ${planned} rows finished (${store.pending().length} of ${total} children still to run) and kept in ${dir}`);
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
   } else {
     o.log(`\nRun dir: ${dir}`);
   }
   return { dir, results, complete: results.complete };
+}
+
+/** One status line per record, for `--no-progress` logs. */
+function outcomeLines(outcome: TaskOutcome): string[] {
+  if (outcome.kind === "facts") {
+    return outcome.records.map((r) => `${r.key}: ${r.state === "measured" ? `first run ${r.firstRunMs.toPrecision(3)} ms, peak RSS ${r.peakRssMiB.toFixed(0)} MiB` : r.state === "skipped" ? `skipped (${r.reason})` : `errored (${r.error})`}`);
+  }
+  return outcome.records.map((r) => `${r.group}|${r.batch} round ${r.round}: ${r.failure
+    ? `failed (${r.failure.error})`
+    : r.variants.map((v) => `${v.name} p50 ${v.latency.p50.toPrecision(3)} ms`).join(", ") + ` (${r.cycles} cycles)`}`);
 }

@@ -7,7 +7,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { OkRow } from "../profile/index.ts";
+import { unpairedSpeedup } from "../measure/index.ts";
+import type { Comparison, OkRow } from "../profile/index.ts";
 import { escapeHtml } from "./escape-html.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";
 import { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type Cell, type Column, type ReportTable } from "./report-table.ts";
@@ -17,10 +18,78 @@ export interface RunComparison {
   /** Run ids, in the order given (the first is the baseline). */
   readonly runs: readonly string[];
   readonly table: ReportTable;
+  /** The paired speedups of each run side by side (see {@link speedupsTable}). */
+  readonly speedups: ReportTable;
+}
+
+/** Whether run B's speedup agrees with run A's: within `tolerance` (a ratio) and inside A's interval. */
+export function speedupAgreement(a: Comparison, b: Comparison, tolerance = 0.1): { ratio: number; withinTolerance: boolean; insideCi: boolean } {
+  const ratio = b.speedup / a.speedup;
+  return { ratio, withinTolerance: Math.abs(ratio - 1) <= tolerance, insideCi: b.speedup >= a.ci95[0] && b.speedup <= a.ci95[1] };
+}
+
+const comparisonKey = (c: Comparison) => `${c.kind}|${c.model}|${c.ep}|${c.precision}|${c.batch}|${c.baseline}|${c.variant}`;
+
+/** Every speedup of the runs side by side: each run's estimate and CI, and how later runs agree with run 1. */
+export function speedupsTable(runs: readonly ReportData[]): ReportTable {
+  const keys = [...new Set(runs.flatMap((r) => r.results.comparisons.map(comparisonKey)))];
+  const columns: Column[] = [{ key: "what", header: "Speedup (model, EP, precision, batch)" }, { key: "paired", header: "Paired" }];
+  runs.forEach((_, i) => {
+    columns.push({ key: `s_${i}`, header: `Run ${i + 1}`, unit: "×", digits: 2 }, { key: `ci_${i}`, header: `95% CI ${i + 1}` });
+    if (i > 0) columns.push({ key: `agree_${i}`, header: `run ${i + 1} vs 1` });
+  });
+  const agreeCounts = runs.slice(1).map(() => ({ within: 0, inside: 0, n: 0 }));
+  const rows = keys.map((key) => {
+    const found = runs.map((r) => r.results.comparisons.find((c) => comparisonKey(c) === key));
+    const any = found.find(Boolean)!;
+    const cells: Record<string, Cell> = {
+      what: `${any.model}, ${any.kind === "precision" ? `${any.ep}, ${any.variant} vs ${any.baseline}` : `${any.precision}, ${any.variant} vs ${any.baseline}`}, batch ${any.batch}`,
+      paired: any.paired ? "yes" : "no",
+    };
+    found.forEach((c, i) => {
+      cells[`s_${i}`] = c?.speedup ?? null;
+      cells[`ci_${i}`] = c ? `${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)}` : null;
+      const a = found[0];
+      if (i === 0) return;
+      if (!a || !c) {
+        cells[`agree_${i}`] = "not in both";
+        return;
+      }
+      const g = speedupAgreement(a, c);
+      const n = agreeCounts[i - 1]!;
+      n.n++;
+      if (g.withinTolerance) n.within++;
+      if (g.insideCi) n.inside++;
+      cells[`agree_${i}`] = `${g.ratio.toFixed(3)}×${g.withinTolerance ? "" : ", moved >10%"}${g.insideCi ? ", inside CI 1" : ", outside CI 1"}`;
+    });
+    return cells;
+  });
+  return {
+    id: "speedups-compared",
+    title: "Speedups compared",
+    columns,
+    rows,
+    notes: [
+      ...agreeCounts.map((n, j) => `Run ${j + 2} vs run 1: ${n.within} of ${n.n} speedups within ±10%, ${n.inside} of ${n.n} inside run 1's 95% CI.`),
+      "Paired speedups (precisions of one model on one EP, timed in alternating blocks in one process) cancel the machine's drift, so unlike absolute times they should repeat across runs.",
+    ],
+  };
+}
+
+/**
+ * The ratio of run B's latency to run A's (B p50 ÷ A p50, < 1: B faster) with a 95% interval
+ * from both rows' block medians per round (unpaired: two runs); null for rows without
+ * block medians (schema-1 runs).
+ */
+export function latencyRatio(a: OkRow, b: OkRow): { ratio: number; ci95: readonly [number, number] } | null {
+  const est = unpairedSpeedup(b.roundBlockMedians ?? [], a.roundBlockMedians ?? []);
+  return est ? { ratio: est.speedup, ci95: est.ci95 } : null;
 }
 
 /** True when a latency change between two rows exceeds their measured noise. */
 export function latencyChanged(a: OkRow, b: OkRow): boolean {
+  const r = latencyRatio(a, b);
+  if (r) return r.ci95[0] > 1 || r.ci95[1] < 1;
   const disjoint = a.latency.p50Ci95[1] < b.latency.p50Ci95[0] || b.latency.p50Ci95[1] < a.latency.p50Ci95[0];
   const rel = Math.abs(b.latency.p50 - a.latency.p50) / a.latency.p50;
   return disjoint && rel > 2 * Math.max(a.latency.cv, b.latency.cv, a.roundsCv ?? 0, b.roundsCv ?? 0);
@@ -46,7 +115,7 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
   const columns: Column[] = [{ key: "key", header: "Row (model|precision|EP|batch)" }];
   runs.forEach((_, i) => {
     columns.push({ key: `p50_${i}`, header: `p50 run ${i + 1}`, unit: "ms", digits: 3 });
-    if (i > 0) columns.push({ key: `ratio_${i}`, header: `p50 ratio ${i + 1}/1`, unit: "×", digits: 2 }, { key: `change_${i}`, header: `change ${i + 1}` });
+    if (i > 0) columns.push({ key: `ratio_${i}`, header: `p50 ratio ${i + 1}/1`, unit: "×", digits: 2 }, { key: `ci_${i}`, header: `95% CI ${i + 1}/1` }, { key: `change_${i}`, header: `change ${i + 1}` });
   });
   runs.forEach((_, i) => columns.push({ key: `thr_${i}`, header: `Throughput run ${i + 1}`, unit: "img/s", digits: 0 }));
   runs.forEach((_, i) => columns.push({ key: `rss_${i}`, header: `Peak RSS run ${i + 1}`, unit: "MiB", digits: 1 }));
@@ -65,11 +134,14 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
       if (i === 0) return;
       if (!a || !b) {
         cells[`ratio_${i}`] = null;
+        cells[`ci_${i}`] = null;
         cells[`change_${i}`] = !a && !b ? "not ok in either" : !a ? "new (not ok in run 1)" : "missing (not ok here)";
         return;
       }
       pairs[i - 1]!.push([a, b]);
-      cells[`ratio_${i}`] = b.latency.p50 / a.latency.p50;
+      const ratio = latencyRatio(a, b);
+      cells[`ratio_${i}`] = ratio?.ratio ?? b.latency.p50 / a.latency.p50;
+      cells[`ci_${i}`] = ratio ? `${ratio.ci95[0].toFixed(2)}–${ratio.ci95[1].toFixed(2)}` : "unpaired, no CI";
       const marks: string[] = [];
       if (latencyChanged(a, b)) marks.push(b.latency.p50 < a.latency.p50 ? "faster" : "slower");
       if (accuracyChanged(a, b)) marks.push(b.accuracy!.top1 > a.accuracy!.top1 ? "more accurate" : "less accurate");
@@ -97,6 +169,7 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
   }).filter((x): x is string => x !== null);
   return {
     runs: runs.map(label),
+    speedups: speedupsTable(runs),
     table: {
       id: "comparison",
       title: "Runs compared",
@@ -106,7 +179,7 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
         ...runs.map((r, i) => `Run ${i + 1}: ${label(r)}, ${r.results.hardware.cpu.model}, ${r.results.startedAt}.`),
         ...within,
         ...probeNotes,
-        "Ratio = p50 of the run ÷ p50 of run 1 (< 1: faster). A latency change is marked only when the 95% CIs of the two medians do not overlap and the relative change exceeds 2 × the larger coefficient of variation (of the samples, or of the round medians); an accuracy change only when it exceeds 2 binomial standard errors. Otherwise: within noise.",
+        "Ratio = the run's latency ÷ run 1's (< 1: faster): the ratio of the two rows' median block medians, with a 95% CI bootstrapped over each run's rounds and blocks (two runs never share a window, so this is unpaired and carries the machine's drift between them). A latency change is marked when that CI excludes 1 (for schema-1 runs without blocks: when the 95% CIs of the two medians do not overlap and the change exceeds 2 × the larger CV); an accuracy change only when it exceeds 2 binomial standard errors. Otherwise: within noise.",
       ],
     },
   };
@@ -122,8 +195,8 @@ export async function writeComparison(runDirs: readonly string[], outDir: string
   const c = await compareRuns(runDirs);
   await mkdir(outDir, { recursive: true });
   const html = join(outDir, "comparison.html");
-  await writeFile(html, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Runs compared</title><style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse;font-size:12.5px}th,td{border:1px solid #ccc;padding:3px 6px}td.num{text-align:right}</style></head><body><h1>Runs compared</h1><ol>${c.runs.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ol>${tableToHtml(c.table)}</body></html>\n`);
-  await writeFile(join(outDir, "comparison.md"), `# Runs compared\n\n${tableToMarkdown(c.table)}`);
+  await writeFile(html, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Runs compared</title><style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse;font-size:12.5px}th,td{border:1px solid #ccc;padding:3px 6px}td.num{text-align:right}</style></head><body><h1>Runs compared</h1><ol>${c.runs.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ol>${tableToHtml(c.speedups)}${tableToHtml(c.table)}</body></html>\n`);
+  await writeFile(join(outDir, "comparison.md"), `# Runs compared\n\n${tableToMarkdown(c.speedups)}\n${tableToMarkdown(c.table)}`);
   await writeFile(join(outDir, "comparison.csv"), tableToCsv(c.table));
   await writeFile(join(outDir, "comparison.json"), tableToJson(c.table));
   return html;

@@ -3,6 +3,7 @@
  * accuracy, latency, throughput, memory, size and training cost. Skipped and errored
  * rows stay in the table with their reason.
  */
+import type { Warning } from "../profile/index.ts";
 import type { ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 
@@ -11,14 +12,13 @@ const MIB = 1024 * 1024;
 /**
  * The table's short form of a row warning (results.json keeps the full text): the two
  * stability warnings most rows of a busy machine carry become "noisy (CV …)" and
- * "rounds differ (CV …)", so they do not stretch every row; others stay as they are.
+ * "rounds differ (…×)", so they do not stretch every row; others keep their text.
  */
-export function shortWarning(warning: string): string {
-  const noisy = /^latency CV ([\d.]+%) /.exec(warning);
-  if (noisy) return `noisy (CV ${noisy[1]})`;
-  const rounds = /^round medians .* vary by CV ([\d.]+%) /.exec(warning);
-  if (rounds) return `rounds differ (CV ${rounds[1]})`;
-  return warning;
+export function shortWarning(warning: Warning): string {
+  const f = warning.figures;
+  if (warning.code === "high-cv" && f.robustCv !== undefined) return `noisy (CV ${(f.robustCv * 100).toFixed(1)}%)`;
+  if (warning.code === "rounds-differ" && f.minRoundP50Ms && f.maxRoundP50Ms) return `rounds differ (${(f.maxRoundP50Ms / f.minRoundP50Ms).toFixed(2)}×)`;
+  return warning.text;
 }
 
 /** Builds the hardware-efficiency table from a run. */

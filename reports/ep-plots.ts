@@ -2,7 +2,7 @@
  * Per-EP plots: throughput vs batch size, latency distributions (box from the row's
  * percentiles) and the FP32 → INT8 speedup.
  */
-import type { OkRow } from "../profile/index.ts";
+import type { Comparison, OkRow } from "../profile/index.ts";
 import { plot, spansDecades, type Plot } from "./chart-render.ts";
 
 const W = 520;
@@ -51,33 +51,33 @@ async function latencyPlot(rows: readonly OkRow[]): Promise<Plot | null> {
   });
 }
 
-/** FP32 p50 ÷ INT8 p50 per model and batch, grouped by EP. */
-async function speedupPlot(rows: readonly OkRow[]): Promise<Plot | null> {
+/** The paired FP32 → INT8 speedup per model and batch, grouped by EP, with its 95% CI as a whisker. */
+async function speedupPlot(rows: readonly OkRow[], comparisons: readonly Comparison[]): Promise<Plot | null> {
   const data = rows.filter((r) => r.precision === "int8").flatMap((q) => {
     const f = rows.find((r) => r.model === q.model && r.precision === "fp32" && r.ep === q.ep && r.batch === q.batch);
-    return f ? [{ label: `${q.model} b${q.batch}`, ep: q.ep, speedup: f.latency.p50 / q.latency.p50 }] : [];
+    if (!f) return [];
+    const c = comparisons.find((x) => x.kind === "precision" && x.model === q.model && x.ep === q.ep && x.batch === q.batch && x.variant === "int8");
+    const speedup = c?.speedup ?? f.latency.p50 / q.latency.p50;
+    return [{ label: `${q.model} b${q.batch}`, ep: q.ep, speedup, lo: c?.ci95[0] ?? speedup, hi: c?.ci95[1] ?? speedup }];
   });
   if (data.length === 0) return null;
-  return plot("int8-speedup", "FP32 → INT8 speedup per EP (> 1: INT8 faster)", {
+  const enc = { y: { field: "label", type: "nominal", title: "Model, batch" }, yOffset: { field: "ep", type: "nominal" } };
+  return plot("int8-speedup", "FP32 → INT8 speedup per EP with its 95% CI (> 1: INT8 faster)", {
     data: { values: data },
     width: W, height: { step: 16 },
     layer: [
       {
-        mark: { type: "bar" },
-        encoding: {
-          y: { field: "label", type: "nominal", title: "Model, batch" },
-          yOffset: { field: "ep", type: "nominal" },
-          x: { field: "speedup", type: "quantitative", title: "Speedup (FP32 p50 ÷ INT8 p50, ×)" },
-          color: { field: "ep", type: "nominal", title: "EP" },
-        },
+        mark: { type: "bar", opacity: 0.8 },
+        encoding: { ...enc, x: { field: "speedup", type: "quantitative", title: "Speedup (FP32 time ÷ INT8 time, paired, ×)" }, color: { field: "ep", type: "nominal", title: "EP" } },
       },
+      { mark: { type: "rule", color: "#222", strokeWidth: 1.5 }, encoding: { ...enc, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
       { mark: { type: "rule", color: "#333", strokeDash: [4, 3] }, encoding: { x: { datum: 1 } } },
     ],
   });
 }
 
 /** The per-EP plots the run has data for. */
-export async function epPlots(rows: readonly OkRow[]): Promise<Plot[]> {
-  const plots = await Promise.all([throughputPlot(rows), latencyPlot(rows), speedupPlot(rows)]);
+export async function epPlots(rows: readonly OkRow[], comparisons: readonly Comparison[] = []): Promise<Plot[]> {
+  const plots = await Promise.all([throughputPlot(rows), latencyPlot(rows), speedupPlot(rows, comparisons)]);
   return plots.filter((p): p is Plot => p !== null);
 }

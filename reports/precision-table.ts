@@ -3,7 +3,7 @@
  * model × EP × batch, with the "why" from the per-op profile (share of kernel time in
  * fused integer ops) and the export record's op histogram.
  */
-import type { OkRow, OpTime } from "../profile/index.ts";
+import type { Comparison, OkRow, OpTime } from "../profile/index.ts";
 import { okRows, type ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 
@@ -31,6 +31,23 @@ function opsOf(rows: readonly OkRow[], r: OkRow): OpTime[] | null {
   return rows.find((x) => x.model === r.model && x.precision === r.precision && x.ep === r.ep && x.ops)?.ops ?? null;
 }
 
+/** A speedup as text: `1.45× [1.38–1.52]`, or the plain ratio with "unpaired" when no interval exists. */
+export function speedupText(speedup: number, ci95?: readonly [number, number]): string {
+  return ci95 ? `${speedup.toFixed(2)}× [${ci95[0].toFixed(2)}–${ci95[1].toFixed(2)}]` : `${speedup.toFixed(2)}× (unpaired)`;
+}
+
+/** The sentence a report may print about a speedup: a claim only when its interval supports it. */
+export function speedupClaim(c: Pick<Comparison, "variant" | "baseline" | "speedup" | "ci95" | "verdict">): string {
+  if (c.verdict === "faster") return `${c.variant} is ${c.speedup.toFixed(2)}× as fast as ${c.baseline} (95% CI ${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)})`;
+  if (c.verdict === "slower") return `${c.variant} is slower than ${c.baseline}: ${c.speedup.toFixed(2)}× (95% CI ${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)})`;
+  return `no clear difference between ${c.variant} and ${c.baseline} (${c.speedup.toFixed(2)}×, 95% CI ${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)} covers 1)`;
+}
+
+/** The paired comparison of `variant` over FP32 for a model × EP × batch, if the run has one. */
+export function precisionComparison(comparisons: readonly Comparison[], r: Pick<OkRow, "model" | "ep" | "batch" | "precision">): Comparison | undefined {
+  return comparisons.find((c) => c.kind === "precision" && c.model === r.model && c.ep === r.ep && c.batch === r.batch && c.variant === r.precision);
+}
+
 /** Builds the FP32-vs-quantized table (`int8` and `int8-dynamic` each beside `fp32`). */
 export function precisionTable(data: ReportData): ReportTable {
   const rows = okRows(data.results.rows);
@@ -49,10 +66,13 @@ export function precisionTable(data: ReportData): ReportTable {
       floatNodes !== undefined ? `${floatNodes} float node${floatNodes === 1 ? "" : "s"} left` : "",
     ].filter(Boolean).join("; ");
     const share = fusedShare(qOps);
+    const c = precisionComparison(data.results.comparisons, q);
     out.push({
       model: q.model, quantized: q.precision, ep: q.ep, batch: q.batch,
       fp32P50: f.latency.p50, int8P50: q.latency.p50,
-      speedup: f.latency.p50 / q.latency.p50,
+      speedup: c?.speedup ?? f.latency.p50 / q.latency.p50,
+      ci: c ? `${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)}` : "unpaired",
+      verdict: c?.verdict ?? null,
       sizeRatio: q.sizeBytes > 0 ? f.sizeBytes / q.sizeBytes : null,
       accChange: f.accuracy && q.accuracy ? (q.accuracy.top1 - f.accuracy.top1) * 100 : null,
       agreement: q.agreementWithFp32 === null ? null : q.agreementWithFp32 * 100,
@@ -61,7 +81,8 @@ export function precisionTable(data: ReportData): ReportTable {
     });
   }
   const notes = [
-    "Speedup = FP32 p50 ÷ quantized p50 (> 1: the quantized model is faster). Size ratio = FP32 file size ÷ quantized file size.",
+    "Speedup: FP32 time ÷ quantized time (> 1: the quantized model is faster), measured as interleaved pairs: both precisions in one process, alternating short blocks (A B B A …) so the machine's drift cancels; the estimate is the median of the per-cycle ratios over every round, the 95% CI a bootstrap over rounds and cycles. Verdict: faster or slower only when the CI excludes 1. \"unpaired\": a run without paired blocks (schema 1), the plain ratio of the two medians, with no interval.",
+    "Size ratio = FP32 file size ÷ quantized file size.",
     "Fused share: fraction of the quantized model's kernel time in fused integer ops (QLinearConv, QGemm, QLinearMatMul, …) from ORT's per-op profile; a low share means the EP ran the model as float ops with extra (De)QuantizeLinear nodes.",
   ];
   if (out.length === 0) notes.unshift("No model has both an FP32 and an INT8 ok row on the same EP and batch. Profile both: npm run profile -- --precision fp32,int8");
@@ -72,7 +93,8 @@ export function precisionTable(data: ReportData): ReportTable {
       { key: "model", header: "Model" }, { key: "quantized", header: "Quantized" }, { key: "ep", header: "EP" },
       { key: "batch", header: "Batch", digits: 0 },
       { key: "fp32P50", header: "FP32 p50", unit: "ms", digits: 3 }, { key: "int8P50", header: "INT8 p50", unit: "ms", digits: 3 },
-      { key: "speedup", header: "Speedup", unit: "×", digits: 2 }, { key: "sizeRatio", header: "Size ratio", unit: "×", digits: 2 },
+      { key: "speedup", header: "Speedup", unit: "×", digits: 2 }, { key: "ci", header: "95% CI" }, { key: "verdict", header: "Verdict" },
+      { key: "sizeRatio", header: "Size ratio", unit: "×", digits: 2 },
       { key: "accChange", header: "Accuracy change", unit: "pp", digits: 2 },
       { key: "agreement", header: "Top-1 agreement", unit: "%", digits: 2 },
       { key: "fusedShare", header: "Fused op share", unit: "%", digits: 1 },

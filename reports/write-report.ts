@@ -10,12 +10,13 @@ import { cnnVsFcnnTable, transferTable } from "./comparison-tables.ts";
 import { confusionSection } from "./confusion-section.ts";
 import { efficiencyTable } from "./efficiency-table.ts";
 import { epPlots } from "./ep-plots.ts";
+import { epDisplayName } from "../profile/index.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";
 import { estimateTable, exerciseEstimate, measuredMemoryTable } from "./memory-tables.ts";
 import { modelImagesSection } from "./model-images.ts";
 import { modelPlots } from "./model-plots.ts";
 import { modelSummaries } from "./model-summaries.ts";
-import { precisionTable } from "./precision-table.ts";
+import { precisionTable, speedupClaim } from "./precision-table.ts";
 import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";
 import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } from "./report-options.ts";
 import { tableToCsv, tableToJson, type ReportTable } from "./report-table.ts";
@@ -59,17 +60,24 @@ export function runHeader(data: ReportData): ReportHeader {
   };
 }
 
+/** One sentence per paired precision speedup, claiming a change only where its 95% CI supports it. */
+function precisionClaims(data: ReportData): string[] {
+  return data.results.comparisons
+    .filter((c) => c.kind === "precision")
+    .map((c) => `${c.model} on ${epDisplayName(c.ep)} at batch ${c.batch}: ${speedupClaim(c)}.`);
+}
+
 /** Builds every section of a run's report (no files written). */
 export async function buildSections(data: ReportData, o: ResolvedReportOptions, warnings: string[]): Promise<ReportSection[]> {
   const rows = okRows(data.results.rows);
   const summaries = modelSummaries(data);
-  const [ep, models] = await Promise.all([epPlots(rows), modelPlots(summaries)]);
+  const [ep, models] = await Promise.all([epPlots(rows, data.results.comparisons), modelPlots(summaries)]);
   const speedup = ep.filter((p) => p.id === "int8-speedup");
   const trainingPlots: Plot[] = [];
   for (const s of summaries) if (s.train && s.train.history.length > 0) trainingPlots.push(await trainingPlot(s.model, s.train));
   const sections: ReportSection[] = [
     { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
-    { id: "precision", title: "FP32 vs INT8", intro: [], tables: [precisionTable(data)], plots: speedup, images: [] },
+    { id: "precision", title: "FP32 vs INT8", intro: precisionClaims(data), tables: [precisionTable(data)], plots: speedup, images: [] },
     {
       id: "labs", title: "Lab comparisons", intro: [],
       tables: [architectureSweepTable(data), filterSweepTable(data), cnnVsFcnnTable(data), transferTable(data), bestModelTable(data)],

@@ -53,7 +53,7 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
   const out = join(dir, "out");
   let sent = false;
   const first = await cli(["--config", config, "--onnx", ...files, "--eps", "cpu", "--batch", "1,2", "--rounds", "2", "--out", out, "--no-progress"], (text, child) => {
-    if (!sent && /m0\|fp32\|cpu\|2: /.test(text)) {
+    if (!sent && /m0\|cpu\|2 round 1: /.test(text)) {
       sent = true;
       child.kill("SIGINT");
     }
@@ -67,7 +67,7 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
   assert.equal(partial.complete, false);
   assert.ok(partial.rows.length >= 2 && partial.rows.length < 8, `rows after Ctrl-C: ${partial.rows.length}`);
   assert.deepEqual(partial.rows.slice(0, 2).map((r) => [r.key, r.state]), [["m0|fp32|cpu|1", "ok"], ["m0|fp32|cpu|2", "ok"]]);
-  const before = (await readFile(join(runDir, RUN_FILES.jsonl), "utf8")).trim().split("\n").length;
+  const before = (await readFile(join(runDir, RUN_FILES.rounds), "utf8")).trim().split("\n").length;
 
   const second = await cli(["--resume", runDir, "--no-progress"]);
   assert.equal(second.code, 0, second.stderr);
@@ -78,11 +78,12 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
   assert.ok(full.rows.every((r) => r.state === "ok"));
   // Every row got both rounds: its round medians, and two lines in rounds.jsonl.
   assert.deepEqual(full.rows.map((r) => (r.state === "ok" ? r.roundP50s?.length : 0)), Array(8).fill(2));
-  const records = (await readFile(join(runDir, RUN_FILES.rounds), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { key: string; round: number });
-  assert.deepEqual(new Set(records.map((r) => `${r.key}#${r.round}`)).size, 16);
+  const records = (await readFile(join(runDir, RUN_FILES.rounds), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { group: string; batch: number; round: number });
+  assert.deepEqual(new Set(records.map((r) => `${r.group}|${r.batch}#${r.round}`)).size, 16);
   assert.equal(full.settings.rounds, 2);
-  const rowsAfter = (await readFile(join(runDir, RUN_FILES.jsonl), "utf8")).trim().split("\n").length;
-  assert.ok(rowsAfter > before);
+  // Resume appended to the same records; nothing measured before Ctrl-C was measured again.
+  assert.equal(records.length, 16);
+  assert.ok(records.length > before);
 });
 
 test("Ctrl-C in a later round keeps every row; --resume runs only the rounds still missing", async () => {
@@ -96,7 +97,7 @@ test("Ctrl-C in a later round keeps every row; --resume runs only the rounds sti
     }
   });
   assert.equal(first.code, 130, first.stderr);
-  assert.match(first.stdout, /Stopped: 2 of 2 rows \(3 of 4 row-rounds\) finished/);
+  assert.match(first.stdout, /Stopped: 2 of 2 rows finished \(1 of 6 children still to run\)/);
   const runDir = join(out, "runs", (await readdir(join(out, "runs")))[0]!);
   const partial = await readRunResults(runDir);
   assert.equal(partial.complete, false);

@@ -7,12 +7,10 @@ import { writeOnnx } from "../export/onnx/onnx-io.ts";
 import { nodeEpRunners } from "../profile/ep-registry.ts";
 import type { EpRunner } from "../profile/ep-runner.ts";
 import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
-import { singleSampleSettings } from "../profile/measure-latency.ts";
 import { DEFAULT_MEASURE, resolveProfileOptions } from "../profile/profile-options.ts";
 import { RUN_FILES, readRunResults, type OkRow } from "../profile/results-schema.ts";
-import {
-  appendRound, lastingWarnings, measureForRound, readRounds, roundFigures, stabilityWarnings, type RoundRecord,
-} from "../profile/row-rounds.ts";
+import { measureForRound, roundFigures, stabilityWarnings } from "../profile/row-rounds.ts";
+import { appendTiming, readTimings, type TimingRecord } from "../profile/run-records.ts";
 import { runProfile } from "../profile/run-profile.ts";
 import { coefficientOfVariation, latencySketch, pooledLatency, summarizeLatency } from "../measure/statistics.ts";
 
@@ -53,59 +51,49 @@ test("coefficient of variation of round medians", () => {
   assert.equal(coefficientOfVariation([5]), 0);
 });
 
-test("rounds share the row's measuring time; warm-up is per round", () => {
+test("rounds share the row's measuring time and cycles; warm-up is per round", () => {
   assert.equal(measureForRound(DEFAULT_MEASURE, 1), DEFAULT_MEASURE);
   const r = measureForRound(DEFAULT_MEASURE, 4);
-  assert.deepEqual([r.minTimeMs, r.minIterations, r.rowBudgetMs, r.warmupTimeMs, r.warmupIterations], [250, 8, 1250, 250, 10]);
+  assert.deepEqual([r.minTimeMs, r.minIterations, r.rowBudgetMs, r.minCycles, r.warmupTimeMs, r.warmupIterations, r.blockMs], [250, 8, 1250, 1, 250, 10, 20]);
   assert.equal(measureForRound({ ...DEFAULT_MEASURE, minIterations: 5 }, 4).minIterations, 3);
 });
 
-test("one sample only when the cold first run is over twice the row budget", () => {
-  const s = { ...DEFAULT_MEASURE, rowBudgetMs: 1000 };
-  assert.equal(singleSampleSettings(s, 1999), null);
-  assert.deepEqual(singleSampleSettings(s, 2000), { warmupTimeMs: 0, warmupIterations: 0, timeMs: 0, iterations: 1 });
-});
-
-function record(n: number, samples: number[], extra: Partial<NonNullable<RoundRecord["measured"]>> = {}): RoundRecord {
-  return {
-    key: "m|fp32|cpu|4", round: n, finishedAt: "2026-01-01T00:00:00.000Z", loadAverage1m: 1,
-    measured: { ...round(samples), firstRunMs: n, sessionCreateMs: 10 * n, baselineRssMiB: 100, peakRssMiB: 200 + n, ...extra },
-  };
-}
-
-test("a row's figures pool its measured rounds; failed rounds are left out", () => {
-  const failed: RoundRecord = { key: "m|fp32|cpu|4", round: 2, finishedAt: "x", loadAverage1m: 1, error: "boom" };
-  const f = roundFigures([record(1, [1, 2, 3]), failed, record(3, [3, 4, 5])], 4);
+test("a row's figures pool its measured rounds", () => {
+  const f = roundFigures([round([1, 2, 3]), round([3, 4, 5])], 4);
   assert.deepEqual(f.roundP50s, [2, 4]);
   assert.equal(f.bestRoundP50, 2);
   assert.equal(f.roundsCv!.toFixed(6), (Math.SQRT2 / 3).toFixed(6));
-  assert.deepEqual([f.latency.p50, f.throughput, f.sessionCreateMs, f.firstRunMs, f.peakRssMiB, f.baselineRssMiB], [3, 4000 / 3, 20, 2, 203, 100]);
-  assert.throws(() => roundFigures([failed], 4), { message: "roundFigures needs at least one measured round" });
+  assert.deepEqual([f.latency.p50, f.throughput], [3, 4000 / 3]);
+  assert.throws(() => roundFigures([], 4), { message: "roundFigures needs at least one measured round" });
 });
 
-test("stability warnings name the round medians; rebuilding keeps the other warnings", () => {
-  const f = roundFigures([record(1, [1, 1, 1]), record(2, [2, 2, 2])], 1);
+test("stability warnings are typed and say what moved and by how much", () => {
+  const f = roundFigures([round([1, 1, 1]), round([2, 2, 2])], 1);
   const warnings = stabilityWarnings(f, 0.1);
-  assert.deepEqual(warnings, [
-    "latency CV 49.4% (robust: 1.4826·MAD/median) above 10%: machine busy or throttling",
-    "round medians 1.00, 2.00 ms vary by CV 47.1% (above 10%): the machine's speed changed during the run",
-  ]);
-  assert.deepEqual(stabilityWarnings(roundFigures([record(1, [1, 2, 3])], 1), 0.1), [
-    "latency CV 74.1% (robust: 1.4826·MAD/median) above 10%: machine busy or throttling",
-  ]);
-  assert.deepEqual(lastingWarnings(["accuracy skipped: no data", ...warnings, "round 2 of 3 failed: boom"]), ["accuracy skipped: no data", "round 2 of 3 failed: boom"]);
+  assert.deepEqual(warnings.map((w) => w.code), ["high-cv", "rounds-differ"]);
+  assert.equal(warnings[0]!.text, "single runs vary by robust CV 49.4% (1.4826·MAD/median, above 10%; p50 1.50 ms, p95 2.00 ms): the median and its interval still hold, single-run times do not");
+  assert.equal(warnings[1]!.text, "round medians 1.00, 2.00 ms differ by 2.00× (CV 47.1%, above 10%): the machine's speed moved between rounds; absolute times carry it, paired speedups cancel it");
+  assert.deepEqual(warnings[1]!.figures, { roundsCv: f.roundsCv, threshold: 0.1, minRoundP50Ms: 1, maxRoundP50Ms: 2 });
+  assert.deepEqual(stabilityWarnings(roundFigures([round([1, 1.01, 0.99])], 1), 0.1), []);
 });
 
-test("rounds.jsonl: ordered by round, a later line for the same round wins, a torn line is ignored", async () => {
+function timing(roundNo: number, p50: number): TimingRecord {
+  return {
+    group: "m|cpu", batch: 4, round: roundNo, finishedAt: "2026-01-01T00:00:00.000Z", loadAverage1m: 1,
+    variants: [{ name: "fp32", ...round([p50]), sessionCreateMs: 1 }], blocks: [], cycles: 1, variantErrors: [],
+  };
+}
+
+test("rounds.jsonl: a later line for the same round wins, a torn line is ignored", async () => {
   const run = join(dir, "rounds-file");
   await mkdir(run, { recursive: true });
-  await appendRound(run, record(2, [5]));
-  await appendRound(run, record(1, [1]));
-  await appendRound(run, record(2, [7]));
-  await appendFile(join(run, RUN_FILES.rounds), '{"key":"m|fp32|cpu|4","rou');
-  const read = await readRounds(run);
-  assert.deepEqual(read.get("m|fp32|cpu|4")?.map((r) => [r.round, r.measured?.latency.p50]), [[1, 1], [2, 7]]);
-  assert.deepEqual(await readRounds(join(dir, "absent")), new Map());
+  await appendTiming(run, timing(2, 5));
+  await appendTiming(run, timing(1, 1));
+  await appendTiming(run, timing(2, 7));
+  await appendFile(join(run, RUN_FILES.rounds), '{"group":"m|cpu","rou');
+  const read = await readTimings(run);
+  assert.deepEqual([...read].map(([k, r]) => [k, r.variants[0]?.latency.p50]), [["m|cpu|4|2", 7], ["m|cpu|4|1", 1]]);
+  assert.deepEqual(await readTimings(join(dir, "absent")), new Map());
 });
 
 test("--rounds must be a positive integer", () => {
@@ -114,43 +102,61 @@ test("--rounds must be a positive integer", () => {
   assert.equal(resolveProfileOptions({ quick: true }).rounds, 1);
 });
 
-test("every row is measured in each round; a round that crashes later leaves the row ok with a warning", async () => {
-  const good = join(dir, "good.onnx");
+test("precisions of a model are timed together in every round; a round that crashes later leaves its rows ok with a warning", async () => {
+  const fp32 = join(dir, "good.fp32.onnx");
+  const int8 = join(dir, "good.int8.onnx");
   const crash = join(dir, "crashme.onnx");
-  await writeOnnx(good, buildTinyClassifier());
+  await writeOnnx(fp32, buildTinyClassifier());
+  await writeOnnx(int8, buildTinyClassifier([1, 8, 8], 10, { seed: 5 }));
   await writeOnnx(crash, buildTinyClassifier());
   const cpu = nodeEpRunners.find((r) => r.name === "cpu")!;
   let faulty = false;
   // The cpu EP, except that children started in round 2 crash on crashme.onnx.
   const flaky: EpRunner = { ...cpu, childEnv: (): Record<string, string> => (faulty ? { HARNESS_FAULT: "crash:cpu@crashme" } : {}) };
+  const logged: string[] = [];
   const run = await runProfile({
-    onnx: [good, crash], eps: ["cpu"], batches: [1, 4], rounds: 2, quick: true, out: join(dir, "out"), progress: false, printTable: false,
+    onnx: [fp32, int8, crash], eps: ["cpu"], batches: [1, 4], rounds: 2, quick: true, out: join(dir, "out"), progress: false, printTable: false,
     measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100 },
     log: (line) => {
+      if (line.startsWith("measuring")) logged.push(line);
       if (line.startsWith("measuring round 2/2")) faulty = true;
     },
   }, { runners: [flaky] });
   assert.equal(run.complete, true);
+  // Facts alone per file, then one paired child per model and round.
+  assert.deepEqual(logged, [
+    "measuring facts good fp32 cpu at batch 1,4", "measuring facts good int8 cpu at batch 1,4", "measuring round 1/2 good fp32+int8 cpu at batch 1,4",
+    "measuring facts crashme fp32 cpu at batch 1,4", "measuring round 1/2 crashme fp32 cpu at batch 1,4",
+    "measuring round 2/2 good fp32+int8 cpu at batch 1,4", "measuring round 2/2 crashme fp32 cpu at batch 1,4",
+  ]);
   const results = await readRunResults(run.dir);
-  // The machine-speed reference was timed once before each of the 4 children (2 files × 2 rounds).
+  // The machine-speed reference was timed once before each of the 4 timing children (2 models × 2 rounds).
   assert.equal(results.stability.speedProbeMs?.count, 4);
   assert.ok(results.stability.speedProbeMs.min > 0 && results.stability.speedProbeMs.min <= results.stability.speedProbeMs.max);
   const rows = results.rows as OkRow[];
-  assert.deepEqual(rows.map((r) => [r.key, r.state, r.roundP50s?.length]), [
-    ["good|fp32|cpu|1", "ok", 2], ["good|fp32|cpu|4", "ok", 2], ["crashme|fp32|cpu|1", "ok", 1], ["crashme|fp32|cpu|4", "ok", 1],
+  assert.deepEqual(rows.map((r) => [r.key, r.state, r.roundP50s?.length, r.roundBlockMedians?.length]), [
+    ["good|fp32|cpu|1", "ok", 2, 2], ["good|fp32|cpu|4", "ok", 2, 2], ["good|int8|cpu|1", "ok", 2, 2], ["good|int8|cpu|4", "ok", 2, 2],
+    ["crashme|fp32|cpu|1", "ok", 1, 1], ["crashme|fp32|cpu|4", "ok", 1, 1],
   ]);
-  for (const r of rows.slice(2)) assert.deepEqual(r.warnings.filter((w) => w.startsWith("round 2")), ["round 2 of 2 failed: child process was killed by signal SIGSEGV"]);
+  for (const r of rows.slice(4)) assert.deepEqual(r.warnings.filter((w) => w.code === "round-failed").map((w) => w.text), ["round 2 of 2 failed: child process was killed by signal SIGSEGV"]);
+  // The speedups are paired, over both rounds.
+  assert.deepEqual(results.comparisons.map((c) => [c.kind, c.model, c.ep, c.batch, c.baseline, c.variant, c.paired, c.rounds]), [
+    ["precision", "good", "cpu", 1, "fp32", "int8", true, 2], ["precision", "good", "cpu", 4, "fp32", "int8", true, 2],
+  ]);
+  for (const c of results.comparisons) assert.ok(c.ci95[0] <= c.speedup && c.speedup <= c.ci95[1] && c.pairs >= 2);
   // A pooled row counts every sample of its rounds.
-  const records = await readRounds(run.dir);
-  for (const r of rows.slice(0, 2)) assert.equal(r.latency.samples, records.get(r.key)!.reduce((n, x) => n + x.measured!.latency.samples, 0));
-  // The per-op pass runs once (round 1), on the first batch.
-  assert.deepEqual(rows.map((r) => r.ops !== null), [true, false, true, false]);
-  const lines = (await readFile(join(run.dir, RUN_FILES.rounds), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as RoundRecord);
-  assert.deepEqual(lines.map((l) => [l.key, l.round, l.error ?? "measured"]), [
-    ["good|fp32|cpu|1", 1, "measured"], ["good|fp32|cpu|4", 1, "measured"], ["crashme|fp32|cpu|1", 1, "measured"], ["crashme|fp32|cpu|4", 1, "measured"],
-    ["good|fp32|cpu|1", 2, "measured"], ["good|fp32|cpu|4", 2, "measured"],
-    ["crashme|fp32|cpu|1", 2, "child process was killed by signal SIGSEGV"], ["crashme|fp32|cpu|4", 2, "child process was killed by signal SIGSEGV"],
+  const records = await readTimings(run.dir);
+  const samplesOf = (model: string, precision: string, batch: number) => [1, 2].reduce((n, k) => n + (records.get(`${model}|cpu|${batch}|${k}`)?.variants.find((v) => v.name === precision)?.latency.samples ?? 0), 0);
+  for (const r of rows.slice(0, 4)) assert.equal(r.latency.samples, samplesOf(r.model, r.precision, r.batch));
+  // The per-op pass runs once per file (in its facts child), on the first batch.
+  assert.deepEqual(rows.map((r) => r.ops !== null), [true, false, true, false, true, false]);
+  const lines = (await readFile(join(run.dir, RUN_FILES.rounds), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as TimingRecord);
+  assert.deepEqual(lines.map((l) => [l.group, l.batch, l.round, l.failure?.error ?? l.variants.map((v) => v.name).join("+")]), [
+    ["good|cpu", 1, 1, "fp32+int8"], ["good|cpu", 4, 1, "fp32+int8"], ["crashme|cpu", 1, 1, "fp32"], ["crashme|cpu", 4, 1, "fp32"],
+    ["good|cpu", 1, 2, "fp32+int8"], ["good|cpu", 4, 2, "fp32+int8"],
+    ["crashme|cpu", 1, 2, "child process was killed by signal SIGSEGV"], ["crashme|cpu", 4, 2, "child process was killed by signal SIGSEGV"],
   ]);
+  assert.ok((await readFile(join(run.dir, RUN_FILES.comparisonsCsv), "utf8")).startsWith("kind,model,ep,precision,batch,baseline,variant,speedup,ci95_lo,ci95_hi,paired,pairs,rounds,verdict\nprecision,good,cpu,int8,1,fp32,int8,"));
 });
 
 test("accuracy, measured after latency, reaches every row of its child; later rounds keep it", async () => {

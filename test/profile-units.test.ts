@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { countParams, concreteShape } from "../profile/model-facts.ts";
-import { fitToBudget } from "../profile/measure-latency.ts";
+import { interleaveSettings } from "../profile/measure-latency.ts";
 import { parseOrtTrace } from "../profile/op-profile.ts";
 import { DEFAULT_MEASURE, parsePrecisionList, parseProfileConfig, parseShapes } from "../profile/profile-options.ts";
 import { medianCi95, percentile, summarizeLatency } from "../measure/statistics.ts";
@@ -22,12 +22,13 @@ test("percentiles interpolate linearly; the median CI brackets the median", () =
   assert.ok(spiky.robustCv! < 0.1, `robust ${spiky.robustCv}`);
 });
 
-test("the row budget cuts warm-up and measurement, keeping 3 samples when they fit, else 1", () => {
+test("a paired child's settings: each variant gets the measuring time, the child stays in the variants' row budgets", () => {
   const s = { ...DEFAULT_MEASURE, rowBudgetMs: 6000 };
-  assert.deepEqual(fitToBudget(s, 0.06), { warmupTimeMs: 250, warmupIterations: 10, timeMs: 1000, iterations: 30 });
-  assert.deepEqual(fitToBudget(s, 700), { warmupTimeMs: 250, warmupIterations: 1, timeMs: 1000, iterations: 6 });
-  assert.deepEqual(fitToBudget(s, 2500), { warmupTimeMs: 250, warmupIterations: 0, timeMs: 1000, iterations: 1 });
-  assert.deepEqual(fitToBudget(s, 1900), { warmupTimeMs: 250, warmupIterations: 0, timeMs: 1000, iterations: 3 });
+  assert.deepEqual(interleaveSettings(s, 2, 7, 30), {
+    warmupTimeMs: 250, warmupIterations: 10, measureMs: 2000, maxMs: 12_000, blockMs: 20, minCycles: 4, minRuns: 30, seed: 7, firstRunMs: 30,
+  });
+  // A row budget below the measuring time: 80% of it is measured.
+  assert.equal(interleaveSettings({ ...s, rowBudgetMs: 500 }, 3, 1).measureMs, 1200);
 });
 
 test("parameter count of the hand-built LeNet", () => {

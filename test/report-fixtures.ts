@@ -47,9 +47,9 @@ export function trainRecord(model: string, extra: Partial<TrainRecord> = {}): Tr
 }
 
 /** results.json around `rows`. */
-export function runResults(rows: ResultRow[], runId = "2025-01-01T00-00-00Z-fixture", stability: Partial<RunResults["stability"]> = {}): RunResults {
+export function runResults(rows: ResultRow[], runId = "2025-01-01T00-00-00Z-fixture", stability: Partial<RunResults["stability"]> = {}, comparisons: RunResults["comparisons"] = []): RunResults {
   return RunResultsSchema.parse({
-    schemaVersion: 1, runId, startedAt: "2025-01-01T00:00:00.000Z", finishedAt: "2025-01-01T00:01:00.000Z", complete: true,
+    schemaVersion: 2, runId, startedAt: "2025-01-01T00:00:00.000Z", finishedAt: "2025-01-01T00:01:00.000Z", complete: true,
     hardware: {
       hostname: "fixture-host", cpu: { model: "Test CPU", cores: 2, threads: 2, flags: ["avx2"], speedGHz: 3 }, memoryGiB: 8, gpus: [],
       os: { platform: "linux", distro: "Debian", release: "12", kernel: "6.1", arch: "x64" }, versions: { node: "20" },
@@ -58,6 +58,7 @@ export function runResults(rows: ResultRow[], runId = "2025-01-01T00-00-00Z-fixt
     settings: { dataset: "synthetic" },
     stability: { loadAverage1m: { min: 0.4, max: 0.6, mean: 0.5 }, highCvRows: [], cvThreshold: 0.1, ...stability },
     rows,
+    comparisons,
   });
 }
 

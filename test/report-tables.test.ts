@@ -108,8 +108,8 @@ test("transfer vs scratch from extra model dirs", async () => {
   assert.ok((await readFile(join(dirs[0]!, "train.json"), "utf8")).includes("pretrained"));
 });
 
-test("the efficiency table shortens the two stability warnings and keeps others", () => {
-  assert.equal(shortWarning("latency CV 15.1% (robust: 1.4826·MAD/median) above 10%: machine busy or throttling"), "noisy (CV 15.1%)");
-  assert.equal(shortWarning("round medians 1.00, 2.00 ms vary by CV 47.1% (above 10%): the machine's speed changed during the run"), "rounds differ (CV 47.1%)");
-  assert.equal(shortWarning("round 2 of 2 failed: child process was killed by signal SIGSEGV"), "round 2 of 2 failed: child process was killed by signal SIGSEGV");
+test("the efficiency table shortens the two stability warnings from their figures and keeps others", () => {
+  assert.equal(shortWarning({ code: "high-cv", text: "long text", figures: { robustCv: 0.151, threshold: 0.1 } }), "noisy (CV 15.1%)");
+  assert.equal(shortWarning({ code: "rounds-differ", text: "long text", figures: { roundsCv: 0.471, minRoundP50Ms: 1, maxRoundP50Ms: 2 } }), "rounds differ (2.00×)");
+  assert.equal(shortWarning({ code: "round-failed", text: "round 2 of 2 failed: child process was killed by signal SIGSEGV", figures: { round: 2 } }), "round 2 of 2 failed: child process was killed by signal SIGSEGV");
 });

@@ -10,9 +10,10 @@
  */
 import { writeFile } from "node:fs/promises";
 import { fillBatch } from "../accuracy.ts";
-import type { MeasureJob } from "../child-protocol.ts";
+import { latencySketch, measureInterleaved, summarizeLatency, type BlockTimer } from "../../measure/index.ts";
+import type { FactsJob, PairedJob, PairedVariant, VariantLatency } from "../child-protocol.ts";
 import { sendToParent, serveChildJob } from "../child-runtime.ts";
-import { latencySketch, summarizeLatency } from "../../measure/statistics.ts";
+import { interleaveSettings } from "../measure-latency.ts";
 import type { ImageSet } from "../../train/datasets/dataset.ts";
 import type { BrowserSession } from "./browser-session.ts";
 import { browserEpRunners } from "./browser-eps.ts";
@@ -26,11 +27,11 @@ function kindOf(ep: string): BrowserEpKind {
   throw new Error(`Unknown browser EP "${ep}". Expected one of: ${browserEpRunners.map((r) => r.name).join(", ")}`);
 }
 
-function hasFault(kind: string, job: MeasureJob): boolean {
-  return (process.env.HARNESS_FAULT ?? "").split(",").some((f) => f === `${kind}:${job.ep}`);
+function hasFault(kind: string, ep: string): boolean {
+  return (process.env.HARNESS_FAULT ?? "").split(",").some((f) => f === `${kind}:${ep}`);
 }
 
-async function loadTestSet(job: MeasureJob): Promise<ImageSet> {
+async function loadTestSet(job: FactsJob): Promise<ImageSet> {
   const acc = job.accuracy;
   if (!acc) throw new Error("no accuracy job");
   const { loadDataset, isDatasetName, DATASET_NAMES } = await import("../../train/datasets/index.ts");
@@ -40,7 +41,7 @@ async function loadTestSet(job: MeasureJob): Promise<ImageSet> {
 }
 
 /** Accuracy in the page on test images served as binary batches; top-1 computed here. */
-async function measureAccuracy(job: MeasureJob, session: BrowserSession, names: { inputName: string; outputName: string }, set: ImageSet): Promise<void> {
+async function measureAccuracy(job: FactsJob, session: BrowserSession, names: { inputName: string; outputName: string }, set: ImageSet): Promise<void> {
   const acc = job.accuracy;
   if (!acc) return;
   try {
@@ -56,7 +57,41 @@ async function measureAccuracy(job: MeasureJob, session: BrowserSession, names: 
   }
 }
 
-async function runMeasure(job: MeasureJob): Promise<void> {
+/** Opens the browser on `models` (sessions 0, 1, …); reports why it cannot, and resolves undefined then. */
+async function open(job: { ep: string; onnxPath: string }, models: readonly string[], batches: readonly number[], accuracyBatch?: (start: number, n: number) => Float32Array) {
+  const opened = await openChecked(kindOf(job.ep), {
+    modelPath: models[0]!,
+    moreModels: models.slice(1),
+    hangPage: hasFault("page-hang", job.ep),
+    ...(accuracyBatch ? { accuracyBatch } : {}),
+  });
+  if (!("reason" in opened)) return opened.session;
+  // Chromium missing or no adapter: skipped. A page that fails to load: errored rows.
+  if (opened.fix === BROWSER_PAGE_FIX) {
+    for (const b of batches) await sendToParent({ type: "batch-error", batch: b, message: opened.reason });
+  } else {
+    await sendToParent({ type: "cannot-start", ...opened });
+  }
+  return undefined;
+}
+
+/** Creates session `key`, or reports that onnxruntime-web cannot run the model and resolves undefined. */
+async function create(session: BrowserSession, kind: BrowserEpKind, key: number) {
+  try {
+    return await session.createSession(key);
+  } catch (e) {
+    await sendToParent({
+      type: "cannot-start",
+      reason: `onnxruntime-web (${kind}) cannot run this model: ${(e as Error).message.split("\n")[0]}`,
+      fix: "profile it on a native EP (--eps cpu), or re-export it with ops and opsets onnxruntime-web supports",
+    });
+    return undefined;
+  }
+}
+
+const firstLine = (e: unknown) => (e as Error).message.split("\n")[0] ?? "unknown error";
+
+async function runFacts(job: FactsJob): Promise<void> {
   const kind = kindOf(job.ep);
   const baselineRssMiB = treePeakRssMiB();
   let set: ImageSet | undefined;
@@ -70,51 +105,72 @@ async function runMeasure(job: MeasureJob): Promise<void> {
   }
   const meta = job.accuracy?.metadata;
   const per = meta ? meta.inputShape.reduce((a, b) => a * b, 1) : 0;
-  const opened = await openChecked(kind, {
-    modelPath: job.onnxPath,
-    hangPage: hasFault("page-hang", job),
-    accuracyBatch: set && meta ? (start, n) => {
-      const out = new Float32Array(n * per);
-      fillBatch(set, start, n, meta, out);
-      return out;
-    } : undefined,
-  });
-  if ("reason" in opened) {
-    // Chromium missing or no adapter: skipped. A page that fails to load: errored rows.
-    if (opened.fix === BROWSER_PAGE_FIX) {
-      for (const b of job.batches) await sendToParent({ type: "batch-error", batch: b.batch, message: opened.reason });
-    } else {
-      await sendToParent({ type: "cannot-start", ...opened });
-    }
-    return;
-  }
-  const session = opened.session;
+  const session = await open(job, [job.onnxPath], job.batches.map((b) => b.batch), set && meta ? (start, n) => {
+    const out = new Float32Array(n * per);
+    fillBatch(set, start, n, meta, out);
+    return out;
+  } : undefined);
+  if (!session) return;
   try {
-    let created: Awaited<ReturnType<BrowserSession["createSession"]>>;
-    try {
-      created = await session.createSession();
-    } catch (e) {
-      await sendToParent({
-        type: "cannot-start",
-        reason: `onnxruntime-web (${kind}) cannot run this model: ${(e as Error).message.split("\n")[0]}`,
-        fix: "profile it on a native EP (--eps cpu), or re-export it with ops and opsets onnxruntime-web supports",
-      });
-      return;
-    }
+    const created = await create(session, kind, 0);
+    if (!created) return;
     await sendToParent({ type: "session", sessionCreateMs: created.sessionCreateMs, baselineRssMiB });
     if (datasetError) await sendToParent({ type: "accuracy-error", message: datasetError });
     for (const batch of job.batches) {
       try {
         await session.loadFeeds(batch);
         const firstRunMs = await session.timedRun(batch.batch);
-        const { samples } = await session.measure(batch.batch, job.measure, firstRunMs);
-        await sendToParent({ type: "batch", result: { batch: batch.batch, firstRunMs, latency: summarizeLatency(samples), sketch: latencySketch(samples), peakRssMiB: treePeakRssMiB() } });
+        // A few more runs (within the row budget), as the Node child: memory grows on the first runs.
+        const more = Math.min(3, Math.floor(job.measure.rowBudgetMs / Math.max(firstRunMs, 1e-3)) - 1);
+        if (more > 0) await session.block(batch.batch, 0, more);
+        await sendToParent({ type: "batch-facts", batch: batch.batch, firstRunMs, peakRssMiB: treePeakRssMiB() });
       } catch (e) {
-        await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message.split("\n")[0] ?? "unknown error" });
+        await sendToParent({ type: "batch-error", batch: batch.batch, message: firstLine(e) });
       }
     }
-    // After latency, so each batch's first run is the cold one (see child-main.ts).
+    // After the first runs, so each batch's first run is the cold one (see child-main.ts).
     if (set) await measureAccuracy(job, session, { inputName: created.inputNames[0] ?? "input", outputName: created.outputNames[0] ?? "output" }, set);
+  } finally {
+    await session.close();
+  }
+}
+
+async function runPaired(job: PairedJob): Promise<void> {
+  const kind = kindOf(job.ep);
+  const session = await open({ ep: job.ep, onnxPath: job.variants[0]?.onnxPath ?? "" }, job.variants.map((v) => v.onnxPath), job.batches);
+  if (!session) return;
+  try {
+    const live: { key: number; name: string; sessionCreateMs: number; feeds: PairedVariant["feeds"] }[] = [];
+    for (const [key, v] of job.variants.entries()) {
+      try {
+        const created = await create(session, kind, key);
+        if (!created) return;
+        live.push({ key, name: v.name, sessionCreateMs: created.sessionCreateMs, feeds: v.feeds });
+      } catch (e) {
+        await sendToParent({ type: "variant-error", variant: v.name, message: firstLine(e) });
+      }
+    }
+    for (const [b, batch] of job.batches.entries()) {
+      try {
+        const timers: (BlockTimer & { sessionCreateMs: number })[] = [];
+        let firstRunMs = 0;
+        for (const v of live) {
+          const spec = v.feeds[b];
+          if (!spec || spec.inputs.length === 0) continue; // this precision cannot take this batch (its row says why)
+          await session.loadFeeds(spec, v.key);
+          firstRunMs = Math.max(firstRunMs, await session.timedRun(batch, v.key));
+          timers.push({ name: v.name, sessionCreateMs: v.sessionCreateMs, runBlock: (n) => session.block(batch, v.key, n) });
+        }
+        if (timers.length === 0) continue;
+        const res = await measureInterleaved(timers, interleaveSettings(job.measure, timers.length, job.seed + b, firstRunMs));
+        const variants: VariantLatency[] = timers.map((t, i) => ({
+          name: t.name, latency: summarizeLatency(res.samples[i]!), sketch: latencySketch(res.samples[i]!), sessionCreateMs: t.sessionCreateMs,
+        }));
+        await sendToParent({ type: "paired-batch", batch, variants, blocks: res.blocks, cycles: res.cycles });
+      } catch (e) {
+        await sendToParent({ type: "batch-error", batch, message: firstLine(e) });
+      }
+    }
   } finally {
     await session.close();
   }
@@ -126,5 +182,6 @@ serveChildJob({
     if (!runner) throw new Error(`Unknown browser EP "${ep}"`);
     return runner.probe();
   },
-  measure: runMeasure,
+  facts: runFacts,
+  paired: runPaired,
 });

@@ -7,8 +7,6 @@
 import type { Page } from "playwright-core";
 import type { BatchFeeds } from "../child-protocol.ts";
 import { buildFeeds } from "../input-tensors.ts";
-import { fitToBudget, singleSampleSettings, type FittedSettings } from "../measure-latency.ts";
-import type { MeasureSettings } from "../profile-options.ts";
 import { launchChromium, type BrowserEpKind, type LaunchedBrowser } from "./chromium-launch.ts";
 import { startPageServer, type PageServer } from "./page-server.ts";
 
@@ -18,7 +16,7 @@ export interface BrowserTimeouts {
   readonly launchMs: number;
   /** Loading the page and onnxruntime-web; default 30000 (`HARNESS_PAGE_TIMEOUT_MS` overrides). */
   readonly pageMs: number;
-  /** Any other single step (session creation, one tinybench row, accuracy); default 600000. */
+  /** Any other single step (session creation, one block of runs, accuracy); default 600000. */
   readonly stepMs: number;
 }
 
@@ -42,8 +40,10 @@ export type RawOutputs = Record<string, { dims: number[]; data: number[] }>;
 /** Options of {@link openBrowserSession}. */
 export interface BrowserSessionOptions {
   readonly kind: BrowserEpKind;
-  /** Model served to the page (a probe may pass any small model). */
+  /** Model served to the page as session 0 (a probe may pass any small model). */
   readonly modelPath: string;
+  /** More models, sessions 1, 2, … (the other precisions of a paired job). */
+  readonly moreModels?: readonly string[];
   /** Serves accuracy batches: float32 images `[start, start+n)` in the model's layout. */
   readonly accuracyBatch?: (start: number, n: number) => Float32Array;
   readonly timeouts?: BrowserTimeouts;
@@ -70,8 +70,8 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
-/** Feeds per batch size, served to the page as raw bytes. */
-type FeedStore = Map<number, Record<string, { data: ArrayBufferView; type: string; dims: readonly number[] }>>;
+/** Feeds by `key/batch`, served to the page as raw bytes. */
+type FeedStore = Map<string, Record<string, { data: ArrayBufferView; type: string; dims: readonly number[] }>>;
 
 /** One browser EP session (page + server + Chromium). */
 export class BrowserSession {
@@ -99,11 +99,12 @@ export class BrowserSession {
     const feedsStore: FeedStore = new Map();
     const server = await startPageServer({
       modelPath: o.modelPath,
+      ...(o.moreModels ? { moreModels: o.moreModels } : {}),
       hangPage: o.hangPage,
       binary: (url) => {
-        const feed = /^\/feeds\/(\d+)\/(\d+)\.bin$/.exec(url.pathname);
+        const feed = /^\/feeds\/(\d+)\/(\d+)\/(\d+)\.bin$/.exec(url.pathname);
         if (feed) {
-          const tensor = Object.values(feedsStore.get(Number(feed[1])) ?? {})[Number(feed[2])];
+          const tensor = Object.values(feedsStore.get(`${feed[1]}/${feed[2]}`) ?? {})[Number(feed[3])];
           return tensor ? () => bytesOf(tensor.data) : undefined;
         }
         if (url.pathname === "/data/batch" && o.accuracyBatch) {
@@ -141,35 +142,29 @@ export class BrowserSession {
     return this.step("requesting a WebGPU adapter", this.page.evaluate(() => (window as unknown as PageWindow).harness.adapter()), this.timeouts.pageMs);
   }
 
-  /** Creates the session on the served model; resolves its creation time in the page, ms. */
-  async createSession(): Promise<{ sessionCreateMs: number; inputNames: string[]; outputNames: string[] }> {
-    return this.step("creating the onnxruntime-web session", this.page.evaluate(() => (window as unknown as PageWindow).harness.create()));
+  /** Creates session `key` on the served model `key`; resolves its creation time in the page, ms. */
+  async createSession(key = 0): Promise<{ sessionCreateMs: number; inputNames: string[]; outputNames: string[] }> {
+    return this.step("creating the onnxruntime-web session", this.page.evaluate((k) => (window as unknown as PageWindow).harness.create(k), key));
   }
 
-  /** Builds the feeds of `batch` (same values as the Node child's buildFeeds) and hands them to the page. */
-  async loadFeeds(batch: BatchFeeds): Promise<void> {
+  /** Builds the feeds of `batch` for session `key` (same values as the Node child's buildFeeds) and hands them to the page. */
+  async loadFeeds(batch: BatchFeeds, key = 0): Promise<void> {
     const tensors = buildFeeds(batch);
     const entry: Record<string, { data: ArrayBufferView; type: string; dims: readonly number[] }> = {};
     for (const [name, t] of Object.entries(tensors)) entry[name] = { data: t.data as ArrayBufferView, type: t.type, dims: t.dims };
-    this.feedsStore.set(batch.batch, entry);
+    this.feedsStore.set(`${key}/${batch.batch}`, entry);
     const spec = Object.entries(entry).map(([name, t]) => ({ name, type: t.type, dims: [...t.dims] }));
-    await this.step("sending the feeds", this.page.evaluate(([b, s]) => (window as unknown as PageWindow).harness.feeds(b, s).then(() => undefined), [batch.batch, spec] as const));
+    await this.step("sending the feeds", this.page.evaluate(([b, s, k]) => (window as unknown as PageWindow).harness.feeds(b, s, k).then(() => undefined), [batch.batch, spec, key] as const));
   }
 
-  /** One timed `session.run` of `batch` in the page, ms. */
-  timedRun(batch: number): Promise<number> {
-    return this.step(`a run at batch ${batch}`, this.page.evaluate((b) => (window as unknown as PageWindow).harness.timedRun(b), batch));
+  /** One timed `session.run` of session `key` at `batch` in the page, ms. */
+  timedRun(batch: number, key = 0): Promise<number> {
+    return this.step(`a run at batch ${batch}`, this.page.evaluate(([b, k]) => (window as unknown as PageWindow).harness.timedRun(b, k), [batch, key] as const));
   }
 
-  /**
-   * The Node child's measurement protocol in the page: after the first run (`firstRunMs`),
-   * one estimating run unless the first was far over the row budget, settings fitted
-   * by {@link fitToBudget}, then tinybench in the page. Resolves the raw samples, ms.
-   */
-  async measure(batch: number, settings: MeasureSettings, firstRunMs: number): Promise<{ samples: number[]; fitted: FittedSettings }> {
-    const fitted = singleSampleSettings(settings, firstRunMs) ?? fitToBudget(settings, await this.timedRun(batch));
-    const samples = await this.step(`measuring batch ${batch}`, this.page.evaluate(([b, f]) => (window as unknown as PageWindow).harness.bench(b, f), [batch, fitted] as const));
-    return { samples, fitted };
+  /** `runs` timed runs of session `key` at `batch` back to back in the page; resolves each one's time, ms. */
+  block(batch: number, key: number, runs: number): Promise<number[]> {
+    return this.step(`a block of ${runs} runs at batch ${batch}`, this.page.evaluate(([b, k, n]) => (window as unknown as PageWindow).harness.block(b, k, n), [batch, key, runs] as const));
   }
 
   /** Raw outputs of one run of `batch` (after {@link loadFeeds}). */
@@ -194,10 +189,10 @@ export class BrowserSession {
 interface PageHarness {
   init(kind: BrowserEpKind): Promise<PageFacts>;
   adapter(): Promise<AdapterInfo>;
-  create(): Promise<{ sessionCreateMs: number; inputNames: string[]; outputNames: string[] }>;
-  feeds(batch: number, spec: readonly { name: string; type: string; dims: number[] }[]): Promise<unknown>;
-  timedRun(batch: number): Promise<number>;
-  bench(batch: number, fitted: FittedSettings): Promise<number[]>;
+  create(key: number): Promise<{ sessionCreateMs: number; inputNames: string[]; outputNames: string[] }>;
+  feeds(batch: number, spec: readonly { name: string; type: string; dims: number[] }[], key: number): Promise<unknown>;
+  timedRun(batch: number, key: number): Promise<number>;
+  block(batch: number, key: number, runs: number): Promise<number[]>;
   outputs(batch: number): Promise<RawOutputs>;
   accuracy(o: object): Promise<number[]>;
   release(): Promise<void>;

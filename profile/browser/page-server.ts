@@ -1,6 +1,6 @@
 /**
  * The loopback HTTP server behind the browser EPs: serves the measuring page, its script,
- * onnxruntime-web's `dist/`, tinybench, the model file, the input feeds of each batch size
+ * onnxruntime-web's `dist/`, the model files, the input feeds of each batch size
  * and the accuracy test set (both as raw binary). Binds 127.0.0.1 on a random port only.
  * Every response carries COOP/COEP/CORP headers so the page is cross-origin isolated
  * (`SharedArrayBuffer`, hence wasm threads, and 5 µs `performance.now()` resolution).
@@ -29,7 +29,6 @@ const MIME: Record<string, string> = {
 };
 
 const ORT_WEB_DIST = fileURLToPath(new URL("../../node_modules/onnxruntime-web/dist/", import.meta.url));
-const TINYBENCH_DIST = fileURLToPath(new URL("../../node_modules/tinybench/dist/", import.meta.url));
 const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
 
 /** A binary payload the page fetches (raw little-endian typed-array bytes). */
@@ -37,8 +36,10 @@ export type BinaryRoute = () => Uint8Array | Promise<Uint8Array>;
 
 /** What {@link startPageServer} serves besides the static files. */
 export interface PageServerOptions {
-  /** The .onnx file served at `/model.onnx`. */
+  /** The .onnx file served at `/model.onnx` (and `/models/0.onnx`). */
   readonly modelPath: string;
+  /** More .onnx files, served at `/models/1.onnx`, `/models/2.onnx`… (the other precisions of a paired job). */
+  readonly moreModels?: readonly string[];
   /**
    * Dynamic binary routes by path (e.g. `/feeds/1/0.bin`); a function of the query
    * string is given the parsed URL.
@@ -56,7 +57,6 @@ export interface PageServer {
 }
 
 const INDEX_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>ort browser harness</title>
-<script type="importmap">{"imports":{"tinybench":"/tinybench/index.js"}}</script>
 <script type="module" src="/page/harness-page.js"></script></head><body>harness</body></html>`;
 
 /** Resolves `rel` inside `root`, or undefined when it escapes it. */
@@ -94,8 +94,12 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
       return;
     }
     if (path === "/model.onnx") return sendFile(res, options.modelPath);
+    const extra = /^\/models\/(\d+)\.onnx$/.exec(path);
+    if (extra) {
+      const k = Number(extra[1]);
+      return sendFile(res, k === 0 ? options.modelPath : options.moreModels?.[k - 1]);
+    }
     if (path.startsWith("/ort/")) return sendFile(res, inside(ORT_WEB_DIST, path.slice(5)));
-    if (path.startsWith("/tinybench/")) return sendFile(res, inside(TINYBENCH_DIST, path.slice(11)));
     if (path.startsWith("/page/")) return sendFile(res, inside(PAGE_DIR, path.slice(6)));
     const route = options.binary?.(url);
     if (!route) return sendStatus(res, 404);

@@ -2,17 +2,17 @@
 /**
  * The measuring page of the browser EPs (plain ES module, served by page-server.ts).
  * Node drives it through `window.harness` (playwright `page.evaluate`); every call is a
- * step with its own timeout on the Node side. Latency is measured with the same tinybench
- * and the same settings as the Node child (profile/measure-latency.ts): Node fits the
- * settings to the row budget from the first and estimating runs, the page runs tinybench
- * and returns the raw samples (ms), and Node computes the statistics.
+ * step with its own timeout on the Node side. Several sessions (the precisions of one
+ * model) live side by side, by key 0, 1, …; Node interleaves them with the same protocol
+ * as its own child (measure/interleave.ts), asking the page for one block of timed runs at
+ * a time (`block`), and computes the statistics from the raw times (ms).
  */
-import { Bench } from "tinybench";
 
 /** @type {any} */ let ort;
-/** @type {any} */ let session;
+/** Sessions by key. @type {Map<number, any>} */
+const sessions = new Map();
 /** @type {string} */ let epName = "wasm";
-/** Feeds by batch size. @type {Map<number, Record<string, any>>} */
+/** Feeds by `key:batch`. @type {Map<string, Record<string, any>>} */
 const feedsByBatch = new Map();
 
 const TYPED = {
@@ -56,58 +56,54 @@ async function adapter() {
   };
 }
 
-/** Creates the session on /model.onnx (or `url`); returns its creation time, ms. */
-async function create(url = "/model.onnx") {
-  const bytes = new Uint8Array(await fetchBytes(url));
+/** Creates session `key` on /models/<key>.onnx; returns its creation time, ms. */
+async function create(key = 0) {
+  const bytes = new Uint8Array(await fetchBytes(`/models/${key}.onnx`));
   const t0 = performance.now();
-  session = await ort.InferenceSession.create(bytes, { executionProviders: [epName], graphOptimizationLevel: "all" });
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: [epName], graphOptimizationLevel: "all" });
+  sessions.set(key, session);
   return { sessionCreateMs: performance.now() - t0, inputNames: session.inputNames, outputNames: session.outputNames };
 }
 
-/** Fetches the feeds of `batch` (built by Node's buildFeeds) once. */
-async function feeds(batch, spec) {
-  let f = feedsByBatch.get(batch);
+/** Fetches the feeds of session `key` at `batch` (built by Node's buildFeeds) once. */
+async function feeds(batch, spec, key = 0) {
+  let f = feedsByBatch.get(`${key}:${batch}`);
   if (!f) {
     f = {};
     for (let k = 0; k < spec.length; k++) {
       const { name, type, dims } = spec[k];
-      const data = new TYPED[type](await fetchBytes(`/feeds/${batch}/${k}.bin`));
+      const data = new TYPED[type](await fetchBytes(`/feeds/${key}/${batch}/${k}.bin`));
       f[name] = new ort.Tensor(type, data, dims);
     }
-    feedsByBatch.set(batch, f);
+    feedsByBatch.set(`${key}:${batch}`, f);
   }
   return f;
 }
 
-/** One timed run of `batch`, ms (the first one includes shape setup and kernel compile). */
-async function timedRun(batch) {
-  const f = feedsByBatch.get(batch);
-  const t0 = performance.now();
-  await session.run(f);
-  return performance.now() - t0;
+/**
+ * `runs` timed runs of session `key` at `batch`, one after another (never two at once:
+ * a concurrent run hangs onnxruntime-web's WebGPU backend); resolves each one's time, ms.
+ */
+async function block(batch, key, runs) {
+  const session = sessions.get(key);
+  const f = feedsByBatch.get(`${key}:${batch}`);
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await session.run(f);
+    out.push(performance.now() - t0);
+  }
+  return out;
 }
 
-/** Runs tinybench with `fitted` (from Node's fitToBudget) on `batch`; returns raw samples, ms. */
-async function bench(batch, fitted) {
-  const f = feedsByBatch.get(batch);
-  const b = new Bench({
-    time: fitted.timeMs, iterations: fitted.iterations, warmup: fitted.warmupIterations > 0,
-    warmupTime: fitted.warmupTimeMs, warmupIterations: fitted.warmupIterations, retainSamples: true, throws: true,
-  });
-  // async: true skips tinybench's detection call, which would start a run that nobody awaits
-  // (a second, concurrent run hangs onnxruntime-web's WebGPU backend).
-  b.add("run", () => session.run(f), { async: true });
-  await b.run();
-  const result = b.tasks[0]?.result;
-  if (!result || (result.state !== "completed" && result.state !== "aborted-with-statistics")) {
-    throw new Error(`tinybench did not complete (state ${result?.state ?? "none"})`);
-  }
-  return Array.from(result.latency.samples ?? []);
+/** One timed run of `batch`, ms (the first one includes shape setup and kernel compile). */
+async function timedRun(batch, key = 0) {
+  return (await block(batch, key, 1))[0];
 }
 
 /** Raw outputs of one run of `batch`: name → dims and values (numbers). */
 async function outputs(batch) {
-  const out = await session.run(feedsByBatch.get(batch));
+  const out = await sessions.get(0).run(feedsByBatch.get(`0:${batch}`));
   const result = {};
   for (const [name, t] of Object.entries(out)) result[name] = { dims: [...t.dims], data: Array.from(t.data, Number) };
   return result;
@@ -125,7 +121,7 @@ async function accuracy(o) {
     const n = Math.min(o.batch, o.count - done);
     if (n < o.batch && o.fixedBatch) break;
     const data = new Float32Array(await fetchBytes(`/data/batch?start=${done}&n=${n}`));
-    const out = await session.run({ [o.inputName]: new ort.Tensor("float32", data, [n, ...o.inputShape]) });
+    const out = await sessions.get(0).run({ [o.inputName]: new ort.Tensor("float32", data, [n, ...o.inputShape]) });
     const logits = out[o.outputName];
     if (!logits) throw new Error(`The model has no output "${o.outputName}"`);
     const classes = logits.data.length / n;
@@ -140,8 +136,8 @@ async function accuracy(o) {
 }
 
 async function release() {
-  await session?.release();
-  session = undefined;
+  for (const s of sessions.values()) await s.release();
+  sessions.clear();
 }
 
-window.harness = { init, adapter, create, feeds, timedRun, bench, outputs, accuracy, release, ready: true };
+window.harness = { init, adapter, create, feeds, timedRun, block, outputs, accuracy, release, ready: true };

@@ -1,0 +1,153 @@
+/**
+ * Records → rows (pure, tested without children): every planned model × precision × EP ×
+ * batch becomes a row from its facts record and its timing rounds, and every pair of rows
+ * that can be compared becomes a speedup with its interval: the precisions of one model on
+ * one EP from their interleaved blocks (paired), each EP against the CPU EP (unpaired).
+ */
+import { pairedSpeedup, unpairedSpeedup, type BlockMedian, type LatencyRound, type SpeedupEstimate } from "../measure/index.ts";
+import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
+import { rowKey, type PlannedJob, type RunPlan } from "./run-plan.ts";
+import type { Comparison, OkRow, ResultRow, Warning } from "./results-schema.ts";
+import { roundFailedWarning, roundFigures, stabilityWarnings } from "./row-rounds.ts";
+
+/** What {@link buildRows} reads. */
+export interface RowSources {
+  readonly plan: RunPlan;
+  /** By row key. */
+  readonly facts: ReadonlyMap<string, FactsRecord>;
+  /** By `timingKey`. */
+  readonly timings: ReadonlyMap<string, TimingRecord>;
+  /** Timing rounds wanted per row. */
+  readonly rounds: number;
+  /** CV above which a row is warned about (a ratio). */
+  readonly cvThreshold: number;
+}
+
+/** What {@link buildRows} makes. */
+export interface BuiltRows {
+  /** In plan order; rows with nothing recorded yet are absent. */
+  readonly rows: ResultRow[];
+  readonly comparisons: Comparison[];
+  /** True when every planned row exists and every timing round of it was recorded. */
+  readonly complete: boolean;
+}
+
+/** The precision the paired speedups are taken against. */
+export const BASELINE_PRECISION = "fp32";
+/** The EP the unpaired EP speedups are taken against. */
+export const BASELINE_EP = "cpu";
+
+/** The timing records of a job's group at `batch`, rounds 1..`rounds` (undefined where not yet run). */
+function roundsOf(s: RowSources, job: PlannedJob, batch: number): (TimingRecord | undefined)[] {
+  return Array.from({ length: s.rounds }, (_, i) => s.timings.get(timingKey({ group: groupKey(job), batch, round: i + 1 })));
+}
+
+function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow; allRounds: boolean } | undefined {
+  const key = rowKey(job, batch);
+  const base = { key, model: job.model, precision: job.precision, ep: job.ep, batch, onnxPath: job.onnxPath };
+  const status = s.plan.eps.find((e) => e.name === job.ep);
+  if (job.loadError) return { row: { ...base, finishedAt: s.plan.startedAt, state: "errored", error: job.loadError, exitCode: null, signal: null, stderrTail: "" }, allRounds: true };
+  if (status?.state === "skipped") return { row: { ...base, finishedAt: s.plan.startedAt, state: "skipped", reason: status.reason, fix: status.fix }, allRounds: true };
+  const f = s.facts.get(key);
+  if (!f) return undefined;
+  if (f.state === "skipped") return { row: { ...base, finishedAt: f.finishedAt, state: "skipped", reason: f.reason, fix: f.fix }, allRounds: true };
+  if (f.state === "errored") {
+    return { row: { ...base, finishedAt: f.finishedAt, state: "errored", error: f.error, exitCode: f.exitCode, signal: f.signal, stderrTail: f.stderrTail }, allRounds: true };
+  }
+  const records = roundsOf(s, job, batch);
+  const measured: { latency: LatencyRound["latency"]; sketch: number[]; record: TimingRecord }[] = [];
+  const failed: { round: number; error: string; record: TimingRecord }[] = [];
+  records.forEach((rec, i) => {
+    if (!rec) return;
+    const v = rec.failure ? undefined : rec.variants.find((x) => x.name === job.precision);
+    if (v) measured.push({ latency: v.latency, sketch: v.sketch, record: rec });
+    else failed.push({ round: i + 1, error: rec.failure?.error ?? rec.variantErrors.find((e) => e.name === job.precision)?.error ?? `${job.precision} was not measured in this round`, record: rec });
+  });
+  const allRounds = records.every(Boolean);
+  if (measured.length === 0) {
+    const first = failed[0];
+    if (!first) return undefined;
+    const exit = first.record.failure;
+    return { row: { ...base, finishedAt: first.record.finishedAt, state: "errored", error: first.error, exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null, stderrTail: exit?.stderrTail ?? "" }, allRounds };
+  }
+  const figures = roundFigures(measured, batch);
+  const last = measured.at(-1)!.record;
+  const warnings: Warning[] = [
+    ...f.warnings,
+    ...stabilityWarnings(figures, s.cvThreshold),
+    ...failed.map((x) => roundFailedWarning(x.round, s.rounds, x.error)),
+  ];
+  const acc = f.accuracy;
+  const row: OkRow = {
+    ...base,
+    finishedAt: last.finishedAt,
+    state: "ok",
+    sessionCreateMs: f.sessionCreateMs,
+    firstRunMs: f.firstRunMs,
+    ...figures,
+    roundBlockMedians: measured.map((m) => m.record.blocks.filter((b) => b.variant === job.precision).map((b) => b.medianMs)),
+    peakRssMiB: f.peakRssMiB,
+    baselineRssMiB: f.baselineRssMiB,
+    arena: f.arena,
+    ops: f.ops,
+    accuracy: acc,
+    agreementWithFp32: null,
+    params: job.params,
+    sizeBytes: job.sizeBytes,
+    accuracyPerMParams: acc && job.params > 0 ? (acc.top1 * 100) / (job.params / 1e6) : null,
+    loadAverage1m: last.loadAverage1m,
+    warnings,
+  };
+  return { row, allRounds };
+}
+
+/** A comparison from what it compares and its estimate (paired when it compares precisions). */
+function comparison(what: Pick<Comparison, "kind" | "model" | "ep" | "precision" | "batch" | "baseline" | "variant">, est: SpeedupEstimate): Comparison {
+  return { ...what, speedup: est.speedup, ci95: [est.ci95[0], est.ci95[1]], paired: what.kind === "precision", pairs: est.pairs, rounds: est.rounds, verdict: est.verdict };
+}
+
+/** The paired speedups of every precision over FP32 within each model × EP × batch. */
+function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (const base of ok.filter((r) => r.precision === BASELINE_PRECISION)) {
+    const job = s.plan.jobs.find((j) => j.model === base.model && j.ep === base.ep && j.precision === base.precision);
+    if (!job) continue;
+    const blocks: BlockMedian[] = roundsOf(s, job, base.batch).flatMap((rec) => (rec && !rec.failure ? rec.blocks.map((b) => ({ ...b, round: rec.round })) : []));
+    for (const other of ok.filter((r) => r.model === base.model && r.ep === base.ep && r.batch === base.batch && r.precision !== BASELINE_PRECISION)) {
+      const est = pairedSpeedup(blocks, BASELINE_PRECISION, other.precision);
+      if (est) out.push(comparison({ kind: "precision", model: base.model, ep: base.ep, precision: other.precision, batch: base.batch, baseline: BASELINE_PRECISION, variant: other.precision }, est));
+    }
+  }
+  return out;
+}
+
+/** The unpaired speedups of every EP over the CPU EP for each model × precision × batch. */
+function epComparisons(ok: readonly OkRow[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (const base of ok.filter((r) => r.ep === BASELINE_EP)) {
+    for (const other of ok.filter((r) => r.model === base.model && r.precision === base.precision && r.batch === base.batch && r.ep !== BASELINE_EP)) {
+      const est = unpairedSpeedup(base.roundBlockMedians ?? [], other.roundBlockMedians ?? []);
+      if (est) out.push(comparison({ kind: "ep", model: base.model, ep: other.ep, precision: base.precision, batch: base.batch, baseline: BASELINE_EP, variant: other.ep }, est));
+    }
+  }
+  return out;
+}
+
+/** Builds every row that has records, the comparisons between them, and whether the run is complete. */
+export function buildRows(s: RowSources): BuiltRows {
+  const rows: ResultRow[] = [];
+  let complete = true;
+  for (const job of s.plan.jobs) {
+    for (const batch of job.batches) {
+      const built = rowOf(s, job, batch);
+      if (!built) {
+        complete = false;
+        continue;
+      }
+      if (!built.allRounds) complete = false;
+      rows.push(built.row);
+    }
+  }
+  const ok = rows.filter((r): r is OkRow => r.state === "ok");
+  return { rows, comparisons: [...precisionComparisons(s, ok), ...epComparisons(ok)], complete };
+}

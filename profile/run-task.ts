@@ -1,0 +1,119 @@
+/**
+ * Runs one task of a run (`run-tasks.ts`) in a child process and turns what the child said
+ * into records (`child-records.ts`): a facts child for one model file, or the paired timing
+ * child of one model × EP for one round.
+ */
+import { loadavg } from "node:os";
+import type { HarnessMetadata } from "../export/onnx-metadata.ts";
+import type { BatchFeeds, ChildJob, ChildMessage } from "./child-protocol.ts";
+import { factsRecords, timingRecords } from "./child-records.ts";
+import type { EpRunner } from "./ep-runner.ts";
+import { concreteShape, type InputSpec } from "./model-facts.ts";
+import type { ResolvedProfileOptions } from "./profile-options.ts";
+import { measureForRound } from "./row-rounds.ts";
+import { rowKey, type PlannedJob } from "./run-plan.ts";
+import { runChild } from "./run-child.ts";
+import type { FactsRecord, TimingRecord } from "./run-records.ts";
+import type { RunTask } from "./run-tasks.ts";
+
+/** What {@link runTask} needs besides the task. */
+export interface TaskContext {
+  readonly runner: EpRunner;
+  readonly options: Pick<ResolvedProfileOptions, "measure" | "dataDir" | "accuracyLimit" | "childTimeoutMs" | "shapes" | "rounds">;
+  /** The machine-speed reference taken before this child, ms (recorded with timing rounds). */
+  readonly speedProbeMs?: number;
+  readonly traceDir: string;
+  readonly predictionsFile: (job: PlannedJob) => string;
+  readonly signal?: AbortSignal;
+}
+
+/** What a task produced; `stopped` when the run was aborted (nothing recorded). */
+export type TaskOutcome =
+  | { readonly kind: "facts"; readonly records: FactsRecord[]; readonly stopped: boolean }
+  | { readonly kind: "timing"; readonly records: TimingRecord[]; readonly stopped: boolean };
+
+/** The feeds of `job` at `batch`, or why the model cannot take it (the row is skipped). */
+export function feedsFor(job: PlannedJob, batch: number, shapes: ResolvedProfileOptions["shapes"]): BatchFeeds | { reason: string; fix: string } {
+  const inputs: BatchFeeds["inputs"][number][] = [];
+  for (const input of job.inputs as InputSpec[]) {
+    const shape = concreteShape(input, batch, shapes);
+    if ("reason" in shape) return shape;
+    inputs.push({ name: input.name, shape: shape.shape, elemType: input.elemType });
+  }
+  return { batch, inputs };
+}
+
+async function collect(job: ChildJob, ctx: TaskContext) {
+  const messages: ChildMessage[] = [];
+  const exit = await runChild(job, {
+    env: ctx.runner.childEnv(),
+    timeoutMs: ctx.options.childTimeoutMs,
+    onMessage: (m) => void messages.push(m),
+    signal: ctx.signal,
+    script: ctx.runner.childScript, // the browser EPs measure in their own child script
+  });
+  return { messages, exit };
+}
+
+async function runFacts(task: Extract<RunTask, { kind: "facts" }>, ctx: TaskContext): Promise<TaskOutcome> {
+  const { job } = task;
+  const now = () => new Date().toISOString();
+  const feeds: BatchFeeds[] = [];
+  const early: FactsRecord[] = [];
+  for (const batch of task.batches) {
+    try {
+      const f = feedsFor(job, batch, ctx.options.shapes);
+      if ("reason" in f) early.push({ key: rowKey(job, batch), state: "skipped", finishedAt: now(), reason: f.reason, fix: f.fix });
+      else feeds.push(f);
+    } catch (e) {
+      early.push({ key: rowKey(job, batch), state: "errored", finishedAt: now(), error: (e as Error).message, exitCode: null, signal: null, stderrTail: "" });
+    }
+  }
+  if (feeds.length === 0) return { kind: "facts", records: early, stopped: false };
+  const meta = job.metadata as HarnessMetadata | undefined;
+  const batchAxis = job.inputs[0]?.dims[0];
+  const fixedBatch = typeof batchAxis === "number";
+  const { messages, exit } = await collect({
+    kind: "facts",
+    ep: job.ep,
+    onnxPath: job.onnxPath,
+    batches: feeds,
+    measure: ctx.options.measure,
+    accuracy: meta?.dataset && meta.inputShape
+      ? { metadata: meta, dataDir: ctx.options.dataDir, limit: ctx.options.accuracyLimit, batch: fixedBatch ? batchAxis : 32, fixedBatch, predictionsFile: ctx.predictionsFile(job) }
+      : null,
+    traceDir: ctx.traceDir,
+  }, ctx);
+  const records = factsRecords(feeds.map((f) => f.batch), (b) => rowKey(job, b), messages, exit, ctx.options.childTimeoutMs, now());
+  return { kind: "facts", records: exit.stopped ? [] : [...early, ...records], stopped: exit.stopped };
+}
+
+async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskContext): Promise<TaskOutcome> {
+  const variants = task.jobs.map((job) => ({
+    name: job.precision,
+    onnxPath: job.onnxPath,
+    // Facts already proved every timed batch takes these feeds.
+    feeds: task.batches.map((b) => {
+      const f = feedsFor(job, b, ctx.options.shapes);
+      return "reason" in f ? { batch: b, inputs: [] } : f;
+    }),
+  }));
+  const { messages, exit } = await collect({
+    kind: "paired",
+    ep: task.jobs[0]!.ep,
+    variants,
+    batches: task.batches,
+    measure: measureForRound(ctx.options.measure, ctx.options.rounds),
+    seed: 1000 * task.round + 1,
+  }, ctx);
+  const records = timingRecords(task.batches, {
+    group: task.group, round: task.round, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0,
+    ...(ctx.speedProbeMs !== undefined ? { speedProbeMs: ctx.speedProbeMs } : {}),
+  }, messages, exit, ctx.options.childTimeoutMs);
+  return { kind: "timing", records, stopped: exit.stopped };
+}
+
+/** Runs one task's child and returns its records. */
+export function runTask(task: RunTask, ctx: TaskContext): Promise<TaskOutcome> {
+  return task.kind === "facts" ? runFacts(task, ctx) : runTiming(task, ctx);
+}
