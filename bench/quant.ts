@@ -6,10 +6,16 @@
  * intra-op thread, and reports paired speedups with 95% intervals, test-set accuracy, the
  * tuner's candidates and the goals: tuned ≥ 2.0x at batch 32 and ≥ 1.3x at batch 1 for
  * lenet and basic-cnn, accuracy at most 0.3 points below FP32, tuned never slower than int8-all.
+ * ONNX files in `<out>/foreign/` (written by another exporter, e.g.
+ * `bench/foreign/write-torch-models.py`) are quantized, tuned on generated inputs and timed too.
  */
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { mkdir, readdir } from "node:fs/promises";
+import { loadavg } from "node:os";
+import { basename, dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { exportModel, type ExportRecord } from "../export/index.ts";
+import { exportOnnxFile } from "../export/export-onnx-file.ts";
 import { functionTimer, measureInterleaved, pairedSpeedup, type SpeedupEstimate } from "../measure/index.ts";
 import { ensureTrained } from "../train/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
@@ -29,13 +35,15 @@ const VARIANTS = [
 
 const round3 = (e: SpeedupEstimate | null) => e && { speedup: Number(e.speedup.toFixed(3)), ci95: e.ci95.map((x) => Number(x.toFixed(3))), verdict: e.verdict, pairs: e.pairs };
 
-/** One interleaved window of every variant at `batch`. */
-async function window(dir: string, batch: number, quick: boolean): Promise<Record<string, unknown>> {
+/** One interleaved window of every variant at `batch`; `fileOf` gives each precision's file. */
+async function window(fileOf: (precision: string) => string, batch: number, quick: boolean): Promise<Record<string, unknown>> {
   const sessions = new Map<string, ort.InferenceSession>();
   try {
     for (const v of VARIANTS) {
-      sessions.set(v.name, await ort.InferenceSession.create(join(dir, `model.${v.precision}.onnx`), {
+      sessions.set(v.name, await ort.InferenceSession.create(fileOf(v.precision), {
         executionProviders: ["cpu"], graphOptimizationLevel: "all", intraOpNumThreads: v.threads, logSeverityLevel: 3,
+        // five sessions alternate in one process: a pool left spinning would steal the cores from the next block
+        extra: { session: { intra_op: { allow_spinning: "0" } } },
       }));
     }
     const feed = syntheticFeed(sessions.get("fp32")!, batch);
@@ -74,7 +82,7 @@ async function benchModel(model: string, options: BenchOptions): Promise<Record<
   const rows = [];
   for (const batch of BATCHES) {
     console.log(`  ${model} batch ${batch}…`);
-    rows.push(await window(dir, batch, options.quick));
+    rows.push(await window((p) => join(dir, `model.${p}.onnx`), batch, options.quick));
   }
   const fp32 = accuracyOf(record, "fp32") ?? 0;
   const acc = { fp32, int8: accuracyOf(record, "int8"), int8All: accuracyOf(record, "int8-all") };
@@ -93,6 +101,32 @@ async function benchModel(model: string, options: BenchOptions): Promise<Record<
       int8: await kernelTimes(join(dir, "model.int8.onnx"), 32, options.quick ? 10 : 40),
       "int8-all": await kernelTimes(join(dir, "model.int8-all.onnx"), 32, options.quick ? 10 : 40),
     },
+  };
+}
+
+/** Folder of ONNX files written by another exporter (`bench/foreign/write-torch-models.py`). */
+const FOREIGN_DIR = "foreign";
+
+/** A foreign model: quantized and tuned on generated inputs (accuracy unknown), then timed like the zoo models. */
+async function benchForeign(path: string, options: BenchOptions): Promise<Record<string, unknown>> {
+  const stem = basename(path).replace(/\.onnx$/, "");
+  const outDir = join(dirname(path), "quantized");
+  await mkdir(outDir, { recursive: true });
+  const record = await exportOnnxFile({ onnx: path, precisions: ["int8", "int8-all"], outDir, ...(options.quick ? { tuneMs: 1000 } : {}), onProgress: (l) => console.log(`  ${l}`) });
+  const fileOf = (p: string) => (p === "fp32" ? path : join(outDir, `${stem}.${p}.onnx`));
+  const rows = [];
+  for (const batch of BATCHES) {
+    console.log(`  ${stem} batch ${batch}…`);
+    rows.push(await window(fileOf, batch, options.quick));
+  }
+  const tuned = record.tuning;
+  return {
+    source: path, calibration: record.calibration,
+    tuning: tuned && { batch: tuned.batch, chosen: tuned.chosen, why: tuned.why, seconds: Number(tuned.seconds.toFixed(1)),
+      candidates: tuned.candidates.map((c) => ({ name: c.name, floatNodes: c.floatNodes, speedup: c.speedup && Number(c.speedup.toFixed(3)) })) },
+    int8FloatNodes: record.precisions.find((p) => p.precision === "int8")?.quantization.float ?? [],
+    opHistogram: Object.fromEntries(record.precisions.map((p) => [p.precision, p.opHistogram])),
+    throughput: rows,
   };
 }
 
@@ -126,14 +160,22 @@ export const quantBench: BenchSection = {
       console.log(`quant: ${name}`);
       models[name] = await benchModel(name, options);
     }
+    const foreignDir = join(options.out, FOREIGN_DIR);
+    const foreignFiles = existsSync(foreignDir) ? (await readdir(foreignDir)).filter((f) => f.endsWith(".onnx")).sort() : [];
+    const foreign: Record<string, Record<string, unknown>> = {};
+    if (foreignFiles.length === 0) console.log(`quant: no ONNX files in ${foreignDir}; write some with another exporter: /usr/bin/python3 bench/foreign/write-torch-models.py ${foreignDir}`);
+    for (const f of foreignFiles) {
+      console.log(`quant: ${f} (foreign, generated calibration)`);
+      foreign[f] = await benchForeign(join(foreignDir, f), options);
+    }
     const checked = goals(models);
-    for (const [name, r] of Object.entries(models)) {
+    for (const [name, r] of [...Object.entries(models), ...Object.entries(foreign)]) {
       for (const x of r.throughput as { batch: number; int8OverFp32: { speedup: number } | null; int8AllOverFp32: { speedup: number } | null }[]) {
-        console.log(`${name.padEnd(12)} batch ${String(x.batch).padStart(2)}: int8 ${x.int8OverFp32?.speedup ?? "?"}x, int8-all ${x.int8AllOverFp32?.speedup ?? "?"}x over fp32; int8 accuracy drop ${r.int8AccuracyDropPoints ?? "?"} pt`);
+        console.log(`${name.padEnd(12)} batch ${String(x.batch).padStart(2)}: int8 ${x.int8OverFp32?.speedup ?? "?"}x, int8-all ${x.int8AllOverFp32?.speedup ?? "?"}x over fp32; int8 accuracy drop ${r.int8AccuracyDropPoints ?? "unknown"} pt`);
       }
     }
     const missed = checked.filter((g) => !g.met);
     console.log(missed.length ? `goals missed: ${missed.map((g) => `${g.model}: ${g.goal} (${g.value})`).join("; ")}` : "all goals met");
-    return { ort: ort.env.versions.common, ep: "cpu", trainingEpochs: 1, goals: checked, models };
+    return { ort: ort.env.versions.common, ep: "cpu", threadSpinning: false, trainingEpochs: 1, loadAverage: loadavg(), goals: checked, models, foreign };
   },
 };
