@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { BlockTimer } from "../measure/index.ts";
 import { buildReferenceModel } from "../export/quantize/reference-models.ts";
+import { tuningWhy } from "../reports/tuning-why.ts";
 import { FP32_VARIANT, int8Candidates, interleavedSpeedups, searchInt8, tuneInterleaveSettings, type Int8Candidate } from "../export/tune/index.ts";
 
 /** A fake variant: each run takes `ms` × the machine's slowness at the virtual time (it doubles every 500 ms of virtual time, then recovers). */
@@ -90,5 +91,19 @@ describe("INT8 tuner candidates", () => {
   it("basic CNN: the MatMul head gives a matmul-float candidate; max caps the list", () => {
     assert.deepEqual(int8Candidates(buildReferenceModel("basic-cnn")).map((c) => c.name), ["all", "image-convs-float", "last-float", "first-last-float", "conv-float", "matmul-float"]);
     assert.deepEqual(int8Candidates(buildReferenceModel("basic-cnn"), 2).map((c) => c.name), ["all", "image-convs-float"]);
+  });
+});
+
+describe("INT8 tuner in the report", () => {
+  it("the why column names the chosen candidate, its speedup and float nodes, then the others", () => {
+    const c = (name: string, speedup: number | null, floatNodes: string[], withinBudget = true) => ({
+      name, description: "", floatNodes, accuracy: 0.99, accuracyDropPoints: 0, withinBudget, speedup, ci95: null, verdict: null,
+    });
+    const why = tuningWhy({
+      ep: "cpu", batch: 32, intraOpThreads: 0, accuracyBudgetPoints: 0.3, validation: { split: "train", images: 2000 }, fp32Accuracy: 0.99,
+      measureMs: 3000, cycles: 12, chosen: "image-convs-float", why: "", seconds: 4,
+      candidates: [c("all", 1.22, []), c("image-convs-float", 2.1, ["conv_1"]), c("last-float", 2.5, ["gemm_12"], false), c("conv-float", null, ["conv_1", "conv_4"])],
+    });
+    assert.equal(why, "tuned on cpu at batch 32 (ORT's default threads): chose image-convs-float (2.10x, float: conv_1) over all (1.22x), last-float (2.50x, over accuracy budget), conv-float (?)");
   });
 });
