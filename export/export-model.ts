@@ -168,11 +168,17 @@ async function finish(
   };
 }
 
+/** `+0.05`, `-0.10`, `±0.00` (accuracy change, points, 2 decimals). */
+function signedPoints(x: number): string {
+  const r = x.toFixed(2);
+  return Number(r) === 0 ? "±0.00" : x > 0 ? `+${r}` : r;
+}
+
 /** One line: each candidate's speedup and accuracy drop, the chosen one marked. */
 export function tuningSummary(t: TuningRecord): string {
   const parts = t.candidates.map((c) =>
     `${c.name === t.chosen ? "*" : ""}${c.name} ${c.speedup === null ? "?" : c.speedup.toFixed(2)}x` +
-    (c.accuracyDropPoints === null ? "" : ` ${c.accuracyDropPoints >= 0 ? "-" : "+"}${Math.abs(c.accuracyDropPoints).toFixed(2)} pt`));
+    (c.accuracyDropPoints === null ? "" : ` ${signedPoints(-c.accuracyDropPoints)} pt`));
   return `${parts.join(", ")} (${t.seconds.toFixed(1)} s; chose ${t.chosen}: ${t.why})`;
 }
 
