@@ -107,3 +107,11 @@ describe("INT8 tuner in the report", () => {
     assert.equal(why, "tuned on cpu at batch 32 (ORT's default threads): chose image-convs-float (2.10x, float: conv_1) over all (1.22x), last-float (2.50x, over accuracy budget), conv-float (?)");
   });
 });
+
+describe("INT8 tuner when INT8 does not pay", () => {
+  it("keeps the least slow candidate and says that none beats FP32", async () => {
+    const r = await search({ all: 20, fast: 12 }, { all: 0.99, fast: 0.99 }, 0.99);
+    assert.equal(r.chosen, "fast");
+    assert.equal(r.why, "fastest within 0.3 accuracy points of FP32: 0.83x over FP32; no candidate is faster than FP32: INT8 does not pay for this model here");
+  });
+});

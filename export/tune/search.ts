@@ -80,9 +80,10 @@ export async function searchInt8(inputs: SearchInputs): Promise<SearchResult> {
     const over = measured.filter((m) => !m.withinBudget && key(m)[0] > key(pick)[0]).map((m) => `${m.name} (${pts(m.accuracyDropPoints ?? 0)} points below FP32)`);
     const speed = pick.speedup === null ? "no timing" : `${pick.speedup.toFixed(2)}x over FP32`;
     const unknown = pick.accuracy === null ? "; accuracy unknown (generated inputs): chosen on speed alone" : "";
+    const slower = pick.speedup !== null && pick.speedup < 1 ? "; no candidate is faster than FP32: INT8 does not pay for this model here" : "";
     return {
       candidates: measured, chosen: pick.name,
-      why: `fastest within ${inputs.accuracyBudgetPoints} accuracy points of FP32: ${speed}${unknown}` + (over.length ? `; faster but over budget: ${over.join(", ")}` : ""),
+      why: `fastest within ${inputs.accuracyBudgetPoints} accuracy points of FP32: ${speed}${unknown}${slower}` + (over.length ? `; faster but over budget: ${over.join(", ")}` : ""),
     };
   }
   const best = [...measured].sort((a, b) => (b.accuracy ?? 0) - (a.accuracy ?? 0) || (b.speedup ?? 0) - (a.speedup ?? 0))[0]!;
