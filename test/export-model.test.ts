@@ -115,7 +115,7 @@ describe("exportModel", () => {
 
   it("rejects unknown precisions and calibration methods by name", async () => {
     await assert.rejects(exportModel({ modelDir: dir, precisions: ["int4" as "fp32"] }), {
-      message: 'Unknown precision "int4". Expected one of: fp32, int8, int8-dynamic, fp16',
+      message: 'Unknown precision "int4". Expected one of: fp32, int8, int8-all, int8-dynamic, fp16',
     });
     await assert.rejects(exportModel({ modelDir: dir, calibrationMethod: "kl" as "minmax" }), {
       message: 'Unknown calibration method "kl". Expected one of: minmax, percentile, entropy',
