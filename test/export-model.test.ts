@@ -113,6 +113,23 @@ describe("exportModel", () => {
     await assert.rejects(readExportRecord(dir), { message: `Invalid "${path}": precisions.0.bytes: Invalid input: expected number, received string` });
   });
 
+  it("tunes int8 on the CPU EP and records the candidates; int8-all keeps every node quantized", async () => {
+    const record = await exportModel({
+      modelDir: dir, precisions: ["fp32", "int8", "int8-all"], parityLimit: 64, tfjsBackend: "cpu",
+      calibrationSize: 32, validationSize: 100, tuneMs: 200, tuneBatch: 8, force: true,
+    });
+    const t = record.tuning!;
+    assert.deepEqual([t.ep, t.batch, t.intraOpThreads, t.accuracyBudgetPoints, t.validation], ["cpu", 8, 0, 0.3, { split: "train", images: 100 }]);
+    assert.deepEqual(t.candidates.map((c) => [c.name, c.floatNodes.length]), [["all", 0], ["image-convs-float", 1], ["last-float", 1]]);
+    assert.ok(t.candidates.every((c) => c.speedup !== null && c.accuracy !== null), JSON.stringify(t.candidates));
+    const chosen = t.candidates.find((c) => c.name === t.chosen)!;
+    const int8 = record.precisions.find((p) => p.precision === "int8")!;
+    for (const n of chosen.floatNodes) assert.ok(int8.quantization?.float.some((f) => f.name === n), `${n} is float in model.int8.onnx`);
+    const all = record.precisions.find((p) => p.precision === "int8-all")!;
+    assert.deepEqual(all.quantization?.float.map((f) => f.opType), ["Softmax"]);
+    assert.equal((await readExportRecord(dir)).tuning?.chosen, t.chosen);
+  });
+
   it("rejects unknown precisions and calibration methods by name", async () => {
     await assert.rejects(exportModel({ modelDir: dir, precisions: ["int4" as "fp32"] }), {
       message: 'Unknown precision "int4". Expected one of: fp32, int8, int8-all, int8-dynamic, fp16',
