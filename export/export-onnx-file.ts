@@ -148,7 +148,8 @@ export async function exportOnnxFile(o: OnnxExportOptions): Promise<OnnxExportRe
   const record: OnnxExportRecord = {
     schemaVersion: 1, source: o.onnx,
     input: { name: input.name, layout: input.layout, fixedBatch: input.fixedBatch ?? null },
-    calibration: { source, images: calibration.length * feedBatch, labelled: images.labelled, warning },
+    // distinct images (a last feed padded to a fixed batch repeats some)
+    calibration: { source, images: images.set ? Math.min(calibrationSize, images.set.count) : calibration.length * feedBatch, labelled: images.labelled, warning },
     precisions: written, tuning, createdAt: new Date().toISOString(),
   };
   await writeFile(join(outDir, `${stem}.export.json`), JSON.stringify(record, null, 2) + "\n");

@@ -52,6 +52,36 @@ describe("export --onnx", () => {
     OnnxExportRecordSchema.parse(JSON.parse(await readFile(join(dir, "foreign.export.json"), "utf8")));
   });
 
+  it("calibrates on MNIST and checks each candidate's accuracy on images after the calibration sample", async () => {
+    const out = join(dir, "mnist");
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(out);
+    const record = await exportOnnxFile({ onnx: join(dir, "foreign.onnx"), calibration: "mnist", precisions: ["int8"], calibrationSize: 64, validationSize: 200, tuneMs: 200, outDir: out });
+    assert.deepEqual(record.calibration, { source: "mnist", images: 64, labelled: true, warning: null });
+    assert.deepEqual(record.tuning?.validation, { split: "train", images: 200 });
+    assert.ok(record.tuning!.candidates.every((c) => c.accuracy !== null && c.accuracy >= 0 && c.accuracy <= 1));
+    assert.equal(typeof record.tuning?.fp32Accuracy, "number");
+    assert.ok(existsSync(join(out, "foreign.int8.onnx")));
+  });
+
+  it("calibrates on an image folder resized to the model's input", async () => {
+    const sharp = (await import("sharp")).default;
+    const { mkdir } = await import("node:fs/promises");
+    const images = join(dir, "pictures");
+    for (const cls of ["a", "b"]) {
+      await mkdir(join(images, cls), { recursive: true });
+      for (let i = 0; i < 3; i++) {
+        await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 40 * i, g: 200, b: cls === "a" ? 0 : 255 } } }).png().toFile(join(images, cls, `${i}.png`));
+      }
+    }
+    const out = join(dir, "folder-out");
+    await mkdir(out);
+    const record = await exportOnnxFile({ onnx: join(dir, "foreign.onnx"), calibration: images, precisions: ["int8-all"], calibrationSize: 6, outDir: out, normalisation: { mean: [0.5], std: [0.25] } });
+    assert.deepEqual(record.calibration, { source: images, images: 6, labelled: false, warning: null });
+    assert.equal(record.tuning, null);
+    assert.equal(record.precisions[0]?.file, "foreign.int8-all.onnx");
+  });
+
   it("maps its flags onto the options", () => {
     const f = exportFlags(["--onnx", "m.onnx", "--precision", "fp32,int8,fp16", "--calibration", "mnist", "--mean", "0.1307", "--std", "0.3081", "--accuracy-budget", "0.5"]);
     const o = onnxExportOptionsFromFlags(f);
