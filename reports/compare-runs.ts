@@ -115,7 +115,7 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
   const columns: Column[] = [{ key: "key", header: "Row (model|precision|EP|batch)" }];
   runs.forEach((_, i) => {
     columns.push({ key: `p50_${i}`, header: `p50 run ${i + 1}`, unit: "ms", digits: 3 });
-    if (i > 0) columns.push({ key: `ratio_${i}`, header: `p50 ratio ${i + 1}/1`, unit: "×", digits: 2 }, { key: `ci_${i}`, header: `95% CI ${i + 1}/1` }, { key: `change_${i}`, header: `change ${i + 1}` });
+    if (i > 0) columns.push({ key: `ratio_${i}`, header: `time ratio ${i + 1}/1`, unit: "×", digits: 2 }, { key: `ci_${i}`, header: `95% CI ${i + 1}/1` }, { key: `change_${i}`, header: `change ${i + 1}` });
   });
   runs.forEach((_, i) => columns.push({ key: `thr_${i}`, header: `Throughput run ${i + 1}`, unit: "img/s", digits: 0 }));
   runs.forEach((_, i) => columns.push({ key: `rss_${i}`, header: `Peak RSS run ${i + 1}`, unit: "MiB", digits: 1 }));
@@ -179,7 +179,7 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
         ...runs.map((r, i) => `Run ${i + 1}: ${label(r)}, ${r.results.hardware.cpu.model}, ${r.results.startedAt}.`),
         ...within,
         ...probeNotes,
-        "Ratio = the run's latency ÷ run 1's (< 1: faster): the ratio of the two rows' median block medians, with a 95% CI bootstrapped over each run's rounds and blocks (two runs never share a window, so this is unpaired and carries the machine's drift between them). A latency change is marked when that CI excludes 1 (for schema-1 runs without blocks: when the 95% CIs of the two medians do not overlap and the change exceeds 2 × the larger CV); an accuracy change only when it exceeds 2 binomial standard errors. Otherwise: within noise.",
+        "Time ratio = the run's latency ÷ run 1's (< 1: faster): the ratio of the two rows' median block medians (close to, but not the same as, the ratio of their p50s), with a 95% CI bootstrapped over each run's rounds and blocks (two runs never share a window, so this is unpaired and carries the machine's drift between them). A latency change is marked when that CI excludes 1 (for schema-1 runs without blocks: when the 95% CIs of the two medians do not overlap and the change exceeds 2 × the larger CV); an accuracy change only when it exceeds 2 binomial standard errors. Otherwise: within noise.",
       ],
     },
   };
