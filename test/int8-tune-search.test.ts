@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import type { BlockTimer } from "../measure/index.ts";
 import { buildReferenceModel } from "../export/quantize/reference-models.ts";
 import { tuningWhy } from "../reports/tuning-why.ts";
-import { FP32_VARIANT, int8Candidates, interleavedSpeedups, searchInt8, tuneInterleaveSettings, type Int8Candidate } from "../export/tune/index.ts";
+import { attributeKernel, FP32_VARIANT, int8Candidates, interleavedSpeedups, kernelAliases, nodeTimes, searchInt8, slowerInInt8, tuneInterleaveSettings, type Int8Candidate } from "../export/tune/index.ts";
 
 /** A fake variant: each run takes `ms` × the machine's slowness at the virtual time (it doubles every 500 ms of virtual time, then recovers). */
 function fakeTimer(name: string, ms: number, clock: { t: number }): BlockTimer {
@@ -101,7 +101,7 @@ describe("INT8 tuner in the report", () => {
     });
     const why = tuningWhy({
       ep: "cpu", batch: 32, intraOpThreads: 0, accuracyBudgetPoints: 0.3, validation: { split: "train", images: 2000 }, fp32Accuracy: 0.99,
-      measureMs: 3000, cycles: 12, chosen: "image-convs-float", why: "", seconds: 4,
+      measureMs: 3000, cycles: 12, chosen: "image-convs-float", why: "", seconds: 4, opProfile: null,
       candidates: [c("all", 1.22, []), c("image-convs-float", 2.1, ["conv_1"]), c("last-float", 2.5, ["gemm_12"], false), c("conv-float", null, ["conv_1", "conv_4"])],
     });
     assert.equal(why, "tuned on cpu at batch 32 (ORT's default threads): chose image-convs-float (2.10x, float: conv_1) over all (1.22x), last-float (2.50x, over accuracy budget), conv-float (?)");
@@ -113,5 +113,23 @@ describe("INT8 tuner when INT8 does not pay", () => {
     const r = await search({ all: 20, fast: 12 }, { all: 0.99, fast: 0.99 }, 0.99);
     assert.equal(r.chosen, "fast");
     assert.equal(r.why, "fastest within 0.3 accuracy points of FP32: 0.83x over FP32; no candidate is faster than FP32: INT8 does not pay for this model here");
+  });
+});
+
+describe("INT8 tuner per-op profile hint", () => {
+  it("attributes ORT's kernel names to weighted nodes (fused activations, NCHWc and token suffixes) and finds those slower in int8", () => {
+    const aliases = kernelAliases(buildReferenceModel("lenet"));
+    assert.equal(aliases.get("conv_1"), "conv_1");
+    const fp32 = nodeTimes(new Map([["t2:0_nchwc", [100, 140, 120]], ["fused gemm_8", [30]], ["gemm_12", [5]], ["softmax_13", [1]]]), new Map([["t2", "conv_1"], ["gemm_8", "gemm_8"], ["gemm_12", "gemm_12"]]));
+    assert.deepEqual([...fp32], [["conv_1", 120], ["gemm_8", 30], ["gemm_12", 5]]);
+    const int8 = new Map([["conv_1", 400], ["gemm_8", 10], ["gemm_12", 6]]);
+    assert.deepEqual(slowerInInt8(fp32, int8, ["conv_1", "conv_4", "gemm_8", "gemm_12"]), ["conv_1", "gemm_12"]);
+    assert.equal(attributeKernel("conv_1_token_3", new Map([["conv_1", "conv_1"], ["conv_1_x", "other"]])), "conv_1");
+    assert.equal(attributeKernel("Transpose_token_10", new Map([["conv_1", "conv_1"]])), undefined);
+  });
+
+  it("adds the profile's set as the second candidate, merged when it equals another", () => {
+    assert.deepEqual(int8Candidates(buildReferenceModel("lenet"), 8, ["conv_1", "gemm_12"]).map((c) => c.name).slice(0, 3), ["all", "profile-slow-float", "image-convs-float"]);
+    assert.deepEqual(int8Candidates(buildReferenceModel("lenet"), 8, []).map((c) => c.name)[1], "image-convs-float");
   });
 });

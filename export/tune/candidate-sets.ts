@@ -3,7 +3,8 @@
  * Each is a recipe a human would try on this kind of model: every node in int8 (ONNX
  * Runtime's default recipe), the image-input Convs float (few input channels, where ORT's
  * QLinearConv is slower than its fp32 Conv), the first and/or last weighted layer float,
- * one weighted op type float. Identical sets are merged; the all-float set is never one.
+ * one weighted op type float, and (when given) the nodes the per-op profile found slower in
+ * int8 than in fp32. Identical sets are merged; the all-float set is never one.
  */
 import type { onnx } from "../onnx/onnx-io.ts";
 import { GraphView } from "../quantize/graph-view.ts";
@@ -28,9 +29,19 @@ export const FEW_CHANNELS = 4;
 
 interface WeightedNode {
   readonly key: string;
+  /** Names ORT may give this node's kernel a prefix of: its name, its outputs, the output of a sole activation consumer it fuses. */
+  readonly aliases: readonly string[];
   readonly opType: string;
   /** Input channels per group (Conv), else undefined. */
   readonly inputChannels: number | undefined;
+}
+
+/** Activations ORT fuses into the Conv/Gemm before them (the fused kernel is named after the activation's output). */
+const FUSABLE_ACTIVATIONS = new Set(["Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid"]);
+
+/** Alias → node key of every weighted node (see {@link weightedNodes}). */
+export function kernelAliases(model: onnx.IModelProto): Map<string, string> {
+  return new Map(weightedNodes(model).flatMap((n) => n.aliases.map((a): [string, string] => [a, n.key])));
 }
 
 /** The weighted nodes (Conv, Gemm, MatMul) of a float model, in graph order. */
@@ -40,15 +51,19 @@ export function weightedNodes(model: onnx.IModelProto): WeightedNode[] {
     .filter((n) => handlerOf(n)?.kind === "weighted")
     .map((n) => {
       const w = view.constFloat(n.input?.[1] ?? "");
-      return { key: nodeKey(n), opType: n.opType ?? "", inputChannels: n.opType === "Conv" ? w?.dims[1] : undefined };
+      const out = n.output?.[0] ?? "";
+      const users = view.consumers.get(out) ?? [];
+      const act = users.length === 1 && FUSABLE_ACTIVATIONS.has(users[0]?.opType ?? "") ? (users[0]?.output ?? []) : [];
+      return { key: nodeKey(n), aliases: [n.name ?? "", ...(n.output ?? []), ...act].filter(Boolean), opType: n.opType ?? "", inputChannels: n.opType === "Conv" ? w?.dims[1] : undefined };
     });
 }
 
 /**
- * The candidate sets for a model, `all` first, at most `max` of them (default 8). A model
- * without weighted nodes gets `all` alone.
+ * The candidate sets for a model, `all` first, at most `max` of them (default 8); `slowInInt8`
+ * (node keys from `op-profile-hints.ts`) adds `profile-slow-float` second. A model without
+ * weighted nodes gets `all` alone.
  */
-export function int8Candidates(model: onnx.IModelProto, max = 8): Int8Candidate[] {
+export function int8Candidates(model: onnx.IModelProto, max = 8, slowInInt8: readonly string[] = []): Int8Candidate[] {
   const nodes = weightedNodes(model);
   const out: Int8Candidate[] = [];
   const seen = new Set<string>();
@@ -59,6 +74,8 @@ export function int8Candidates(model: onnx.IModelProto, max = 8): Int8Candidate[
     out.push({ name, description, floatNodes: new Map(keep.map((n) => [n.key, `kept float by the tuned recipe "${name}": ${reason}`])) });
   };
   add(ALL_NODES, "every node the op table allows in int8 (ONNX Runtime's default recipe)", [], "");
+  const slow = nodes.filter((n) => slowInInt8.includes(n.key));
+  add("profile-slow-float", "the weighted nodes whose int8 kernel the per-op profile found slower than their fp32 one float", slow, "its int8 kernel was slower than its fp32 one in the per-op profile");
   const few = nodes.filter((n) => n.opType === "Conv" && (n.inputChannels ?? FEW_CHANNELS) < FEW_CHANNELS);
   add("image-convs-float", `Convs with fewer than ${FEW_CHANNELS} input channels float`, few, `Conv with fewer than ${FEW_CHANNELS} input channels`);
   const first = nodes.slice(0, 1);

@@ -1,6 +1,7 @@
 /**
- * The tuned INT8: quantizes the FP32 model once per candidate node set
- * (`candidate-sets.ts`), checks each one's accuracy on a validation slice, times FP32 and
+ * The tuned INT8: profiles FP32 and every-node INT8 per op (`op-profile-hints.ts`), quantizes
+ * the FP32 model once per candidate node set (`candidate-sets.ts`, one of them suggested by
+ * that profile), checks each one's accuracy on a validation slice, times FP32 and
  * every candidate side by side on the target EP (CPU) in one interleaved window, and keeps
  * the fastest within the accuracy budget (`search.ts`).
  */
@@ -8,7 +9,8 @@ import * as ort from "onnxruntime-node";
 import { functionTimer, type InterleaveSettings } from "../../measure/index.ts";
 import { encodeOnnx, type onnx } from "../onnx/onnx-io.ts";
 import { quantizeStatic, type QuantReport, type StaticQuantOptions } from "../quantize/index.ts";
-import { int8Candidates, type Int8Candidate } from "./candidate-sets.ts";
+import { int8Candidates, kernelAliases, type Int8Candidate } from "./candidate-sets.ts";
+import { nodeTimes, profileKernels, slowerInInt8 } from "./op-profile-hints.ts";
 import { FP32_VARIANT, interleavedSpeedups } from "./interleaved-speedups.ts";
 import { searchInt8 } from "./search.ts";
 import type { TuningRecord } from "./tuning-record.ts";
@@ -25,6 +27,8 @@ export interface TuneSettings {
   readonly intraOpThreads: number;
   /** Most candidates to try (default 8). */
   readonly maxCandidates?: number;
+  /** Runs of the per-op profile of FP32 and of every-node INT8 (default 20). */
+  readonly profileRuns?: number;
 }
 
 /** What the tuner needs from the data. */
@@ -51,15 +55,24 @@ export async function tuneInt8(
   settings: TuneSettings,
 ): Promise<{ model: onnx.IModelProto; report: QuantReport; record: TuningRecord }> {
   const started = performance.now();
-  const candidates = int8Candidates(fp32, settings.maxCandidates);
   const rangeCache = new Map<string, { min: number; max: number }>();
-  const built = new Map<string, { model: onnx.IModelProto; report: QuantReport; bytes: Uint8Array }>();
-  for (const c of candidates) {
-    const q = await quantizeStatic(fp32, calibrationFeeds, { ...quant, minConvInputChannels: 0, floatNodes: c.floatNodes, rangeCache });
-    built.set(c.name, { ...q, bytes: encodeOnnx(q.model) });
-  }
-  const bytesOf = (c: Int8Candidate): Uint8Array => built.get(c.name)!.bytes;
+  const quantize = async (floatNodes: ReadonlyMap<string, string>) => {
+    const q = await quantizeStatic(fp32, calibrationFeeds, { ...quant, minConvInputChannels: 0, floatNodes, rangeCache });
+    return { ...q, bytes: encodeOnnx(q.model) };
+  };
   const fp32Bytes = encodeOnnx(fp32);
+  // The per-op profile's hint: weighted nodes whose int8 kernel (every node quantized) is slower than their fp32 one.
+  const everyNode = await quantize(new Map());
+  const aliases = kernelAliases(fp32);
+  const keys = [...new Set(aliases.values())];
+  const runs = settings.profileRuns ?? 20;
+  const fp32Times = nodeTimes(await profileKernels(fp32Bytes, data.timingFeed, runs, settings.intraOpThreads), aliases);
+  const int8Times = nodeTimes(await profileKernels(everyNode.bytes, data.timingFeed, runs, settings.intraOpThreads), aliases);
+  const slower = slowerInInt8(fp32Times, int8Times, keys);
+  const candidates = int8Candidates(fp32, settings.maxCandidates, slower);
+  const built = new Map<string, { model: onnx.IModelProto; report: QuantReport; bytes: Uint8Array }>();
+  for (const c of candidates) built.set(c.name, c.floatNodes.size === 0 ? everyNode : await quantize(c.floatNodes));
+  const bytesOf = (c: Int8Candidate): Uint8Array => built.get(c.name)!.bytes;
   const fp32Accuracy = await data.accuracyOf(fp32Bytes);
   let cycles = 0;
   const result = await searchInt8({
@@ -102,6 +115,7 @@ export async function tuneInt8(
     record: {
       ep: "cpu", batch: settings.batch, intraOpThreads: settings.intraOpThreads, accuracyBudgetPoints: settings.accuracyBudgetPoints,
       validation: data.validation, fp32Accuracy, measureMs: settings.measureMs, cycles,
+      opProfile: { runs, fp32Micros: Object.fromEntries(fp32Times), int8Micros: Object.fromEntries(int8Times), slowerInInt8: slower },
       candidates: result.candidates.map((c) => ({ ...c, ci95: c.ci95 ? [c.ci95[0], c.ci95[1]] : null })),
       chosen: result.chosen, why: result.why, seconds: (performance.now() - started) / 1000,
     },
