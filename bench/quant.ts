@@ -1,196 +1,185 @@
 /**
- * `npm run bench -- quant`: CPU EP throughput of INT8 against FP32 for LeNet and the basic
- * CNN at batch 1 and 32, measured side by side (rounds of FP32 and INT8 interleaved, order
- * alternating), with ORT's optimized-graph op histograms and per-op kernel times from ORT
- * profiling, so the JSON shows why INT8 is or is not faster.
+ * `npm run bench -- quant`: what INT8 buys on this machine's CPU EP. For LeNet, the basic
+ * CNN and the architecture-sweep models on MNIST (trained for 1 epoch when missing), exports
+ * FP32, the tuned `int8` and the every-node `int8-all` (ONNX Runtime's default recipe), then
+ * times them side by side in one interleaved window per batch (`measure/`), each also at one
+ * intra-op thread, and reports paired speedups with 95% intervals, test-set accuracy, the
+ * tuner's candidates and the goals: tuned ≥ 2.0x at batch 32 and ≥ 1.3x at batch 1 for
+ * lenet and basic-cnn, accuracy at most 0.3 points below FP32, tuned never slower than int8-all.
+ * ONNX files in `<out>/foreign/` (written by another exporter, e.g.
+ * `bench/foreign/write-torch-models.py`) are quantized, tuned on generated inputs and timed too.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir, readdir } from "node:fs/promises";
+import { loadavg } from "node:os";
+import { basename, dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { encodeOnnx, readOnnx, writeOnnx } from "../export/onnx/onnx-io.ts";
-import { optimizedOpHistogram, quantizeStatic } from "../export/quantize/index.ts";
-import { buildReferenceModel, randomImageFeeds, type ReferenceModelName } from "../export/quantize/reference-models.ts";
+import { exportModel, type ExportRecord } from "../export/index.ts";
+import { exportOnnxFile } from "../export/export-onnx-file.ts";
+import { functionTimer, measureInterleaved, pairedSpeedup, type SpeedupEstimate } from "../measure/index.ts";
+import { ensureTrained } from "../train/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
+import { kernelTimes, syntheticFeed } from "./ort-bench-helpers.ts";
 
-const MODELS: readonly ReferenceModelName[] = ["lenet", "basic-cnn"];
+const MODELS = ["lenet", "basic-cnn", "tiny-cnn", "shallow-cnn", "wide-cnn", "deep-cnn"] as const;
+const GOAL_MODELS = new Set(["lenet", "basic-cnn"]);
 const BATCHES = [1, 32] as const;
+/** Variants timed in one window: precision and intra-op threads (0 = ORT's default). */
+const VARIANTS = [
+  { name: "fp32", precision: "fp32", threads: 0 },
+  { name: "int8", precision: "int8", threads: 0 },
+  { name: "int8-all", precision: "int8-all", threads: 0 },
+  { name: "fp32@1t", precision: "fp32", threads: 1 },
+  { name: "int8@1t", precision: "int8", threads: 1 },
+] as const;
 
-interface Variant {
-  readonly label: string;
-  readonly path: string;
-}
+const round3 = (e: SpeedupEstimate | null) => e && { speedup: Number(e.speedup.toFixed(3)), ci95: e.ci95.map((x) => Number(x.toFixed(3))), verdict: e.verdict, pairs: e.pairs };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-}
-
-/** Input name and NCHW/NHWC shape of a model's first input, batch replaced by `batch`. */
-async function inputSpec(path: string): Promise<{ name: string; dims: number[] }> {
-  const model = await readOnnx(path);
-  const inits = new Set((model.graph?.initializer ?? []).map((t) => t.name));
-  const input = (model.graph?.input ?? []).find((v) => !inits.has(v.name));
-  const dims = (input?.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue ? Number(d.dimValue) : 1));
-  return { name: input?.name ?? "input", dims };
-}
-
-function feedFor(spec: { name: string; dims: number[] }, batch: number): Record<string, ort.Tensor> {
-  const dims = [batch, ...spec.dims.slice(1)];
-  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => ((i * 7919) % 256) / 255);
-  return { [spec.name]: new ort.Tensor("float32", data, dims) };
-}
-
-/** Interleaved throughput (samples/s) of the variants at one batch size. */
-async function throughput(variants: Variant[], batch: number, quick: boolean, threads: number): Promise<Record<string, unknown>> {
-  const sessions = await Promise.all(
-    variants.map((v) => ort.InferenceSession.create(v.path, { executionProviders: ["cpu"], graphOptimizationLevel: "all", intraOpNumThreads: threads, logSeverityLevel: 3 })),
-  );
+/** One interleaved window of every variant at `batch`; `fileOf` gives each precision's file. */
+async function window(fileOf: (precision: string) => string, batch: number, quick: boolean): Promise<Record<string, unknown>> {
+  const sessions = new Map<string, ort.InferenceSession>();
   try {
-    const spec = await inputSpec(variants[0]?.path ?? "");
-    const feed = feedFor(spec, batch);
-    const roundMs = quick ? 60 : 250;
-    const rounds = quick ? 5 : 15;
-    // calibrate iterations per round on the first variant, warm every session
-    let iters = 1;
-    for (const s of sessions) for (let i = 0; i < 5; i++) await s.run(feed);
-    for (;;) {
-      const t = performance.now();
-      for (let i = 0; i < iters; i++) await sessions[0]?.run(feed);
-      if (performance.now() - t > roundMs / 4 || iters > 1e5) break;
-      iters *= 2;
+    for (const v of VARIANTS) {
+      sessions.set(v.name, await ort.InferenceSession.create(fileOf(v.precision), {
+        executionProviders: ["cpu"], graphOptimizationLevel: "all", intraOpNumThreads: v.threads, logSeverityLevel: 3,
+        // five sessions alternate in one process: a pool left spinning would steal the cores from the next block
+        extra: { session: { intra_op: { allow_spinning: "0" } } },
+      }));
     }
-    iters *= 4;
-    const perRound: number[][] = variants.map(() => []);
-    for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? sessions.map((_, i) => i) : sessions.map((_, i) => sessions.length - 1 - i);
-      for (const k of order) {
-        const s = sessions[k];
-        if (!s) continue;
-        const t = performance.now();
-        for (let i = 0; i < iters; i++) await s.run(feed);
-        perRound[k]?.push((iters * batch * 1000) / (performance.now() - t));
+    const feed = syntheticFeed(sessions.get("fp32")!, batch);
+    const timers = VARIANTS.map((v) => functionTimer(v.name, () => sessions.get(v.name)!.run(feed)));
+    const measureMs = quick ? 1500 : 6000;
+    const r = await measureInterleaved(timers, { warmupTimeMs: 100, warmupIterations: 10, measureMs, maxMs: measureMs * 3, blockMs: 15, minCycles: 10, seed: 1 });
+    const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    return {
+      batch, cycles: r.cycles,
+      p50Ms: Object.fromEntries(VARIANTS.map((v, i) => [v.name, Number(median(r.samples[i] ?? []).toFixed(4))])),
+      int8OverFp32: round3(pairedSpeedup(r.blocks, "fp32", "int8")),
+      int8AllOverFp32: round3(pairedSpeedup(r.blocks, "fp32", "int8-all")),
+      int8OverInt8All: round3(pairedSpeedup(r.blocks, "int8-all", "int8")),
+      threads: {
+        note: "speedup of one intra-op thread over ORT's default (0 = one per core), same precision; and int8 over fp32 both at one thread",
+        fp32OneThread: round3(pairedSpeedup(r.blocks, "fp32", "fp32@1t")),
+        int8OneThread: round3(pairedSpeedup(r.blocks, "int8", "int8@1t")),
+        int8OverFp32AtOneThread: round3(pairedSpeedup(r.blocks, "fp32@1t", "int8@1t")),
+      },
+    };
+  } finally {
+    for (const s of sessions.values()) await s.release();
+  }
+}
+
+function accuracyOf(record: ExportRecord, precision: string): number | null {
+  return record.precisions.find((p) => p.precision === precision)?.accuracy ?? null;
+}
+
+async function benchModel(model: string, options: BenchOptions): Promise<Record<string, unknown>> {
+  const { dir } = await ensureTrained({ model, dataset: "mnist", out: options.out, epochs: 1, ...(options.quick ? { limit: 6000 } : {}), summary: false });
+  const record = await exportModel({
+    modelDir: dir, precisions: ["fp32", "int8", "int8-all"], ...(options.quick ? { parityLimit: 2000, tuneMs: 1000 } : {}),
+    onProgress: (l) => console.log(`  ${l}`),
+  });
+  const rows = [];
+  for (const batch of BATCHES) {
+    console.log(`  ${model} batch ${batch}…`);
+    rows.push(await window((p) => join(dir, `model.${p}.onnx`), batch, options.quick));
+  }
+  const fp32 = accuracyOf(record, "fp32") ?? 0;
+  const acc = { fp32, int8: accuracyOf(record, "int8"), int8All: accuracyOf(record, "int8-all") };
+  const dropPoints = acc.int8 === null ? null : Number(((fp32 - acc.int8) * 100).toFixed(3));
+  const tuned = record.tuning;
+  const int8 = record.precisions.find((p) => p.precision === "int8");
+  return {
+    dir, testImages: record.evaluation.count, accuracy: acc, int8AccuracyDropPoints: dropPoints,
+    tuning: tuned && { batch: tuned.batch, ep: tuned.ep, intraOpThreads: tuned.intraOpThreads, seconds: Number(tuned.seconds.toFixed(1)), chosen: tuned.chosen, why: tuned.why,
+      candidates: tuned.candidates.map((c) => ({ name: c.name, floatNodes: c.floatNodes, speedup: c.speedup && Number(c.speedup.toFixed(3)), accuracyDropPoints: c.accuracyDropPoints && Number(c.accuracyDropPoints.toFixed(3)) })) },
+    int8FloatNodes: int8?.quantization?.float ?? [],
+    opHistogram: Object.fromEntries(record.precisions.map((p) => [p.precision, p.opHistogram])),
+    throughput: rows,
+    kernelMicrosPerRunBatch32: {
+      fp32: await kernelTimes(join(dir, "model.fp32.onnx"), 32, options.quick ? 10 : 40),
+      int8: await kernelTimes(join(dir, "model.int8.onnx"), 32, options.quick ? 10 : 40),
+      "int8-all": await kernelTimes(join(dir, "model.int8-all.onnx"), 32, options.quick ? 10 : 40),
+    },
+  };
+}
+
+/** Folder of ONNX files written by another exporter (`bench/foreign/write-torch-models.py`). */
+const FOREIGN_DIR = "foreign";
+
+/** A foreign model: quantized and tuned on generated inputs (accuracy unknown), then timed like the zoo models. */
+async function benchForeign(path: string, options: BenchOptions): Promise<Record<string, unknown>> {
+  const stem = basename(path).replace(/\.onnx$/, "");
+  const outDir = join(dirname(path), "quantized");
+  await mkdir(outDir, { recursive: true });
+  const record = await exportOnnxFile({ onnx: path, precisions: ["int8", "int8-all"], outDir, ...(options.quick ? { tuneMs: 1000 } : {}), onProgress: (l) => console.log(`  ${l}`) });
+  const fileOf = (p: string) => (p === "fp32" ? path : join(outDir, `${stem}.${p}.onnx`));
+  const rows = [];
+  for (const batch of BATCHES) {
+    console.log(`  ${stem} batch ${batch}…`);
+    rows.push(await window(fileOf, batch, options.quick));
+  }
+  const tuned = record.tuning;
+  return {
+    source: path, calibration: record.calibration,
+    tuning: tuned && { batch: tuned.batch, chosen: tuned.chosen, why: tuned.why, seconds: Number(tuned.seconds.toFixed(1)),
+      candidates: tuned.candidates.map((c) => ({ name: c.name, floatNodes: c.floatNodes, speedup: c.speedup && Number(c.speedup.toFixed(3)) })) },
+    int8FloatNodes: record.precisions.find((p) => p.precision === "int8")?.quantization.float ?? [],
+    opHistogram: Object.fromEntries(record.precisions.map((p) => [p.precision, p.opHistogram])),
+    throughput: rows,
+  };
+}
+
+/** The goals, checked on the measured figures. */
+function goals(models: Record<string, Record<string, unknown>>): { model: string; goal: string; value: number | string | null; met: boolean }[] {
+  const out: { model: string; goal: string; value: number | string | null; met: boolean }[] = [];
+  for (const [model, r] of Object.entries(models)) {
+    const rows = r.throughput as { batch: number; int8OverFp32: { speedup: number } | null; int8OverInt8All: { speedup: number; verdict: string } | null }[];
+    if (GOAL_MODELS.has(model)) {
+      for (const [batch, target] of [[32, 2.0], [1, 1.3]] as const) {
+        const s = rows.find((x) => x.batch === batch)?.int8OverFp32?.speedup ?? null;
+        out.push({ model, goal: `int8 ≥ ${target}x over fp32 at batch ${batch}`, value: s, met: s !== null && s >= target });
       }
     }
-    const out: Record<string, unknown> = { batch, intraOpThreads: threads, rounds, runsPerRound: iters };
-    variants.forEach((v, k) => (out[`${v.label}_samplesPerSec`] = Math.round(median(perRound[k] ?? []))));
-    const base = perRound[0] ?? [];
-    variants.slice(1).forEach((v, j) => {
-      const ratios = (perRound[j + 1] ?? []).map((x, r) => x / (base[r] ?? 1));
-      out[`ratio_${v.label}_over_${variants[0]?.label}`] = Number(median(ratios).toFixed(3));
-    });
-    return out;
-  } finally {
-    for (const s of sessions) await s.release();
-  }
-}
-
-/** Kernel time per op type (µs per run: per-node medians over the runs, summed) from an ORT profile of `runs` runs at `batch`. */
-async function kernelTimes(path: string, batch: number, runs: number): Promise<Record<string, number>> {
-  const dir = await mkdtemp(join(tmpdir(), "ort-profile-"));
-  try {
-    const session = await ort.InferenceSession.create(path, {
-      executionProviders: ["cpu"],
-      graphOptimizationLevel: "all",
-      enableProfiling: true,
-      profileFilePrefix: join(dir, "quant"),
-      logSeverityLevel: 3,
-    });
-    const feed = feedFor(await inputSpec(path), batch);
-    for (let i = 0; i < runs; i++) await session.run(feed);
-    session.endProfiling();
-    await session.release();
-    const file = (await readdir(dir)).find((f) => f.endsWith(".json"));
-    if (!file) return {};
-    const events = JSON.parse(await readFile(join(dir, file), "utf8")) as { name?: string; dur?: number; args?: { op_name?: string } }[];
-    // median per node over the runs (robust to the noisy shared cores), summed per op type
-    const perNode = new Map<string, { op: string; durs: number[] }>();
-    for (const e of events) {
-      if (!e.name?.endsWith("_kernel_time") || !e.args?.op_name) continue;
-      const entry = perNode.get(e.name) ?? { op: e.args.op_name, durs: [] };
-      entry.durs.push(e.dur ?? 0);
-      perNode.set(e.name, entry);
+    if ("int8AccuracyDropPoints" in r) {
+      const drop = r.int8AccuracyDropPoints as number | null;
+      out.push({ model, goal: "int8 accuracy at most 0.3 points below fp32", value: drop, met: drop !== null && drop <= 0.3 });
     }
-    const totals: Record<string, number> = {};
-    for (const { op, durs } of perNode.values()) totals[op] = (totals[op] ?? 0) + median(durs);
-    return Object.fromEntries(Object.entries(totals).sort(([, a], [, b]) => b - a).map(([k, v]) => [k, Math.round(v)]));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    const sameRecipe = (r.tuning as { chosen?: string } | null)?.chosen === "all";
+    for (const x of rows) {
+      const value = sameRecipe ? "same recipe (the tuner chose all)" : x.int8OverInt8All ? `${x.int8OverInt8All.speedup} (${x.int8OverInt8All.verdict})` : null;
+      out.push({ model, goal: `int8 not slower than int8-all at batch ${x.batch}`, value, met: sameRecipe || x.int8OverInt8All?.verdict !== "slower" });
+    }
   }
-}
-
-async function benchModel(name: ReferenceModelName, options: BenchOptions, work: string): Promise<Record<string, unknown>> {
-  const dir = join(options.out, "models", `${name}-mnist`);
-  const trained = { fp32: join(dir, "model.fp32.onnx"), int8: join(dir, "model.int8.onnx") };
-  const variants: Variant[] = [];
-  let source: Record<string, unknown>;
-  if (existsSync(trained.fp32) && existsSync(trained.int8)) {
-    source = { kind: "trained", fp32: trained.fp32, int8: trained.int8 };
-    variants.push({ label: "fp32", path: trained.fp32 }, { label: "int8", path: trained.int8 });
-  } else {
-    source = {
-      kind: "reference (random weights, calibrated on 8 random batches of 8)",
-      missing: `${trained.fp32} / ${trained.int8}: create them with \`npm run export -- --model-dir ${dir}\``,
-    };
-    const fp32 = buildReferenceModel(name);
-    const feeds = randomImageFeeds(8, 8);
-    const u8 = await quantizeStatic(fp32, feeds, { method: "minmax", activationType: "uint8" });
-    const all = await quantizeStatic(fp32, feeds, { method: "minmax", activationType: "uint8", minConvInputChannels: 0 });
-    const s8 = await quantizeStatic(fp32, feeds, { method: "minmax", activationType: "int8" });
-    const paths = {
-      fp32: join(work, `${name}.fp32.onnx`),
-      u8: join(work, `${name}.int8.onnx`),
-      all: join(work, `${name}.int8-allconv.onnx`),
-      s8: join(work, `${name}.int8-s8act.onnx`),
-    };
-    await writeOnnx(paths.fp32, fp32);
-    await writeOnnx(paths.u8, u8.model);
-    await writeOnnx(paths.all, all.model);
-    await writeOnnx(paths.s8, s8.model);
-    variants.push(
-      { label: "fp32", path: paths.fp32 },
-      { label: "int8", path: paths.u8 },
-      { label: "int8_allconv", path: paths.all },
-      { label: "int8_s8act", path: paths.s8 },
-    );
-    source.variants = {
-      int8: "uint8 activations, int8 per-channel weights, first Conv (1 input channel) float (default options)",
-      int8_allconv: "as int8 but every Conv quantized (minConvInputChannels 0, what ORT's own tool does)",
-      int8_s8act: "as int8 with int8 activations",
-    };
-    source.sizesBytes = { fp32: encodeOnnx(fp32).byteLength, int8: encodeOnnx(u8.model).byteLength };
-  }
-  const result: Record<string, unknown> = { source };
-  const histograms: Record<string, unknown> = {};
-  for (const v of variants) histograms[v.label] = await optimizedOpHistogram(v.path);
-  result.optimizedOpHistogram = histograms;
-  const rows: Record<string, unknown>[] = [];
-  for (const batch of BATCHES) {
-    console.log(`  ${name} batch ${batch}…`);
-    rows.push(await throughput(variants, batch, options.quick, 0));
-    if (!options.quick) rows.push(await throughput(variants.slice(0, 2), batch, false, 1));
-  }
-  result.throughput = rows;
-  const kernels: Record<string, unknown> = {};
-  for (const v of variants) kernels[v.label] = await kernelTimes(v.path, 32, options.quick ? 10 : 40);
-  result.kernelMicrosPerRunBatch32 = kernels;
-  return result;
+  return out;
 }
 
 /** The "quant" bench section. */
 export const quantBench: BenchSection = {
   name: "quant",
-  description: "CPU EP throughput INT8 vs FP32 (LeNet, basic CNN; batch 1 and 32), op histograms, per-op kernel times",
+  description: "CPU EP: tuned int8 and every-node int8-all vs fp32, interleaved, batch 1 and 32, lenet, basic-cnn and the architecture sweep on MNIST",
   async run(options: BenchOptions): Promise<Record<string, unknown>> {
-    const work = await mkdtemp(join(tmpdir(), "bench-quant-"));
-    try {
-      const models: Record<string, unknown> = {};
-      for (const name of MODELS) models[name] = await benchModel(name, options, work);
-      return { ort: ort.env.versions.common, threadsDefault: "ORT default intra-op threads (0 = one per core)", models };
-    } finally {
-      await rm(work, { recursive: true, force: true });
+    const models: Record<string, Record<string, unknown>> = {};
+    for (const name of MODELS) {
+      console.log(`quant: ${name}`);
+      models[name] = await benchModel(name, options);
     }
+    const foreignDir = join(options.out, FOREIGN_DIR);
+    const foreignFiles = existsSync(foreignDir) ? (await readdir(foreignDir)).filter((f) => f.endsWith(".onnx")).sort() : [];
+    const foreign: Record<string, Record<string, unknown>> = {};
+    if (foreignFiles.length === 0) console.log(`quant: no ONNX files in ${foreignDir}; write some with another exporter: /usr/bin/python3 bench/foreign/write-torch-models.py ${foreignDir}`);
+    for (const f of foreignFiles) {
+      console.log(`quant: ${f} (foreign, generated calibration)`);
+      foreign[f] = await benchForeign(join(foreignDir, f), options);
+    }
+    const checked = goals({ ...models, ...foreign });
+    for (const [name, r] of [...Object.entries(models), ...Object.entries(foreign)]) {
+      for (const x of r.throughput as { batch: number; int8OverFp32: { speedup: number } | null; int8AllOverFp32: { speedup: number } | null }[]) {
+        console.log(`${name.padEnd(12)} batch ${String(x.batch).padStart(2)}: int8 ${x.int8OverFp32?.speedup ?? "?"}x, int8-all ${x.int8AllOverFp32?.speedup ?? "?"}x over fp32; int8 accuracy drop ${r.int8AccuracyDropPoints ?? "unknown"} pt`);
+      }
+    }
+    const missed = checked.filter((g) => !g.met);
+    console.log(missed.length ? `goals missed: ${missed.map((g) => `${g.model}: ${g.goal} (${g.value})`).join("; ")}` : "all goals met");
+    return { ort: ort.env.versions.common, ep: "cpu", threadSpinning: false, trainingEpochs: 1, loadAverage: loadavg(), goals: checked, models, foreign };
   },
 };

@@ -17,6 +17,7 @@ interface ProfileFlags {
   eps?: string;
   batch?: string;
   precision?: string;
+  int8?: string;
   quick?: boolean;
   out?: string;
   shape?: string[];
@@ -57,6 +58,7 @@ export async function profileOptionsFromFlags(flags: ProfileFlags): Promise<Prof
   if (flags.eps) o.eps = flags.eps.split(",");
   if (flags.batch !== undefined) o.batches = parseBatchList(flags.batch);
   if (flags.precision) o.precisions = parsePrecisionList(flags.precision);
+  if (flags.int8) o.int8 = flags.int8;
   if (flags.quick) o.quick = true;
   if (flags.out) o.out = flags.out;
   if (flags.shape?.length) o.shapes = { ...o.shapes, ...parseShapes(flags.shape) };
@@ -87,7 +89,8 @@ export function registerProfile(program: Command): void {
     .option("--onnx <files...>", "profile these ONNX files instead of zoo models (foreign models get random inputs)")
     .option("--eps <list>", "execution providers, comma-separated: cpu, cuda, webgpu (onnxruntime-node), browser-wasm, browser-webgpu (onnxruntime-web in headless Chromium) (default: all; unavailable ones become skipped rows)")
     .option("--batch <list>", "batch sizes, comma-separated", "1,32")
-    .option("--precision <list>", "precisions of zoo models: fp32, int8, int8-dynamic, fp16", "fp32,int8")
+    .option("--precision <list>", "precisions: fp32, int8 (tuned), int8-all (every node), int8-dynamic, fp16 (default: fp32,int8 for zoo models; with --onnx each file as it is, and a precision given here is made from the FP32 file or is an error)")
+    .option("--int8 <file>", "with --onnx: your own INT8 file, profiled as the int8 of the FP32 file")
     .option("--quick", `short measurement for smoke tests, one round (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +
       `min ${QUICK_MEASURE.minIterations} runs/${QUICK_MEASURE.minTimeMs} ms, row budget ${QUICK_MEASURE.rowBudgetMs} ms)`)
     .option("--out <dir>", "artifacts root: models in <out>/models, runs in <out>/runs/<timestamp>-<host>/", "artifacts")

@@ -28,3 +28,32 @@ export function calibrationFeeds(
   }
   return feeds;
 }
+
+/**
+ * The INT8 tuner's validation slice: `size` training images taken after the calibration
+ * sample in the same seeded order, so the two never overlap (fewer when the split is small).
+ */
+export function validationSlice(train: ImageSet, geometry: ImageGeometry, options: { size: number; skip: number; seed: number }): ImageSet {
+  const perImage = geometry.height * geometry.width * geometry.channels;
+  const order = shuffledIndices(train.count, seededRandom(options.seed));
+  const skip = Math.min(options.skip, Math.max(0, train.count - 1));
+  const chosen = order.subarray(skip, skip + options.size);
+  const images = new Float32Array(chosen.length * perImage);
+  const labels = new Uint8Array(chosen.length);
+  chosen.forEach((index, i) => {
+    images.set(train.images.subarray(index * perImage, (index + 1) * perImage), i * perImage);
+    labels[i] = train.labels[index] ?? 0;
+  });
+  return { images, labels, count: chosen.length };
+}
+
+/** `batch` images of `set` (cycling when it has fewer) as one feed for input `inputName` of rank `inputRank`. */
+export function batchFeed(set: ImageSet, geometry: ImageGeometry, batch: number, inputName: string, inputRank: number): Record<string, ort.Tensor> {
+  const perImage = geometry.height * geometry.width * geometry.channels;
+  const images = new Float32Array(batch * perImage);
+  for (let i = 0; i < batch; i++) {
+    const k = set.count === 0 ? 0 : i % set.count;
+    images.set(set.images.subarray(k * perImage, (k + 1) * perImage), i * perImage);
+  }
+  return { [inputName]: inputTensor(images, batch, geometry, inputRank) };
+}

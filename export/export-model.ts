@@ -10,7 +10,7 @@ import { selectBackend } from "../train/backends/index.ts";
 import { isDatasetName, loadDataset, sameShape, toModelInput, type ImageShape, type ModelInput } from "../train/datasets/index.ts";
 import type { Dataset, ImageSet } from "../train/datasets/dataset.ts";
 import { loadTfjsModel, readTrainRecord, type TrainRecord } from "../train/model-dir.ts";
-import { calibrationFeeds } from "./calibration-feeds.ts";
+import { batchFeed, calibrationFeeds, validationSlice } from "./calibration-feeds.ts";
 import { convertTfjsToOnnx } from "./convert/tfjs-to-onnx.ts";
 import { resolveExportOptions, type ExportOptions, type Precision, type ResolvedExportOptions } from "./export-options.ts";
 import { EXPORT_RECORD_VERSION, onnxFileName, writeExportRecord, type ExportRecord, type PrecisionRecord } from "./export-record.ts";
@@ -19,7 +19,8 @@ import { encodeOnnx, writeOnnx, type onnx } from "./onnx/onnx-io.ts";
 import { toMetadataProps, type HarnessMetadata } from "./onnx-metadata.ts";
 import { predictOnnx, type ImageGeometry } from "./ort-inference.ts";
 import { assertParity, compareOutputs, FP32_PARITY_THRESHOLDS, predictTfjs, top1Accuracy } from "./parity.ts";
-import { convertFp16, optimizedOpHistogram, quantizeDynamic, quantizeStatic, type QuantReport } from "./quantize/index.ts";
+import { convertFp16, optimizedOpHistogram, quantizeDynamic, quantizeStatic, type QuantReport, type StaticQuantOptions } from "./quantize/index.ts";
+import { tuneInt8, type TuningRecord } from "./tune/index.ts";
 
 /**
  * Exports the trained model in `options.modelDir` at every requested precision and writes
@@ -37,6 +38,12 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
     percentile: opts.percentile,
     activationType: opts.activationType,
     minConvInputChannels: opts.minConvInputChannels,
+    tune: opts.tune,
+    accuracyBudget: opts.accuracyBudget,
+    tuneBatch: opts.tuneBatch,
+    tuneMs: opts.tuneMs,
+    validationSize: opts.validationSize,
+    intraOpThreads: opts.intraOpThreads,
     seed: opts.seed,
     parityLimit: opts.parityLimit ?? null,
   };
@@ -83,18 +90,32 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
 
     // The others, derived from FP32 and compared with it.
     let calibration: ExportRecord["calibration"] = null;
+    let tuning: TuningRecord | null = null;
+    let feeds: Record<string, ort.Tensor>[] | undefined;
+    const calibrate = (): Record<string, ort.Tensor>[] => {
+      feeds ??= calibrationFeeds(dataset.train, geometry, {
+        size: opts.calibrationSize, seed: opts.seed, inputName: facts.inputName, inputRank: facts.inputShape.length,
+      });
+      calibration = { images: Math.min(opts.calibrationSize, dataset.train.count), batches: feeds.length };
+      return feeds;
+    };
+    const quant: StaticQuantOptions = { method: opts.calibrationMethod, percentile: opts.percentile, activationType: opts.activationType };
     for (const precision of opts.precisions.filter((p) => p !== "fp32")) {
       started = performance.now();
       let derived: { model: onnx.IModelProto; report: QuantReport };
-      if (precision === "int8") {
-        const feeds = calibrationFeeds(dataset.train, geometry, {
-          size: opts.calibrationSize, seed: opts.seed, inputName: facts.inputName, inputRank: facts.inputShape.length,
-        });
-        calibration = { images: Math.min(opts.calibrationSize, dataset.train.count), batches: feeds.length };
-        derived = await quantizeStatic(structuredClone(fp32Model), feeds, {
-          method: opts.calibrationMethod, percentile: opts.percentile, activationType: opts.activationType,
-          minConvInputChannels: opts.minConvInputChannels,
-        });
+      if (precision === "int8" && opts.tune) {
+        const validation = validationSlice(dataset.train, geometry, { size: opts.validationSize, skip: opts.calibrationSize, seed: opts.seed });
+        const tuned = await tuneInt8(fp32Model, calibrate(), quant, {
+          timingFeed: batchFeed(validation, geometry, opts.tuneBatch, facts.inputName, facts.inputShape.length),
+          accuracyOf: async (bytes) => top1Accuracy(await predictOnnx(bytes, validation, geometry, opts.batchSize), validation.labels, classes),
+          validation: { split: "train", images: validation.count },
+        }, { batch: opts.tuneBatch, accuracyBudgetPoints: opts.accuracyBudget, measureMs: opts.tuneMs, intraOpThreads: opts.intraOpThreads });
+        tuning = tuned.record;
+        derived = tuned;
+        opts.onProgress(`export: int8 tuned on cpu at batch ${opts.tuneBatch}: ${tuningSummary(tuned.record)}`);
+      } else if (precision === "int8" || precision === "int8-all") {
+        const minConvInputChannels = precision === "int8" ? opts.minConvInputChannels : 0;
+        derived = await quantizeStatic(structuredClone(fp32Model), calibrate(), { ...quant, minConvInputChannels });
       } else if (precision === "int8-dynamic") {
         derived = quantizeDynamic(structuredClone(fp32Model));
       } else {
@@ -116,6 +137,7 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
       evaluation: { split: "test", count: test.count, tfjsBackend: backend.name, tfjsAccuracy: top1Accuracy(tfjsOutputs, test.labels, classes) },
       calibration,
       precisions: records,
+      tuning,
       versions: { "@tensorflow/tfjs": tf.version.tfjs ?? "unknown", "onnxruntime-node": ort.env.versions.node ?? ort.env.versions.common },
       createdAt: new Date().toISOString(),
     };
@@ -145,6 +167,20 @@ async function finish(
     quantization: report && { quantized: report.quantized, float: report.float },
     parity, accuracy, seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** `+0.05`, `-0.10`, `±0.00` (accuracy change, points, 2 decimals). */
+function signedPoints(x: number): string {
+  const r = x.toFixed(2);
+  return Number(r) === 0 ? "±0.00" : x > 0 ? `+${r}` : r;
+}
+
+/** One line: each candidate's speedup and accuracy drop, the chosen one marked. */
+export function tuningSummary(t: TuningRecord): string {
+  const parts = t.candidates.map((c) =>
+    `${c.name === t.chosen ? "*" : ""}${c.name} ${c.speedup === null ? "?" : c.speedup.toFixed(2)}x` +
+    (c.accuracyDropPoints === null ? "" : ` ${signedPoints(-c.accuracyDropPoints)} pt`));
+  return `${parts.join(", ")} (${t.seconds.toFixed(1)} s; chose ${t.chosen}: ${t.why})`;
 }
 
 function progress(opts: ResolvedExportOptions, r: PrecisionRecord): void {
@@ -186,7 +222,7 @@ async function loadDatasetImages(train: TrainRecord, opts: ResolvedExportOptions
   const dataset = await loadDataset(name, {
     dataDir: opts.dataDir ?? trainedDataDir,
     testLimit: opts.parityLimit,
-    limit: opts.precisions.includes("int8") ? undefined : 0,
+    limit: opts.precisions.includes("int8") || opts.precisions.includes("int8-all") ? undefined : 0,
     seed: train.seed,
     height,
     width,

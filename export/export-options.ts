@@ -2,8 +2,12 @@
 import { isAbsolute, resolve } from "node:path";
 import { parseBackendRequest, type BackendRequest } from "../train/backends/index.ts";
 
-/** Precisions the exporter writes, as file suffixes (`model.<precision>.onnx`). */
-export const PRECISIONS = ["fp32", "int8", "int8-dynamic", "fp16"] as const;
+/**
+ * Precisions the exporter writes, as file suffixes (`model.<precision>.onnx`): `int8` is the
+ * tuned static INT8 (node set chosen by timing on this machine), `int8-all` static INT8 with
+ * every node the op table allows (ONNX Runtime's default recipe).
+ */
+export const PRECISIONS = ["fp32", "int8", "int8-all", "int8-dynamic", "fp16"] as const;
 /** One of {@link PRECISIONS}. */
 export type Precision = (typeof PRECISIONS)[number];
 /** Calibration methods of static INT8 quantization. */
@@ -31,6 +35,22 @@ export interface ExportOptions {
    * int8 kernel is slower than its fp32 one (see `npm run bench -- quant`).
    */
   minConvInputChannels?: number;
+  /**
+   * Tune `int8`: time candidate node sets against FP32 on this machine's CPU EP and keep the
+   * fastest within `accuracyBudget`. Default true. False: `int8` is quantized with
+   * `minConvInputChannels` alone (0: the same as `int8-all`).
+   */
+  tune?: boolean;
+  /** Tuner: largest accuracy drop below FP32 allowed, percentage points. Default 0.3 points. */
+  accuracyBudget?: number;
+  /** Tuner: images per timed run. Default 32 (the profiler's largest default batch). */
+  tuneBatch?: number;
+  /** Tuner: measuring time of the interleaved window (FP32 and every candidate), ms. Default 3000 ms. */
+  tuneMs?: number;
+  /** Tuner: training images (disjoint from the calibration sample) that check accuracy. Default 2000 images. */
+  validationSize?: number;
+  /** Tuner: ORT intra-op threads of the timed sessions (0 = ORT's default, one per core). Default 0. */
+  intraOpThreads?: number;
   /** Seed of the calibration sample. Default 1. */
   seed?: number;
   /** Dataset folder (for datasets that need one). Default: the dataDir the model was trained with, else the dataset's default. */
@@ -56,6 +76,12 @@ export interface ResolvedExportOptions {
   percentile: number;
   activationType: (typeof ACTIVATION_TYPES)[number];
   minConvInputChannels: number;
+  tune: boolean;
+  accuracyBudget: number;
+  tuneBatch: number;
+  tuneMs: number;
+  validationSize: number;
+  intraOpThreads: number;
   seed: number;
   dataDir: string | undefined;
   parityLimit: number | undefined;
@@ -73,6 +99,12 @@ export const EXPORT_DEFAULTS = {
   percentile: 99.99,
   activationType: "uint8",
   minConvInputChannels: 0,
+  tune: true,
+  accuracyBudget: 0.3,
+  tuneBatch: 32,
+  tuneMs: 3000,
+  validationSize: 2000,
+  intraOpThreads: 0,
   seed: 1,
   batchSize: 256,
 } as const;
@@ -85,6 +117,11 @@ export function checkChoice<T extends string>(what: string, value: string, valid
 
 function checkInteger(what: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new Error(`Invalid ${what} ${value}: expected a whole number ≥ ${min}`);
+  return value;
+}
+
+function checkNonNegative(what: string, value: number): number {
+  if (!(Number.isFinite(value) && value >= 0)) throw new Error(`Invalid ${what} ${value}: expected a number ≥ 0`);
   return value;
 }
 
@@ -103,6 +140,12 @@ export function resolveExportOptions(options: ExportOptions): ResolvedExportOpti
     percentile,
     activationType: checkChoice("activation type", options.activationType ?? EXPORT_DEFAULTS.activationType, ACTIVATION_TYPES),
     minConvInputChannels: checkInteger("min conv input channels", options.minConvInputChannels ?? EXPORT_DEFAULTS.minConvInputChannels, 0),
+    tune: options.tune ?? EXPORT_DEFAULTS.tune,
+    accuracyBudget: checkNonNegative("accuracy budget", options.accuracyBudget ?? EXPORT_DEFAULTS.accuracyBudget),
+    tuneBatch: checkInteger("tune batch", options.tuneBatch ?? EXPORT_DEFAULTS.tuneBatch, 1),
+    tuneMs: checkInteger("tune time (ms)", options.tuneMs ?? EXPORT_DEFAULTS.tuneMs, 1),
+    validationSize: checkInteger("validation size", options.validationSize ?? EXPORT_DEFAULTS.validationSize, 1),
+    intraOpThreads: checkInteger("intra-op threads", options.intraOpThreads ?? EXPORT_DEFAULTS.intraOpThreads, 0),
     seed: checkInteger("seed", options.seed ?? EXPORT_DEFAULTS.seed, 0),
     dataDir: options.dataDir,
     parityLimit: options.parityLimit === undefined ? undefined : checkInteger("parity limit", options.parityLimit, 1),

@@ -6,6 +6,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS } from "./export-options.ts";
+import { TuningRecordSchema } from "./tune/tuning-record.ts";
 
 /** Schema version of `export.json`; bump on any incompatible change. */
 export const EXPORT_RECORD_VERSION = 1;
@@ -67,6 +68,12 @@ export const ExportRecordSchema = z.object({
     percentile: z.number(),
     activationType: z.enum(ACTIVATION_TYPES),
     minConvInputChannels: z.number().int().default(0),
+    tune: z.boolean().default(false),
+    accuracyBudget: z.number().default(0.3),
+    tuneBatch: z.number().int().default(32),
+    tuneMs: z.number().int().default(3000),
+    validationSize: z.number().int().default(2000),
+    intraOpThreads: z.number().int().default(0),
     seed: z.number().int(),
     parityLimit: z.number().int().nullable(),
   }),
@@ -94,6 +101,8 @@ export const ExportRecordSchema = z.object({
   /** Calibration sample actually used (training images), when static INT8 was written. */
   calibration: z.object({ images: z.number().int(), batches: z.number().int() }).nullable(),
   precisions: z.array(PrecisionRecordSchema),
+  /** How `int8` was tuned on this machine; null when it was not (no `int8`, or tuning off). */
+  tuning: TuningRecordSchema.nullable().default(null),
   versions: z.record(z.string(), z.string()),
   createdAt: z.string(),
 });

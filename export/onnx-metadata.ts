@@ -22,7 +22,7 @@ export interface HarnessMetadata {
   /** Class names, index = output position. */
   classNames: string[];
   /** Precision of this file. */
-  precision: "fp32" | "int8" | "int8-dynamic" | "fp16";
+  precision: "fp32" | "int8" | "int8-all" | "int8-dynamic" | "fp16";
 }
 
 const PREFIX = "harness.";

@@ -148,7 +148,7 @@ export async function readModelFacts(path: string, options: ModelFactsOptions = 
   const graph = model.graph ?? {};
   const metadata = fromMetadataProps(model.metadataProps);
   const file = basename(path).replace(/\.onnx$/i, "");
-  const m = /^(.*)\.(fp32|int8-dynamic|int8|fp16)$/.exec(file);
+  const m = /^(.*)\.(fp32|int8-dynamic|int8-all|int8|fp16)$/.exec(file);
   const nameFromFile = m?.[1] && m[1] !== "model" ? m[1] : file;
   const inputs = realInputs(graph);
   let work: ModelWork[] | undefined;

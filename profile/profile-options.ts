@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 /** Precisions the export stage writes. */
-export const PRECISIONS = ["fp32", "int8", "int8-dynamic", "fp16"] as const;
+export const PRECISIONS = ["fp32", "int8", "int8-all", "int8-dynamic", "fp16"] as const;
 /** One precision. */
 export type Precision = (typeof PRECISIONS)[number];
 
@@ -83,8 +83,14 @@ export interface ProfileOptions {
   eps?: string[];
   /** Batch sizes; default [1, 32]. */
   batches?: number[];
-  /** Precisions of zoo models; default fp32, int8. With `onnx`, a filter on each file's precision. */
+  /**
+   * Precisions; default fp32, int8 for zoo models. With `onnx`: default each file at its own
+   * precision; given, a precision a model lacks is made from its FP32 file (quantized and
+   * cached, see `onnx-precisions.ts`) or is an error.
+   */
   precisions?: Precision[];
+  /** With `onnx`: the user's own INT8 file, profiled as the `int8` of the (one) FP32 file. */
+  int8?: string;
   /** Short measurement for smoke tests. */
   quick?: boolean;
   /** Artifacts root; run dirs go to `<out>/runs/`. Default `artifacts`. */
@@ -144,6 +150,7 @@ export interface ResolvedProfileOptions {
   readonly eps: readonly string[];
   readonly batches: readonly number[];
   readonly precisions: readonly Precision[];
+  readonly int8: string | undefined;
   readonly quick: boolean;
   readonly out: string;
   readonly shapes: Readonly<Record<string, readonly number[]>>;
@@ -167,7 +174,7 @@ export function resolveProfileOptions(o: ProfileOptions = {}): ResolvedProfileOp
   for (const b of batches) {
     if (!Number.isInteger(b) || b <= 0) throw new Error(batchError(String(b)));
   }
-  const precisions = o.precisions ?? ["fp32", "int8"];
+  const precisions = o.precisions ?? (o.onnx?.length ? [] : ["fp32", "int8"]);
   for (const p of precisions) parsePrecisionList(p);
   const quick = o.quick ?? false;
   if (o.rounds !== undefined && (!Number.isInteger(o.rounds) || o.rounds <= 0)) {
@@ -180,6 +187,7 @@ export function resolveProfileOptions(o: ProfileOptions = {}): ResolvedProfileOp
     eps: o.eps ?? [],
     batches: [...new Set(batches)],
     precisions,
+    int8: o.int8,
     quick,
     out: o.out ?? "artifacts",
     shapes: o.shapes ?? {},

@@ -20,6 +20,7 @@ import { predictionsPath, RunStore } from "./run-store.ts";
 import { runTask, type TaskOutcome } from "./run-task.ts";
 import type { PlannedJob, RunPlan } from "./run-plan.ts";
 import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
+import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
 
 export { probeInChild };
@@ -34,8 +35,8 @@ export interface ProfileRun {
 }
 
 async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
-  if (o.onnx.length > 0) return o.onnx.map((path) => ({ path, precision: "fp32" as const }));
-  return prepareZooModels({ models: o.models, dataset: o.dataset, precisions: o.precisions, out: o.out, epochs: o.epochs, dataDir: o.dataDir, progress: o.progress, log: o.log });
+  if (o.onnx.length > 0) return onnxSuiteFiles({ onnx: o.onnx, precisions: o.precisions, int8: o.int8, out: o.out, tuneBatch: Math.max(...o.batches), log: o.log });
+  return prepareZooModels({ models: o.models, dataset: o.dataset, precisions: o.precisions, out: o.out, epochs: o.epochs, dataDir: o.dataDir, progress: o.progress, log: o.log, tuneBatch: Math.max(...o.batches) });
 }
 
 async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[]): Promise<Omit<RunPlan, "runId">> {
@@ -50,8 +51,8 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
     } catch (e) {
       loadError = (e as Error).message;
     }
-    const precision = facts?.precision ?? (o.onnx.length > 0 ? "fp32" : file.precision);
-    const baseName = facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
+    const precision = file.precision;
+    const baseName = file.model ?? facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
     // Two files with the same model name and precision (e.g. lenet on two datasets) get -2, -3… so row keys stay unique.
     let name = baseName;
     for (let k = 2; used.has(`${name}|${precision}`); k++) name = `${baseName}-${k}`;

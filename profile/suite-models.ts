@@ -11,6 +11,8 @@ import type { Precision } from "./profile-options.ts";
 export interface SuiteFile {
   readonly path: string;
   readonly precision: Precision;
+  /** Model name for the rows (foreign files and their quantized versions share it); default from the file. */
+  readonly model?: string;
 }
 
 /**
@@ -26,6 +28,8 @@ export async function prepareZooModels(options: {
   dataDir?: string;
   progress: boolean;
   log: (line: string) => void;
+  /** Batch the INT8 tuner times at (the largest profiled batch); default the exporter's. */
+  tuneBatch?: number;
 }): Promise<SuiteFile[]> {
   const train = await import("../train/index.ts");
   const exporter = await import("../export/index.ts");
@@ -43,7 +47,7 @@ export async function prepareZooModels(options: {
       ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     });
-    await exporter.exportModel({ modelDir: dir, precisions: [...options.precisions], ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), onProgress: options.log });
+    await exporter.exportModel({ modelDir: dir, precisions: [...options.precisions], ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), ...(options.tuneBatch !== undefined ? { tuneBatch: options.tuneBatch } : {}), onProgress: options.log });
     for (const precision of options.precisions) files.push({ path: join(dir, `model.${precision}.onnx`), precision });
   }
   return files;

@@ -6,6 +6,7 @@
 import type { Comparison, OkRow, OpTime } from "../profile/index.ts";
 import { okRows, type ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
+import { tuningWhy } from "./tuning-why.ts";
 
 /** Op types that run integer arithmetic after ORT's QDQ fusion. */
 export const FUSED_INT8_OPS: readonly string[] = ["QLinearConv", "QGemm", "QLinearMatMul", "MatMulInteger", "ConvInteger", "QLinearAdd", "QLinearMul", "QLinearAveragePool", "QLinearGlobalAveragePool", "DynamicQuantizeMatMul", "FusedConvInteger"];
@@ -58,12 +59,14 @@ export function precisionTable(data: ReportData): ReportTable {
     const qOps = opsOf(rows, q);
     const fOps = opsOf(rows, f);
     const hist = data.models.get(q.model)?.exported?.precisions.find((p) => p.precision === q.precision);
+    const tuning = data.models.get(q.model)?.exported?.tuning;
     const fused = hist ? Object.entries(hist.opHistogram).filter(([t]) => FUSED_INT8_OPS.includes(t)).map(([t, n]) => `${t}×${n}`).join(", ") : "";
     const floatNodes = hist?.quantization?.float.length;
     const why = [
       fOps || qOps ? `time: ${topOps(fOps) || "?"} → ${topOps(qOps) || "?"}` : "",
       fused ? `graph: ${fused}` : "",
       floatNodes !== undefined ? `${floatNodes} float node${floatNodes === 1 ? "" : "s"} left` : "",
+      q.precision === "int8" && tuning ? tuningWhy(tuning) : "",
     ].filter(Boolean).join("; ");
     const share = fusedShare(qOps);
     const c = precisionComparison(data.results.comparisons, q);

@@ -26,7 +26,7 @@ describe("export command", () => {
   it("names a bad precision and lists the valid ones", async () => {
     assert.equal(
       await parseError(["--model-dir", "m", "--precision", "fp32,int4"]),
-      `error: option '--precision <list>' argument 'fp32,int4' is invalid. Unknown precision "int4". Expected one of: fp32, int8, int8-dynamic, fp16`,
+      `error: option '--precision <list>' argument 'fp32,int4' is invalid. Unknown precision "int4". Expected one of: fp32, int8, int8-all, int8-dynamic, fp16`,
     );
   });
 
@@ -45,8 +45,8 @@ describe("export command", () => {
     );
   });
 
-  it("requires --model-dir", async () => {
-    assert.equal(await parseError([]), "error: required option '--model-dir <dir>' not specified");
+  it("requires --model-dir or --onnx", async () => {
+    assert.equal(await parseError([]), "export needs --model-dir <trained model dir> or --onnx <file.onnx>");
   });
 
   it("documents every flag with its default", () => {
@@ -65,7 +65,8 @@ describe("export command", () => {
     const resolved = resolveExportOptions(exportOptionsFromFlags(cmd.opts()));
     assert.deepEqual({ ...resolved, onProgress: undefined }, {
       modelDir: "/models/lenet-mnist", precisions: ["fp32", "int8"], calibrationMethod: "minmax", calibrationSize: 300,
-      percentile: 99.99, activationType: "uint8", minConvInputChannels: 0, seed: 1, dataDir: undefined, parityLimit: undefined, batchSize: 256,
+      percentile: 99.99, activationType: "uint8", minConvInputChannels: 0,
+      tune: true, accuracyBudget: 0.3, tuneBatch: 32, tuneMs: 3000, validationSize: 2000, intraOpThreads: 0, seed: 1, dataDir: undefined, parityLimit: undefined, batchSize: 256,
       tfjsBackend: "auto", force: false, onProgress: undefined,
     });
   });

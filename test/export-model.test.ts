@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { exportModel, readExportRecord } from "../export/index.ts";
 import { readOnnx } from "../export/onnx/onnx-io.ts";
 import { fromMetadataProps } from "../export/onnx-metadata.ts";
+import { assertCandidates } from "./tune-candidates-helper.ts";
 import { saveTfjsModel, writeTrainRecord, TRAIN_RECORD_VERSION, type TrainRecord } from "../train/model-dir.ts";
 
 const CLASSES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -113,9 +114,26 @@ describe("exportModel", () => {
     await assert.rejects(readExportRecord(dir), { message: `Invalid "${path}": precisions.0.bytes: Invalid input: expected number, received string` });
   });
 
+  it("tunes int8 on the CPU EP and records the candidates; int8-all keeps every node quantized", async () => {
+    const record = await exportModel({
+      modelDir: dir, precisions: ["fp32", "int8", "int8-all"], parityLimit: 64, tfjsBackend: "cpu",
+      calibrationSize: 32, validationSize: 100, tuneMs: 200, tuneBatch: 8, force: true,
+    });
+    const t = record.tuning!;
+    assert.deepEqual([t.ep, t.batch, t.intraOpThreads, t.accuracyBudgetPoints, t.validation], ["cpu", 8, 0, 0.3, { split: "train", images: 100 }]);
+    assertCandidates(t.candidates, [["all", 0], ["image-convs-float", 1], ["last-float", 1]]);
+    assert.ok(t.candidates.every((c) => c.speedup !== null && c.accuracy !== null), JSON.stringify(t.candidates));
+    const chosen = t.candidates.find((c) => c.name === t.chosen)!;
+    const int8 = record.precisions.find((p) => p.precision === "int8")!;
+    for (const n of chosen.floatNodes) assert.ok(int8.quantization?.float.some((f) => f.name === n), `${n} is float in model.int8.onnx`);
+    const all = record.precisions.find((p) => p.precision === "int8-all")!;
+    assert.deepEqual(all.quantization?.float.map((f) => f.opType), ["Softmax"]);
+    assert.equal((await readExportRecord(dir)).tuning?.chosen, t.chosen);
+  });
+
   it("rejects unknown precisions and calibration methods by name", async () => {
     await assert.rejects(exportModel({ modelDir: dir, precisions: ["int4" as "fp32"] }), {
-      message: 'Unknown precision "int4". Expected one of: fp32, int8, int8-dynamic, fp16',
+      message: 'Unknown precision "int4". Expected one of: fp32, int8, int8-all, int8-dynamic, fp16',
     });
     await assert.rejects(exportModel({ modelDir: dir, calibrationMethod: "kl" as "minmax" }), {
       message: 'Unknown calibration method "kl". Expected one of: minmax, percentile, entropy',

@@ -46,7 +46,7 @@ test("dynamic dims: batch on axis 0, 3 on axis 1 of 4-D inputs, 224 elsewhere; -
 test("--shape and --precision parse or name the bad value", () => {
   assert.deepEqual(parseShapes(["data=1x3x224x224", "gpu_0/data_0=2x3"]), { data: [1, 3, 224, 224], "gpu_0/data_0": [2, 3] });
   assert.throws(() => parseShapes(["data=1x0"]), { message: 'Invalid shape "data=1x0": expected name=dims with positive dims, like data=1x3x224x224' });
-  assert.throws(() => parsePrecisionList("fp32,int4"), { message: 'Unknown precision "int4". Expected one of: fp32, int8, int8-dynamic, fp16' });
+  assert.throws(() => parsePrecisionList("fp32,int4"), { message: 'Unknown precision "int4". Expected one of: fp32, int8, int8-all, int8-dynamic, fp16' });
 });
 
 test("config errors name the file and the bad key", () => {

@@ -22,6 +22,18 @@ export interface StaticQuantOptions {
    * as ORT's own tool does); 4 keeps the image-input Conv float for speed.
    */
   minConvInputChannels?: number;
+  /**
+   * Nodes kept float whatever the op table says: node key (its name, else its first output;
+   * see `nodeKey`) → the reason recorded in the report. The INT8 tuner passes each
+   * candidate's float set here. Default: none.
+   */
+  floatNodes?: ReadonlyMap<string, string>;
+  /**
+   * Activation ranges already calibrated for this model, feeds, method and percentile
+   * (tensor name → observed range): read first, and filled with what is calibrated. The
+   * tuner passes one map to every candidate so the model is calibrated once. Default: none.
+   */
+  rangeCache?: Map<string, { min: number; max: number }>;
 }
 
 /** Which nodes were converted, and which stayed in float and why. */

@@ -1,0 +1,53 @@
+/** The `tuning` entry of `export.json`: how the default INT8 (`int8`) was chosen on this machine. */
+import { z } from "zod";
+
+/** One candidate as recorded. */
+export const TunedCandidateSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** Node keys kept float. */
+  floatNodes: z.array(z.string()),
+  /** Top-1 accuracy on the validation slice, fraction 0..1; null when unknown (generated inputs). */
+  accuracy: z.number().nullable(),
+  /** FP32 accuracy − candidate accuracy, percentage points. */
+  accuracyDropPoints: z.number().nullable(),
+  withinBudget: z.boolean(),
+  /** FP32 time ÷ candidate time, paired and interleaved; > 1: faster than FP32. */
+  speedup: z.number().nullable(),
+  ci95: z.tuple([z.number(), z.number()]).nullable(),
+  verdict: z.enum(["faster", "slower", "no clear difference"]).nullable(),
+});
+
+/** Zod schema of the tuning record. */
+export const TuningRecordSchema = z.object({
+  /** Execution provider the candidates were timed on. */
+  ep: z.string(),
+  /** Images per timed run. */
+  batch: z.number().int(),
+  /** ORT intra-op threads of the timed sessions (0 = ORT's default: one per physical core). */
+  intraOpThreads: z.number().int(),
+  /** Largest accuracy drop allowed, percentage points. */
+  accuracyBudgetPoints: z.number(),
+  /** Where the accuracies come from: `train` (a seeded slice of the training split, disjoint from calibration) or `generated` (none). */
+  validation: z.object({ split: z.enum(["train", "generated"]), images: z.number().int() }),
+  fp32Accuracy: z.number().nullable(),
+  /** Measuring time of the interleaved window, ms, and the cycles it ran. */
+  measureMs: z.number(),
+  cycles: z.number().int(),
+  /** The per-op profile behind the `profile-slow-float` candidate: kernel µs per run by weighted node, FP32 and every-node INT8. */
+  opProfile: z.object({
+    runs: z.number().int(),
+    fp32Micros: z.record(z.string(), z.number()),
+    int8Micros: z.record(z.string(), z.number()),
+    slowerInInt8: z.array(z.string()),
+  }).nullable().default(null),
+  candidates: z.array(TunedCandidateSchema),
+  /** The candidate written as `int8`. */
+  chosen: z.string(),
+  why: z.string(),
+  /** Wall time of the whole tuning (quantizing, evaluating and timing every candidate), seconds. */
+  seconds: z.number(),
+});
+
+/** Parsed tuning record. */
+export type TuningRecord = z.infer<typeof TuningRecordSchema>;
