@@ -55,12 +55,12 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
     return { row: { ...base, finishedAt: f.finishedAt, state: "errored", error: f.error, exitCode: f.exitCode, signal: f.signal, stderrTail: f.stderrTail }, allRounds: true };
   }
   const records = roundsOf(s, job, batch);
-  const measured: { latency: LatencyRound["latency"]; sketch: number[]; record: TimingRecord; energy?: OkRow["energy"] }[] = [];
+  const measured: { latency: LatencyRound["latency"]; sketch: number[]; record: TimingRecord; energy?: OkRow["energy"]; threads?: OkRow["threads"] }[] = [];
   const failed: { round: number; error: string; record: TimingRecord }[] = [];
   records.forEach((rec, i) => {
     if (!rec) return;
     const v = rec.failure ? undefined : rec.variants.find((x) => x.name === job.precision);
-    if (v) measured.push({ latency: v.latency, sketch: v.sketch, record: rec, ...(v.energy ? { energy: v.energy } : {}) });
+    if (v) measured.push({ latency: v.latency, sketch: v.sketch, record: rec, ...(v.energy ? { energy: v.energy } : {}), ...(v.threads ? { threads: v.threads } : {}) });
     else failed.push({ round: i + 1, error: rec.failure?.error ?? rec.variantErrors.find((e) => e.name === job.precision)?.error ?? `${job.precision} was not measured in this round`, record: rec });
   });
   const allRounds = records.every(Boolean);
@@ -78,7 +78,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
     ...failed.map((x) => roundFailedWarning(x.round, s.rounds, x.error)),
   ];
   const acc = f.accuracy;
-  const energy = measured.at(-1)!.energy;
+  const { energy, threads } = measured.at(-1)!;
   const row: OkRow = {
     ...base,
     finishedAt: last.finishedAt,
@@ -99,6 +99,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
     loadAverage1m: last.loadAverage1m,
     warnings,
     ...(energy ? { energy } : {}),
+    ...(threads ? { threads } : {}),
   };
   return { row, allRounds };
 }

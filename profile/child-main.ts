@@ -24,7 +24,8 @@ import { sendToParent, serveChildJob } from "./child-runtime.ts";
 import { defaultEpRegistry } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { buildFeeds } from "./input-tensors.ts";
-import { interleaveSettings } from "./measure-latency.ts";
+import { intraOpThreadsOf } from "./intra-op-threads.ts";
+import { interleaveSettings, TIMED_SESSION_OPTIONS } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
 
@@ -53,10 +54,10 @@ function createSession(path: string, runner: EpRunner, extra: ort.InferenceSessi
 }
 
 /** Creates a session, or reports `cannot-start` and resolves undefined when the EP cannot start here. */
-async function startSession(path: string, runner: EpRunner): Promise<{ session: ort.InferenceSession; ms: number } | undefined> {
+async function startSession(path: string, runner: EpRunner, extra: ort.InferenceSession.SessionOptions = {}): Promise<{ session: ort.InferenceSession; ms: number } | undefined> {
   const t0 = performance.now();
   try {
-    const session = await createSession(path, runner);
+    const session = await createSession(path, runner, extra);
     return { session, ms: performance.now() - t0 };
   } catch (e) {
     const explained = runner.explainStartFailure?.(e as Error);
@@ -150,7 +151,7 @@ async function runPaired(job: PairedJob): Promise<void> {
   try {
     for (const v of job.variants) {
       try {
-        const started = await startSession(v.onnxPath, runner);
+        const started = await startSession(v.onnxPath, runner, TIMED_SESSION_OPTIONS);
         if (!started) return;
         sessions.push({ name: v.name, session: started.session, ms: started.ms, feeds: v.feeds });
       } catch (e) {
@@ -178,6 +179,7 @@ async function runPaired(job: PairedJob): Promise<void> {
         const variants: VariantLatency[] = timers.map((t, i) => ({
           name: t.name, latency: summarizeLatency(res.samples[i]!), sketch: latencySketch(res.samples[i]!),
           sessionCreateMs: sessions.find((s) => s.name === t.name)?.ms ?? 0, energy: t.energy(),
+          threads: { ...intraOpThreadsOf({ ...runner.sessionOptions(), ...TIMED_SESSION_OPTIONS }), spinning: false },
         }));
         await sendToParent({ type: "paired-batch", batch, variants, blocks: res.blocks, cycles: res.cycles });
       } catch (e) {

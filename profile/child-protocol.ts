@@ -11,7 +11,7 @@ import type { BlockMedian, Latency } from "../measure/index.ts";
 import type { EpProbe } from "./ep-runner.ts";
 import type { MeasureSettings } from "./profile-options.ts";
 import type { RowEnergy } from "./energy/index.ts";
-import type { OpTime } from "./results-schema.ts";
+import type { OpTime, RowThreads } from "./results-schema.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
 export interface BatchFeeds {
@@ -85,6 +85,8 @@ export interface VariantLatency {
   readonly sessionCreateMs: number;
   /** Energy of this variant's blocks (energy/), or why the counters are unreadable; absent from children that do not meter. */
   readonly energy?: RowEnergy;
+  /** The intra-op threads the session was created with (0 = ORT's default: one per physical core) and whether they spin. */
+  readonly threads?: RowThreads;
 }
 
 /** Messages a child sends back, in order. */

@@ -110,7 +110,7 @@ export function timingRecords(batches: readonly number[], ctx: TimingContext, me
     else if (m.type === "paired-batch") {
       out.set(m.batch, {
         ...base(m.batch),
-        variants: m.variants.map((v) => ({ name: v.name, latency: v.latency, sketch: [...v.sketch], sessionCreateMs: v.sessionCreateMs, ...(v.energy ? { energy: v.energy } : {}) })),
+        variants: m.variants.map((v) => ({ name: v.name, latency: v.latency, sketch: [...v.sketch], sessionCreateMs: v.sessionCreateMs, ...(v.energy ? { energy: v.energy } : {}), ...(v.threads ? { threads: v.threads } : {}) })),
         blocks: m.blocks.map((b) => ({ cycle: b.cycle, variant: b.variant, runs: b.runs, medianMs: b.medianMs })),
         cycles: m.cycles,
         variantErrors: [],

@@ -25,3 +25,12 @@ export function interleaveSettings(measure: MeasureSettings, variants: number, s
     firstRunMs,
   };
 }
+
+/**
+ * Session options of every session a paired child times: ORT's intra-op threads do not spin
+ * after a run. Several sessions take turns in one process, and a pool spinning after its
+ * session's block steals the cores from the next session's pool (measured: FP32 LeNet at
+ * batch 32 took 34 ms against 8 ms, and INT8/FP32 read 21×). Every timed row, one variant or
+ * several, runs with this setting, so all latencies of a run share it.
+ */
+export const TIMED_SESSION_OPTIONS = { extra: { session: { intra_op: { allow_spinning: "0" } } } } as const;

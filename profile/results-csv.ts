@@ -7,7 +7,7 @@ export const CSV_COLUMNS = [
   "model", "precision", "ep", "batch", "state",
   "p50_ms", "p90_ms", "p95_ms", "p99_ms", "mean_ms", "sd_ms", "min_ms", "max_ms", "p50_ci_lo_ms", "p50_ci_hi_ms", "cv", "robust_cv", "samples", "rounds", "round_p50s_ms", "rounds_cv", "best_round_p50_ms",
   "throughput_img_s", "session_create_ms", "first_run_ms", "peak_rss_mib", "arena_held_mib",
-  "top1", "accuracy_images", "agreement_fp32", "params", "size_bytes", "accuracy_per_mparams", "load_avg_1m",
+  "top1", "accuracy_images", "agreement_fp32", "params", "size_bytes", "accuracy_per_mparams", "load_avg_1m", "intra_op_threads",
   "joules_per_image", "images_per_joule", "energy_note",
   "reason", "error", "exit_code", "signal",
 ] as const;
@@ -30,7 +30,7 @@ export function rowsToCsv(rows: readonly ResultRow[]): string {
         rounds: r.roundP50s?.length ?? 1, round_p50s_ms: r.roundP50s?.map((p) => p.toPrecision(4)).join(" "), rounds_cv: r.roundsCv, best_round_p50_ms: r.bestRoundP50,
         throughput_img_s: r.throughput, session_create_ms: r.sessionCreateMs, first_run_ms: r.firstRunMs, peak_rss_mib: r.peakRssMiB,
         arena_held_mib: r.arena?.heldMiB, top1: r.accuracy?.top1, accuracy_images: r.accuracy?.count, agreement_fp32: r.agreementWithFp32,
-        params: r.params, size_bytes: r.sizeBytes, accuracy_per_mparams: r.accuracyPerMParams, load_avg_1m: r.loadAverage1m,
+        params: r.params, size_bytes: r.sizeBytes, accuracy_per_mparams: r.accuracyPerMParams, load_avg_1m: r.loadAverage1m, intra_op_threads: r.threads?.requested,
         joules_per_image: r.energy?.available ? r.energy.joulesPerImage : undefined,
         images_per_joule: r.energy?.available ? r.energy.imagesPerJoule : undefined,
         energy_note: r.energy && !r.energy.available ? `unavailable: ${r.energy.unavailable.map((u) => `${u.source}: ${u.reason}`).join("; ")}` : undefined,

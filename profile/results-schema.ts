@@ -105,6 +105,16 @@ export const ComparisonSchema = z.object({
   verdict: z.enum(["faster", "slower", "no clear difference"]),
 });
 
+/** The intra-op thread settings a row was timed with. */
+export const ThreadsSchema = z.object({
+  /** `intraOpNumThreads` requested; 0 = ONNX Runtime's default (one thread per physical core). */
+  requested: z.number().int(),
+  /** Logical CPUs of the machine (the default pool has at most this many threads). */
+  logicalCpus: z.number().int(),
+  /** Whether the pool's threads spin after a run (the profiler turns it off: sessions take turns in one process). */
+  spinning: z.boolean(),
+});
+
 /** Fields every row has: what was measured. */
 const RowBase = z.object({
   /** `model|precision|ep|batch`, unique in a run. */
@@ -174,6 +184,8 @@ export const OkRowSchema = RowBase.extend({
    * baseline subtracted, or why none could be read (latest round); absent when not metered.
    */
   energy: EnergySchema.optional(),
+  /** The intra-op thread settings it was timed with (absent in runs before they were recorded). */
+  threads: ThreadsSchema.optional(),
 });
 
 /** A row that could not run here (EP missing, batch not supported by the model). */
@@ -258,6 +270,8 @@ export type OkRow = z.infer<typeof OkRowSchema>;
 export type RunResults = z.infer<typeof RunResultsSchema>;
 /** A typed row warning. */
 export type Warning = z.infer<typeof WarningSchema>;
+/** Thread settings of a row. */
+export type RowThreads = z.infer<typeof ThreadsSchema>;
 /** A speedup with its interval. */
 export type Comparison = z.infer<typeof ComparisonSchema>;
 /** Parsed hardware inventory. */

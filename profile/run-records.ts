@@ -9,7 +9,7 @@ import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { EnergySchema } from "./energy/energy-schema.ts";
-import { LatencySchema, OpTimeSchema, RUN_FILES, WarningSchema } from "./results-schema.ts";
+import { LatencySchema, OpTimeSchema, RUN_FILES, ThreadsSchema, WarningSchema } from "./results-schema.ts";
 
 /** A child's failure: what it said and how it ended. */
 const FailureSchema = z.object({
@@ -61,6 +61,7 @@ export const TimingRecordSchema = z.object({
     name: z.string(), latency: LatencySchema, sketch: z.array(z.number()), sessionCreateMs: z.number(),
     /** Energy of this precision's blocks in the round, or why none could be read. */
     energy: EnergySchema.optional(),
+    threads: ThreadsSchema.optional(),
   })),
   blocks: z.array(BlockSchema),
   cycles: z.number().int(),
