@@ -41,7 +41,7 @@ export function cnnVsFcnnTable(data: ReportData): ReportTable {
     };
   });
   const notes = [
-    "Scores are normalised to the best model of this table, as lab 3 does: 1.00 is best, higher is better (training-time score = shortest training ÷ training time, speed = fastest p50 ÷ p50, compactness = fewest ONNX params ÷ params). Overall = mean of the known scores.",
+    "Scores are normalised to the best model of this table, as lab 3 does: 1.00 is best, higher is better (training-time score = shortest training ÷ training time, speed = fastest p50 ÷ p50, size = fewest ONNX params ÷ params). Overall = mean of the known scores.",
     ...MODEL_COLUMN_NOTES,
   ];
   const dataset = String(data.results.settings.dataset ?? "mnist");
@@ -52,9 +52,9 @@ export function cnnVsFcnnTable(data: ReportData): ReportTable {
     title: "CNN vs fully connected",
     columns: [
       ...MODEL_COLUMNS.filter((c) => c.key !== "latencyAt"),
-      { key: "accScore", header: "Accuracy score", digits: 2 }, { key: "trainScore", header: "Training-time score", digits: 2 }, { key: "speedScore", header: "Speed score", digits: 2 },
-      { key: "sizeScore", header: "Compactness score", digits: 2 }, { key: "effScore", header: "Accuracy/param score", digits: 2 },
-      { key: "overall", header: "Overall score", digits: 2 },
+      { key: "accScore", header: "Accuracy score", digits: 2 }, { key: "trainScore", header: "Train time score", digits: 2 }, { key: "speedScore", header: "Speed score", digits: 2 },
+      { key: "sizeScore", header: "Size score", digits: 2 }, { key: "effScore", header: "Acc/param score", digits: 2 },
+      { key: "overall", header: "Overall", digits: 2 },
     ],
     rows,
     notes,

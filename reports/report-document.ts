@@ -40,7 +40,7 @@ header dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin
 nav{padding:8px 28px;background:#eef1f5;border-bottom:1px solid #d8dde3;font-size:13px}nav a{margin-right:14px;color:#1f5fa8;text-decoration:none}
 main{padding:8px 28px 40px;max-width:1500px;box-sizing:border-box}p.summary{font-size:15px;max-width:1100px;margin:6px 0}h2{margin:28px 0 8px;border-bottom:2px solid #d8dde3;padding-bottom:4px}h3{margin:18px 0 6px;font-size:15px}
 .scroll{overflow-x:auto;overflow-y:hidden;max-width:100%;width:max-content;box-sizing:border-box}table{border-collapse:collapse;font-size:12.5px;background:#fff}
-th,td{border:1px solid #d8dde3;padding:3px 6px;text-align:left;vertical-align:top}td{white-space:nowrap}td:last-child{white-space:normal;min-width:14em;max-width:36em}th{background:#eef1f5;white-space:normal;min-width:3em;max-width:9em}
+th,td{border:1px solid #d8dde3;padding:3px 6px;text-align:left;vertical-align:top}td{white-space:nowrap}td:last-child:not(.num){white-space:normal;min-width:14em;max-width:36em}th{background:#eef1f5;white-space:normal;min-width:3em;max-width:9em}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tbody tr:nth-child(even){background:#f7f9fb}
 ul.notes{margin:6px 0;padding-left:20px;font-size:12.5px;color:#444}p.intro{color:#333;max-width:1000px}
 .plots{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}figure{margin:0;background:#fff;border:1px solid #d8dde3;padding:8px;max-width:100%;overflow-x:auto}
