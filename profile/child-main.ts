@@ -25,12 +25,10 @@ import { defaultEpRegistry } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { buildFeeds } from "./input-tensors.ts";
 import { intraOpThreadsOf } from "./intra-op-threads.ts";
-import { interleaveSettings, TIMED_SESSION_OPTIONS } from "./measure-latency.ts";
+import { interleaveSettings, RSS_RUNS, TIMED_SESSION_OPTIONS } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
 
-/** Runs after the first one whose peak RSS the facts child reads (arenas grow on the first runs). */
-const RSS_RUNS = 3;
 
 function runnerFor(ep: string): EpRunner {
   const runner = defaultEpRegistry().runners.find((r) => r.name === ep);
@@ -132,7 +130,7 @@ async function runFacts(job: FactsJob): Promise<void> {
         const f0 = performance.now();
         await session.run(feeds);
         const firstRunMs = performance.now() - f0;
-        for (let i = 0; i < RSS_RUNS && (i + 1) * firstRunMs < job.measure.rowBudgetMs; i++) await session.run(feeds);
+        for (let i = 0; i < RSS_RUNS && (i + 1) * firstRunMs < 0.1 * job.measure.rowBudgetMs; i++) await session.run(feeds);
         await sendToParent({ type: "batch-facts", batch: batch.batch, firstRunMs, peakRssMiB: ownPeakRssMiB() });
       } catch (e) {
         await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message });

@@ -34,3 +34,10 @@ export function interleaveSettings(measure: MeasureSettings, variants: number, s
  * several, runs with this setting, so all latencies of a run share it.
  */
 export const TIMED_SESSION_OPTIONS = { extra: { session: { intra_op: { allow_spinning: "0" } } } } as const;
+
+/**
+ * Runs after the first one whose peak RSS the facts child reads (arenas grow on the first
+ * runs), as many as fit in a tenth of the row budget: a software GPU adapter's slow runs
+ * (0.7 s at batch 32) allocate on the first and would only cost time.
+ */
+export const RSS_RUNS = 3;

@@ -13,7 +13,7 @@ import { fillBatch } from "../accuracy.ts";
 import { latencySketch, measureInterleaved, summarizeLatency, type BlockTimer } from "../../measure/index.ts";
 import type { FactsJob, PairedJob, PairedVariant, VariantLatency } from "../child-protocol.ts";
 import { sendToParent, serveChildJob } from "../child-runtime.ts";
-import { interleaveSettings } from "../measure-latency.ts";
+import { interleaveSettings, RSS_RUNS } from "../measure-latency.ts";
 import type { ImageSet } from "../../train/datasets/dataset.ts";
 import type { ImageShape } from "../../train/datasets/model-input.ts";
 import type { BrowserSession } from "./browser-session.ts";
@@ -123,8 +123,8 @@ async function runFacts(job: FactsJob): Promise<void> {
       try {
         await session.loadFeeds(batch);
         const firstRunMs = await session.timedRun(batch.batch);
-        // A few more runs (within the row budget), as the Node child: memory grows on the first runs.
-        const more = Math.min(3, Math.floor(job.measure.rowBudgetMs / Math.max(firstRunMs, 1e-3)) - 1);
+        // A few more runs (within a tenth of the row budget), as the Node child: memory grows on the first runs.
+        const more = Math.min(RSS_RUNS, Math.floor((0.1 * job.measure.rowBudgetMs) / Math.max(firstRunMs, 1e-3)) - 1);
         if (more > 0) await session.block(batch.batch, 0, more);
         await sendToParent({ type: "batch-facts", batch: batch.batch, firstRunMs, peakRssMiB: treePeakRssMiB() });
       } catch (e) {
