@@ -62,16 +62,25 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
   execFileSync(which("slurmctld")!, ["-i", "-c"], { env });
   execFileSync(which("slurmd")!, [], { env });
   const pids = async () => Promise.all(["slurmd.pid", "slurmctld.pid", "munged.pid"].map((f) => readFile(join(dir, f), "utf8").then((s) => Number(s.trim()), () => 0)));
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** SIGTERM to each daemon, then waits (up to 10 s) until they are gone: slurmctld writes its state on the way out. */
   const stop = async () => {
-    for (const pid of await pids()) {
-      if (pid > 0) {
-        try {
-          process.kill(pid, "SIGTERM");
-        } catch {
-          // already gone
-        }
+    const running = (await pids()).filter((pid) => pid > 0);
+    for (const pid of running) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // already gone
       }
     }
+    for (let i = 0; i < 100 && running.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
   };
   for (let i = 0; i < 60; i++) {
     const out = spawnSync(which("sinfo")!, ["-h", "-o", "%t"], { env, encoding: "utf8" }).stdout.trim();

@@ -19,7 +19,7 @@ before(async () => {
 });
 after(async () => {
   await cluster?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 test("the Slurm job array profiles on the cluster's node, one run dir per task in the lab folder, then report --lab over it", { skip, timeout: 300_000 }, async () => {
