@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "export/onnx/onnx-pb.js", "export/onnx/onnx-pb.d.ts"] },
+  { ignores: ["node_modules/", "artifacts/", "formats/onnx/generated/onnx-pb.js", "formats/onnx/generated/onnx-pb.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

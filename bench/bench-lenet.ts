@@ -1,7 +1,7 @@
 /** The LeNet ONNX file the latency benches measure, and the median they report. */
 import { access } from "node:fs/promises";
 import { join } from "node:path";
-import { writeOnnx } from "../export/onnx/onnx-io.ts";
+import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildLenet } from "../profile/fixtures/tiny-models.ts";
 import { percentile } from "../measure/statistics.ts";
 

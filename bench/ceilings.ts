@@ -11,7 +11,7 @@ import { achieved, loadRowWork } from "../reports/achieved-work.ts";
 import { measureCeilings, procCpuinfoClock, theoreticalPeak, writeCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
 import { defaultEpRegistry, resolveEps, selectEps } from "../profile/ep-registry.ts";
 import { collectHardware } from "../profile/hardware.ts";
-import { readRunResults, type OkRow } from "../profile/results-schema.ts";
+import { readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 
 async function latestRun(out: string): Promise<string | undefined> {

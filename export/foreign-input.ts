@@ -5,9 +5,9 @@
  * generated in [0, 1) when there are no images.
  */
 import * as ort from "onnxruntime-node";
-import type { ImageSet } from "../train/datasets/dataset.ts";
-import { seededRandom } from "../train/random.ts";
-import type { onnx } from "./onnx/onnx-io.ts";
+import type { ImageSet } from "../formats/dataset.ts";
+import { seededRandom } from "../measure/random.ts";
+import type { onnx } from "../formats/onnx/onnx-io.ts";
 import type { ImageGeometry } from "./ort-inference.ts";
 
 /** A model's first real input as the quantizer's feeds need it. */

@@ -1,8 +1,8 @@
 /** Skip-if-fresh: an export.json newer than weights.bin, made with the same options, whose files all exist, is reused. */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { MODEL_FILES } from "../train/model-dir.ts";
-import { EXPORT_RECORD_FILE, parseExportRecord, type ExportRecord } from "./export-record.ts";
+import { MODEL_FILES } from "../formats/model-dir.ts";
+import { EXPORT_RECORD_FILE, parseExportRecord, type ExportRecord } from "../formats/export-record.ts";
 import { readFile } from "node:fs/promises";
 
 async function mtimeMs(path: string): Promise<number | undefined> {

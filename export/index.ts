@@ -21,7 +21,7 @@ export {
   writeExportRecord,
   type ExportRecord,
   type PrecisionRecord,
-} from "./export-record.ts";
+} from "../formats/export-record.ts";
 export {
   BATCH_DIM,
   DEFAULT_OPSET,
@@ -46,5 +46,5 @@ export {
 } from "./parity.ts";
 export { DEFAULT_INFERENCE_BATCH, createCpuSession, inputTensor, nhwcToNchw, predictOnnx, type ImageGeometry } from "./ort-inference.ts";
 export { fromFloat16Bits, toFloat16Bits } from "./float16.ts";
-export { toMetadataProps, fromMetadataProps, fromCustomMetadata, type HarnessMetadata } from "./onnx-metadata.ts";
-export { readOnnx, writeOnnx, decodeOnnx, encodeOnnx, onnx } from "./onnx/onnx-io.ts";
+export { toMetadataProps, fromMetadataProps, fromCustomMetadata, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
+export { readOnnx, writeOnnx, decodeOnnx, encodeOnnx, onnx } from "../formats/onnx/onnx-io.ts";

@@ -3,7 +3,7 @@
  * converting the dataset's NHWC images to the model's input layout and FP16 when needed.
  */
 import * as ort from "onnxruntime-node";
-import type { ImageSet } from "../train/datasets/dataset.ts";
+import type { ImageSet } from "../formats/dataset.ts";
 import { fromFloat16Bits, toFloat16Bits } from "./float16.ts";
 
 /** Image geometry (pixels, channels). */

@@ -3,7 +3,7 @@
  * others): max |Δ| of the outputs and top-1 agreement, plus top-1 accuracy on the labels.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { ImageSet } from "../train/datasets/dataset.ts";
+import type { ImageSet } from "../formats/dataset.ts";
 import { DEFAULT_INFERENCE_BATCH, type ImageGeometry } from "./ort-inference.ts";
 
 /** How closely a candidate's outputs follow the reference's on the same images. */

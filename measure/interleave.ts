@@ -8,7 +8,7 @@
  * The timers are abstract ({@link BlockTimer}): onnxruntime-node sessions in a child
  * process, onnxruntime-web sessions in a browser page, or fakes with a virtual clock.
  */
-import { seededRandom } from "../train/random.ts";
+import { seededRandom } from "./random.ts";
 import { cycleOrder } from "./paired-order.ts";
 import type { BlockMedian } from "./paired-estimate.ts";
 import { percentile } from "./statistics.ts";

@@ -7,7 +7,7 @@
  * of hiding in it. Unpaired (two EPs, two machines): the ratio of the two sides' median
  * block medians, bootstrapped the same way on each side independently.
  */
-import { seededRandom, type Random } from "../train/random.ts";
+import { seededRandom, type Random } from "./random.ts";
 import { percentile } from "./statistics.ts";
 
 /** The median of one block of back-to-back runs of one variant. */

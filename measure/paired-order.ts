@@ -5,7 +5,7 @@
  * cycle cancels from every ratio taken within it. A fresh permutation per cycle keeps any
  * "who follows whom" effect (caches, clocks) from favouring one variant.
  */
-import type { Random } from "../train/random.ts";
+import type { Random } from "./random.ts";
 
 /** Variant indexes of one cycle: a permutation of `0..variants-1` drawn with `random`, then its reverse. */
 export function cycleOrder(variants: number, random: Random): number[] {

@@ -4,9 +4,9 @@
  * declares (training's own `toModelInput`) and transposed to its layout. Returns the top-1 predictions too, for FP32↔INT8 agreement.
  */
 import * as ort from "onnxruntime-node";
-import type { HarnessMetadata } from "../export/onnx-metadata.ts";
-import type { ImageSet } from "../train/datasets/dataset.ts";
-import { toModelInput, type ImageShape } from "../train/datasets/model-input.ts";
+import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
+import type { ImageSet } from "../formats/dataset.ts";
+import { toModelInput, type ImageShape } from "../formats/model-input.ts";
 
 /** Result of {@link evaluateAccuracy}. */
 export interface AccuracyResult {

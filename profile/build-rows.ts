@@ -6,8 +6,8 @@
  */
 import { pairedSpeedup, unpairedSpeedup, type BlockMedian, type LatencyRound, type SpeedupEstimate } from "../measure/index.ts";
 import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
-import { rowKey, type PlannedJob, type RunPlan } from "./run-plan.ts";
-import type { Comparison, OkRow, ResultRow, Warning } from "./results-schema.ts";
+import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
+import type { Comparison, OkRow, ResultRow, Warning } from "../formats/run/results-schema.ts";
 import { roundFailedWarning, roundFigures, stabilityWarnings } from "./row-rounds.ts";
 
 /** What {@link buildRows} reads. */

@@ -6,12 +6,12 @@
  * - a **paired** child per round holding every precision at once: their latency, timed in
  *   interleaved blocks (`measure/interleave.ts`) so their ratios share one time window.
  */
-import type { HarnessMetadata } from "../export/onnx-metadata.ts";
+import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import type { BlockMedian, Latency } from "../measure/index.ts";
 import type { EpProbe } from "./ep-runner.ts";
 import type { MeasureSettings } from "./profile-options.ts";
 import type { RowEnergy } from "./energy/index.ts";
-import type { OpTime, RowThreads } from "./results-schema.ts";
+import type { OpTime, RowThreads } from "../formats/run/results-schema.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
 export interface BatchFeeds {

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { readFile } from "node:fs/promises";
 import si from "systeminformation";
 import * as ort from "onnxruntime-node";
-import type { Hardware } from "./results-schema.ts";
+import type { Hardware } from "../formats/run/results-schema.ts";
 
 /** ISA flags worth reporting for inference (as /proc/cpuinfo spells them). */
 export const INTERESTING_FLAGS = [

@@ -11,7 +11,7 @@ export {
   readRunResults, upgradeResults, RunResultsSchema, RowSchema, OkRowSchema, SkippedRowSchema, ErroredRowSchema, ComparisonSchema, WarningSchema,
   RESULTS_SCHEMA_VERSION, RUN_FILES, WARNING_CODES,
   type RunResults, type ResultRow, type OkRow, type Hardware, type Latency, type OpTime, type Comparison, type Warning,
-} from "./results-schema.ts";
+} from "../formats/run/results-schema.ts";
 export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from "./browser/browser-eps.ts";
 export { renderResultsTable, type ResultsTableOptions } from "./results-table.ts";
 export { renderCompactTable } from "./results-compact-table.ts";

@@ -4,8 +4,8 @@
  */
 import { stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { readOnnx, type onnx } from "../export/onnx/onnx-io.ts";
-import { fromMetadataProps, type HarnessMetadata } from "../export/onnx-metadata.ts";
+import { readOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
+import { fromMetadataProps, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import { modelWork, type ModelWork } from "./work/index.ts";
 
 /** One graph input: name, dims (number, symbolic name, or null when unknown), ONNX elem type. */

@@ -3,7 +3,7 @@
  * kernel time per op type × EP and the allocator's arena figures. The first `model_run`
  * (kernel compilation, first allocations) is left out when later runs exist.
  */
-import type { OpTime } from "./results-schema.ts";
+import type { OpTime } from "../formats/run/results-schema.ts";
 
 interface TraceEvent {
   readonly cat?: string;

@@ -3,7 +3,7 @@
  * the paired estimate from `results.json`'s `comparisons` when the run has one, else the
  * unpaired ratio of the two rows' p50 (no interval). Used by the terminal table and the report.
  */
-import type { Comparison, OkRow, RunResults } from "./results-schema.ts";
+import type { Comparison, OkRow, RunResults } from "../formats/run/results-schema.ts";
 
 /** A speedup (baseline p50 ÷ variant p50; > 1: the variant is faster) and how it was obtained. */
 export type Speedup =

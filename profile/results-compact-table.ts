@@ -6,7 +6,7 @@
  */
 import { epDisplayName } from "./browser/browser-eps.ts";
 import { formatSpeedup, precisionSpeedup, speedupVerdict } from "./precision-speedup.ts";
-import type { OkRow, ResultRow, RunResults } from "./results-schema.ts";
+import type { OkRow, ResultRow, RunResults } from "../formats/run/results-schema.ts";
 import { fmt } from "./results-wide-table.ts";
 
 /** Plain text columns: two spaces apart, a dashed rule under the header, `right` columns right-aligned. */

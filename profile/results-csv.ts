@@ -1,6 +1,6 @@
 /** Flattens result rows into `results.csv` (one line per row; empty cells where a value is absent; text that starts like a formula gets a leading `'`). */
-import { csvCell } from "./csv-cell.ts";
-import type { Comparison, ResultRow } from "./results-schema.ts";
+import { csvCell } from "../formats/csv-cell.ts";
+import type { Comparison, ResultRow } from "../formats/run/results-schema.ts";
 
 /** CSV columns, in order. Latency in ms, memory in MiB, throughput in images/s, energy in J (idle subtracted). */
 export const CSV_COLUMNS = [

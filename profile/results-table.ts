@@ -4,7 +4,7 @@
  * that failed, and the stability figures; every line wrapped to the terminal width.
  */
 import { epDisplayName } from "./browser/browser-eps.ts";
-import type { RunResults } from "./results-schema.ts";
+import type { RunResults } from "../formats/run/results-schema.ts";
 import { renderCompactTable } from "./results-compact-table.ts";
 import { pct, renderWideTable } from "./results-wide-table.ts";
 import { wrapText } from "./text-wrap.ts";

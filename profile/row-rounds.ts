@@ -7,7 +7,7 @@
  */
 import { coefficientOfVariation, pooledLatency, type LatencyRound } from "../measure/index.ts";
 import type { MeasureSettings } from "./profile-options.ts";
-import type { OkRow, Warning } from "./results-schema.ts";
+import type { OkRow, Warning } from "../formats/run/results-schema.ts";
 
 /**
  * The measurement settings of one round: the row's time and count targets divided among

@@ -1,5 +1,5 @@
 /** Whether a finished run measured anything: the profile command exits non-zero when not. */
-import type { RunResults } from "./results-schema.ts";
+import type { RunResults } from "../formats/run/results-schema.ts";
 
 /**
  * The message to print (and exit 1 with) when no row of the run is `ok`, naming how many

@@ -8,8 +8,8 @@
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { EnergySchema } from "./energy/energy-schema.ts";
-import { LatencySchema, OpTimeSchema, RUN_FILES, ThreadsSchema, WarningSchema } from "./results-schema.ts";
+import { EnergySchema } from "../formats/run/energy-schema.ts";
+import { LatencySchema, OpTimeSchema, RUN_FILES, ThreadsSchema, WarningSchema } from "../formats/run/results-schema.ts";
 
 /** A child's failure: what it said and how it ended. */
 const FailureSchema = z.object({

@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { percentile } from "../measure/index.ts";
 import { buildRows, type BuiltRows } from "./build-rows.ts";
 import { comparisonsToCsv, rowsToCsv } from "./results-csv.ts";
-import { RESULTS_SCHEMA_VERSION, RUN_FILES, type OkRow, type RunResults } from "./results-schema.ts";
+import { RESULTS_SCHEMA_VERSION, RUN_FILES, type OkRow, type RunResults } from "../formats/run/results-schema.ts";
 import { appendFacts, appendTiming, readFacts, readTimings, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
-import { readPlan, writePlan, type RunPlan } from "./run-plan.ts";
+import { readPlan, writePlan, type RunPlan } from "../formats/run/run-plan.ts";
 import { pendingTasks, type RunTask } from "./run-tasks.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */

@@ -4,14 +4,14 @@
  * child of one model × EP for one round.
  */
 import { loadavg } from "node:os";
-import type { HarnessMetadata } from "../export/onnx-metadata.ts";
+import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import type { BatchFeeds, ChildJob, ChildMessage } from "./child-protocol.ts";
 import { factsRecords, timingRecords } from "./child-records.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { concreteShape, type InputSpec } from "./model-facts.ts";
 import type { ResolvedProfileOptions } from "./profile-options.ts";
 import { measureForRound } from "./row-rounds.ts";
-import { rowKey, type PlannedJob } from "./run-plan.ts";
+import { rowKey, type PlannedJob } from "../formats/run/run-plan.ts";
 import { runChild } from "./run-child.ts";
 import type { FactsRecord, TimingRecord } from "./run-records.ts";
 import type { RunTask } from "./run-tasks.ts";

@@ -6,7 +6,7 @@
  * out, so it cannot take the others down) at the batches still without this round.
  */
 import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
-import { rowKey, type PlannedJob, type RunPlan } from "./run-plan.ts";
+import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
 
 /** One child to run. */
 export type RunTask =

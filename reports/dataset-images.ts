@@ -4,7 +4,7 @@
  * wrong, its caption saying true vs predicted. PNGs via sharp; grey or RGB [0, 1] images.
  */
 import sharp from "sharp";
-import type { ImageSet } from "../train/datasets/dataset.ts";
+import type { ImageSet } from "../formats/dataset.ts";
 
 /** RGB bytes of a picture, row-major. */
 interface Canvas {

@@ -7,8 +7,8 @@ import { readCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
 import { readRunResults, type OkRow, type ResultRow, type RunResults } from "../profile/index.ts";
 import type { ModelWork } from "../profile/work/index.ts";
 import { loadRowWork } from "./achieved-work.ts";
-import { readTrainRecord, type TrainRecord } from "../train/model-dir.ts";
-import { readExportRecord, type ExportRecord } from "../export/export-record.ts";
+import { readTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
+import { readExportRecord, type ExportRecord } from "../formats/export-record.ts";
 
 /** A trained model directory and its records (absent records are undefined). */
 export interface ModelRecords {

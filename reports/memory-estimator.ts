@@ -8,7 +8,7 @@
  * two moments = 4× the weight bytes; aliasing layers (Flatten, Reshape, Dropout at
  * inference, InputLayer) allocate nothing; the framework's own buffers are not counted.
  */
-import type { onnx } from "../export/onnx/onnx-io.ts";
+import type { onnx } from "../formats/onnx/onnx-io.ts";
 import { countParams } from "../profile/model-facts.ts";
 
 /** Bytes per value (float32). */

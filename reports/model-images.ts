@@ -12,8 +12,8 @@ import type { ResolvedReportOptions } from "./report-options.ts";
 import { loadTestSet, type TestSet } from "./test-set.ts";
 import { predictionsStrip, samplesPerClass } from "./dataset-images.ts";
 import { modelSummaries } from "./model-summaries.ts";
-import { toModelInput, type ModelInput } from "../train/datasets/model-input.ts";
-import type { TrainRecord } from "../train/model-dir.ts";
+import { toModelInput, type ModelInput } from "../formats/model-input.ts";
+import type { TrainRecord } from "../formats/model-dir.ts";
 
 type Tf = typeof tfTypes;
 
@@ -192,7 +192,7 @@ function fileSafe(s: string): string {
 
 /** The images of one model (zoo models with a tfjs model.json beside their ONNX files). */
 async function modelImages(tf: Tf, dir: string, model: string, set: TestSet, o: ResolvedReportOptions, train: TrainRecord, best: boolean): Promise<ImagePlot[]> {
-  const { loadTfjsModel } = await import("../train/model-dir.ts");
+  const { loadTfjsModel } = await import("../formats/model-dir.ts");
   const m = await loadTfjsModel(dir);
   const input = modelInputOf(train);
   const images: ImagePlot[] = [];

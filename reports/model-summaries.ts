@@ -3,7 +3,7 @@
  * accuracy, latency at the smallest batch and training cost, from the representative
  * FP32 row and train.json.
  */
-import type { TrainRecord } from "../train/model-dir.ts";
+import type { TrainRecord } from "../formats/model-dir.ts";
 import { modelAccuracy, modelNames, okRows, representativeRow, type ReportData } from "./load-run.ts";
 
 /** Figures of one model. */

@@ -2,7 +2,7 @@
  * The one table shape every report table uses, and its renderers: Markdown, CSV, JSON and
  * HTML. Numbers stay numbers until rendering; each column says its unit and precision.
  */
-import { csvCell } from "../profile/csv-cell.ts";
+import { csvCell } from "../formats/csv-cell.ts";
 import { escapeHtml } from "./escape-html.ts";
 
 /** One cell: a number (rendered with the column's digits), text, or empty (null). */

@@ -1,5 +1,5 @@
 /** Loads a dataset's test split for the report (lazily: plain ONNX runs never load the readers). */
-import type { ImageSet } from "../train/datasets/dataset.ts";
+import type { ImageSet } from "../formats/dataset.ts";
 
 /** A test split with its class names. */
 export interface TestSet {

@@ -1,5 +1,5 @@
 /** Training curves: loss and accuracy per epoch, train and validation, one plot per model. */
-import type { TrainRecord } from "../train/model-dir.ts";
+import type { TrainRecord } from "../formats/model-dir.ts";
 import { plot, type Plot } from "./chart-render.ts";
 
 /** Long-format points of a history: one per epoch × metric × split. */

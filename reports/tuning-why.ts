@@ -1,5 +1,5 @@
 /** The INT8 tuner's choice in one line, for the "why" column of the FP32-vs-INT8 table. */
-import type { TuningRecord } from "../export/tune/tuning-record.ts";
+import type { TuningRecord } from "../formats/tuning-record.ts";
 
 const x = (s: number | null) => (s === null ? "?" : `${s.toFixed(2)}x`);
 

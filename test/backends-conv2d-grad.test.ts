@@ -6,7 +6,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../train/backends/index.ts";
-import { seededRandom } from "../train/random.ts";
+import { seededRandom } from "../measure/random.ts";
 
 const TOLERANCE = 1e-4;
 const random = seededRandom(7);

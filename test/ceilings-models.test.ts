@@ -9,14 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as ort from "onnxruntime-node";
-import { encodeOnnx } from "../export/onnx/onnx-io.ts";
+import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
 import { cpuEp } from "../profile/eps/cpu-ep.ts";
 import type { EpRunner } from "../profile/ep-runner.ts";
 import {
   bandwidthModel, ceilingModels, ensureCeilings, cpuinfoClockGHz, figureAt, fp32MatMul, int8MatMulInteger, int8QLinearMatMul, readCeilings, simdBits,
   theoreticalPeak, writeCeilings, type EpCeilings,
 } from "../profile/ceilings/index.ts";
-import type { Hardware } from "../profile/results-schema.ts";
+import type { Hardware } from "../formats/run/results-schema.ts";
 import { modelWork } from "../profile/work/index.ts";
 
 function hardware(cpu: Partial<Hardware["cpu"]>, ort = "1.30.0"): Hardware {

@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { convertTfjsToOnnx } from "../export/convert/tfjs-to-onnx.ts";
-import { encodeOnnx } from "../export/onnx/onnx-io.ts";
+import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
 
 /** Seeded uniform values in [lo, hi). */
 export function randomValues(n: number, seed: number, lo = -1, hi = 1): Float32Array {

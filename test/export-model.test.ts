@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { exportModel, readExportRecord } from "../export/index.ts";
-import { readOnnx } from "../export/onnx/onnx-io.ts";
-import { fromMetadataProps } from "../export/onnx-metadata.ts";
+import { readOnnx } from "../formats/onnx/onnx-io.ts";
+import { fromMetadataProps } from "../formats/onnx/onnx-metadata.ts";
 import { assertCandidates } from "./tune-candidates-helper.ts";
-import { saveTfjsModel, writeTrainRecord, TRAIN_RECORD_VERSION, type TrainRecord } from "../train/model-dir.ts";
+import { saveTfjsModel, writeTrainRecord, TRAIN_RECORD_VERSION, type TrainRecord } from "../formats/model-dir.ts";
 
 const CLASSES = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 

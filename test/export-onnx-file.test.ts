@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { Command } from "commander";
 import { onnxExportOptionsFromFlags, registerExport } from "../cli/export-command.ts";
 import { exportOnnxFile, GENERATED_WARNING, OnnxExportRecordSchema } from "../export/export-onnx-file.ts";
-import { writeOnnx } from "../export/onnx/onnx-io.ts";
+import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildReferenceModel } from "../export/quantize/reference-models.ts";
 import { assertCandidates } from "./tune-candidates-helper.ts";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { convertTfjsToOnnx } from "../export/convert/tfjs-to-onnx.ts";
-import { encodeOnnx, readOnnx } from "../export/onnx/onnx-io.ts";
+import { encodeOnnx, readOnnx } from "../formats/onnx/onnx-io.ts";
 
 const SUPPORTED =
   "Activation, Add, AveragePooling2D, BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, " +

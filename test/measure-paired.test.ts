@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { cycleOrder, measureInterleaved, pairedSpeedup, unpairedSpeedup, verdictOf, type BlockMedian, type BlockTimer } from "../measure/index.ts";
 import { percentile } from "../measure/statistics.ts";
-import { seededRandom } from "../train/random.ts";
+import { seededRandom } from "../measure/random.ts";
 
 /** A fake variant whose run takes `baseMs` × the machine's slowness at the virtual time. */
 function driftingTimer(name: string, baseMs: number, clock: { t: number }, slowness: (t: number) => number): BlockTimer {

@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeOnnx, writeOnnx } from "../export/onnx/onnx-io.ts";
+import { encodeOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
 import { parseBatchList, resolveProfileOptions } from "../profile/profile-options.ts";
 import { runProfile } from "../profile/run-profile.ts";
-import { RUN_FILES, readRunResults, type ResultRow } from "../profile/results-schema.ts";
+import { RUN_FILES, readRunResults, type ResultRow } from "../formats/run/results-schema.ts";
 
 const FAST = { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100, accuracyBudgetMs: 500 };
 let dir = "";

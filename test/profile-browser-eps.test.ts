@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { writeOnnx } from "../export/onnx/onnx-io.ts";
+import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { BrowserSession } from "../profile/browser/browser-session.ts";
 import { CHROMIUM_FIX, DEFAULT_CHROMIUM, type BrowserEpKind } from "../profile/browser/chromium-launch.ts";
 import type { BatchFeeds } from "../profile/child-protocol.ts";

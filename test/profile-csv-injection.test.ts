@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { csvCell, neutraliseFormula } from "../profile/csv-cell.ts";
+import { csvCell, neutraliseFormula } from "../formats/csv-cell.ts";
 import { rowsToCsv } from "../profile/results-csv.ts";
 import { tableToCsv } from "../reports/report-table.ts";
 import { okRow } from "./report-fixtures.ts";

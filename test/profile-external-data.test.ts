@@ -4,7 +4,7 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { writeOnnx, type onnx } from "../export/onnx/onnx-io.ts";
+import { writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { buildLenet } from "../profile/fixtures/tiny-models.ts";
 import { externalDataFiles, readModelFacts } from "../profile/model-facts.ts";
 

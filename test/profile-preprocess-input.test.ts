@@ -2,10 +2,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import type { HarnessMetadata } from "../export/onnx-metadata.ts";
+import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import { fillBatch } from "../profile/accuracy.ts";
 import { buildFeeds } from "../profile/input-tensors.ts";
-import { toModelInput } from "../train/datasets/model-input.ts";
+import { toModelInput } from "../formats/model-input.ts";
 
 const meta = (over: Partial<HarnessMetadata>): HarnessMetadata => ({
   model: "m", dataset: "synthetic", layout: "NCHW", inputShape: [3, 2, 2], scale: 2 / 255, offset: -1, classNames: ["a", "b"], precision: "fp32", ...over,

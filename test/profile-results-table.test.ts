@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderResultsTable } from "../profile/results-table.ts";
 import { noOkRowsMessage } from "../profile/run-outcome.ts";
-import type { ResultRow } from "../profile/results-schema.ts";
+import type { ResultRow } from "../formats/run/results-schema.ts";
 import { okRow, runResults } from "./report-fixtures.ts";
 
 const skipped = (model: string, precision: string, batch: number): ResultRow => ({

@@ -4,9 +4,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeOnnx } from "../export/onnx/onnx-io.ts";
+import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
-import { readRunResults, RUN_FILES } from "../profile/results-schema.ts";
+import { readRunResults, RUN_FILES } from "../formats/run/results-schema.ts";
 
 let dir = "";
 before(async () => {

@@ -8,9 +8,9 @@ import { latencySketch, summarizeLatency } from "../measure/index.ts";
 import { buildRows } from "../profile/build-rows.ts";
 import type { ChildMessage } from "../profile/child-protocol.ts";
 import { factsRecords, timingRecords } from "../profile/child-records.ts";
-import { RunResultsSchema, upgradeResults, type OkRow } from "../profile/results-schema.ts";
+import { RunResultsSchema, upgradeResults, type OkRow } from "../formats/run/results-schema.ts";
 import type { ChildExit } from "../profile/run-child.ts";
-import type { RunPlan } from "../profile/run-plan.ts";
+import type { RunPlan } from "../formats/run/run-plan.ts";
 import { timingKey, type FactsRecord, type TimingRecord } from "../profile/run-records.ts";
 import { pendingTasks } from "../profile/run-tasks.ts";
 

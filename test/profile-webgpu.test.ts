@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeOnnx } from "../export/onnx/onnx-io.ts";
+import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { SWIFTSHADER_ICD } from "../profile/eps/webgpu-ep.ts";
 import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
 import { runProfile } from "../profile/run-profile.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { seededRandom } from "../train/random.ts";
+import { seededRandom } from "../measure/random.ts";
 import { addToHistogram, entropyRange, makeHistogram, percentileRange } from "../export/quantize/calibration-methods.ts";
 
 test("percentile of |x|: 99 % of 1..1000 is the upper edge of the bin holding 990", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as ort from "onnxruntime-node";
-import { encodeOnnx } from "../export/onnx/onnx-io.ts";
+import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
 import { convertFp16, quantizeDynamic } from "../export/quantize/index.ts";
 import { buildReferenceModel, randomImageFeeds } from "../export/quantize/reference-models.ts";
 

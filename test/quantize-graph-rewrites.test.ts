@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as ort from "onnxruntime-node";
-import { encodeOnnx, onnx } from "../export/onnx/onnx-io.ts";
+import { encodeOnnx, onnx } from "../formats/onnx/onnx-io.ts";
 import { foldablePairs, foldBatchNorm } from "../export/quantize/batchnorm-fold.ts";
-import { attr, cloneModel, GraphView } from "../export/quantize/graph-view.ts";
+import { attr, cloneModel, GraphView } from "../formats/onnx/graph-view.ts";
 import { quantizeStatic } from "../export/quantize/index.ts";
 import { upgradeOpset } from "../export/quantize/opset-upgrade.ts";
-import { floatTensor } from "../export/quantize/tensor-data.ts";
+import { floatTensor } from "../formats/onnx/tensor-data.ts";
 
 const f = (name: string, dims: number[], values: number[]): onnx.ITensorProto => floatTensor(name, dims, Float32Array.from(values));
 const io = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });

@@ -6,11 +6,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as ort from "onnxruntime-node";
-import { encodeOnnx, onnx } from "../export/onnx/onnx-io.ts";
-import { attr } from "../export/quantize/graph-view.ts";
+import { encodeOnnx, onnx } from "../formats/onnx/onnx-io.ts";
+import { attr } from "../formats/onnx/graph-view.ts";
 import { quantizeStatic } from "../export/quantize/index.ts";
 import { OP_HANDLERS } from "../export/quantize/op-handlers.ts";
-import { floatTensor, int64Tensor } from "../export/quantize/tensor-data.ts";
+import { floatTensor, int64Tensor } from "../formats/onnx/tensor-data.ts";
 
 const seq = (n: number, scale: number, offset = 0) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + offset) * scale);
 const out = (name: string): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1 } } });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
 import * as ort from "onnxruntime-node";
-import { encodeOnnx, readOnnx } from "../export/onnx/onnx-io.ts";
+import { encodeOnnx, readOnnx } from "../formats/onnx/onnx-io.ts";
 import { convertFp16, type QuantReport, quantizeDynamic, quantizeStatic } from "../export/quantize/index.ts";
 
 // ONNX's "light" zoo models (opset 9, weights as ConstantOfShape splats); batch-1 224×224 inputs.

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as ort from "onnxruntime-node";
-import { encodeOnnx, writeOnnx } from "../export/onnx/onnx-io.ts";
+import { encodeOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { optimizedOpHistogram, quantizeStatic } from "../export/quantize/index.ts";
 import { buildReferenceModel, randomImageFeeds } from "../export/quantize/reference-models.ts";
 

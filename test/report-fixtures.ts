@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunResultsSchema, type OkRow, type ResultRow, type RunResults } from "../profile/index.ts";
-import { TrainRecordSchema, type TrainRecord } from "../train/model-dir.ts";
+import { TrainRecordSchema, type TrainRecord } from "../formats/model-dir.ts";
 
 /** An ok row with round figures; `p50` in ms. */
 export function okRow(model: string, precision: string, ep: string, batch: number, p50: number, extra: Partial<OkRow> = {}): OkRow {

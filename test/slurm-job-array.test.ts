@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeOnnx } from "../export/onnx/onnx-io.ts";
+import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
 import { readRunResults } from "../profile/index.ts";
 import { findRunDirs } from "../reports/index.ts";

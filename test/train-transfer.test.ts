@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { exportModel, fromMetadataProps } from "../export/index.ts";
-import { readOnnx } from "../export/onnx/onnx-io.ts";
+import { readOnnx } from "../formats/onnx/onnx-io.ts";
 import { loadTfjsModel, mobilenetV2, saveTfjsModel, summarize, trainModel } from "../train/index.ts";
 import { freezeBase, loadPretrained, unfreezeTop } from "../train/transfer.ts";
 

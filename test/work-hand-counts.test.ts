@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as ort from "onnxruntime-node";
-import { encodeOnnx, readOnnx, type onnx } from "../export/onnx/onnx-io.ts";
-import { attr } from "../export/quantize/graph-view.ts";
+import { encodeOnnx, readOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
+import { attr } from "../formats/onnx/graph-view.ts";
 import { buildReferenceModel } from "../export/quantize/reference-models.ts";
-import { floatTensor } from "../export/quantize/tensor-data.ts";
+import { floatTensor } from "../formats/onnx/tensor-data.ts";
 import { countNodeWork, modelWork } from "../profile/work/index.ts";
 
 const ALEXNET = new URL("../../shared/models/light_bvlc_alexnet.onnx", import.meta.url).pathname;

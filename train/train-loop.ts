@@ -7,9 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 import cliProgress from "cli-progress";
 import { augmentBatch, type AugmentSettings } from "./augment.ts";
 import { takeBatch, valuesPerImage, type ImageSet } from "./datasets/index.ts";
-import { sameShape, toModelInput, type ModelInput } from "./datasets/model-input.ts";
-import type { TrainRecord } from "./model-dir.ts";
-import { seededRandom, shuffledIndices } from "./random.ts";
+import { sameShape, toModelInput, type ModelInput } from "../formats/model-input.ts";
+import type { TrainRecord } from "../formats/model-dir.ts";
+import { seededRandom, shuffledIndices } from "../measure/random.ts";
 
 /** One epoch's figures. */
 export type EpochFigures = TrainRecord["history"][number];

@@ -7,7 +7,7 @@ import { dirname, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "./backends/index.ts";
 import { checkConvertible, isDatasetName, loadDataset, validationSplit, DATASET_IMAGE_SHAPES, DATASET_NAMES, PREPROCESSINGS, PREPROCESS_NAMES, type Dataset, type DatasetName, type ImageShape, type ModelInput } from "./datasets/index.ts";
-import { MODEL_FILES, modelDir, readTrainRecord, saveTfjsModel, TRAIN_RECORD_VERSION, writeTrainRecord, type TrainRecord } from "./model-dir.ts";
+import { MODEL_FILES, modelDir, readTrainRecord, saveTfjsModel, TRAIN_RECORD_VERSION, writeTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
 import { buildConfigCnn, readCnnConfig } from "./models/config-cnn.ts";
 import { mobilenetV2 } from "./models/mobilenetv2.ts";
 import { formatSummary, summarize, type ModelSummary } from "./models/summary.ts";

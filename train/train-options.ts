@@ -1,7 +1,7 @@
 /** The training stage's one options object, with every default resolved in one place. */
 import type { BackendName } from "./backends/index.ts";
 import type { DatasetName } from "./datasets/index.ts";
-import type { PreprocessName } from "./datasets/model-input.ts";
+import type { PreprocessName } from "../formats/model-input.ts";
 import type { RecipeName } from "./recipes.ts";
 
 /** Augmentations applied to each training batch. */

@@ -5,7 +5,7 @@
  */
 import { stat } from "node:fs/promises";
 import * as tf from "@tensorflow/tfjs";
-import { loadTfjsModel } from "./model-dir.ts";
+import { loadTfjsModel } from "../formats/model-dir.ts";
 import { baseLayers } from "./models/mobilenetv2.ts";
 
 /** How many layers got pretrained weights, and which were skipped. */

@@ -4,7 +4,7 @@
  * in `layer-registry.ts`.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { onnx } from "../onnx/onnx-io.ts";
+import type { onnx } from "../../formats/onnx/onnx-io.ts";
 import type { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 
 /** A tfjs layer as found in `LayersModel.layers`. */

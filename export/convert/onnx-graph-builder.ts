@@ -2,7 +2,7 @@
  * Accumulates the nodes and initializers of an ONNX graph while the converter walks a
  * tfjs model: unique names, typed attributes and little-endian raw tensor data.
  */
-import { onnx } from "../onnx/onnx-io.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
 
 /** An attribute value: integers and floats are told apart explicitly (ONNX types them). */
 export type AttributeValue =

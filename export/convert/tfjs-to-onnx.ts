@@ -4,8 +4,8 @@
  * class, and emits an NCHW graph with a dynamic batch axis.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { onnx } from "../onnx/onnx-io.ts";
-import { toMetadataProps, type HarnessMetadata } from "../onnx-metadata.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { toMetadataProps, type HarnessMetadata } from "../../formats/onnx/onnx-metadata.ts";
 import type { FoldedBatchNorm, OnnxValue, TfLayer } from "./converter-types.ts";
 import { activationName } from "./layers/activation.ts";
 import { toTfjsOrder } from "./layers/layout.ts";

@@ -4,9 +4,9 @@
  * with k_c = scale_c / sqrt(var_c + ε). The Conv then takes the BN's output name, so
  * calibration ranges measured on the unfolded graph still apply. Splat weights become dense.
  */
-import { onnx } from "../onnx/onnx-io.ts";
-import { attrFloat, GraphView } from "./graph-view.ts";
-import { float32Of, floatTensor, numel } from "./tensor-data.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attrFloat, GraphView } from "../../formats/onnx/graph-view.ts";
+import { float32Of, floatTensor, numel } from "../../formats/onnx/tensor-data.ts";
 
 /** A Conv→BatchNormalization pair that can be folded. */
 export interface FoldablePair {

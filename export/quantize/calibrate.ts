@@ -4,7 +4,7 @@
  * turns what it sees into one real range per tensor (min/max, percentile or entropy).
  */
 import * as ort from "onnxruntime-node";
-import { encodeOnnx, onnx } from "../onnx/onnx-io.ts";
+import { encodeOnnx, onnx } from "../../formats/onnx/onnx-io.ts";
 import {
   addToHistogram,
   entropyRange,
@@ -13,9 +13,9 @@ import {
   percentileRange,
   type RangeStats,
 } from "./calibration-methods.ts";
-import { cloneModel } from "./graph-view.ts";
+import { cloneModel } from "../../formats/onnx/graph-view.ts";
 import type { CalibrationMethod } from "./options.ts";
-import { DT } from "./tensor-data.ts";
+import { DT } from "../../formats/onnx/tensor-data.ts";
 
 /** What to calibrate and how. */
 export interface CalibrationRequest {

@@ -5,12 +5,12 @@
  * Mul by (activation scale × weight scale). ORT's CPU EP fuses the MatMul pattern into
  * DynamicQuantizeMatMul / MatMulIntegerToFloat; ConvInteger runs as is (int8 weights OK in 1.30).
  */
-import { onnx } from "../onnx/onnx-io.ts";
-import { attrFloat, attrInt, cloneModel, GraphView, inferElemTypes, topoSort } from "./graph-view.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attrFloat, attrInt, cloneModel, GraphView, inferElemTypes, topoSort } from "../../formats/onnx/graph-view.ts";
 import { defaultOpset, upgradeOpset } from "./opset-upgrade.ts";
 import type { QuantReport } from "./options.ts";
 import { floatReport } from "./report.ts";
-import { DT, float32Of, floatTensor, numel } from "./tensor-data.ts";
+import { DT, float32Of, floatTensor, numel } from "../../formats/onnx/tensor-data.ts";
 import { emitInt8Weight, zeroPointInit } from "./weight-emit.ts";
 
 /** DynamicQuantizeLinear outputs for one float activation (shared by its consumers). */

@@ -3,10 +3,10 @@
  * and int32 bias of a Conv/Gemm/MatMul, or the quantized constant inputs of an op with its
  * own parameters (Add, Mul, Concat…), each followed by a DequantizeLinear.
  */
-import type { onnx } from "../onnx/onnx-io.ts";
-import { attrFloat, attrInt, type GraphView } from "./graph-view.ts";
+import type { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attrFloat, attrInt, type GraphView } from "../../formats/onnx/graph-view.ts";
 import { type ActivationType, activationParams, type QParams, qRange, quantizeBias, quantizeValue } from "./quant-params.ts";
-import { DT, float32Of, int32Tensor, int8Tensor } from "./tensor-data.ts";
+import { DT, float32Of, int32Tensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
 import { dequantize, emitInt8Weight, scaleInit, zeroPointInit } from "./weight-emit.ts";
 
 /** State shared by the emitters of one quantization pass. */

@@ -6,9 +6,9 @@
  * and with a monotonic Relu), does the bias and Relu on the 4× smaller pooled tensor, and
  * the Add stops the propagation, so the float region ends where the quantized one begins.
  */
-import { onnx } from "../onnx/onnx-io.ts";
-import type { GraphView } from "./graph-view.ts";
-import { float32Of, floatTensor, numel } from "./tensor-data.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import type { GraphView } from "../../formats/onnx/graph-view.ts";
+import { float32Of, floatTensor, numel } from "../../formats/onnx/tensor-data.ts";
 
 function soleConsumer(view: GraphView, tensor: string, opType: string): onnx.INodeProto | undefined {
   const users = view.consumers.get(tensor) ?? [];

@@ -4,11 +4,11 @@
  * and outputs stay float32. Nodes without a float16 CPU kernel stay float32 (their
  * float16 weights get a Cast that ORT constant-folds at load) and are reported.
  */
-import { onnx } from "../onnx/onnx-io.ts";
-import { attr, cloneModel, GraphView, inferElemTypes, topoSort } from "./graph-view.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attr, cloneModel, GraphView, inferElemTypes, topoSort } from "../../formats/onnx/graph-view.ts";
 import type { QuantReport } from "./options.ts";
 import { floatReport } from "./report.ts";
-import { attrTensor, DT, float16Tensor, tensorToFloat32 } from "./tensor-data.ts";
+import { attrTensor, DT, float16Tensor, tensorToFloat32 } from "../../formats/onnx/tensor-data.ts";
 
 /**
  * Ops with a float16 kernel in ORT 1.30's CPU EP on x86-64, found by running one-node

@@ -6,9 +6,9 @@
  * nothing for data movement, whose output reuses its input's parameters). Ops missing from
  * the table stay float, with the reason from {@link FLOAT_REASON}.
  */
-import type { onnx } from "../onnx/onnx-io.ts";
+import type { onnx } from "../../formats/onnx/onnx-io.ts";
 import { emitConstInputs, emitWeighted, type EmitContext } from "./emit-quantized.ts";
-import type { GraphView } from "./graph-view.ts";
+import type { GraphView } from "../../formats/onnx/graph-view.ts";
 
 /**
  * How an op type is quantized.

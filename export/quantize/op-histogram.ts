@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { readOnnx } from "../onnx/onnx-io.ts";
+import { readOnnx } from "../../formats/onnx/onnx-io.ts";
 
 /**
  * Op-type histogram (op type → node count) of the graph ORT's CPU EP runs: the session is

@@ -4,8 +4,8 @@
  * op in the graph means the same at the new opset, or is rewritten here: Softmax,
  * LogSoftmax and Hardmax (2-D coercion before opset 13) and Dropout (inference: removed).
  */
-import { onnx } from "../onnx/onnx-io.ts";
-import { attr, attrInt, GraphView } from "./graph-view.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attr, attrInt, GraphView } from "../../formats/onnx/graph-view.ts";
 
 /**
  * Default-domain ops whose meaning does not change from opset 9 to 13 for the attributes

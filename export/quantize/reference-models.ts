@@ -5,10 +5,10 @@
  * artifacts/models/<model>-mnist/ has no model.fp32.onnx yet.
  */
 import * as ort from "onnxruntime-node";
-import { onnx } from "../onnx/onnx-io.ts";
-import { attr } from "./graph-view.ts";
-import { seededRandom } from "../../train/random.ts";
-import { floatTensor, int64Tensor } from "./tensor-data.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attr } from "../../formats/onnx/graph-view.ts";
+import { seededRandom } from "../../measure/random.ts";
+import { floatTensor, int64Tensor } from "../../formats/onnx/tensor-data.ts";
 
 /** Names of the reference models. */
 export type ReferenceModelName = "lenet" | "basic-cnn";

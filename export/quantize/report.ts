@@ -1,6 +1,6 @@
 /** Building the QuantReport from the nodes a pass converted and the reasons for the rest. */
-import { onnx } from "../onnx/onnx-io.ts";
-import type { GraphView } from "./graph-view.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import type { GraphView } from "../../formats/onnx/graph-view.ts";
 import type { QuantReport } from "./options.ts";
 
 /** Ops that only produce constants; the report does not list them. */

@@ -6,19 +6,19 @@
  * QLinearMatMul, QLinearAdd, QLinearConcat, QLinearGlobalAveragePool, 8-bit MaxPool…).
  */
 import type * as ort from "onnxruntime-node";
-import { onnx } from "../onnx/onnx-io.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
 import { foldablePairs, foldBatchNorm } from "./batchnorm-fold.ts";
 import { calibrateRanges } from "./calibrate.ts";
 import type { RangeStats } from "./calibration-methods.ts";
 import { moveBiasReluAfterPool } from "./float-conv-boundary.ts";
 import type { EmitContext } from "./emit-quantized.ts";
-import { cloneModel, GraphView, inferElemTypes, topoSort } from "./graph-view.ts";
+import { cloneModel, GraphView, inferElemTypes, topoSort } from "../../formats/onnx/graph-view.ts";
 import { handlerOf, unsupportedReason, type CheckContext } from "./op-handlers.ts";
 import { defaultOpset, sumToAdd, upgradeOpset } from "./opset-upgrade.ts";
 import { DEFAULT_MIN_CONV_INPUT_CHANNELS, DEFAULT_PERCENTILE, type QuantReport, type StaticQuantOptions } from "./options.ts";
 import { activationParams, type QParams } from "./quant-params.ts";
 import { floatReport } from "./report.ts";
-import { DT } from "./tensor-data.ts";
+import { DT } from "../../formats/onnx/tensor-data.ts";
 import { dequantize, scaleInit, zeroPointInit } from "./weight-emit.ts";
 
 interface Plan {

@@ -3,10 +3,10 @@
  * float weight was a splat, so the file stays small), scales, zero points and int32 biases,
  * each followed by a DequantizeLinear where the graph needs float again.
  */
-import { onnx } from "../onnx/onnx-io.ts";
-import { attr, GraphView } from "./graph-view.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attr, GraphView } from "../../formats/onnx/graph-view.ts";
 import { quantizeWeight, weightScale } from "./quant-params.ts";
-import { type ConstTensor, DT, float32Of, int32Tensor, int64Tensor, int8Tensor } from "./tensor-data.ts";
+import { type ConstTensor, DT, float32Of, int32Tensor, int64Tensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
 
 /** An emitted int8 weight: its tensor name and per-channel (or single) scales. */
 export interface EmittedWeight {

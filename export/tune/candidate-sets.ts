@@ -6,8 +6,8 @@
  * one weighted op type float, and (when given) the nodes the per-op profile found slower in
  * int8 than in fp32. Identical sets are merged; the all-float set is never one.
  */
-import type { onnx } from "../onnx/onnx-io.ts";
-import { GraphView } from "../quantize/graph-view.ts";
+import type { onnx } from "../../formats/onnx/onnx-io.ts";
+import { GraphView } from "../../formats/onnx/graph-view.ts";
 import { handlerOf } from "../quantize/op-handlers.ts";
 import { nodeKey } from "../quantize/static-quantize.ts";
 

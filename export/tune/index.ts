@@ -4,4 +4,4 @@ export { int8Candidates, kernelAliases, weightedNodes, ALL_NODES, FEW_CHANNELS, 
 export { searchInt8, type MeasuredCandidate, type SearchInputs, type SearchResult } from "./search.ts";
 export { interleavedSpeedups, FP32_VARIANT } from "./interleaved-speedups.ts";
 export { tuneInt8, tuneInterleaveSettings, type TuneData, type TuneSettings } from "./tune-int8.ts";
-export { TuningRecordSchema, TunedCandidateSchema, type TuningRecord } from "./tuning-record.ts";
+export { TuningRecordSchema, TunedCandidateSchema, type TuningRecord } from "../../formats/tuning-record.ts";

@@ -7,13 +7,13 @@
  */
 import * as ort from "onnxruntime-node";
 import { functionTimer, type InterleaveSettings } from "../../measure/index.ts";
-import { encodeOnnx, type onnx } from "../onnx/onnx-io.ts";
+import { encodeOnnx, type onnx } from "../../formats/onnx/onnx-io.ts";
 import { quantizeStatic, type QuantReport, type StaticQuantOptions } from "../quantize/index.ts";
 import { int8Candidates, kernelAliases, type Int8Candidate } from "./candidate-sets.ts";
 import { nodeTimes, profileKernels, slowerInInt8 } from "./op-profile-hints.ts";
 import { FP32_VARIANT, interleavedSpeedups } from "./interleaved-speedups.ts";
 import { searchInt8 } from "./search.ts";
-import type { TuningRecord } from "./tuning-record.ts";
+import type { TuningRecord } from "../../formats/tuning-record.ts";
 
 /** How to tune. */
 export interface TuneSettings {

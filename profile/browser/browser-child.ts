@@ -14,8 +14,8 @@ import { latencySketch, measureInterleaved, summarizeLatency, type BlockTimer } 
 import type { FactsJob, PairedJob, PairedVariant, VariantLatency } from "../child-protocol.ts";
 import { sendToParent, serveChildJob } from "../child-runtime.ts";
 import { interleaveSettings, RSS_RUNS } from "../measure-latency.ts";
-import type { ImageSet } from "../../train/datasets/dataset.ts";
-import type { ImageShape } from "../../train/datasets/model-input.ts";
+import type { ImageSet } from "../../formats/dataset.ts";
+import type { ImageShape } from "../../formats/model-input.ts";
 import type { BrowserSession } from "./browser-session.ts";
 import { browserEpRunners } from "./browser-eps.ts";
 import { BROWSER_PAGE_FIX, openChecked } from "./browser-probe.ts";

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import type { Hardware } from "../results-schema.ts";
+import type { Hardware } from "../../formats/run/results-schema.ts";
 import { CEILING_KINDS } from "./ceiling-models.ts";
 
 /** One measured ceiling: its value (best round), median, spread over rounds and the best single run. */

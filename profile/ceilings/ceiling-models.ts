@@ -4,9 +4,9 @@
  * MatMulInteger (uint8 × int8, what ORT's INT8 kernels run), and a large elementwise
  * multiply followed by a sum (memory bandwidth). Each comes with the work of one run.
  */
-import type { onnx } from "../../export/onnx/onnx-io.ts";
-import { floatTensor, int8Tensor } from "../../export/quantize/tensor-data.ts";
-import { seededRandom } from "../../train/random.ts";
+import type { onnx } from "../../formats/onnx/onnx-io.ts";
+import { floatTensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
+import { seededRandom } from "../../measure/random.ts";
 
 /** The ceilings measured. */
 export const CEILING_KINDS = ["fp32-matmul", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"] as const;

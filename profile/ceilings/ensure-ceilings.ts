@@ -4,7 +4,7 @@
  * measure here (the CPU EP; other EPs come from `npm run bench -- ceilings` or a cache).
  */
 import type { EpRunner } from "../ep-runner.ts";
-import type { Hardware } from "../results-schema.ts";
+import type { Hardware } from "../../formats/run/results-schema.ts";
 import { readCeilings, writeCeilings, type EpCeilings } from "./ceiling-cache.ts";
 import { measureCeilings } from "./measure-ceilings.ts";
 import { procCpuinfoClock, theoreticalPeak } from "./theoretical-peak.ts";

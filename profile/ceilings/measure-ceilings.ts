@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeOnnx } from "../../export/onnx/onnx-io.ts";
+import { writeOnnx } from "../../formats/onnx/onnx-io.ts";
 import type { ChildMessage, PairedJob } from "../child-protocol.ts";
 import type { EpRunner } from "../ep-runner.ts";
 import type { MeasureSettings } from "../profile-options.ts";

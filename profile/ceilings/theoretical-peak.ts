@@ -7,7 +7,7 @@
  * /proc/cpuinfo, so the figure is stated per pipe (many x86 cores have two).
  */
 import { readFile } from "node:fs/promises";
-import type { Hardware } from "../results-schema.ts";
+import type { Hardware } from "../../formats/run/results-schema.ts";
 
 /** Reads the clock from /proc/cpuinfo (null on systems without it). */
 export async function procCpuinfoClock(path = "/proc/cpuinfo"): Promise<{ ghz: number | null; source: string }> {

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BlockTimer } from "../../measure/index.ts";
-import type { EnergyUnavailable, RowEnergy } from "./energy-schema.ts";
+import type { EnergyUnavailable, RowEnergy } from "../../formats/run/energy-schema.ts";
 import { queryNvidiaSmi } from "./nvidia-smi.ts";
 import { counterDeltaUj, findPowercapZones, POWERCAP_ROOT, readEnergyUj, type PowercapZone } from "./powercap.ts";
 

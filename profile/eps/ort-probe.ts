@@ -1,6 +1,6 @@
 /** Helpers the onnxruntime-node EP runners share: the ORT version and a one-node probe model. */
 import * as ort from "onnxruntime-node";
-import { encodeOnnx } from "../../export/onnx/onnx-io.ts";
+import { encodeOnnx } from "../../formats/onnx/onnx-io.ts";
 
 /** onnxruntime-node's version, e.g. `1.30.0`. */
 export function ortVersion(): string {

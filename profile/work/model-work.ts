@@ -4,7 +4,7 @@
  * share of the work per op family. Pure; the schema is what plan.json carries per job.
  */
 import { z } from "zod";
-import type { onnx } from "../../export/onnx/onnx-io.ts";
+import type { onnx } from "../../formats/onnx/onnx-io.ts";
 import { countNodeWork, type NodeWork } from "./node-work.ts";
 import { OP_FAMILIES } from "./op-costs.ts";
 import type { Dims } from "./tensor-shapes.ts";

@@ -13,9 +13,9 @@
  * DQ → MaxPool/Reshape/Flatten/Transpose… → Q loses its DQ and Q the same way (ORT runs
  * those ops on the uint8 tensor).
  */
-import { onnx } from "../../export/onnx/onnx-io.ts";
-import { attrInt, attrInts, GraphView, inferElemTypes } from "../../export/quantize/graph-view.ts";
-import { attrTensor } from "../../export/quantize/tensor-data.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attrInt, attrInts, GraphView, inferElemTypes } from "../../formats/onnx/graph-view.ts";
+import { attrTensor } from "../../formats/onnx/tensor-data.ts";
 import { INTEGER_MAC_OPS, MAC_OPS, opFamily, OPS_PER_ELEMENT, VIEW_OPS, type OpFamily } from "./op-costs.ts";
 import { inferShapes, type Dims, type ShapeMap } from "./tensor-shapes.ts";
 

@@ -5,9 +5,9 @@
  * An op it does not model leaves its outputs unknown (from the graph's value_info when
  * that is static); {@link ShapeMap.unknown} names them.
  */
-import { onnx } from "../../export/onnx/onnx-io.ts";
-import { attrInt, attrInts, GraphView } from "../../export/quantize/graph-view.ts";
-import { attrTensor, tensorToInts } from "../../export/quantize/tensor-data.ts";
+import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { attrInt, attrInts, GraphView } from "../../formats/onnx/graph-view.ts";
+import { attrTensor, tensorToInts } from "../../formats/onnx/tensor-data.ts";
 
 /** Concrete dims of one tensor. */
 export type Dims = readonly number[];

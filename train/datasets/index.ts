@@ -1,5 +1,5 @@
 /** Public exports of the dataset readers; `loadDataset` picks a reader by name. */
-import type { Dataset } from "./dataset.ts";
+import type { Dataset } from "../../formats/dataset.ts";
 import { loadCifar10 } from "./cifar10.ts";
 import { loadFashionMnist } from "./fashion-mnist.ts";
 import { loadImageFolder } from "./image-folder.ts";
@@ -8,9 +8,9 @@ import { loadMnist } from "./mnist.ts";
 import { generateSynthetic } from "./synthetic.ts";
 import { takeFirst } from "./image-set-ops.ts";
 
-export type { Dataset, DatasetInfo, ImageSet } from "./dataset.ts";
-export { imageSize } from "./dataset.ts";
-export { PREPROCESSINGS, PREPROCESS_NAMES, checkConvertible, sameShape, toModelInput, type ImageShape, type ModelInput, type PreprocessName } from "./model-input.ts";
+export type { Dataset, DatasetInfo, ImageSet } from "../../formats/dataset.ts";
+export { imageSize } from "../../formats/dataset.ts";
+export { PREPROCESSINGS, PREPROCESS_NAMES, checkConvertible, sameShape, toModelInput, type ImageShape, type ModelInput, type PreprocessName } from "../../formats/model-input.ts";
 export type { LoadDatasetOptions } from "./load-options.ts";
 export { DatasetError } from "./data-files.ts";
 export { sliceSet, takeBatch, takeFirst, validationSplit, valuesPerImage, type BatchBuffer } from "./image-set-ops.ts";

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import $protobuf from "protobufjs/minimal.js";
-import { onnx } from "./onnx-pb.js";
+import { onnx } from "./generated/onnx-pb.js";
 
 // int64 fields (dims, irVersion, int64 data) decode as plain numbers, not Long objects:
 // every int64 in the models we handle fits in 2^53.

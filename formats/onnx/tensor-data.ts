@@ -4,7 +4,7 @@
  * node) or a splat (`ConstantOfShape` of a constant shape with a scalar value, as in the
  * ONNX "light" zoo models, whose weights are all splats).
  */
-import { onnx } from "../onnx/onnx-io.ts";
+import { onnx } from "./onnx-io.ts";
 
 /** ONNX TensorProto.DataType codes used here. */
 export const DT = {

@@ -3,7 +3,7 @@
  * its `metadata_props`, so the profiler needs nothing else to feed it real data.
  * Models from other exporters carry none of these keys; profile/ then generates inputs.
  */
-import type { onnx } from "./onnx/onnx-io.ts";
+import type { onnx } from "./onnx-io.ts";
 
 /** Metadata an exported model carries (all optional for foreign models). */
 export interface HarnessMetadata {

@@ -5,8 +5,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS } from "./export-options.ts";
-import { TuningRecordSchema } from "./tune/tuning-record.ts";
+import { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS } from "../export/export-options.ts";
+import { TuningRecordSchema } from "./tuning-record.ts";
 
 /** Schema version of `export.json`; bump on any incompatible change. */
 export const EXPORT_RECORD_VERSION = 1;

@@ -9,7 +9,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { EnergySchema } from "./energy/energy-schema.ts";
+import { EnergySchema } from "./energy-schema.ts";
 
 /** Schema version of `results.json`. */
 export const RESULTS_SCHEMA_VERSION = 2;

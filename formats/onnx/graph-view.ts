@@ -3,7 +3,7 @@
  * constant resolution (dense or splat) and fresh names. The quantizers edit a clone of
  * the caller's model through this view; they never touch the caller's object.
  */
-import { decodeOnnx, encodeOnnx, onnx } from "../onnx/onnx-io.ts";
+import { decodeOnnx, encodeOnnx, onnx } from "./onnx-io.ts";
 import { attrTensor, type ConstTensor, DT, numel, tensorToFloat32, tensorToInts } from "./tensor-data.ts";
 
 const AT = onnx.AttributeProto.AttributeType;
