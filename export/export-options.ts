@@ -1,15 +1,10 @@
 /** The export stage's one options object, its defaults (resolved once) and their validation. */
 import { isAbsolute, resolve } from "node:path";
+import { PRECISIONS, type Precision } from "../formats/enums.ts";
 import { parseBackendRequest, type BackendRequest } from "../train/backends/index.ts";
 
-/**
- * Precisions the exporter writes, as file suffixes (`model.<precision>.onnx`): `int8` is the
- * tuned static INT8 (node set chosen by timing on this machine), `int8-all` static INT8 with
- * every node the op table allows (ONNX Runtime's default recipe).
- */
-export const PRECISIONS = ["fp32", "int8", "int8-all", "int8-dynamic", "fp16"] as const;
-/** One of {@link PRECISIONS}. */
-export type Precision = (typeof PRECISIONS)[number];
+export { PRECISIONS, type Precision };
+
 /** Calibration methods of static INT8 quantization. */
 export const CALIBRATION_METHODS = ["minmax", "percentile", "entropy"] as const;
 /** Integer type of quantized activations. */

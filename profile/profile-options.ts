@@ -4,10 +4,9 @@
  */
 import { z } from "zod";
 
-/** Precisions the export stage writes. */
-export const PRECISIONS = ["fp32", "int8", "int8-all", "int8-dynamic", "fp16"] as const;
-/** One precision. */
-export type Precision = (typeof PRECISIONS)[number];
+import { PRECISIONS, type Precision } from "../formats/enums.ts";
+
+export { PRECISIONS, type Precision };
 
 /** The zoo models and dataset of the default suite. */
 export const DEFAULT_SUITE = { models: ["lenet", "basic-cnn", "fcnn"], dataset: "mnist" } as const;

@@ -3,6 +3,7 @@
  * its `metadata_props`, so the profiler needs nothing else to feed it real data.
  * Models from other exporters carry none of these keys; profile/ then generates inputs.
  */
+import type { Precision } from "../enums.ts";
 import type { onnx } from "./onnx-io.ts";
 
 /** Metadata an exported model carries (all optional for foreign models). */
@@ -22,7 +23,7 @@ export interface HarnessMetadata {
   /** Class names, index = output position. */
   classNames: string[];
   /** Precision of this file. */
-  precision: "fp32" | "int8" | "int8-all" | "int8-dynamic" | "fp16";
+  precision: Precision;
 }
 
 const PREFIX = "harness.";

@@ -21,11 +21,9 @@ export { IMAGE_EXTENSIONS, loadImageFolder } from "./image-folder.ts";
 export { generateSynthetic } from "./synthetic.ts";
 export { parseIdxImages, parseIdxLabels, readIdxImageSet } from "./idx-reader.ts";
 
-/** Dataset names `loadDataset` accepts, as the CLI spells them. */
-export const DATASET_NAMES = ["mnist", "fashion-mnist", "cifar10", "folder", "synthetic"] as const;
+import { DATASET_NAMES, type DatasetName } from "../../formats/enums.ts";
 
-/** A dataset name `loadDataset` accepts. */
-export type DatasetName = (typeof DATASET_NAMES)[number];
+export { DATASET_NAMES, type DatasetName };
 
 /**
  * Image shape [height, width, channels] of each dataset as its reader returns it by default

@@ -1,0 +1,24 @@
+/**
+ * The names every stage agrees on: precisions (file suffixes `model.<precision>.onnx`),
+ * dataset names as the CLI spells them, and execution-provider names. Declared once here;
+ * the stages re-export them.
+ */
+
+/**
+ * Precisions the exporter writes and the profiler measures: `int8` is the tuned static INT8
+ * (node set chosen by timing on this machine), `int8-all` static INT8 with every node the op
+ * table allows (ONNX Runtime's default recipe), `int8-dynamic` dynamic INT8, `fp16` half floats.
+ */
+export const PRECISIONS = ["fp32", "int8", "int8-all", "int8-dynamic", "fp16"] as const;
+/** One of {@link PRECISIONS}. */
+export type Precision = (typeof PRECISIONS)[number];
+
+/** Dataset names `loadDataset` accepts, as the CLI spells them. */
+export const DATASET_NAMES = ["mnist", "fashion-mnist", "cifar10", "folder", "synthetic"] as const;
+/** One of {@link DATASET_NAMES}. */
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+/** Execution providers the default registry knows, in the order rows are measured. */
+export const EP_NAMES = ["cpu", "cuda", "webgpu", "browser-wasm", "browser-webgpu"] as const;
+/** One of {@link EP_NAMES}. */
+export type EpName = (typeof EP_NAMES)[number];
