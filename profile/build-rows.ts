@@ -9,6 +9,7 @@ import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "./run-
 import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
 import type { Comparison, OkRow, ResultRow, Warning } from "../formats/run/results-schema.ts";
 import { roundFailedWarning, roundFigures, stabilityWarnings } from "./row-rounds.ts";
+import { onSoftwareAdapter, roundsOn, softwareAdapterWarning } from "./software-adapter.ts";
 
 /** What {@link buildRows} reads. */
 export interface RowSources {
@@ -39,7 +40,7 @@ export const BASELINE_EP = "cpu";
 
 /** The timing records of a job's group at `batch`, rounds 1..`rounds` (undefined where not yet run). */
 function roundsOf(s: RowSources, job: PlannedJob, batch: number): (TimingRecord | undefined)[] {
-  return Array.from({ length: s.rounds }, (_, i) => s.timings.get(timingKey({ group: groupKey(job), batch, round: i + 1 })));
+  return Array.from({ length: roundsOn(s.plan.eps, job.ep, s.rounds) }, (_, i) => s.timings.get(timingKey({ group: groupKey(job), batch, round: i + 1 })));
 }
 
 function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow; allRounds: boolean } | undefined {
@@ -76,6 +77,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
     ...f.warnings,
     ...stabilityWarnings(figures, s.cvThreshold),
     ...failed.map((x) => roundFailedWarning(x.round, s.rounds, x.error)),
+    ...(onSoftwareAdapter(s.plan.eps, job.ep) ? [softwareAdapterWarning(s.plan.eps, job.ep, s.rounds)] : []),
   ];
   const acc = f.accuracy;
   const { energy, threads } = measured.at(-1)!;

@@ -15,6 +15,7 @@ import { readModelFacts } from "./model-facts.ts";
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "./profile-options.ts";
 import { renderResultsTable } from "./results-table.ts";
 import { RUN_FILES, type RunResults } from "../formats/run/results-schema.ts";
+import { onSoftwareAdapter } from "./software-adapter.ts";
 import { speedProbeMs } from "./speed-probe.ts";
 import { predictionsPath, RunStore } from "./run-store.ts";
 import { runTask, type TaskOutcome } from "./run-task.ts";
@@ -164,6 +165,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         traceDir: join(dir, RUN_FILES.traces),
         predictionsFile: (job) => predictionsPath(dir, job),
         signal: controller.signal,
+        softwareAdapter: onSoftwareAdapter(store.plan.eps, first.ep),
       });
       if (outcome.stopped) {
         stopped = true;

@@ -13,6 +13,7 @@ import type { ResolvedProfileOptions } from "./profile-options.ts";
 import { measureForRound } from "./row-rounds.ts";
 import { rowKey, type PlannedJob } from "../formats/run/run-plan.ts";
 import { runChild } from "./run-child.ts";
+import { softwareAdapterFacts } from "./software-adapter.ts";
 import type { FactsRecord, TimingRecord } from "./run-records.ts";
 import type { RunTask } from "./run-tasks.ts";
 
@@ -25,6 +26,8 @@ export interface TaskContext {
   readonly traceDir: string;
   readonly predictionsFile: (job: PlannedJob) => string;
   readonly signal?: AbortSignal;
+  /** The EP runs on a software GPU adapter: facts children measure lighter (software-adapter.ts). */
+  readonly softwareAdapter?: boolean;
 }
 
 /** What a task produced; `stopped` when the run was aborted (nothing recorded). */
@@ -80,7 +83,7 @@ async function runFacts(task: Extract<RunTask, { kind: "facts" }>, ctx: TaskCont
     ep: job.ep,
     onnxPath: job.onnxPath,
     batches: feeds,
-    measure: ctx.options.measure,
+    measure: ctx.softwareAdapter ? softwareAdapterFacts(ctx.options.measure) : ctx.options.measure,
     accuracy: meta?.dataset && meta.inputShape
       ? { metadata: meta, dataDir: ctx.options.dataDir, limit: ctx.options.accuracyLimit, batch: fixedBatch ? batchAxis : 32, fixedBatch, predictionsFile: ctx.predictionsFile(job) }
       : null,

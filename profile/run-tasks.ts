@@ -7,6 +7,7 @@
  */
 import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
 import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
+import { roundsOn } from "./software-adapter.ts";
 
 /** One child to run. */
 export type RunTask =
@@ -30,6 +31,8 @@ export function pendingTasks(plan: RunPlan, facts: ReadonlyMap<string, FactsReco
   const tasks: RunTask[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const { group, jobs } of planGroups(plan)) {
+      // A software adapter's rows get one round (software-adapter.ts).
+      if (round > roundsOn(plan.eps, jobs[0]!.ep, rounds)) continue;
       const live = jobs.filter((j) => runnable(plan, j));
       if (round === 1) {
         for (const job of live) {

@@ -28,6 +28,7 @@ function nativeInstalled(): boolean {
 function fake(name: BackendName, loads: string[], failure?: string): TrainingBackend {
   return {
     name,
+    singleThreaded: true,
     async load() {
       loads.push(name);
       if (failure !== undefined) throw new Error(failure);

@@ -14,6 +14,22 @@ import { seededRandom, shuffledIndices } from "../measure/random.ts";
 /** One epoch's figures. */
 export type EpochFigures = TrainRecord["history"][number];
 
+/** Where an epoch stands, after a batch. */
+export interface BatchProgress {
+  readonly epoch: number;
+  readonly lastEpoch: number;
+  /** Training images seen this epoch. */
+  readonly seen: number;
+  /** Training images per epoch. */
+  readonly total: number;
+  /** Mean training loss so far this epoch. */
+  readonly loss: number;
+  /** Mean training accuracy so far this epoch, 0..1. */
+  readonly accuracy: number;
+  /** Training images per second so far this epoch. */
+  readonly samplesPerSecond: number;
+}
+
 /** What the loop needs besides the compiled model. */
 export interface LoopSettings {
   /** Epochs to run (at most; early stopping may end sooner). */
@@ -35,6 +51,8 @@ export interface LoopSettings {
   progress: boolean;
   /** Label printed before each epoch's bar, e.g. `lenet`. */
   label: string;
+  /** Called after every batch (e.g. a parent's progress bar for a training child). */
+  onBatch?: (progress: BatchProgress) => void;
   /**
    * Keras's legacy time-based decay: the learning rate of step t (0-based, counted per
    * compile) is `learningRate / (1 + decay × t)`. 0 = constant. Needs an optimizer with
@@ -153,6 +171,7 @@ export async function runEpochs(model: tf.LayersModel, train: ImageSet, val: Ima
       seen += n;
       const seconds = (performance.now() - t0) / 1000;
       bar?.update(seen, { loss: (lossSum / seen).toFixed(4), acc: (accSum / seen).toFixed(4), rate: Math.round(seen / seconds) });
+      s.onBatch?.({ epoch, lastEpoch, seen, total: train.count, loss: lossSum / seen, accuracy: accSum / seen, samplesPerSecond: seen / seconds });
     }
     const seconds = (performance.now() - t0) / 1000;
     bar?.stop();

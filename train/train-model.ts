@@ -14,7 +14,7 @@ import { formatSummary, summarize, type ModelSummary } from "./models/summary.ts
 import { zooEntry } from "./models/zoo.ts";
 import type { ModelBuildContext } from "./models/zoo-types.ts";
 import { recipeFor, RECIPE_NAMES, type Recipe } from "./recipes.ts";
-import { evaluateSet, modelInputTensor, runEpochs, type LoopSettings } from "./train-loop.ts";
+import { evaluateSet, modelInputTensor, runEpochs, type BatchProgress, type LoopSettings } from "./train-loop.ts";
 import { TRAIN_DEFAULTS, type TrainOptions, type TrainOptionsInput } from "./train-options.ts";
 import { freezeBase, loadPretrained, unfreezeTop } from "./transfer.ts";
 
@@ -150,8 +150,14 @@ export async function loadTrainingData(o: Pick<TrainOptions, "dataset" | "dataDi
   return loadDataset(o.dataset as DatasetName, { dataDir: o.dataDir, limit: o.limit, testLimit: o.testLimit, seed: o.seed, height, width });
 }
 
+/** Callbacks of a training run (a parallel-training child reports through them). */
+export interface TrainHooks {
+  /** After every batch. */
+  readonly onBatch?: (progress: BatchProgress) => void;
+}
+
 /** Trains a model and writes its directory. */
-export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel> {
+export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {}): Promise<TrainedModel> {
   // A config's `optimizer` (the notebook's config key) is the default when no --optimizer is given.
   const configOptimizer = input.modelConfig && input.optimizer === undefined ? (await readCnnConfig(input.modelConfig)).optimizer : undefined;
   const o = resolveTrainOptions(configOptimizer ? { ...input, optimizer: configOptimizer } : input);
@@ -208,6 +214,7 @@ export async function trainModel(input: TrainOptionsInput): Promise<TrainedModel
       seed: o.seed,
       progress: o.progress,
       label: name,
+      ...(hooks.onBatch ? { onBatch: hooks.onBatch } : {}),
       decay: { learningRate: lr, rate: o.lrDecay },
     };
     const t0 = performance.now();
@@ -292,19 +299,25 @@ async function timeInference(model: tf.LayersModel, test: Dataset["test"], s: Pi
 }
 
 /**
- * Returns the trained model directory for `model` on `dataset`, training it first when
- * its `train.json` or weights are missing (the profile stage calls this on every run).
+ * The trained model directory for `model` on `dataset` when its files are all there and
+ * its `train.json` reads; undefined when it must be trained.
  */
-export async function ensureTrained(input: TrainOptionsInput): Promise<TrainedModel> {
+export async function trainedAlready(input: TrainOptionsInput): Promise<TrainedModel | undefined> {
   const o = resolveTrainOptions(input);
   const dir = modelDir(o.out, o.model, o.dataset);
   const present = await Promise.all(Object.values(MODEL_FILES).map((f) => access(join(dir, f)).then(() => true, () => false)));
-  if (present.every(Boolean)) {
-    try {
-      return { dir, record: await readTrainRecord(dir) };
-    } catch {
-      // An unreadable record is retrained below.
-    }
+  if (!present.every(Boolean)) return undefined;
+  try {
+    return { dir, record: await readTrainRecord(dir) };
+  } catch {
+    return undefined; // An unreadable record is retrained.
   }
-  return trainModel(input);
+}
+
+/**
+ * Returns the trained model directory for `model` on `dataset`, training it first when
+ * its `train.json` or weights are missing (the profile stage calls this on every run).
+ */
+export async function ensureTrained(input: TrainOptionsInput, hooks: TrainHooks = {}): Promise<TrainedModel> {
+  return (await trainedAlready(input)) ?? trainModel(input, hooks);
 }

@@ -65,7 +65,7 @@ export const OpTimeSchema = z.object({
 });
 
 /** Kinds of {@link WarningSchema} a row can carry. */
-export const WARNING_CODES = ["high-cv", "rounds-differ", "round-failed", "accuracy-skipped", "ops-failed", "legacy"] as const;
+export const WARNING_CODES = ["high-cv", "rounds-differ", "round-failed", "accuracy-skipped", "ops-failed", "legacy", "software-adapter"] as const;
 
 /**
  * A typed warning: `code` for programs, `figures` (numbers, units in their names) for

@@ -17,6 +17,11 @@ export interface TrainingBackend {
   /** The name users select it by. */
   readonly name: BackendName;
   /**
+   * True when training on it keeps one core busy (wasm and cpu in Node: no threads), so
+   * several models can train side by side in child processes, one per core.
+   */
+  readonly singleThreaded: boolean;
+  /**
    * Imports and registers the backend (and any kernels it needs), then makes it the
    * active one (`tf.setBackend` + `tf.ready`). Throws an error whose message is the
    * reason when it cannot, e.g. the package is not installed.

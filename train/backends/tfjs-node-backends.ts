@@ -42,6 +42,7 @@ export function nativeBackend(
 ): TrainingBackend {
   return {
     name: name satisfies BackendName,
+    singleThreaded: false,
     async load() {
       try {
         await importer();

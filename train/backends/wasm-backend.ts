@@ -9,6 +9,7 @@ import { installWasmTrainingKernels } from "./wasm-training-kernels.ts";
 /** The wasm training backend. */
 export const wasmBackend: TrainingBackend = {
   name: "wasm",
+  singleThreaded: true,
   async load() {
     try {
       await import("@tensorflow/tfjs-backend-wasm");
