@@ -79,6 +79,12 @@ async function trainMissingInParallel(
   const concurrency = Math.min(missing.length, availableParallelism(), Math.max(1, Math.floor(freemem() / TRAIN_CHILD_BYTES)));
   if (!singleThreaded || concurrency < 2) return;
   log(`training ${missing.join(", ")} side by side, ${concurrency} at a time (the ${choice.name} backend keeps one core busy per model; ${availableParallelism()} cores)`);
-  const done = await train.trainInParallel(missing.map((model) => ({ label: model, input: trainInput(model) })), { concurrency, log });
+  log(`backend: ${choice.name} (${choice.reason})`);
+  for (const r of choice.rejected) log(`  not used: ${r.name}: ${r.reason}`);
+  const done = await train.trainInParallel(missing.map((model) => ({ label: model, input: trainInput(model) })), {
+    concurrency,
+    log,
+    quietLine: (line) => line.startsWith("backend: ") || line.startsWith("  not used: "),
+  });
   for (const d of done) log(`trained ${d.label}: test accuracy ${(d.testAccuracy * 100).toFixed(2)}%, ${d.dir}`);
 }

@@ -44,10 +44,17 @@ function tsxImport(): string {
  * @param options.concurrency children at once (≥ 1).
  * @param options.log where lines go (a child's stdout, prefixed `[label] `).
  * @param options.bars progress bars on stderr (default: when stderr is a terminal).
+ * @param options.quietLine child lines to drop.
  */
 export async function trainInParallel(
   jobs: readonly { readonly label: string; readonly input: TrainOptionsInput }[],
-  options: { readonly concurrency: number; readonly log: (line: string) => void; readonly bars?: boolean },
+  options: {
+    readonly concurrency: number;
+    readonly log: (line: string) => void;
+    readonly bars?: boolean;
+    /** Child lines not to pass on (e.g. the backend choice, already said once by the caller). */
+    readonly quietLine?: (line: string) => boolean;
+  },
 ): Promise<ParallelTrained[]> {
   const bars = options.bars ?? process.stderr.isTTY === true;
   const multi = bars
@@ -59,7 +66,9 @@ export async function trainInParallel(
       }, cliProgress.Presets.shades_classic)
     : undefined;
   const width = Math.max(...jobs.map((j) => j.label.length));
-  const log = (line: string): void => (multi ? multi.log(`${line}\n`) : options.log(line));
+  // Over a bar, a line wider than the terminal wraps and the redraw garbles it: clip it.
+  const columns = process.stderr.columns ?? 120;
+  const log = (line: string): void => (multi ? multi.log(`${line.length > columns ? `${line.slice(0, columns - 1)}…` : line}\x1b[K\n`) : options.log(line));
   const results: (ParallelTrained | undefined)[] = new Array(jobs.length);
   const failures: string[] = [];
   let next = 0;
@@ -74,7 +83,7 @@ export async function trainInParallel(
     child.stdout?.on("data", (chunk: Buffer) => {
       const lines = (pending + chunk.toString("utf8")).split("\n");
       pending = lines.pop() ?? "";
-      for (const line of lines) if (line.trim()) log(`[${label}] ${line}`);
+      for (const line of lines) if (line.trim() && !(options.quietLine?.(line) ?? false)) log(`[${label}] ${line}`);
     });
     child.stderr?.on("data", (chunk: Buffer) => { stderr = (stderr + chunk.toString("utf8")).slice(-4000); });
     child.on("message", (m: TrainChildMessage) => {
