@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { parseBatchList, resolveProfileOptions } from "../profile/profile-options.ts";
 import { runProfile } from "../profile/run-profile.ts";
 import { RUN_FILES, readRunResults, type ResultRow } from "../formats/run/results-schema.ts";

@@ -9,7 +9,7 @@ import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { BrowserSession } from "../profile/browser/browser-session.ts";
 import { CHROMIUM_FIX, DEFAULT_CHROMIUM, type BrowserEpKind } from "../profile/browser/chromium-launch.ts";
 import type { BatchFeeds } from "../profile/child-protocol.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { buildFeeds } from "../profile/input-tensors.ts";
 import { runProfile } from "../profile/run-profile.ts";
 import type { ProfileOptions } from "../profile/profile-options.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { nodeEpRunners } from "../profile/ep-registry.ts";
 import type { EpRunner } from "../profile/ep-runner.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { DEFAULT_MEASURE, resolveProfileOptions } from "../profile/profile-options.ts";
 import { RUN_FILES, readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import { measureForRound, roundFigures, stabilityWarnings } from "../profile/row-rounds.ts";
