@@ -28,7 +28,6 @@ function kindOf(ep: string): BrowserEpKind {
 }
 
 async function runnerFor(job: { readonly ep: string; readonly childModule?: string }): Promise<BrowserEpRunner> {
-  kindOf(job.ep);
   return (await childRunner(job, browserEpRunners)) as BrowserEpRunner;
 }
 
