@@ -2,7 +2,7 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
-import { buildLenet } from "../profile/fixtures/tiny-models.ts";
+import { buildLenet } from "./lenet-model.ts";
 import { percentile } from "../measure/statistics.ts";
 
 /** Median of `values` (ms in, ms out). */
@@ -22,6 +22,6 @@ export async function lenetPath(out: string, scratch: string): Promise<{ path: s
   } catch {
     const path = join(scratch, "lenet.onnx");
     await writeOnnx(path, buildLenet());
-    return { path, source: "hand-built LeNet-5 (profile/fixtures/tiny-models.ts), random weights" };
+    return { path, source: "hand-built LeNet-5 (bench/lenet-model.ts), random weights" };
   }
 }

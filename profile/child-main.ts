@@ -6,9 +6,9 @@
  * - A paired job holds every precision of one model at once and times them in interleaved
  *   blocks (`measure/interleave.ts`), each batch in turn.
  *
- * Test-only fault injection: `HARNESS_FAULT=crash:<ep>` (SIGSEGV once the sessions are
- * created), `hang:<ep>` (never finishes), `exit:<ep>` (exit code 3); `<ep>@<text>` limits
- * the fault to model files whose path contains `<text>`; several faults are comma-separated.
+ * The EP's runner is the built-in one of the job's EP name, or the default export of the
+ * job's `childModule` (`EpRunner.childModule`), which also creates the sessions when it
+ * has `createSession`.
  *
  * The child ignores SIGINT (Ctrl-C reaches the whole process group): the parent decides,
  * kills it and keeps what finished. It exits if the parent goes away.
@@ -20,7 +20,7 @@ import { functionTimer, latencySketch, measureInterleaved, summarizeLatency } fr
 import { evaluateAccuracy } from "./accuracy.ts";
 import { meteredTimer, openEnergyMeter } from "./energy/index.ts";
 import type { FactsJob, PairedJob, VariantLatency } from "./child-protocol.ts";
-import { sendToParent, serveChildJob } from "./child-runtime.ts";
+import { childRunner, sendToParent, serveChildJob } from "./child-runtime.ts";
 import { defaultEpRegistry } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { buildFeeds } from "./input-tensors.ts";
@@ -29,26 +29,13 @@ import { interleaveSettings, RSS_RUNS, TIMED_SESSION_OPTIONS } from "./measure-l
 import { parseOrtTrace } from "./op-profile.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
 
-
-function runnerFor(ep: string): EpRunner {
-  const runner = defaultEpRegistry().runners.find((r) => r.name === ep);
-  if (!runner) throw new Error(`Unknown EP "${ep}"`);
-  return runner;
+function runnerFor(job: { readonly ep: string; readonly childModule?: string }): Promise<EpRunner> {
+  return childRunner(job, defaultEpRegistry().runners);
 }
 
-function injectFault(ep: string, paths: readonly string[]): void {
-  for (const fault of (process.env.HARNESS_FAULT ?? "").split(",").filter(Boolean)) {
-    const [kind, target = ""] = fault.split(":");
-    const [faultEp, pathPart] = target.split("@");
-    if (faultEp !== ep || (pathPart && !paths.some((p) => p.includes(pathPart)))) continue;
-    if (kind === "crash") process.kill(process.pid, "SIGSEGV");
-    if (kind === "exit") process.exit(3);
-    if (kind === "hang") for (;;) { /* never returns: the parent's timeout must kill us */ }
-  }
-}
-
-function createSession(path: string, runner: EpRunner, extra: ort.InferenceSession.SessionOptions = {}) {
-  return ort.InferenceSession.create(path, { ...runner.sessionOptions(), logSeverityLevel: 3, ...extra });
+function createSession(path: string, runner: EpRunner, extra: ort.InferenceSession.SessionOptions = {}): Promise<ort.InferenceSession> {
+  const options = { ...runner.sessionOptions(), logSeverityLevel: 3 as const, ...extra };
+  return runner.createSession ? runner.createSession(path, options) : ort.InferenceSession.create(path, options);
 }
 
 /** Creates a session, or reports `cannot-start` and resolves undefined when the EP cannot start here. */
@@ -115,14 +102,13 @@ async function profileOps(job: FactsJob, runner: EpRunner): Promise<void> {
 }
 
 async function runFacts(job: FactsJob): Promise<void> {
-  const runner = runnerFor(job.ep);
+  const runner = await runnerFor(job);
   const baselineRssMiB = ownPeakRssMiB();
   const started = await startSession(job.onnxPath, runner);
   if (!started) return;
   const { session } = started;
   try {
     await sendToParent({ type: "session", sessionCreateMs: started.ms, baselineRssMiB });
-    injectFault(job.ep, [job.onnxPath]);
     // Each batch's first run is the cold one the user's first inference pays (shader compiles on WebGPU).
     for (const batch of job.batches) {
       try {
@@ -144,7 +130,7 @@ async function runFacts(job: FactsJob): Promise<void> {
 }
 
 async function runPaired(job: PairedJob): Promise<void> {
-  const runner = runnerFor(job.ep);
+  const runner = await runnerFor(job);
   const sessions: { name: string; session: ort.InferenceSession; ms: number; feeds: PairedJob["variants"][number]["feeds"] }[] = [];
   try {
     for (const v of job.variants) {
@@ -156,7 +142,6 @@ async function runPaired(job: PairedJob): Promise<void> {
         await sendToParent({ type: "variant-error", variant: v.name, message: (e as Error).message });
       }
     }
-    injectFault(job.ep, job.variants.map((v) => v.onnxPath));
     // Energy (RAPL, nvidia-smi) is read around each block and summed per variant; the idle baseline is measured once (1 s) where readable.
     const meter = await openEnergyMeter();
     for (const [b, batch] of job.batches.entries()) {
@@ -189,4 +174,4 @@ async function runPaired(job: PairedJob): Promise<void> {
   }
 }
 
-serveChildJob({ probe: (ep) => runnerFor(ep).probe(), facts: runFacts, paired: runPaired });
+serveChildJob({ probe: async (job) => (await runnerFor(job)).probe(), facts: runFacts, paired: runPaired });

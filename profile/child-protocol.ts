@@ -24,16 +24,21 @@ export interface BatchFeeds {
   readonly pixels?: { readonly scale: number; readonly offset: number };
 }
 
-/** Probe one EP (the child runs with the EP's environment). */
-export interface ProbeJob {
-  readonly kind: "probe";
+/** What every job names: the EP, and where the child finds its runner. */
+interface EpJob {
   readonly ep: string;
+  /** The runner's `childModule` (`ep-runner.ts`); absent: the child's built-in runner of {@link ep}. */
+  readonly childModule?: string;
+}
+
+/** Probe one EP (the child runs with the EP's environment). */
+export interface ProbeJob extends EpJob {
+  readonly kind: "probe";
 }
 
 /** Isolated facts of one model file on one EP at several batch sizes. */
-export interface FactsJob {
+export interface FactsJob extends EpJob {
   readonly kind: "facts";
-  readonly ep: string;
   readonly onnxPath: string;
   readonly batches: readonly BatchFeeds[];
   readonly measure: MeasureSettings;
@@ -62,9 +67,8 @@ export interface PairedVariant {
 }
 
 /** Latency of every variant of one model on one EP, interleaved, at each batch size. */
-export interface PairedJob {
+export interface PairedJob extends EpJob {
   readonly kind: "paired";
-  readonly ep: string;
   readonly variants: readonly PairedVariant[];
   readonly batches: readonly number[];
   /** This round's share of the measurement settings (`measureForRound`). */

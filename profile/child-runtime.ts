@@ -2,8 +2,9 @@
  * The plumbing every measuring child shares (the onnxruntime-node child and the browser
  * child): sending protocol messages to the parent, and serving the one job it is sent.
  */
-import type { EpProbe } from "./ep-runner.ts";
-import type { ChildJob, ChildMessage, FactsJob, PairedJob } from "./child-protocol.ts";
+import { pathToFileURL } from "node:url";
+import type { EpProbe, EpRunner } from "./ep-runner.ts";
+import type { ChildJob, ChildMessage, FactsJob, PairedJob, ProbeJob } from "./child-protocol.ts";
 
 /** Sends one message to the parent (stdout as JSON lines when not forked, for debugging). */
 export function sendToParent(message: ChildMessage): Promise<void> {
@@ -17,9 +18,27 @@ export function sendToParent(message: ChildMessage): Promise<void> {
   });
 }
 
+/**
+ * The runner of `job`'s EP: the default export of the job's `childModule` when it names
+ * one (`EpRunner.childModule`), else the runner of that name in `builtIn`.
+ */
+export async function childRunner(job: { readonly ep: string; readonly childModule?: string }, builtIn: readonly EpRunner[]): Promise<EpRunner> {
+  if (!job.childModule) {
+    const runner = builtIn.find((r) => r.name === job.ep);
+    if (!runner) throw new Error(`Unknown EP "${job.ep}". Expected one of: ${builtIn.map((r) => r.name).join(", ")}`);
+    return runner;
+  }
+  const url = /^file:/.test(job.childModule) ? job.childModule : pathToFileURL(job.childModule).href;
+  const runner = ((await import(url)) as { default?: EpRunner }).default;
+  if (runner?.name !== job.ep) {
+    throw new Error(`EP module ${job.childModule} must export as default the runner of "${job.ep}"; its default export is ${runner ? `"${runner.name}"` : "missing"}`);
+  }
+  return runner;
+}
+
 /** What a child does with each kind of job. */
 export interface ChildHandlers {
-  probe(ep: string): Promise<EpProbe>;
+  probe(job: ProbeJob): Promise<EpProbe>;
   facts(job: FactsJob): Promise<void>;
   paired(job: PairedJob): Promise<void>;
 }
@@ -31,7 +50,7 @@ export interface ChildHandlers {
  */
 export function serveChildJob(handlers: ChildHandlers): void {
   const run = async (job: ChildJob) => {
-    if (job.kind === "probe") await sendToParent({ type: "probe", result: await handlers.probe(job.ep) });
+    if (job.kind === "probe") await sendToParent({ type: "probe", result: await handlers.probe(job) });
     else if (job.kind === "facts") await handlers.facts(job);
     else await handlers.paired(job);
     await sendToParent({ type: "done" });

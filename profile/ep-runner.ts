@@ -33,6 +33,15 @@ export interface EpRunner {
    */
   readonly childScript?: string;
   /**
+   * Module the child process imports to obtain this runner, so an EP can live outside the
+   * registry (a plugin): an absolute path or `file:` URL of a module (TypeScript is fine,
+   * children run under tsx) whose default export is an `EpRunner` of the same {@link name}.
+   * The child then probes and measures with that runner (its {@link sessionOptions},
+   * {@link createSession}, {@link probe}) instead of the built-in one of that name. It is
+   * read each time a child starts. Default: the child's own table of built-in EPs.
+   */
+  readonly childModule?: string;
+  /**
    * Environment variables the measuring child process needs (e.g. a Vulkan ICD for
    * WebGPU). Applied when the child starts; native loaders read them only at start-up.
    */
@@ -56,6 +65,13 @@ export interface EpRunner {
   adopt?(facts: EpFacts): void;
   /** Session options that select this EP (merged over the profiler's own options; unused by browser runners). */
   sessionOptions(): InferenceSession.SessionOptions;
+  /**
+   * Creates each onnxruntime-node session in the measuring child, with the profiler's
+   * options merged over {@link sessionOptions} (unused by browser runners). Default:
+   * `InferenceSession.create(path, options)`; an EP that must prepare first (register a
+   * custom-op library, load a model it rewrote) overrides it.
+   */
+  createSession?(path: string, options: InferenceSession.SessionOptions): Promise<InferenceSession>;
   /**
    * Turns a session-creation error into a reason and a fix when the error means "this
    * EP cannot start here" (the row becomes `skipped`); undefined for a genuine failure.

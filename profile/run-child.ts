@@ -38,6 +38,8 @@ export interface RunChildOptions {
   readonly signal?: AbortSignal;
   /** Child entry script; default {@link CHILD_SCRIPT} (an EP runner's `childScript`, e.g. the browser child). */
   readonly script?: string;
+  /** Module the child loads its EP runner from (an EP runner's `childModule`), sent with the job. */
+  readonly childModule?: string;
 }
 
 /** The `--import` specifier for tsx, resolved from this package (absolute, cwd-independent). */
@@ -110,7 +112,7 @@ export function runChild(job: ChildJob, options: RunChildOptions): Promise<Child
         });
       });
     });
-    child.send(job);
+    child.send(options.childModule ? { ...job, childModule: options.childModule } : job);
   });
 }
 

@@ -13,7 +13,7 @@ import { Command } from "commander";
 import { onnxExportOptionsFromFlags, registerExport } from "../cli/export-command.ts";
 import { exportOnnxFile, GENERATED_WARNING, OnnxExportRecordSchema } from "../export/export-onnx-file.ts";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
-import { buildReferenceModel } from "../export/quantize/reference-models.ts";
+import { buildReferenceModel } from "./fixtures/reference-models.ts";
 import { assertCandidates } from "./tune-candidates-helper.ts";
 
 let dir = "";

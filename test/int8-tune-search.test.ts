@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { BlockTimer } from "../measure/index.ts";
-import { buildReferenceModel } from "../export/quantize/reference-models.ts";
+import { buildReferenceModel } from "./fixtures/reference-models.ts";
 import { tuningWhy } from "../reports/tuning-why.ts";
 import { attributeKernel, FP32_VARIANT, int8Candidates, interleavedSpeedups, kernelAliases, nodeTimes, searchInt8, slowerInInt8, tuneInterleaveSettings, type Int8Candidate } from "../export/tune/index.ts";
 

@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { faultyCpuEp } from "./fixtures/faulty-ep.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { parseBatchList, resolveProfileOptions } from "../profile/profile-options.ts";
 import { runProfile } from "../profile/run-profile.ts";
 import { RUN_FILES, readRunResults, type ResultRow } from "../formats/run/results-schema.ts";
@@ -58,13 +59,8 @@ test("bad files, a crashing or hanging child and a missing dataset become rows; 
   await writeOnnx(noData, buildTinyClassifier([3, 8, 8], 10, {
     metadata: { model: "nodata", dataset: "cifar10", layout: "NCHW", inputShape: [3, 8, 8], scale: 1 / 255, classNames: [], precision: "fp32" },
   }));
-  process.env.HARNESS_FAULT = "crash:cpu@crashme,hang:cpu@hangme";
-  let run;
-  try {
-    run = await runProfile({ ...quiet(), onnx: [good, truncated, notOnnx, crash, hang, noData], eps: ["cpu"], batches: [1, 4], childTimeoutMs: 8000 });
-  } finally {
-    delete process.env.HARNESS_FAULT;
-  }
+  // The cpu EP, except that its children crash on crashme.onnx and hang on hangme.onnx.
+  const run = await runProfile({ ...quiet(), onnx: [good, truncated, notOnnx, crash, hang, noData], eps: ["cpu"], batches: [1, 4], childTimeoutMs: 8000 }, { runners: [faultyCpuEp] });
   const rows = (await readRunResults(run.dir)).rows;
   assert.equal(rows.length, 12);
   assert.equal(byKey(rows, "good|fp32|cpu|1").state, "ok");

@@ -9,7 +9,8 @@ import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { BrowserSession } from "../profile/browser/browser-session.ts";
 import { CHROMIUM_FIX, DEFAULT_CHROMIUM, type BrowserEpKind } from "../profile/browser/chromium-launch.ts";
 import type { BatchFeeds } from "../profile/child-protocol.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { hangingPageEp } from "./fixtures/hanging-page-ep.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { buildFeeds } from "../profile/input-tensors.ts";
 import { runProfile } from "../profile/run-profile.ts";
 import type { ProfileOptions } from "../profile/profile-options.ts";
@@ -103,7 +104,8 @@ test("a missing browser makes skipped rows with the reason and the install fix",
 });
 
 test("a page that never loads times out into an errored row", { skip }, async () => {
-  const run = await withEnv({ HARNESS_FAULT: "page-hang:browser-wasm", HARNESS_PAGE_TIMEOUT_MS: "1500" }, () => runProfile({ ...quiet("hang"), eps: ["browser-wasm"] }));
+  // browser-wasm, except that its page server never answers the page (test/fixtures/hanging-page-ep.ts).
+  const run = await withEnv({ HARNESS_PAGE_TIMEOUT_MS: "1500" }, () => runProfile({ ...quiet("hang"), eps: ["browser-wasm"] }, { runners: [hangingPageEp] }));
   const row = run.results.rows[0];
   assert.equal(row?.state, "errored", JSON.stringify(row));
   if (row?.state === "errored") assert.match(row.error, /^the browser could not start: the measuring page did not load within 1\.5 s: page\.goto: Timeout 1500ms exceeded/);

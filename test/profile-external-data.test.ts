@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
-import { buildLenet } from "../profile/fixtures/tiny-models.ts";
+import { buildLenet } from "./fixtures/tiny-models.ts";
 import { externalDataFiles, readModelFacts } from "../profile/model-facts.ts";
 
 /** Moves every float initializer of `model` into one external file `location`; returns the model and the data bytes. */

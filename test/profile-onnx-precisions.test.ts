@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
-import { buildReferenceModel } from "../export/quantize/reference-models.ts";
+import { buildReferenceModel } from "./fixtures/reference-models.ts";
 import { onnxSuiteFiles, type OnnxSuiteOptions } from "../profile/onnx-precisions.ts";
 import { resolveProfileOptions, type Precision } from "../profile/profile-options.ts";
 

@@ -1,7 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
+import { childRunner } from "../profile/child-runtime.ts";
 import { defaultEpRegistry, describeSkippedEps, resolveEps, selectEps, type EpRegistry } from "../profile/ep-registry.ts";
 import type { EpRunner } from "../profile/ep-runner.ts";
+import { FAULTY_EP_MODULE, faultyCpuEp } from "./fixtures/faulty-ep.ts";
 
 function fake(name: string, probe: EpRunner["probe"]): EpRunner {
   return { name, childEnv: () => ({}), sessionOptions: () => ({ executionProviders: ["cpu"] }), probe };
@@ -79,4 +82,14 @@ test("the cuda EP without its binaries is unavailable with the install fix", asy
     "onnxruntime-node was installed without the CUDA EP; on a machine with CUDA 12 run: node node_modules/onnxruntime-node/script/install --onnxruntime-node-install=cuda12",
   );
   assert.match(probe.reason, /^CUDA EP not available: /);
+});
+
+test("a child finds its runner in the built-in table, or as the default export of the runner's childModule", async () => {
+  assert.equal(await childRunner({ ep: "beta" }, registry.runners), registry.runners[1]);
+  await assert.rejects(childRunner({ ep: "delta" }, registry.runners), { message: 'Unknown EP "delta". Expected one of: alpha, beta, gamma' });
+  assert.equal(await childRunner({ ep: "cpu", childModule: FAULTY_EP_MODULE }, []), faultyCpuEp);
+  assert.equal(await childRunner({ ep: "cpu", childModule: pathToFileURL(FAULTY_EP_MODULE).href }, []), faultyCpuEp);
+  await assert.rejects(childRunner({ ep: "cuda", childModule: FAULTY_EP_MODULE }, []), {
+    message: `EP module ${FAULTY_EP_MODULE} must export as default the runner of "cuda"; its default export is "cpu"`,
+  });
 });

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { readRunResults, RUN_FILES } from "../formats/run/results-schema.ts";
 
 let dir = "";

@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { nodeEpRunners } from "../profile/ep-registry.ts";
+import { FAULTY_EP_MODULE } from "./fixtures/faulty-ep.ts";
 import type { EpRunner } from "../profile/ep-runner.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { DEFAULT_MEASURE, resolveProfileOptions } from "../profile/profile-options.ts";
 import { RUN_FILES, readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import { measureForRound, roundFigures, stabilityWarnings } from "../profile/row-rounds.ts";
@@ -111,8 +112,13 @@ test("precisions of a model are timed together in every round; a round that cras
   await writeOnnx(crash, buildTinyClassifier());
   const cpu = nodeEpRunners.find((r) => r.name === "cpu")!;
   let faulty = false;
-  // The cpu EP, except that children started in round 2 crash on crashme.onnx.
-  const flaky: EpRunner = { ...cpu, childEnv: (): Record<string, string> => (faulty ? { HARNESS_FAULT: "crash:cpu@crashme" } : {}) };
+  // The cpu EP, except that children started in round 2 load the faulty one (test/fixtures/faulty-ep.ts), which crashes on crashme.onnx.
+  const flaky: EpRunner = {
+    ...cpu,
+    get childModule() {
+      return faulty ? FAULTY_EP_MODULE : undefined;
+    },
+  };
   const logged: string[] = [];
   const run = await runProfile({
     onnx: [fp32, int8, crash], eps: ["cpu"], batches: [1, 4], rounds: 2, quick: true, out: join(dir, "out"), progress: false, printTable: false,

@@ -5,7 +5,7 @@ import { interleaveSettings } from "../profile/measure-latency.ts";
 import { parseOrtTrace } from "../profile/op-profile.ts";
 import { DEFAULT_MEASURE, parsePrecisionList, parseProfileConfig, parseShapes } from "../profile/profile-options.ts";
 import { medianCi95, percentile, summarizeLatency } from "../measure/statistics.ts";
-import { buildLenet, LENET_PARAMS } from "../profile/fixtures/tiny-models.ts";
+import { buildLenet, LENET_PARAMS } from "./fixtures/tiny-models.ts";
 import { adapterFactsFromIcd } from "../profile/eps/webgpu-ep.ts";
 import { rowsToCsv } from "../profile/results-csv.ts";
 

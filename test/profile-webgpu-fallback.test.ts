@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { SWIFTSHADER_ICD, SWIFTSHADER_LABEL, createWebgpuEp, webgpuProbeEnvs, type VulkanPaths } from "../profile/eps/webgpu-ep.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { runProfile } from "../profile/run-profile.ts";
 
 let dir = "";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { SWIFTSHADER_ICD } from "../profile/eps/webgpu-ep.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { runProfile } from "../profile/run-profile.ts";
 
 const FAST = { rowBudgetMs: 300, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 2, profileBudgetMs: 300, accuracyBudgetMs: 500 };

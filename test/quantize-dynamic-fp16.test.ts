@@ -3,7 +3,7 @@ import { test } from "node:test";
 import * as ort from "onnxruntime-node";
 import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
 import { convertFp16, quantizeDynamic } from "../export/quantize/index.ts";
-import { buildReferenceModel, randomImageFeeds } from "../export/quantize/reference-models.ts";
+import { buildReferenceModel, randomImageFeeds } from "./fixtures/reference-models.ts";
 
 async function run(bytes: Uint8Array, feed: Record<string, ort.Tensor>): Promise<ort.Tensor> {
   const session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3 });

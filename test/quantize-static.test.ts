@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import * as ort from "onnxruntime-node";
 import { encodeOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { optimizedOpHistogram, quantizeStatic } from "../export/quantize/index.ts";
-import { buildReferenceModel, randomImageFeeds } from "../export/quantize/reference-models.ts";
+import { buildReferenceModel, randomImageFeeds } from "./fixtures/reference-models.ts";
 
 let dir = "";
 before(async () => {

@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
-import { buildReferenceModel } from "../export/quantize/reference-models.ts";
+import { buildReferenceModel } from "./fixtures/reference-models.ts";
 import { writeCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
 import { achieved, boundNotes, loadReportData, rooflinePlots } from "../reports/index.ts";
 import { efficiencyTable } from "../reports/efficiency-table.ts";

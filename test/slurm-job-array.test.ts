@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
-import { buildTinyClassifier } from "../profile/fixtures/tiny-models.ts";
+import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { readRunResults } from "../profile/index.ts";
 import { findRunDirs } from "../reports/index.ts";
 import { slurmSkipReason, startSlurmCluster, type SlurmCluster } from "./slurm-cluster.ts";

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import * as ort from "onnxruntime-node";
 import { encodeOnnx, readOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { attr } from "../formats/onnx/graph-view.ts";
-import { buildReferenceModel } from "../export/quantize/reference-models.ts";
+import { buildReferenceModel } from "./fixtures/reference-models.ts";
 import { floatTensor } from "../formats/onnx/tensor-data.ts";
 import { countNodeWork, modelWork } from "../profile/work/index.ts";
 
@@ -134,7 +134,7 @@ test("inferred output shapes match what ONNX Runtime returns (batch 3)", async (
 
 test("INT8 QDQ LeNet is counted as ORT fuses it: integer MACs, int8 weights, uint8 activations between layers", async () => {
   const { quantizeStatic } = await import("../export/quantize/index.ts");
-  const { randomImageFeeds } = await import("../export/quantize/reference-models.ts");
+  const { randomImageFeeds } = await import("./fixtures/reference-models.ts");
   const { model } = await quantizeStatic(buildReferenceModel("lenet"), randomImageFeeds(2, 4), { method: "minmax", activationType: "uint8", minConvInputChannels: 0 });
   const w = modelWork(model, { input: [1, 1, 28, 28] }, 1);
   assert.equal(w.macs, 3_871_400);

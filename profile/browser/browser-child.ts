@@ -3,21 +3,20 @@
  * `childScript` names this file). Speaks the same child protocol as `child-main.ts`:
  * receives one probe or measure job over IPC, drives onnxruntime-web in headless Chromium
  * and reports {@link ChildMessage}s, so a crashed or hung browser becomes an errored row
- * under the parent's child timeout.
- *
- * Test-only fault injection: `HARNESS_FAULT=page-hang:<ep>` (the server never answers the
- * page, so the page load times out; `HARNESS_PAGE_TIMEOUT_MS` shortens that wait).
+ * under the parent's child timeout. The runner is the built-in one of the job's EP, or the
+ * default export of the job's `childModule` (a {@link BrowserEpRunner}, whose
+ * `pageRequest` the measuring page server tries first).
  */
 import { writeFile } from "node:fs/promises";
 import { fillBatch } from "../accuracy.ts";
 import { latencySketch, measureInterleaved, summarizeLatency, type BlockTimer } from "../../measure/index.ts";
 import type { FactsJob, PairedJob, PairedVariant, VariantLatency } from "../child-protocol.ts";
-import { sendToParent, serveChildJob } from "../child-runtime.ts";
+import { childRunner, sendToParent, serveChildJob } from "../child-runtime.ts";
 import { interleaveSettings, RSS_RUNS } from "../measure-latency.ts";
 import type { ImageSet } from "../../formats/dataset.ts";
 import type { ImageShape } from "../../formats/model-input.ts";
 import type { BrowserSession } from "./browser-session.ts";
-import { browserEpRunners } from "./browser-eps.ts";
+import { browserEpRunners, type BrowserEpRunner } from "./browser-eps.ts";
 import { BROWSER_PAGE_FIX, openChecked } from "./browser-probe.ts";
 import type { BrowserEpKind } from "./chromium-launch.ts";
 import { treePeakRssMiB } from "../process-rss.ts";
@@ -28,8 +27,8 @@ function kindOf(ep: string): BrowserEpKind {
   throw new Error(`Unknown browser EP "${ep}". Expected one of: ${browserEpRunners.map((r) => r.name).join(", ")}`);
 }
 
-function hasFault(kind: string, ep: string): boolean {
-  return (process.env.HARNESS_FAULT ?? "").split(",").some((f) => f === `${kind}:${ep}`);
+async function runnerFor(job: { readonly ep: string; readonly childModule?: string }): Promise<BrowserEpRunner> {
+  return (await childRunner(job, browserEpRunners)) as BrowserEpRunner;
 }
 
 async function loadTestSet(job: FactsJob): Promise<{ set: ImageSet; shape: ImageShape }> {
@@ -60,11 +59,12 @@ async function measureAccuracy(job: FactsJob, session: BrowserSession, names: { 
 }
 
 /** Opens the browser on `models` (sessions 0, 1, …); reports why it cannot, and resolves undefined then. */
-async function open(job: { ep: string; onnxPath: string }, models: readonly string[], batches: readonly number[], accuracyBatch?: (start: number, n: number) => Float32Array) {
+async function open(job: { ep: string; childModule?: string }, models: readonly string[], batches: readonly number[], accuracyBatch?: (start: number, n: number) => Float32Array) {
+  const { pageRequest } = await runnerFor(job);
   const opened = await openChecked(kindOf(job.ep), {
     modelPath: models[0]!,
     moreModels: models.slice(1),
-    hangPage: hasFault("page-hang", job.ep),
+    ...(pageRequest ? { intercept: pageRequest } : {}),
     ...(accuracyBatch ? { accuracyBatch } : {}),
   });
   if (!("reason" in opened)) return opened.session;
@@ -140,7 +140,7 @@ async function runFacts(job: FactsJob): Promise<void> {
 
 async function runPaired(job: PairedJob): Promise<void> {
   const kind = kindOf(job.ep);
-  const session = await open({ ep: job.ep, onnxPath: job.variants[0]?.onnxPath ?? "" }, job.variants.map((v) => v.onnxPath), job.batches);
+  const session = await open(job, job.variants.map((v) => v.onnxPath), job.batches);
   if (!session) return;
   try {
     const live: { key: number; name: string; sessionCreateMs: number; feeds: PairedVariant["feeds"] }[] = [];
@@ -180,10 +180,8 @@ async function runPaired(job: PairedJob): Promise<void> {
 }
 
 serveChildJob({
-  async probe(ep) {
-    const runner = browserEpRunners.find((r) => r.name === ep);
-    if (!runner) throw new Error(`Unknown browser EP "${ep}"`);
-    return runner.probe();
+  async probe(job) {
+    return (await runnerFor(job)).probe();
   },
   facts: runFacts,
   paired: runPaired,

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import type { BatchFeeds } from "../child-protocol.ts";
 import { buildFeeds } from "../input-tensors.ts";
 import { launchChromium, type BrowserEpKind, type LaunchedBrowser } from "./chromium-launch.ts";
-import { startPageServer, type PageServer } from "./page-server.ts";
+import { startPageServer, type PageRequestHandler, type PageServer } from "./page-server.ts";
 
 /** Timeouts of the browser steps, ms. */
 export interface BrowserTimeouts {
@@ -47,8 +47,8 @@ export interface BrowserSessionOptions {
   /** Serves accuracy batches: float32 images `[start, start+n)` in the model's layout. */
   readonly accuracyBatch?: (start: number, n: number) => Float32Array;
   readonly timeouts?: BrowserTimeouts;
-  /** Test-only: the server never answers the page (see HARNESS_FAULT in browser-child.ts). */
-  readonly hangPage?: boolean;
+  /** Requests the page server hands to this handler before its own routes. */
+  readonly intercept?: PageRequestHandler;
   /** Chromium binary; default {@link chromiumPath}. */
   readonly executablePath?: string;
 }
@@ -100,7 +100,7 @@ export class BrowserSession {
     const server = await startPageServer({
       modelPath: o.modelPath,
       ...(o.moreModels ? { moreModels: o.moreModels } : {}),
-      hangPage: o.hangPage,
+      ...(o.intercept ? { intercept: o.intercept } : {}),
       binary: (url) => {
         const feed = /^\/feeds\/(\d+)\/(\d+)\/(\d+)\.bin$/.exec(url.pathname);
         if (feed) {

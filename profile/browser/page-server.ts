@@ -34,6 +34,12 @@ const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
 /** A binary payload the page fetches (raw little-endian typed-array bytes). */
 export type BinaryRoute = () => Uint8Array | Promise<Uint8Array>;
 
+/**
+ * Answers a request before the built-in routes: returns true when it took the request
+ * (and answers it, or deliberately never does), false to leave it to the server.
+ */
+export type PageRequestHandler = (url: URL, res: ServerResponse) => boolean;
+
 /** What {@link startPageServer} serves besides the static files. */
 export interface PageServerOptions {
   /** The .onnx file served at `/model.onnx` (and `/models/0.onnx`). */
@@ -45,8 +51,8 @@ export interface PageServerOptions {
    * string is given the parsed URL.
    */
   readonly binary?: (url: URL) => BinaryRoute | undefined;
-  /** Test-only: never answer `/` (a page that fails to load). */
-  readonly hangPage?: boolean;
+  /** Tried first on every request (an EP runner's own routes, see `BrowserEpRunner.pageRequest`). */
+  readonly intercept?: PageRequestHandler;
 }
 
 /** A running server; `close()` drops open connections. */
@@ -87,8 +93,8 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname;
+    if (options.intercept?.(url, res)) return;
     if (path === "/" || path === "/index.html") {
-      if (options.hangPage) return; // never answered: the page load must time out
       res.writeHead(200, { ...ISOLATION_HEADERS, "Content-Type": MIME[".html"] });
       res.end(INDEX_HTML);
       return;

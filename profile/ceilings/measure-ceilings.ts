@@ -50,7 +50,7 @@ async function oneRound(runner: EpRunner, m: CeilingModel, path: string, o: Requ
   };
   let result: { p50: number; min: number } | { error: string } | undefined;
   const exit = await runChild(job, {
-    env: runner.childEnv(), timeoutMs: o.childTimeoutMs, script: runner.childScript,
+    env: runner.childEnv(), timeoutMs: o.childTimeoutMs, script: runner.childScript, childModule: runner.childModule,
     onMessage: (msg: ChildMessage) => {
       const v = msg.type === "paired-batch" ? msg.variants[0] : undefined;
       if (v) result = { p50: v.latency.p50, min: v.latency.min };
