@@ -6,7 +6,7 @@
  * DynamicQuantizeMatMul / MatMulIntegerToFloat; ConvInteger runs as is (int8 weights OK in 1.30).
  */
 import { onnx } from "../../formats/onnx/onnx-io.ts";
-import { inputAt, makeAttribute, makeNode, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
+import { inputAt, makeAttribute, makeNode, type OnnxModel, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
 import { attrFloat, attrInt, cloneModel, GraphView, inferElemTypes, topoSort } from "../../formats/onnx/graph-view.ts";
 import { defaultOpset, upgradeOpset } from "./opset-upgrade.ts";
 import type { QuantReport } from "./options.ts";
@@ -26,7 +26,7 @@ interface DynamicInput {
  * constant weights. Raises the opset to 11 when needed (DynamicQuantizeLinear) and safe.
  * Never throws for an unsupported graph: the rest stays float and the report says why.
  */
-export function quantizeDynamic(model: onnx.IModelProto): { model: onnx.IModelProto; report: QuantReport } {
+export function quantizeDynamic(model: onnx.IModelProto): { model: OnnxModel; report: QuantReport } {
   const out = cloneModel(model);
   const view = new GraphView(out.graph);
   const up = upgradeOpset(out, view, Math.max(11, defaultOpset(out)));

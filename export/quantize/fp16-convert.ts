@@ -5,7 +5,7 @@
  * float16 weights get a Cast that ORT constant-folds at load) and are reported.
  */
 import { onnx } from "../../formats/onnx/onnx-io.ts";
-import { int64, makeNode, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
+import { int64, makeNode, type OnnxModel, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
 import { attr, cloneModel, GraphView, inferElemTypes, topoSort } from "../../formats/onnx/graph-view.ts";
 import type { QuantReport } from "./options.ts";
 import { floatReport } from "./report.ts";
@@ -33,7 +33,7 @@ export interface Fp16Options {
  * Converts a float32 model to float16 weights (and float16 compute where the op set allows),
  * keeping float32 inputs and outputs. Never throws for an unsupported graph.
  */
-export function convertFp16(model: onnx.IModelProto, options: Fp16Options = {}): { model: onnx.IModelProto; report: QuantReport } {
+export function convertFp16(model: onnx.IModelProto, options: Fp16Options = {}): { model: OnnxModel; report: QuantReport } {
   const fp16Ops = options.fp16Ops ?? ORT_CPU_FP16_OPS;
   const out = cloneModel(model);
   const graph = out.graph;

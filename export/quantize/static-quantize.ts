@@ -7,7 +7,7 @@
  */
 import type * as ort from "onnxruntime-node";
 import { onnx } from "../../formats/onnx/onnx-io.ts";
-import { inputAt, makeNode, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
+import { inputAt, makeNode, type OnnxModel, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
 import { foldablePairs, foldBatchNorm } from "./batchnorm-fold.ts";
 import { calibrateRanges } from "./calibrate.ts";
 import type { RangeStats } from "./calibration-methods.ts";
@@ -43,7 +43,7 @@ export async function quantizeStatic(
   model: onnx.IModelProto,
   calibrationFeeds: Record<string, ort.Tensor>[],
   options: StaticQuantOptions,
-): Promise<{ model: onnx.IModelProto; report: QuantReport }> {
+): Promise<{ model: OnnxModel; report: QuantReport }> {
   const out = cloneModel(model);
   const view = new GraphView(out.graph);
   let perChannel = options.perChannel ?? true;
