@@ -7,7 +7,7 @@
 import * as ort from "onnxruntime-node";
 import type { ImageSet } from "../formats/dataset.ts";
 import { seededRandom } from "../measure/random.ts";
-import type { onnx } from "../formats/onnx/onnx-io.ts";
+import { asOnnxModel, type onnx } from "../formats/onnx/onnx-io.ts";
 import type { ImageGeometry } from "./ort-inference.ts";
 
 /** A model's first real input as the quantizer's feeds need it. */
@@ -37,9 +37,9 @@ const dimOf = (d: onnx.TensorShapeProto.IDimension | undefined): number | undefi
  * @throws naming the input when it is not a float tensor of rank 2 or 4.
  */
 export function describeInput(model: onnx.IModelProto): ForeignInput {
-  const graph = model.graph ?? {};
-  const inits = new Set((graph.initializer ?? []).map((t) => t.name));
-  const input = (graph.input ?? []).find((i) => !inits.has(i.name));
+  const graph = asOnnxModel(model).graph;
+  const inits = new Set(graph.initializer.map((t) => t.name));
+  const input = graph.input.find((i) => !inits.has(i.name));
   if (!input?.name) throw new Error("The ONNX model has no graph input.");
   const tensor = input.type?.tensorType;
   const dims = (tensor?.shape?.dim ?? []).map(dimOf);

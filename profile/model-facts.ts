@@ -4,7 +4,8 @@
  */
 import { stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import { readOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
+import { asOnnxGraph, readOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
+import { inputAt, type OnnxGraph, type OnnxTensor } from "../formats/onnx/onnx-model.ts";
 import { fromMetadataProps, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import { modelWork, type ModelWork } from "./work/index.ts";
 
@@ -62,15 +63,15 @@ export function workPerBatch(model: onnx.IModelProto, inputs: readonly InputSpec
   return out;
 }
 
-function elementCount(t: onnx.ITensorProto): number {
-  return (t.dims ?? []).reduce<number>((a, d) => a * Number(d), 1);
+function elementCount(t: OnnxTensor): number {
+  return t.dims.reduce<number>((a, d) => a * Number(d), 1);
 }
 
 /** Reads int64 values of a constant tensor (int64Data or little-endian rawData). */
-function int64Values(t: onnx.ITensorProto): number[] {
-  if (t.int64Data && t.int64Data.length > 0) return t.int64Data.map(Number);
+function int64Values(t: OnnxTensor): number[] {
+  if (t.int64Data.length > 0) return t.int64Data.map(Number);
   const raw = t.rawData;
-  if (!raw || raw.length === 0) return [];
+  if (raw.length === 0) return [];
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out: number[] = [];
   for (let i = 0; i + 8 <= raw.byteLength; i += 8) out.push(Number(view.getBigInt64(i, true)));
@@ -78,13 +79,14 @@ function int64Values(t: onnx.ITensorProto): number[] {
 }
 
 /** Counts parameters: every initializer's elements, plus ConstantOfShape weights whose shape is a constant initializer. */
-export function countParams(graph: onnx.IGraphProto): number {
-  const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? "", t]));
+export function countParams(model: onnx.IGraphProto | OnnxGraph): number {
+  const graph = asOnnxGraph(model);
+  const inits = new Map(graph.initializer.map((t) => [t.name, t]));
   const shapeInputs = new Set<string>();
   let params = 0;
-  for (const node of graph.node ?? []) {
+  for (const node of graph.node) {
     if (node.opType !== "ConstantOfShape") continue;
-    const shapeName = node.input?.[0] ?? "";
+    const shapeName = inputAt(node, 0);
     const shape = inits.get(shapeName);
     if (!shape) continue;
     shapeInputs.add(shapeName);
@@ -95,43 +97,42 @@ export function countParams(graph: onnx.IGraphProto): number {
 }
 
 /** Graph inputs that are not initializers (IR < 4 models list initializers as inputs). */
-export function realInputs(graph: onnx.IGraphProto): InputSpec[] {
-  const inits = new Set((graph.initializer ?? []).map((t) => t.name));
-  return (graph.input ?? [])
+export function realInputs(model: onnx.IGraphProto | OnnxGraph): InputSpec[] {
+  const graph = asOnnxGraph(model);
+  const inits = new Set(graph.initializer.map((t) => t.name));
+  return graph.input
     .filter((i) => !inits.has(i.name))
     .map((i) => ({
-      name: i.name ?? "",
+      name: i.name,
       elemType: i.type?.tensorType?.elemType ?? 1,
-      dims: (i.type?.tensorType?.shape?.dim ?? []).map((d) =>
-        d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam || null,
-      ),
+      dims: (i.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== null && d.dimValue > 0 ? d.dimValue : d.dimParam || null)),
     }));
 }
 
 /** The distinct external data files (`location` of tensors stored outside the .onnx file), as written in the model. */
-export function externalDataFiles(graph: onnx.IGraphProto): string[] {
+export function externalDataFiles(model: onnx.IGraphProto | OnnxGraph): string[] {
   const files = new Set<string>();
-  const visit = (g: onnx.IGraphProto) => {
-    for (const t of g.initializer ?? []) {
-      const location = (t.externalData ?? []).find((e) => e.key === "location")?.value;
+  const visit = (g: OnnxGraph) => {
+    for (const t of g.initializer) {
+      const location = t.externalData.find((e) => e.key === "location")?.value;
       if (location) files.add(location);
     }
-    for (const node of g.node ?? []) {
-      for (const a of node.attribute ?? []) {
+    for (const node of g.node) {
+      for (const a of node.attribute) {
         if (a.g) visit(a.g);
-        for (const sub of a.graphs ?? []) visit(sub);
+        for (const sub of a.graphs) visit(sub);
         const t = a.t;
-        const location = (t?.externalData ?? []).find((e) => e.key === "location")?.value;
+        const location = t?.externalData.find((e) => e.key === "location")?.value;
         if (location) files.add(location);
       }
     }
   };
-  visit(graph);
+  visit(asOnnxGraph(model));
   return [...files];
 }
 
 /** Bytes on disk of a model: the file plus each external data file beside it (a missing one counts 0). */
-export async function modelSizeBytes(path: string, graph: onnx.IGraphProto): Promise<number> {
+export async function modelSizeBytes(path: string, graph: onnx.IGraphProto | OnnxGraph): Promise<number> {
   let size = (await stat(path)).size;
   for (const file of externalDataFiles(graph)) {
     size += await stat(resolve(dirname(path), file)).then((s) => s.size, () => 0);
@@ -145,7 +146,7 @@ export async function modelSizeBytes(path: string, graph: onnx.IGraphProto): Pro
  */
 export async function readModelFacts(path: string, options: ModelFactsOptions = {}): Promise<ModelFacts> {
   const model = await readOnnx(path);
-  const graph = model.graph ?? {};
+  const graph = model.graph;
   const metadata = fromMetadataProps(model.metadataProps);
   const file = basename(path).replace(/\.onnx$/i, "");
   const m = /^(.*)\.(fp32|int8-dynamic|int8-all|int8|fp16)$/.exec(file);

@@ -78,7 +78,7 @@ export async function loadRowWork(runDir: string, rows: readonly ResultRow[], sh
   for (const [path, fileRows] of byFile) {
     try {
       const model = await readOnnx(path);
-      const works = workPerBatch(model, realInputs(model.graph ?? {}), [...new Set(fileRows.map((r) => r.batch))], shapes);
+      const works = workPerBatch(model, realInputs(model.graph), [...new Set(fileRows.map((r) => r.batch))], shapes);
       for (const r of fileRows) {
         const w = works.find((x) => x.batch === r.batch);
         if (w) out.set(r.key, w);

@@ -8,7 +8,7 @@
  * two moments = 4× the weight bytes; aliasing layers (Flatten, Reshape, Dropout at
  * inference, InputLayer) allocate nothing; the framework's own buffers are not counted.
  */
-import type { onnx } from "../formats/onnx/onnx-io.ts";
+import { type OnnxGraph, outputAt } from "../formats/onnx/onnx-model.ts";
 import { countParams } from "../profile/model-facts.ts";
 
 /** Bytes per value (float32). */
@@ -110,9 +110,9 @@ const ONNX_ALIAS_OPS = new Set(["Reshape", "Flatten", "Identity", "Dropout", "Sq
  * (graph `valueInfo` or outputs; the batch axis, symbolic or not, is dropped). Parameters
  * are counted on the graph (initializers). Returns the layers and how many nodes had no shape.
  */
-export function layersFromOnnx(graph: onnx.IGraphProto): { layers: LayerEstimate[]; unknownShapes: number; params: number } {
+export function layersFromOnnx(graph: OnnxGraph): { layers: LayerEstimate[]; unknownShapes: number; params: number } {
   const shapes = new Map<string, number[]>();
-  for (const v of [...(graph.valueInfo ?? []), ...(graph.output ?? [])]) {
+  for (const v of [...graph.valueInfo, ...graph.output]) {
     const dims = v.type?.tensorType?.shape?.dim;
     if (!v.name || !dims) continue;
     const rest = dims.slice(1).map((d) => (d.dimValue !== undefined && d.dimValue !== null ? Number(d.dimValue) : NaN));
@@ -120,8 +120,8 @@ export function layersFromOnnx(graph: onnx.IGraphProto): { layers: LayerEstimate
   }
   let unknownShapes = 0;
   const layers: LayerEstimate[] = [];
-  for (const [i, node] of (graph.node ?? []).entries()) {
-    const shape = shapes.get(node.output?.[0] ?? "");
+  for (const [i, node] of graph.node.entries()) {
+    const shape = shapes.get(outputAt(node, 0));
     if (!shape) {
       unknownShapes++;
       continue;

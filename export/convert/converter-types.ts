@@ -4,7 +4,7 @@
  * in `layer-registry.ts`.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { onnx } from "../../formats/onnx/onnx-io.ts";
+import { type OnnxNode } from "../../formats/onnx/onnx-model.ts";
 import type { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 
 /** A tfjs layer as found in `LayersModel.layers`. */
@@ -28,7 +28,7 @@ export interface FoldTarget {
   /** tfjs name of the convolution layer. */
   readonly layerName: string;
   /** The Conv node (its bias input is appended when the conv had none). */
-  readonly node: onnx.INodeProto;
+  readonly node: OnnxNode;
   /** Initializer name and data of the OIHW weight. */
   readonly weightName: string;
   readonly weight: Float32Array;

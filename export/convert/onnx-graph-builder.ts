@@ -3,6 +3,7 @@
  * tfjs model: unique names, typed attributes and little-endian raw tensor data.
  */
 import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { makeAttribute, makeNode, makeTensor, type OnnxAttribute, type OnnxNode, type OnnxTensor } from "../../formats/onnx/onnx-model.ts";
 
 /** An attribute value: integers and floats are told apart explicitly (ONNX types them). */
 export type AttributeValue =
@@ -15,9 +16,9 @@ export type AttributeValue =
 /** The nodes and initializers of one graph under construction. */
 export class OnnxGraphBuilder {
   /** Nodes in topological order (the order they were added). */
-  readonly nodes: onnx.INodeProto[] = [];
+  readonly nodes: OnnxNode[] = [];
   /** Constant tensors (weights, shapes, clip bounds). */
-  readonly initializers: onnx.ITensorProto[] = [];
+  readonly initializers: OnnxTensor[] = [];
   private readonly names = new Set<string>();
 
   /** Reserves `base` (or `base_1`, `base_2`, ...) as a graph-unique name and returns it. */
@@ -31,14 +32,14 @@ export class OnnxGraphBuilder {
   /** Adds a float32 initializer with `dims`; returns its (unique) name. */
   addFloatInitializer(base: string, dims: readonly number[], data: Float32Array): string {
     const name = this.uniqueName(base);
-    this.initializers.push({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: floatBytes(data) });
+    this.initializers.push(makeTensor({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: floatBytes(data) }));
     return name;
   }
 
   /** Adds an int64 initializer (shapes, pads); returns its name. */
   addInt64Initializer(base: string, dims: readonly number[], values: readonly number[]): string {
     const name = this.uniqueName(base);
-    this.initializers.push({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...values] });
+    this.initializers.push(makeTensor({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...values] }));
     return name;
   }
 
@@ -56,38 +57,40 @@ export class OnnxGraphBuilder {
   addNode(opType: string, inputs: readonly string[], name: string, attributes: Record<string, AttributeValue> = {}): string {
     const nodeName = this.uniqueName(name);
     const output = nodeName === name ? this.uniqueName(`${name}:0`) : this.uniqueName(`${nodeName}:0`);
-    this.nodes.push({
-      name: nodeName,
-      opType,
-      input: [...inputs],
-      output: [output],
-      attribute: Object.entries(attributes).map(([key, value]) => toAttribute(key, value)),
-    });
+    this.nodes.push(
+      makeNode({
+        name: nodeName,
+        opType,
+        input: inputs,
+        output: [output],
+        attribute: Object.entries(attributes).map(([key, value]) => toAttribute(key, value)),
+      }),
+    );
     return output;
   }
 
   /** The node producing tensor `output`, if any. */
-  producerOf(output: string): onnx.INodeProto | undefined {
-    return this.nodes.find((n) => n.output?.includes(output));
+  producerOf(output: string): OnnxNode | undefined {
+    return this.nodes.find((n) => n.output.includes(output));
   }
 
   /** Renames tensor `from` to `to` everywhere (node inputs and outputs). */
   renameTensor(from: string, to: string): void {
     for (const node of this.nodes) {
-      node.input = (node.input ?? []).map((n) => (n === from ? to : n));
-      node.output = (node.output ?? []).map((n) => (n === from ? to : n));
+      node.input = node.input.map((n) => (n === from ? to : n));
+      node.output = node.output.map((n) => (n === from ? to : n));
     }
     this.names.add(to);
   }
 }
 
-function toAttribute(name: string, value: AttributeValue): onnx.IAttributeProto {
+function toAttribute(name: string, value: AttributeValue): OnnxAttribute {
   const T = onnx.AttributeProto.AttributeType;
-  if ("int" in value) return { name, type: T.INT, i: value.int };
-  if ("float" in value) return { name, type: T.FLOAT, f: value.float };
-  if ("ints" in value) return { name, type: T.INTS, ints: [...value.ints] };
-  if ("floats" in value) return { name, type: T.FLOATS, floats: [...value.floats] };
-  return { name, type: T.STRING, s: new TextEncoder().encode(value.string) };
+  if ("int" in value) return makeAttribute({ name, type: T.INT, i: value.int });
+  if ("float" in value) return makeAttribute({ name, type: T.FLOAT, f: value.float });
+  if ("ints" in value) return makeAttribute({ name, type: T.INTS, ints: [...value.ints] });
+  if ("floats" in value) return makeAttribute({ name, type: T.FLOATS, floats: [...value.floats] });
+  return makeAttribute({ name, type: T.STRING, s: new TextEncoder().encode(value.string) });
 }
 
 /** Float32 values as little-endian bytes (a copy). */

@@ -110,7 +110,7 @@ export function convertTfjsToOnnx(model: tf.LayersModel, options: ConvertOptions
       return fail((e as Error).message);
     }
     values.set(outputTensor.id, output);
-    facts.layers.push({ name: layer.name, className, onnxOps: builder.nodes.slice(before).map((n) => n.opType ?? "") });
+    facts.layers.push({ name: layer.name, className, onnxOps: builder.nodes.slice(before).map((n) => n.opType) });
     if (REMOVED_AT_INFERENCE.has(className)) facts.removedLayers.push(layer.name);
   }
 

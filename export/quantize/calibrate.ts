@@ -5,6 +5,7 @@
  */
 import * as ort from "onnxruntime-node";
 import { encodeOnnx, onnx } from "../../formats/onnx/onnx-io.ts";
+import { makeValueInfo } from "../../formats/onnx/onnx-model.ts";
 import {
   addToHistogram,
   entropyRange,
@@ -65,12 +66,12 @@ export async function calibrateRanges(
 ): Promise<Map<string, RangeStats>> {
   if (feeds.length === 0) throw new Error("Static quantization needs at least one calibration feed; got 0.");
   const augmented = cloneModel(model);
-  const graph = augmented.graph as onnx.IGraphProto;
-  const inputs = new Set((graph.input ?? []).map((v) => v.name));
-  const existing = new Set((graph.output ?? []).map((v) => v.name));
+  const graph = augmented.graph;
+  const inputs = new Set(graph.input.map((v) => v.name));
+  const existing = new Set(graph.output.map((v) => v.name));
   for (const name of names) {
     if (!inputs.has(name) && !existing.has(name)) {
-      graph.output?.push({ name, type: { tensorType: { elemType: DT.FLOAT } } });
+      graph.output.push(makeValueInfo({ name, type: { tensorType: { elemType: DT.FLOAT } } }));
     }
   }
   const session = await ort.InferenceSession.create(encodeOnnx(augmented), {

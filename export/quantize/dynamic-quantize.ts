@@ -6,6 +6,7 @@
  * DynamicQuantizeMatMul / MatMulIntegerToFloat; ConvInteger runs as is (int8 weights OK in 1.30).
  */
 import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { inputAt, makeAttribute, makeNode, type OnnxModel, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
 import { attrFloat, attrInt, cloneModel, GraphView, inferElemTypes, topoSort } from "../../formats/onnx/graph-view.ts";
 import { defaultOpset, upgradeOpset } from "./opset-upgrade.ts";
 import type { QuantReport } from "./options.ts";
@@ -25,35 +26,35 @@ interface DynamicInput {
  * constant weights. Raises the opset to 11 when needed (DynamicQuantizeLinear) and safe.
  * Never throws for an unsupported graph: the rest stays float and the report says why.
  */
-export function quantizeDynamic(model: onnx.IModelProto): { model: onnx.IModelProto; report: QuantReport } {
+export function quantizeDynamic(model: onnx.IModelProto): { model: OnnxModel; report: QuantReport } {
   const out = cloneModel(model);
-  const view = new GraphView(out.graph as onnx.IGraphProto);
+  const view = new GraphView(out.graph);
   const up = upgradeOpset(out, view, Math.max(11, defaultOpset(out)));
   if (!up.ok) return { model: cloneModel(model), report: floatReport(view, new Map(), up.reason) };
   view.reindex();
   const originalNodes = [...view.nodes];
   const types = inferElemTypes(view);
-  const reasons = new Map<onnx.INodeProto, string>();
-  const quantized: onnx.INodeProto[] = [];
+  const reasons = new Map<OnnxNode, string>();
+  const quantized: OnnxNode[] = [];
   const dynamicInputs = new Map<string, DynamicInput>();
 
   const dynamicInput = (x: string): DynamicInput => {
     const known = dynamicInputs.get(x);
     if (known) return known;
     const d = { q: view.fresh(`${x}_qv`), scale: view.fresh(`${x}_s`), zeroPoint: view.fresh(`${x}_zp`) };
-    view.nodes.push({ opType: "DynamicQuantizeLinear", name: view.fresh(`${x}_DynamicQuantizeLinear`), input: [x], output: [d.q, d.scale, d.zeroPoint] });
+    view.nodes.push(makeNode({ opType: "DynamicQuantizeLinear", name: view.fresh(`${x}_DynamicQuantizeLinear`), input: [x], output: [d.q, d.scale, d.zeroPoint] }));
     dynamicInputs.set(x, d);
     return d;
   };
 
   for (const n of originalNodes) {
-    const op = n.opType ?? "";
-    if ((n.domain ?? "") !== "" || !["Conv", "MatMul", "Gemm"].includes(op)) {
+    const op = n.opType;
+    if (n.domain !== "" || !["Conv", "MatMul", "Gemm"].includes(op)) {
       reasons.set(n, `${op} has no integer kernel used by dynamic quantization (only Conv, MatMul, Gemm are quantized)`);
       continue;
     }
-    const x = n.input?.[0] ?? "";
-    const wName = n.input?.[1] ?? "";
+    const x = inputAt(n, 0);
+    const wName = inputAt(n, 1);
     const wc = view.constFloat(wName);
     if (!wc) {
       reasons.set(n, `weight "${wName}" is not a constant`);
@@ -71,12 +72,12 @@ export function quantizeDynamic(model: onnx.IModelProto): { model: onnx.IModelPr
       reasons.set(n, "Gemm with transA or alpha ≠ 1 is left float");
       continue;
     }
-    const b = n.input?.[2];
+    const b = n.input[2];
     if (b && op !== "MatMul" && !view.constFloat(b) && (op === "Conv" || attrFloat(n, "beta", 1) !== 1)) {
       reasons.set(n, `bias "${b}" is not a constant`);
       continue;
     }
-    const y = n.output?.[0] ?? "";
+    const y = outputAt(n, 0);
     const d = dynamicInput(x);
     const transB = op === "Gemm" && attrInt(n, "transB", 0) === 1;
     const axis = op === "Conv" ? 0 : 1;
@@ -88,21 +89,21 @@ export function quantizeDynamic(model: onnx.IModelProto): { model: onnx.IModelPr
     const wZp = zeroPointInit(view, `${wName}_zp`, DT.INT8, op === "Conv" ? [0] : new Array<number>(channels).fill(0));
     const integer = view.fresh(`${y}_integer`);
     if (op === "Conv") {
-      const attrs = (n.attribute ?? []).filter((a) => ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"].includes(a.name ?? ""));
-      view.nodes.push({ opType: "ConvInteger", name: view.fresh(`${n.name || y}_ConvInteger`), input: [d.q, w.quantName, d.zeroPoint, wZp], output: [integer], attribute: attrs });
+      const attrs = n.attribute.filter((a) => ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"].includes(a.name));
+      view.nodes.push(makeNode({ opType: "ConvInteger", name: view.fresh(`${n.name || y}_ConvInteger`), input: [d.q, w.quantName, d.zeroPoint, wZp], output: [integer], attribute: attrs }));
     } else {
-      view.nodes.push({ opType: "MatMulInteger", name: view.fresh(`${n.name || y}_MatMulInteger`), input: [d.q, w.quantName, d.zeroPoint, wZp], output: [integer] });
+      view.nodes.push(makeNode({ opType: "MatMulInteger", name: view.fresh(`${n.name || y}_MatMulInteger`), input: [d.q, w.quantName, d.zeroPoint, wZp], output: [integer] }));
     }
     const scales = view.fresh(`${y}_scales`);
     const asFloat = view.fresh(`${y}_integer_float`);
     const bias = biasInput(view, n, op, channels, wc.dims.length);
     const scaled = bias ? view.fresh(`${y}_no_bias`) : y;
     view.nodes.push(
-      { opType: "Mul", name: view.fresh(`${y}_scales_mul`), input: [d.scale, wScale], output: [scales] },
-      { opType: "Cast", name: view.fresh(`${y}_cast`), input: [integer], output: [asFloat], attribute: [{ name: "to", i: DT.FLOAT, type: onnx.AttributeProto.AttributeType.INT }] },
-      { opType: "Mul", name: view.fresh(`${y}_output_scale_mul`), input: [asFloat, scales], output: [scaled] },
+      makeNode({ opType: "Mul", name: view.fresh(`${y}_scales_mul`), input: [d.scale, wScale], output: [scales] }),
+      makeNode({ opType: "Cast", name: view.fresh(`${y}_cast`), input: [integer], output: [asFloat], attribute: [makeAttribute({ name: "to", i: DT.FLOAT, type: onnx.AttributeProto.AttributeType.INT })] }),
+      makeNode({ opType: "Mul", name: view.fresh(`${y}_output_scale_mul`), input: [asFloat, scales], output: [scaled] }),
     );
-    if (bias) view.nodes.push({ opType: "Add", name: view.fresh(`${y}_bias_add`), input: [scaled, bias], output: [y] });
+    if (bias) view.nodes.push(makeNode({ opType: "Add", name: view.fresh(`${y}_bias_add`), input: [scaled, bias], output: [y] }));
     view.graph.node = view.nodes.filter((m) => m !== n);
     quantized.push(n);
   }
@@ -112,8 +113,8 @@ export function quantizeDynamic(model: onnx.IModelProto): { model: onnx.IModelPr
 }
 
 /** The bias to add after the integer op (Conv bias reshaped to [1, C, 1…]; Gemm C × beta), if any. */
-function biasInput(view: GraphView, n: onnx.INodeProto, op: string, channels: number, rank: number): string | undefined {
-  const b = n.input?.[2];
+function biasInput(view: GraphView, n: OnnxNode, op: string, channels: number, rank: number): string | undefined {
+  const b = n.input[2];
   if (!b || op === "MatMul") return undefined;
   const bc = view.constFloat(b);
   if (op === "Conv") {

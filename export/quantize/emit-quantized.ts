@@ -3,7 +3,7 @@
  * and int32 bias of a Conv/Gemm/MatMul, or the quantized constant inputs of an op with its
  * own parameters (Add, Mul, Concat…), each followed by a DequantizeLinear.
  */
-import type { onnx } from "../../formats/onnx/onnx-io.ts";
+import { inputAt, type OnnxNode } from "../../formats/onnx/onnx-model.ts";
 import { attrFloat, attrInt, type GraphView } from "../../formats/onnx/graph-view.ts";
 import { type ActivationType, activationParams, type QParams, qRange, quantizeBias, quantizeValue } from "./quant-params.ts";
 import { DT, float32Of, int32Tensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
@@ -24,10 +24,10 @@ export interface EmitContext {
 }
 
 /** Quantizes the weight (and bias) of a Conv/Gemm/MatMul; returns true or the reason it cannot. */
-export function emitWeighted(n: onnx.INodeProto, ctx: EmitContext): true | string {
+export function emitWeighted(n: OnnxNode, ctx: EmitContext): true | string {
   const { view } = ctx;
-  const op = n.opType ?? "";
-  const wName = n.input?.[1] ?? "";
+  const op = n.opType;
+  const wName = inputAt(n, 1);
   const wc = view.constFloat(wName);
   if (!wc) return true; // MatMul with two activations: plain QDQ on both
   let axis: number | undefined;
@@ -41,12 +41,12 @@ export function emitWeighted(n: onnx.INodeProto, ctx: EmitContext): true | strin
   const wZp = zeroPointInit(view, `${wBase}_zp`, DT.INT8, new Array<number>(w.scales.length).fill(0));
   const wDq = view.fresh(`${wBase}_dq`);
   dequantize(view, w.quantName, wScale, wZp, w.scales.length > 1 ? axis : undefined, wDq);
-  n.input = (n.input ?? []).map((x, i) => (i === 1 ? wDq : x));
+  n.input = n.input.map((x, i) => (i === 1 ? wDq : x));
 
-  const bName = n.input?.[2];
+  const bName = n.input[2];
   if (!bName || op === "MatMul") return true;
   const bc = view.constFloat(bName);
-  const inParams = ctx.act.get(n.input?.[0] ?? "");
+  const inParams = ctx.act.get(inputAt(n, 0));
   const channels = op === "Conv" ? (wc.dims[0] ?? 0) : (attrInt(n, "transB", 0) ? wc.dims[0] : wc.dims[1]) ?? 0;
   const biasOk = bc && inParams && bc.dims.reduce((a, b) => a * b, 1) === channels && (op !== "Gemm" || attrFloat(n, "beta", 1) === 1);
   if (!biasOk) return true; // bias stays float; ORT then runs this node unfused
@@ -58,13 +58,13 @@ export function emitWeighted(n: onnx.INodeProto, ctx: EmitContext): true | strin
   const bZp = zeroPointInit(view, `${bBase}_zp`, DT.INT32, new Array<number>(perChannelBias ? channels : 1).fill(0));
   const bDq = view.fresh(`${bBase}_dq`);
   dequantize(view, bq, bScale, bZp, perChannelBias ? 0 : undefined, bDq);
-  n.input = (n.input ?? []).map((x, i) => (i === 2 ? bDq : x));
+  n.input = n.input.map((x, i) => (i === 2 ? bDq : x));
   return true;
 }
 
 /** Constant float inputs of Add/Mul/Concat…: stored quantized like activations (ORT does the same). */
-export function emitConstInputs(n: onnx.INodeProto, ctx: EmitContext): true {
-  n.input = (n.input ?? []).map((t) => {
+export function emitConstInputs(n: OnnxNode, ctx: EmitContext): true {
+  n.input = n.input.map((t) => {
     const c = t && ctx.types.get(t) === DT.FLOAT ? ctx.view.constFloat(t) : undefined;
     if (!c) return t;
     const known = ctx.constDone.get(t);

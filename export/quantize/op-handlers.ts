@@ -6,7 +6,7 @@
  * nothing for data movement, whose output reuses its input's parameters). Ops missing from
  * the table stay float, with the reason from {@link FLOAT_REASON}.
  */
-import type { onnx } from "../../formats/onnx/onnx-io.ts";
+import { type OnnxNode } from "../../formats/onnx/onnx-model.ts";
 import { emitConstInputs, emitWeighted, type EmitContext } from "./emit-quantized.ts";
 import type { GraphView } from "../../formats/onnx/graph-view.ts";
 
@@ -31,17 +31,17 @@ export interface OpHandler {
   /** Why this op is quantized this way (one line, for readers of the table). */
   readonly note: string;
   /** The reason `node` must stay float, or undefined when it can be quantized. */
-  check(node: onnx.INodeProto, ctx: CheckContext): string | undefined;
+  check(node: OnnxNode, ctx: CheckContext): string | undefined;
   /** Emits the node's quantized constants; true, or the reason it stays float after all. */
-  emit(node: onnx.INodeProto, ctx: EmitContext): true | string;
+  emit(node: OnnxNode, ctx: EmitContext): true | string;
 }
 
 const noCheck = (): undefined => undefined;
 const emitNothing = (): true => true;
 
 /** Conv: a constant weight, and at least `minConvInputChannels` input channels per group. */
-function checkConv(n: onnx.INodeProto, ctx: CheckContext): string | undefined {
-  const w = n.input?.[1];
+function checkConv(n: OnnxNode, ctx: CheckContext): string | undefined {
+  const w = n.input[1];
   const wc = w ? ctx.view.constFloat(w) : undefined;
   if (!wc) return `weight "${w}" is not a constant`;
   const cin = wc.dims[1] ?? 0;
@@ -52,8 +52,8 @@ function checkConv(n: onnx.INodeProto, ctx: CheckContext): string | undefined {
 }
 
 /** Gemm: a constant rank-2 weight. */
-function checkGemm(n: onnx.INodeProto, ctx: CheckContext): string | undefined {
-  const w = n.input?.[1];
+function checkGemm(n: OnnxNode, ctx: CheckContext): string | undefined {
+  const w = n.input[1];
   const wc = w ? ctx.view.constFloat(w) : undefined;
   if (!wc) return `weight "${w}" is not a constant`;
   if (wc.dims.length !== 2) return `Gemm weight rank ${wc.dims.length}, expected 2`;
@@ -96,13 +96,13 @@ export const FLOAT_REASON: Readonly<Record<string, string>> = {
 };
 
 /** The handler of `node`, or undefined (custom domain or an op type outside the table). */
-export function handlerOf(node: onnx.INodeProto): OpHandler | undefined {
-  if ((node.domain ?? "") !== "") return undefined;
-  return Object.hasOwn(OP_HANDLERS, node.opType ?? "") ? OP_HANDLERS[node.opType ?? ""] : undefined;
+export function handlerOf(node: OnnxNode): OpHandler | undefined {
+  if (node.domain !== "") return undefined;
+  return Object.hasOwn(OP_HANDLERS, node.opType) ? OP_HANDLERS[node.opType] : undefined;
 }
 
 /** Why a node without a handler stays float. */
-export function unsupportedReason(node: onnx.INodeProto): string {
-  const op = node.opType ?? "";
+export function unsupportedReason(node: OnnxNode): string {
+  const op = node.opType;
   return FLOAT_REASON[op] ?? `${op} is not in the quantized op set (no ORT CPU QDQ fusion for it)`;
 }

@@ -23,8 +23,8 @@ export async function optimizedOpHistogram(onnxPath: string): Promise<Record<str
     await session.release();
     const model = await readOnnx(dumped);
     const hist: Record<string, number> = {};
-    for (const node of model.graph?.node ?? []) {
-      const op = node.opType ?? "";
+    for (const node of model.graph.node) {
+      const op = node.opType;
       hist[op] = (hist[op] ?? 0) + 1;
     }
     return Object.fromEntries(Object.entries(hist).sort(([a], [b]) => a.localeCompare(b)));

@@ -4,7 +4,7 @@
  * op in the graph means the same at the new opset, or is rewritten here: Softmax,
  * LogSoftmax and Hardmax (2-D coercion before opset 13) and Dropout (inference: removed).
  */
-import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { inputAt, int64, makeNode, type OnnxModel, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
 import { attr, attrInt, GraphView } from "../../formats/onnx/graph-view.ts";
 
 /**
@@ -24,9 +24,9 @@ const STABLE_9_TO_13 = new Set([
 ]);
 
 /** The model's default-domain opset version (1 when absent). */
-export function defaultOpset(model: onnx.IModelProto): number {
-  const entry = model.opsetImport?.find((o) => !o.domain || o.domain === "ai.onnx");
-  return Number(entry?.version ?? 1);
+export function defaultOpset(model: OnnxModel): number {
+  const entry = model.opsetImport.find((o) => !o.domain || o.domain === "ai.onnx");
+  return entry ? int64(entry.version) : 1;
 }
 
 /** Outcome of an upgrade attempt. */
@@ -34,10 +34,10 @@ export type UpgradeResult = { ok: true; from: number; to: number } | { ok: false
 
 /** Removes inference-time Dropout nodes whose mask output is unused (they are identities). */
 export function removeDropout(view: GraphView): number {
-  const dead = new Set<onnx.INodeProto>();
+  const dead = new Set<OnnxNode>();
   for (const node of view.nodes) {
     if (node.opType !== "Dropout") continue;
-    const [x, y, mask] = [node.input?.[0] ?? "", node.output?.[0] ?? "", node.output?.[1] ?? ""];
+    const [x, y, mask] = [inputAt(node, 0), outputAt(node, 0), outputAt(node, 1)];
     if (mask && (view.consumers.has(mask) || view.graphOutputs.has(mask))) continue;
     if (view.graphOutputs.has(y)) {
       node.opType = "Identity";
@@ -53,11 +53,11 @@ export function removeDropout(view: GraphView): number {
   return dead.size;
 }
 
-function rewriteSoftmaxFamily(view: GraphView, node: onnx.INodeProto): void {
+function rewriteSoftmaxFamily(view: GraphView, node: OnnxNode): void {
   // before opset 13: softmax over the input coerced to 2-D at `axis` (default 1)
   const axis = attrInt(node, "axis", 1);
-  const x = node.input?.[0] ?? "";
-  const y = node.output?.[0] ?? "";
+  const x = inputAt(node, 0);
+  const y = outputAt(node, 0);
   const producer = view.producer.get(x)?.opType;
   if (axis === 1 && (producer === "Gemm" || producer === "Flatten")) {
     // 2-D input: axis 1 is the last axis, same meaning at opset 13
@@ -73,10 +73,10 @@ function rewriteSoftmaxFamily(view: GraphView, node: onnx.INodeProto): void {
   nodes.splice(
     at,
     1,
-    { opType: "Shape", input: [x], output: [shape], name: view.fresh(`${name}_shape`) },
-    { opType: "Flatten", input: [x], output: [flat], name: view.fresh(`${name}_flatten`), attribute: [attr.int("axis", axis)] },
+    makeNode({ opType: "Shape", input: [x], output: [shape], name: view.fresh(`${name}_shape`) }),
+    makeNode({ opType: "Flatten", input: [x], output: [flat], name: view.fresh(`${name}_flatten`), attribute: [attr.int("axis", axis)] }),
     { ...node, input: [flat], output: [soft], attribute: [attr.int("axis", 1)] },
-    { opType: "Reshape", input: [soft, shape], output: [y], name: view.fresh(`${name}_reshape`) },
+    makeNode({ opType: "Reshape", input: [soft, shape], output: [y], name: view.fresh(`${name}_reshape`) }),
   );
 }
 
@@ -86,14 +86,14 @@ function rewriteSoftmaxFamily(view: GraphView, node: onnx.INodeProto): void {
  * drops initializers from the graph inputs, so they stay constants for ORT), and refuses
  * (returning the reason) when an op outside the known-stable list is present.
  */
-export function upgradeOpset(model: onnx.IModelProto, view: GraphView, target: number): UpgradeResult {
+export function upgradeOpset(model: OnnxModel, view: GraphView, target: number): UpgradeResult {
   const from = defaultOpset(model);
   if (from >= target) return { ok: true, from, to: from };
   if (from < 9) return { ok: false, reason: `opset ${from} is older than 9; re-export the model at opset ≥ 13` };
   const unknown = new Set<string>();
   for (const node of view.nodes) {
-    const domain = node.domain ?? "";
-    if ((domain === "" || domain === "ai.onnx") && !STABLE_9_TO_13.has(node.opType ?? "")) unknown.add(node.opType ?? "");
+    const domain = node.domain;
+    if ((domain === "" || domain === "ai.onnx") && !STABLE_9_TO_13.has(node.opType)) unknown.add(node.opType);
   }
   if (unknown.size > 0) {
     return { ok: false, reason: `cannot raise opset ${from} to ${target}: ops not known to keep their meaning: ${[...unknown].sort().join(", ")}` };
@@ -104,19 +104,19 @@ export function upgradeOpset(model: onnx.IModelProto, view: GraphView, target: n
     return { ok: false, reason: `cannot raise opset ${from} to ${target}: Dropout "${masked.name}" has its mask output used` };
   }
   if (target >= 13) {
-    for (const node of view.nodes.filter((n) => ["Softmax", "LogSoftmax", "Hardmax"].includes(n.opType ?? ""))) {
+    for (const node of view.nodes.filter((n) => ["Softmax", "LogSoftmax", "Hardmax"].includes(n.opType))) {
       rewriteSoftmaxFamily(view, node);
     }
   }
   view.reindex();
-  const entry = model.opsetImport?.find((o) => !o.domain || o.domain === "ai.onnx");
+  const entry = model.opsetImport.find((o) => !o.domain || o.domain === "ai.onnx");
   if (entry) entry.version = target;
-  else (model.opsetImport ??= []).push({ domain: "", version: target });
+  else model.opsetImport.push({ domain: "", version: target });
   const irNeeded = target >= 13 ? 7 : target >= 11 ? 6 : 5;
-  if (Number(model.irVersion ?? 0) < irNeeded) {
-    if (Number(model.irVersion ?? 0) < 4) {
+  if (int64(model.irVersion) < irNeeded) {
+    if (int64(model.irVersion) < 4) {
       const inits = new Set(view.initializers.keys());
-      view.graph.input = (view.graph.input ?? []).filter((v) => !inits.has(v.name ?? ""));
+      view.graph.input = view.graph.input.filter((v) => !inits.has(v.name));
     }
     model.irVersion = irNeeded;
   }
@@ -127,7 +127,7 @@ export function upgradeOpset(model: onnx.IModelProto, view: GraphView, target: n
 export function sumToAdd(view: GraphView): number {
   let n = 0;
   for (const node of view.nodes) {
-    if (node.opType === "Sum" && (node.input?.length ?? 0) === 2) {
+    if (node.opType === "Sum" && (node.input.length ?? 0) === 2) {
       node.opType = "Add";
       n++;
     }

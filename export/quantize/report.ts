@@ -1,5 +1,5 @@
 /** Building the QuantReport from the nodes a pass converted and the reasons for the rest. */
-import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
 import type { GraphView } from "../../formats/onnx/graph-view.ts";
 import type { QuantReport } from "./options.ts";
 
@@ -13,19 +13,19 @@ const CONSTANT_OPS = new Set(["Constant", "ConstantOfShape"]);
  */
 export function floatReport(
   view: GraphView,
-  reasons: ReadonlyMap<onnx.INodeProto, string>,
+  reasons: ReadonlyMap<OnnxNode, string>,
   allReason?: string,
-  quantized: readonly onnx.INodeProto[] = [],
-  nodes: readonly onnx.INodeProto[] = view.nodes,
+  quantized: readonly OnnxNode[] = [],
+  nodes: readonly OnnxNode[] = view.nodes,
 ): QuantReport {
   const done = new Set(quantized);
-  const label = (n: onnx.INodeProto): { name: string; opType: string } => ({
-    name: n.name || (n.output?.[0] ?? ""),
-    opType: n.opType ?? "",
+  const label = (n: OnnxNode): { name: string; opType: string } => ({
+    name: n.name || outputAt(n, 0),
+    opType: n.opType,
   });
   const float: QuantReport["float"] = [];
   for (const n of nodes) {
-    if (done.has(n) || CONSTANT_OPS.has(n.opType ?? "")) continue;
+    if (done.has(n) || CONSTANT_OPS.has(n.opType)) continue;
     float.push({ ...label(n), reason: allReason ?? reasons.get(n) ?? "not converted" });
   }
   return { quantized: quantized.map(label), float };

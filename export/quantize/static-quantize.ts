@@ -7,6 +7,7 @@
  */
 import type * as ort from "onnxruntime-node";
 import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { inputAt, makeNode, type OnnxModel, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
 import { foldablePairs, foldBatchNorm } from "./batchnorm-fold.ts";
 import { calibrateRanges } from "./calibrate.ts";
 import type { RangeStats } from "./calibration-methods.ts";
@@ -24,13 +25,13 @@ import { dequantize, scaleInit, zeroPointInit } from "./weight-emit.ts";
 interface Plan {
   /** Activation tensors to wrap in Q→DQ, with their parameters. */
   readonly act: Map<string, QParams>;
-  readonly quantized: onnx.INodeProto[];
-  readonly reasons: Map<onnx.INodeProto, string>;
+  readonly quantized: OnnxNode[];
+  readonly reasons: Map<OnnxNode, string>;
 }
 
 /** The key a node is named by in {@link StaticQuantOptions.floatNodes}: its name, else its first output. */
-export function nodeKey(node: onnx.INodeProto): string {
-  return node.name || (node.output?.[0] ?? "");
+export function nodeKey(node: OnnxNode): string {
+  return node.name || outputAt(node, 0);
 }
 
 /**
@@ -42,9 +43,9 @@ export async function quantizeStatic(
   model: onnx.IModelProto,
   calibrationFeeds: Record<string, ort.Tensor>[],
   options: StaticQuantOptions,
-): Promise<{ model: onnx.IModelProto; report: QuantReport }> {
+): Promise<{ model: OnnxModel; report: QuantReport }> {
   const out = cloneModel(model);
-  const view = new GraphView(out.graph as onnx.IGraphProto);
+  const view = new GraphView(out.graph);
   let perChannel = options.perChannel ?? true;
   const notes: string[] = [];
   let up = upgradeOpset(out, view, 13);
@@ -64,8 +65,8 @@ export async function quantizeStatic(
   const isFloat = (t: string): boolean => t !== "" && types.get(t) === DT.FLOAT && !view.isConst(t);
   const candidates = view.nodes.filter((n) => handlerOf(n) !== undefined);
   const wanted = new Set<string>();
-  for (const n of candidates) for (const t of [...(n.input ?? []), ...(n.output ?? [])]) if (isFloat(t)) wanted.add(t);
-  for (const { bn } of foldable) wanted.add(bn.output?.[0] ?? "");
+  for (const n of candidates) for (const t of [...n.input, ...n.output]) if (isFloat(t)) wanted.add(t);
+  for (const { bn } of foldable) wanted.add(outputAt(bn, 0));
   // calibrate before folding BatchNormalization (small splat weights stay splats for the float runs)
   const cache = options.rangeCache;
   const need = [...wanted].filter((t) => !cache?.has(t));
@@ -78,7 +79,7 @@ export async function quantizeStatic(
     return r ? [[t, r]] : [];
   }));
   const folded = foldBatchNorm(view, foldable);
-  for (const bn of folded) types.set(bn.output?.[0] ?? "", DT.FLOAT);
+  for (const bn of folded) types.set(outputAt(bn, 0), DT.FLOAT);
 
   const minCin = options.minConvInputChannels ?? DEFAULT_MIN_CONV_INPUT_CHANNELS;
   const plan: Plan = { act: new Map(), quantized: [...folded], reasons: new Map() };
@@ -86,14 +87,14 @@ export async function quantizeStatic(
     const r = ranges.get(t);
     return r ? activationParams(r.min, r.max, options.activationType) : undefined;
   };
-  const actInputs = (n: onnx.INodeProto): string[] => (n.input ?? []).filter(isFloat);
-  const weightOf = (n: onnx.INodeProto): string | undefined => (handlerOf(n)?.kind === "weighted" ? n.input?.[1] : undefined);
-  const isDirect = (n: onnx.INodeProto | undefined): boolean => handlerOf(n ?? {})?.kind === "direct";
+  const actInputs = (n: OnnxNode): string[] => n.input.filter(isFloat);
+  const weightOf = (n: OnnxNode): string | undefined => (handlerOf(n)?.kind === "weighted" ? n.input[1] : undefined);
+  const isDirect = (n: OnnxNode | undefined): boolean => n !== undefined && handlerOf(n)?.kind === "direct";
   const checkContext: CheckContext = { view, minConvInputChannels: minCin };
   const forced = options.floatNodes ?? new Map<string, string>();
 
   // 1. which nodes can be quantized: the op table says, then the caller's forced-float set
-  const chosen = new Set<onnx.INodeProto>();
+  const chosen = new Set<OnnxNode>();
   for (const n of view.nodes) {
     const handler = handlerOf(n);
     if (!handler) {
@@ -120,7 +121,7 @@ export async function quantizeStatic(
   // a float Conv keeps its Relu so ORT fuses them)
   for (const n of [...chosen]) {
     if (!isDirect(n) && n.opType !== "Relu" && n.opType !== "Clip") continue;
-    const p = view.producer.get(n.input?.[0] ?? "");
+    const p = view.producer.get(inputAt(n, 0));
     if (!p || !chosen.has(p)) {
       chosen.delete(n);
       plan.reasons.set(n, "input not produced by a quantized op");
@@ -128,16 +129,16 @@ export async function quantizeStatic(
   }
 
   // 2. Relu after a quantized op: drop it, quantize the producer's output with Relu's range (ORT does this)
-  const removed = new Set<onnx.INodeProto>();
+  const removed = new Set<OnnxNode>();
   for (const n of view.nodes) {
     if (n.opType !== "Relu" || !chosen.has(n)) continue;
-    const x = n.input?.[0] ?? "";
-    const y = n.output?.[0] ?? "";
+    const x = inputAt(n, 0);
+    const y = outputAt(n, 0);
     const p = view.producer.get(x);
-    const sole = (view.consumers.get(x) ?? []).length === 1 && !view.graphOutputs.has(x);
+    const sole = view.consumersOf(x).length === 1 && !view.graphOutputs.has(x);
     // (not when Relu's output is a graph output: the producer's raw output would replace it)
     if (p && chosen.has(p) && !isDirect(p) && sole && ranges.has(y) && !view.graphOutputs.has(y)) {
-      p.output = (p.output ?? []).map((o) => (o === x ? y : o));
+      p.output = p.output.map((o) => (o === x ? y : o));
       removed.add(n);
       chosen.delete(n);
       plan.quantized.push(n);
@@ -153,9 +154,9 @@ export async function quantizeStatic(
       const p = plan.act.get(t) ?? params(t);
       if (p) plan.act.set(t, p);
     }
-    const y = n.output?.[0] ?? "";
+    const y = outputAt(n, 0);
     if (isDirect(n)) {
-      const p = plan.act.get(n.input?.[0] ?? "");
+      const p = plan.act.get(inputAt(n, 0));
       if (p) plan.act.set(y, p);
     } else {
       const p = params(y);
@@ -190,7 +191,7 @@ export async function quantizeStatic(
     const q = view.fresh(`${base}_q`);
     const dq = view.fresh(`${base}_dq`);
     view.replaceUses(t, dq);
-    view.nodes.push({ opType: "QuantizeLinear", input: [t, scale, zp], output: [q] });
+    view.nodes.push(makeNode({ opType: "QuantizeLinear", input: [t, scale, zp], output: [q] }));
     dequantize(view, q, scale, zp, undefined, dq);
   }
   view.pruneUnused();

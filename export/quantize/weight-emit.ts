@@ -3,7 +3,7 @@
  * float weight was a splat, so the file stays small), scales, zero points and int32 biases,
  * each followed by a DequantizeLinear where the graph needs float again.
  */
-import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { makeNode, makeTensor, type OnnxNode } from "../../formats/onnx/onnx-model.ts";
 import { attr, GraphView } from "../../formats/onnx/graph-view.ts";
 import { quantizeWeight, weightScale } from "./quant-params.ts";
 import { type ConstTensor, DT, float32Of, int32Tensor, int64Tensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
@@ -27,13 +27,13 @@ export function emitInt8Weight(view: GraphView, base: string, c: ConstTensor, ax
     const s = weightScale(Math.abs(c.value));
     const q = Math.max(-127, Math.min(127, Math.round(c.value / s)));
     const shapeName = transpose2d ? view.addInitializer(int64Tensor(view.fresh(`${base}_shape`), [2], dims)) : c.shapeName;
-    view.nodes.push({
+    view.nodes.push(makeNode({
       opType: "ConstantOfShape",
       name: view.fresh(`${base}_qc`),
       input: [shapeName],
       output: [quantName],
       attribute: [attr.tensor("value", int8Tensor("", [1], Int8Array.of(q)))],
-    });
+    }));
     return { quantName, scales: new Float32Array(channels).fill(s), axis, dims };
   }
   const data = transpose2d ? transpose(c.data, c.dims[0] ?? 1, c.dims[1] ?? 1) : c.data;
@@ -52,7 +52,7 @@ export function transpose(data: Float32Array, rows: number, cols: number): Float
 /** A float scale initializer: a scalar when one value, else a 1-D vector. */
 export function scaleInit(view: GraphView, base: string, scales: Float32Array): string {
   const dims = scales.length === 1 ? [] : [scales.length];
-  return view.addInitializer({ name: view.fresh(base), dataType: DT.FLOAT, dims, rawData: new Uint8Array(scales.slice().buffer) });
+  return view.addInitializer(makeTensor({ name: view.fresh(base), dataType: DT.FLOAT, dims, rawData: new Uint8Array(scales.slice().buffer) }));
 }
 
 /** A zero-point initializer of `dataType` (INT8, UINT8 or INT32) with `count` zeros (scalar when 1) or given values. */
@@ -65,14 +65,14 @@ export function zeroPointInit(view: GraphView, base: string, dataType: number, v
 }
 
 /** Appends a DequantizeLinear node; returns its float output name. */
-export function dequantize(view: GraphView, input: string, scale: string, zeroPoint: string, axis: number | undefined, out: string): onnx.INodeProto {
-  const node: onnx.INodeProto = {
+export function dequantize(view: GraphView, input: string, scale: string, zeroPoint: string, axis: number | undefined, out: string): OnnxNode {
+  const node: OnnxNode = makeNode({
     opType: "DequantizeLinear",
 
     input: [input, scale, zeroPoint],
     output: [out],
     attribute: axis === undefined ? [] : [attr.int("axis", axis)],
-  };
+  });
   view.nodes.push(node);
   return node;
 }

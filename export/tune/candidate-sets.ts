@@ -7,7 +7,8 @@
  * int8 than in fp32. Identical sets are merged; the all-float set is never one.
  */
 import type { onnx } from "../../formats/onnx/onnx-io.ts";
-import { GraphView } from "../../formats/onnx/graph-view.ts";
+import { inputAt, outputAt } from "../../formats/onnx/onnx-model.ts";
+import { cloneModel, GraphView } from "../../formats/onnx/graph-view.ts";
 import { handlerOf } from "../quantize/op-handlers.ts";
 import { nodeKey } from "../quantize/static-quantize.ts";
 
@@ -46,15 +47,16 @@ export function kernelAliases(model: onnx.IModelProto): Map<string, string> {
 
 /** The weighted nodes (Conv, Gemm, MatMul) of a float model, in graph order. */
 export function weightedNodes(model: onnx.IModelProto): WeightedNode[] {
-  const view = new GraphView(structuredClone(model.graph ?? {}));
+  const view = new GraphView(cloneModel(model).graph);
   return view.nodes
     .filter((n) => handlerOf(n)?.kind === "weighted")
     .map((n) => {
-      const w = view.constFloat(n.input?.[1] ?? "");
-      const out = n.output?.[0] ?? "";
-      const users = view.consumers.get(out) ?? [];
-      const act = users.length === 1 && FUSABLE_ACTIVATIONS.has(users[0]?.opType ?? "") ? (users[0]?.output ?? []) : [];
-      return { key: nodeKey(n), aliases: [n.name ?? "", ...(n.output ?? []), ...act].filter(Boolean), opType: n.opType ?? "", inputChannels: n.opType === "Conv" ? w?.dims[1] : undefined };
+      const w = view.constFloat(inputAt(n, 1));
+      const out = outputAt(n, 0);
+      const users = view.consumersOf(out);
+      const sole = users.length === 1 ? users[0] : undefined;
+      const act = sole && FUSABLE_ACTIVATIONS.has(sole.opType) ? sole.output : [];
+      return { key: nodeKey(n), aliases: [n.name, ...n.output, ...act].filter(Boolean), opType: n.opType, inputChannels: n.opType === "Conv" ? w?.dims[1] : undefined };
     });
 }
 

@@ -4,7 +4,7 @@
  * node) or a splat (`ConstantOfShape` of a constant shape with a scalar value, as in the
  * ONNX "light" zoo models, whose weights are all splats).
  */
-import { onnx } from "./onnx-io.ts";
+import { makeTensor, type OnnxNode, type OnnxTensor } from "./onnx-model.ts";
 
 /** ONNX TensorProto.DataType codes used here. */
 export const DT = {
@@ -23,23 +23,23 @@ export type ConstTensor =
   | { readonly kind: "dense"; readonly dims: number[]; readonly data: Float32Array }
   | { readonly kind: "splat"; readonly dims: number[]; readonly value: number; readonly shapeName: string };
 
-function rawBytes(t: onnx.ITensorProto): Uint8Array | undefined {
+function rawBytes(t: OnnxTensor): Uint8Array | undefined {
   const raw = t.rawData;
-  if (!raw || raw.length === 0) return undefined;
+  if (raw.length === 0) return undefined;
   // copy so the typed-array views below are aligned
   return new Uint8Array(raw);
 }
 
 /** Reads a FLOAT/FLOAT16/DOUBLE tensor's values as float32; undefined for other types. */
-export function tensorToFloat32(t: onnx.ITensorProto): Float32Array | undefined {
+export function tensorToFloat32(t: OnnxTensor): Float32Array | undefined {
   const raw = rawBytes(t);
   switch (t.dataType) {
     case DT.FLOAT:
-      return raw ? new Float32Array(raw.buffer, 0, raw.byteLength / 4) : Float32Array.from(t.floatData ?? []);
+      return raw ? new Float32Array(raw.buffer, 0, raw.byteLength / 4) : Float32Array.from(t.floatData);
     case DT.DOUBLE:
-      return Float32Array.from(raw ? new Float64Array(raw.buffer, 0, raw.byteLength / 8) : (t.doubleData ?? []));
+      return Float32Array.from(raw ? new Float64Array(raw.buffer, 0, raw.byteLength / 8) : t.doubleData);
     case DT.FLOAT16: {
-      const bits = raw ? new Uint16Array(raw.buffer, 0, raw.byteLength / 2) : Uint16Array.from(t.int32Data ?? []);
+      const bits = raw ? new Uint16Array(raw.buffer, 0, raw.byteLength / 2) : Uint16Array.from(t.int32Data);
       return Float32Array.from(bits, halfToFloat);
     }
     default:
@@ -48,13 +48,13 @@ export function tensorToFloat32(t: onnx.ITensorProto): Float32Array | undefined 
 }
 
 /** Reads an INT64/INT32 tensor (shapes, axes) as plain numbers; undefined for other types. */
-export function tensorToInts(t: onnx.ITensorProto): number[] | undefined {
+export function tensorToInts(t: OnnxTensor): number[] | undefined {
   const raw = rawBytes(t);
   if (t.dataType === DT.INT64) {
-    return raw ? Array.from(new BigInt64Array(raw.buffer, 0, raw.byteLength / 8), Number) : (t.int64Data ?? []).map(Number);
+    return raw ? Array.from(new BigInt64Array(raw.buffer, 0, raw.byteLength / 8), Number) : t.int64Data.map(Number);
   }
   if (t.dataType === DT.INT32) {
-    return raw ? Array.from(new Int32Array(raw.buffer, 0, raw.byteLength / 4)) : [...(t.int32Data ?? [])];
+    return raw ? Array.from(new Int32Array(raw.buffer, 0, raw.byteLength / 4)) : [...t.int32Data];
   }
   return undefined;
 }
@@ -65,31 +65,31 @@ export function numel(dims: readonly number[]): number {
 }
 
 /** A FLOAT initializer holding `data`. */
-export function floatTensor(name: string, dims: readonly number[], data: Float32Array): onnx.ITensorProto {
-  return { name, dataType: DT.FLOAT, dims: [...dims], rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+export function floatTensor(name: string, dims: readonly number[], data: Float32Array): OnnxTensor {
+  return makeTensor({ name, dataType: DT.FLOAT, dims: [...dims], rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 }
 
 /** An INT8 or UINT8 initializer. */
-export function int8Tensor(name: string, dims: readonly number[], data: Int8Array | Uint8Array): onnx.ITensorProto {
+export function int8Tensor(name: string, dims: readonly number[], data: Int8Array | Uint8Array): OnnxTensor {
   const dataType = data instanceof Int8Array ? DT.INT8 : DT.UINT8;
-  return { name, dataType, dims: [...dims], rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return makeTensor({ name, dataType, dims: [...dims], rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 }
 
 /** An INT32 initializer. */
-export function int32Tensor(name: string, dims: readonly number[], data: Int32Array): onnx.ITensorProto {
-  return { name, dataType: DT.INT32, dims: [...dims], rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+export function int32Tensor(name: string, dims: readonly number[], data: Int32Array): OnnxTensor {
+  return makeTensor({ name, dataType: DT.INT32, dims: [...dims], rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 }
 
 /** An INT64 initializer. */
-export function int64Tensor(name: string, dims: readonly number[], data: readonly number[]): onnx.ITensorProto {
+export function int64Tensor(name: string, dims: readonly number[], data: readonly number[]): OnnxTensor {
   const big = BigInt64Array.from(data, (v) => BigInt(v));
-  return { name, dataType: DT.INT64, dims: [...dims], rawData: new Uint8Array(big.buffer) };
+  return makeTensor({ name, dataType: DT.INT64, dims: [...dims], rawData: new Uint8Array(big.buffer) });
 }
 
 /** A FLOAT16 initializer from float32 values (round to nearest even). */
-export function float16Tensor(name: string, dims: readonly number[], data: Float32Array): onnx.ITensorProto {
+export function float16Tensor(name: string, dims: readonly number[], data: Float32Array): OnnxTensor {
   const bits = Uint16Array.from(data, floatToHalf);
-  return { name, dataType: DT.FLOAT16, dims: [...dims], rawData: new Uint8Array(bits.buffer) };
+  return makeTensor({ name, dataType: DT.FLOAT16, dims: [...dims], rawData: new Uint8Array(bits.buffer) });
 }
 
 const f32 = new Float32Array(1);
@@ -139,8 +139,8 @@ export function halfToFloat(h: number): number {
 }
 
 /** The tensor held by an attribute named `name`, if any. */
-export function attrTensor(node: onnx.INodeProto, name: string): onnx.ITensorProto | undefined {
-  return node.attribute?.find((a) => a.name === name)?.t ?? undefined;
+export function attrTensor(node: OnnxNode, name: string): OnnxTensor | undefined {
+  return node.attribute.find((a) => a.name === name)?.t ?? undefined;
 }
 
 /** Dense float values of a constant (a splat is expanded). */

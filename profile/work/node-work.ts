@@ -13,7 +13,8 @@
  * DQ → MaxPool/Reshape/Flatten/Transpose… → Q loses its DQ and Q the same way (ORT runs
  * those ops on the uint8 tensor).
  */
-import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { asOnnxModel, onnx } from "../../formats/onnx/onnx-io.ts";
+import { inputAt, type OnnxModel, type OnnxNode, outputAt } from "../../formats/onnx/onnx-model.ts";
 import { attrInt, attrInts, GraphView, inferElemTypes } from "../../formats/onnx/graph-view.ts";
 import { attrTensor } from "../../formats/onnx/tensor-data.ts";
 import { INTEGER_MAC_OPS, MAC_OPS, opFamily, OPS_PER_ELEMENT, VIEW_OPS, type OpFamily } from "./op-costs.ts";
@@ -52,11 +53,12 @@ const ACTIVATIONS = new Set(["Relu", "Clip"]);
 const DROP_QDQ = new Set(["MaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Gather", "Slice", "Resize"]);
 
 /** Counts every node of `model` with its inputs at `inputShapes`. */
-export function countNodeWork(model: onnx.IModelProto, inputShapes: Readonly<Record<string, Dims>>): { nodes: NodeWork[]; shapes: ShapeMap } {
-  const view = new GraphView(model.graph ?? {});
+export function countNodeWork(loose: onnx.IModelProto | OnnxModel, inputShapes: Readonly<Record<string, Dims>>): { nodes: NodeWork[]; shapes: ShapeMap } {
+  const model = asOnnxModel(loose);
+  const view = new GraphView(model.graph);
   const shapes = inferShapes(model, inputShapes);
   const types = inferElemTypes(view);
-  const realInputs = new Set((view.graph.input ?? []).map((v) => v.name ?? "").filter((n) => !view.initializers.has(n)));
+  const realInputs = new Set(view.graph.input.map((v) => v.name).filter((n) => !view.initializers.has(n)));
 
   const constMemo = new Map<string, boolean>();
   const isConst = (name: string): boolean => {
@@ -68,7 +70,7 @@ export function countNodeWork(model: onnx.IModelProto, inputShapes: Readonly<Rec
     else {
       const p = view.producer.get(name);
       if (p && (p.opType === "Constant" || p.opType === "ConstantOfShape")) result = true;
-      else if (p && FOLLOW_CONST.has(p.opType ?? "")) result = (p.input ?? []).filter(Boolean).every(isConst);
+      else if (p && FOLLOW_CONST.has(p.opType)) result = p.input.filter(Boolean).every(isConst);
     }
     constMemo.set(name, result);
     return result;
@@ -87,55 +89,55 @@ export function countNodeWork(model: onnx.IModelProto, inputShapes: Readonly<Rec
   /** A constant's stored tensor: through DequantizeLinear to the int8 weights a fused kernel reads. */
   const constRoot = (name: string): string => {
     const p = view.producer.get(name);
-    return p?.opType === "DequantizeLinear" && isConst(p.input?.[0] ?? "") ? constRoot(p.input?.[0] ?? "") : name;
+    return p?.opType === "DequantizeLinear" && isConst(inputAt(p, 0)) ? constRoot(inputAt(p, 0)) : name;
   };
 
   // QDQ fusion (see the file comment).
   const fromDq = (name: string) => view.producer.get(name)?.opType === "DequantizeLinear";
-  const integerNodes = new Set<onnx.INodeProto>();
+  const integerNodes = new Set<OnnxNode>();
   for (const n of view.nodes) {
-    const op = n.opType ?? "";
+    const op = n.opType;
     if (!MAC_OPS.has(op)) continue;
-    if (INTEGER_MAC_OPS.has(op) || (fromDq(n.input?.[0] ?? "") && fromDq(n.input?.[1] ?? ""))) integerNodes.add(n);
+    if (INTEGER_MAC_OPS.has(op) || (fromDq(inputAt(n, 0)) && fromDq(inputAt(n, 1)))) integerNodes.add(n);
   }
   // DQ → MaxPool/Reshape/… → Q: ORT drops the pair and runs the op on the quantized tensor.
   const single = (name: string) => {
-    const c = view.consumers.get(name) ?? [];
+    const c = view.consumersOf(name);
     return c.length === 1 && !view.graphOutputs.has(name) ? c[0] : undefined;
   };
-  const dropNodes = new Set<onnx.INodeProto>();
+  const dropNodes = new Set<OnnxNode>();
   for (const n of view.nodes) {
-    if (!DROP_QDQ.has(n.opType ?? "") || !fromDq(n.input?.[0] ?? "")) continue;
-    if (single(n.output?.[0] ?? "")?.opType === "QuantizeLinear") dropNodes.add(n);
+    if (!DROP_QDQ.has(n.opType) || !fromDq(inputAt(n, 0))) continue;
+    if (single(outputAt(n, 0))?.opType === "QuantizeLinear") dropNodes.add(n);
   }
-  const fused = new Set<onnx.INodeProto>();
+  const fused = new Set<OnnxNode>();
   const quantizedOutput = new Map<string, number>(); // tensor → elem type it is written in
   for (const n of view.nodes) {
     if (n.opType === "DequantizeLinear") {
-      const consumers = view.consumers.get(n.output?.[0] ?? "") ?? [];
-      const fusing = (c: onnx.INodeProto) => (integerNodes.has(c) && !INTEGER_MAC_OPS.has(c.opType ?? "")) || dropNodes.has(c);
-      if (consumers.length > 0 && !view.graphOutputs.has(n.output?.[0] ?? "") && consumers.every(fusing)) fused.add(n);
+      const consumers = view.consumersOf(outputAt(n, 0));
+      const fusing = (c: OnnxNode) => (integerNodes.has(c) && !INTEGER_MAC_OPS.has(c.opType)) || dropNodes.has(c);
+      if (consumers.length > 0 && !view.graphOutputs.has(outputAt(n, 0)) && consumers.every(fusing)) fused.add(n);
     }
     if (n.opType === "QuantizeLinear") {
-      const x = n.input?.[0] ?? "";
+      const x = inputAt(n, 0);
       const p = view.producer.get(x);
-      const outType = elemType(n.output?.[0] ?? "");
+      const outType = elemType(outputAt(n, 0));
       if (p && (integerNodes.has(p) || dropNodes.has(p)) && single(x) === n) {
         fused.add(n);
         quantizedOutput.set(x, outType);
-      } else if (p && ACTIVATIONS.has(p.opType ?? "") && single(x) === n) {
-        const pp = view.producer.get(p.input?.[0] ?? "");
-        if (pp && integerNodes.has(pp) && single(p.input?.[0] ?? "") === p) {
+      } else if (p && ACTIVATIONS.has(p.opType) && single(x) === n) {
+        const pp = view.producer.get(inputAt(p, 0));
+        if (pp && integerNodes.has(pp) && single(inputAt(p, 0)) === p) {
           fused.add(n);
           quantizedOutput.set(x, outType);
-          quantizedOutput.set(p.input?.[0] ?? "", outType);
+          quantizedOutput.set(inputAt(p, 0), outType);
         }
       }
     }
   }
   const activationBytes = (name: string): number => {
     const p = view.producer.get(name);
-    if (p && fused.has(p) && p.opType === "DequantizeLinear") return bytesOf(p.input?.[0] ?? "");
+    if (p && fused.has(p) && p.opType === "DequantizeLinear") return bytesOf(inputAt(p, 0));
     if (p && fused.has(p) && p.opType === "QuantizeLinear") return bytesOf(name);
     const q = quantizedOutput.get(name);
     const d = shapes.dims.get(name);
@@ -144,10 +146,10 @@ export function countNodeWork(model: onnx.IModelProto, inputShapes: Readonly<Rec
 
   const nodes: NodeWork[] = [];
   for (const n of view.nodes) {
-    const op = n.opType ?? "";
+    const op = n.opType;
     if (fused.has(n) || op === "Constant" || op === "ConstantOfShape") continue;
-    const ins = (n.input ?? []).filter(Boolean);
-    const outs = (n.output ?? []).filter(Boolean);
+    const ins = n.input.filter(Boolean);
+    const outs = n.output.filter(Boolean);
     // A node computing only on constants (a weight DequantizeLinear, a constant Reshape) is folded at load.
     if (ins.length > 0 && ins.every(isConst)) continue;
     const out = shapes.dims.get(outs[0] ?? "");
@@ -158,7 +160,7 @@ export function countNodeWork(model: onnx.IModelProto, inputShapes: Readonly<Rec
     let uncounted: string | undefined;
     const view0 = VIEW_OPS.has(op);
     if (!out || (!x && !view0)) {
-      uncounted = `output shape of ${op} "${n.name ?? outs[0] ?? ""}" not inferred`;
+      uncounted = `output shape of ${op} "${n.name}" not inferred`;
     } else if (MAC_OPS.has(op)) {
       ({ macs, otherOps } = macWork(n, op, out, shapes));
     } else if (op === "MaxPool" || op === "AveragePool" || op === "LpPool") {
@@ -193,8 +195,8 @@ export function countNodeWork(model: onnx.IModelProto, inputShapes: Readonly<Rec
 }
 
 /** MACs (and bias adds as other ops) of a Conv/Gemm/MatMul-family node. */
-function macWork(n: onnx.INodeProto, op: string, out: Dims, shapes: ShapeMap): { macs: number; otherOps: number } {
-  const ins = n.input ?? [];
+function macWork(n: OnnxNode, op: string, out: Dims, shapes: ShapeMap): { macs: number; otherOps: number } {
+  const ins = n.input;
   const dimsOf = (k: number) => shapes.dims.get(ins[k] ?? "");
   if (op === "Conv" || op === "ConvInteger" || op === "QLinearConv") {
     const w = dimsOf(op === "QLinearConv" ? 3 : 1) ?? [];

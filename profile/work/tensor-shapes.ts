@@ -5,7 +5,8 @@
  * An op it does not model leaves its outputs unknown (from the graph's value_info when
  * that is static); {@link ShapeMap.unknown} names them.
  */
-import { onnx } from "../../formats/onnx/onnx-io.ts";
+import { asOnnxModel, onnx } from "../../formats/onnx/onnx-io.ts";
+import { int64, type OnnxModel, type OnnxNode, type OnnxValueInfo } from "../../formats/onnx/onnx-model.ts";
 import { attrInt, attrInts, GraphView } from "../../formats/onnx/graph-view.ts";
 import { attrTensor, tensorToInts } from "../../formats/onnx/tensor-data.ts";
 
@@ -34,8 +35,8 @@ const BROADCAST = new Set([
   "GreaterOrEqual", "Where", "And", "Or", "Xor", "Mod", "BitShift",
 ]);
 
-function attrString(node: onnx.INodeProto, name: string): string | undefined {
-  const a = node.attribute?.find((x) => x.name === name);
+function attrString(node: OnnxNode, name: string): string | undefined {
+  const a = node.attribute.find((x) => x.name === name);
   return a?.s && a.s.length > 0 ? new TextDecoder().decode(a.s) : undefined;
 }
 
@@ -70,7 +71,7 @@ export function windowOut(input: number, kernel: number, stride: number, dilatio
 }
 
 /** Spatial output dims of a windowed op on NC<spatial> input `x` with kernel `kernel`. */
-function windowDims(node: onnx.INodeProto, x: Dims, kernel: readonly number[], ceil: boolean): number[] {
+function windowDims(node: OnnxNode, x: Dims, kernel: readonly number[], ceil: boolean): number[] {
   const spatial = x.slice(2);
   const n = spatial.length;
   const strides = attrInts(node, "strides") ?? new Array<number>(n).fill(1);
@@ -89,24 +90,25 @@ function normAxis(axis: number, rank: number): number {
  * Infers every tensor's dims in `model` given the concrete shape of each real input.
  * Inputs not in `inputShapes` take their static dims from the graph when they have them.
  */
-export function inferShapes(model: onnx.IModelProto, inputShapes: Readonly<Record<string, Dims>>): ShapeMap {
-  const view = new GraphView(model.graph ?? {});
+export function inferShapes(loose: onnx.IModelProto | OnnxModel, inputShapes: Readonly<Record<string, Dims>>): ShapeMap {
+  const model = asOnnxModel(loose);
+  const view = new GraphView(model.graph);
   const dims = new Map<string, Dims>();
   const values = new Map<string, readonly number[]>();
   const unknown: string[] = [];
-  const staticDims = (v: onnx.IValueInfoProto): number[] | undefined => {
+  const staticDims = (v: OnnxValueInfo): number[] | undefined => {
     const ds = v.type?.tensorType?.shape?.dim;
     if (!ds) return undefined;
     const out = ds.map((d) => (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : NaN));
     return out.every(Number.isFinite) ? out : undefined;
   };
-  for (const t of view.graph.initializer ?? []) {
-    dims.set(t.name ?? "", (t.dims ?? []).map(Number));
+  for (const t of view.graph.initializer) {
+    dims.set(t.name, t.dims.map(Number));
     const ints = tensorToInts(t);
-    if (ints && ints.length <= 64) values.set(t.name ?? "", ints);
+    if (ints && ints.length <= 64) values.set(t.name, ints);
   }
-  for (const v of view.graph.input ?? []) {
-    const name = v.name ?? "";
+  for (const v of view.graph.input) {
+    const name = v.name;
     const given = inputShapes[name];
     if (given) dims.set(name, given);
     else if (!dims.has(name)) {
@@ -115,15 +117,16 @@ export function inferShapes(model: onnx.IModelProto, inputShapes: Readonly<Recor
     }
   }
   const declared = new Map<string, number[]>();
-  for (const v of [...(view.graph.valueInfo ?? []), ...(view.graph.output ?? [])]) {
+  for (const v of [...view.graph.valueInfo, ...view.graph.output]) {
     const s = staticDims(v);
-    if (s) declared.set(v.name ?? "", s);
+    if (s) declared.set(v.name, s);
   }
-  const opset = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx")?.version ?? 13;
+  const opsetEntry = model.opsetImport.find((o) => !o.domain || o.domain === "ai.onnx");
+  const opset = opsetEntry ? int64(opsetEntry.version) : 13;
 
   for (const node of view.nodes) {
-    const ins = node.input ?? [];
-    const outs = node.output ?? [];
+    const ins = node.input;
+    const outs = node.output;
     const d = (k: number): Dims | undefined => (ins[k] ? dims.get(ins[k]) : undefined);
     const v = (k: number): readonly number[] | undefined => (ins[k] ? values.get(ins[k]) : undefined);
     const set = (k: number, shape: Dims, value?: readonly number[]) => {
@@ -147,7 +150,7 @@ export function inferShapes(model: onnx.IModelProto, inputShapes: Readonly<Recor
       if (s) set(k, s);
       else if (o) all = false;
     });
-    if (!all && !unknown.includes(node.opType ?? "")) unknown.push(node.opType ?? "");
+    if (!all && !unknown.includes(node.opType)) unknown.push(node.opType);
   }
   return { dims, values, unknown };
 }
@@ -156,18 +159,18 @@ type Out = { dims: Dims; value?: readonly number[] } | undefined;
 
 /** One node's output shapes, or undefined when the op or its inputs are not known. */
 function inferNode(
-  node: onnx.INodeProto,
+  node: OnnxNode,
   d: (k: number) => Dims | undefined,
   v: (k: number) => readonly number[] | undefined,
   opset: number,
 ): Out[] | undefined {
-  const op = node.opType ?? "";
+  const op = node.opType;
   const x = d(0);
   if (op === "Constant") {
     const t = attrTensor(node, "value");
     if (!t) return undefined;
     const ints = tensorToInts(t);
-    return [{ dims: (t.dims ?? []).map(Number), ...(ints && ints.length <= 64 ? { value: ints } : {}) }];
+    return [{ dims: t.dims.map(Number), ...(ints && ints.length <= 64 ? { value: ints } : {}) }];
   }
   if (op === "ConstantOfShape") {
     const shape = v(0);
@@ -178,7 +181,7 @@ function inferNode(
   if (op === "DynamicQuantizeLinear") return [{ dims: x }, { dims: [] }, { dims: [] }];
   if (BROADCAST.has(op)) {
     const shapes: Dims[] = [];
-    for (let k = 0; k < (node.input ?? []).length; k++) {
+    for (let k = 0; k < node.input.length; k++) {
       const s = d(k);
       if (!s) return undefined;
       shapes.push(s);
@@ -227,7 +230,7 @@ function inferNode(
     case "LpPool": {
       const kernel = attrInts(node, "kernel_shape") ?? [];
       const out = { dims: [x[0] ?? 1, x[1] ?? 1, ...windowDims(node, x, kernel, attrInt(node, "ceil_mode", 0) === 1)] };
-      return node.output?.length === 2 ? [out, out] : [out];
+      return node.output.length === 2 ? [out, out] : [out];
     }
     case "GlobalAveragePool":
     case "GlobalMaxPool":
@@ -289,7 +292,7 @@ function inferNode(
     case "Concat": {
       const axis = normAxis(attrInt(node, "axis", 0), x.length);
       const shapes: Dims[] = [];
-      for (let k = 0; k < (node.input ?? []).length; k++) {
+      for (let k = 0; k < node.input.length; k++) {
         const s = d(k);
         if (!s) return undefined;
         shapes.push(s);
@@ -302,7 +305,7 @@ function inferNode(
     }
     case "Shape": {
       const start = normAxis(attrInt(node, "start", 0), x.length);
-      const endAttr = node.attribute?.some((a) => a.name === "end") ? attrInt(node, "end", x.length) : x.length;
+      const endAttr = node.attribute.some((a) => a.name === "end") ? attrInt(node, "end", x.length) : x.length;
       const value = x.slice(start, normAxis(endAttr, x.length));
       return [{ dims: [value.length], value }];
     }
@@ -365,7 +368,7 @@ function inferNode(
     }
     case "Split": {
       const axis = normAxis(attrInt(node, "axis", 0), x.length);
-      const parts = node.output?.length ?? 1;
+      const parts = node.output.length ?? 1;
       const split = attrInts(node, "split") ?? v(1) ?? new Array<number>(parts).fill((x[axis] ?? 0) / parts);
       return split.map((s) => {
         const out = [...x];

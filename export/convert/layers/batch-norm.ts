@@ -69,7 +69,7 @@ function fold(ctx: ConvertContext, input: OnnxValue, target: FoldTarget, p: Batc
   }
   builder.replaceFloatInitializer(target.weightName, weight);
   if (target.biasName) builder.replaceFloatInitializer(target.biasName, bias);
-  else target.node.input = [...(target.node.input ?? []), builder.addFloatInitializer(`${target.layerName}/bias`, [target.outChannels], bias)];
+  else target.node.input = [...target.node.input, builder.addFloatInitializer(`${target.layerName}/bias`, [target.outChannels], bias)];
   ctx.folded.push({ batchNorm: ctx.layer.name, into: target.layerName });
   return { name: input.name, shape: ctx.outputShape, layout: input.layout };
 }
