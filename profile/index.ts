@@ -24,8 +24,8 @@ export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency,
 export { roundFigures, measureForRound } from "./row-rounds.ts";
 export { interleaveSettings } from "./measure-latency.ts";
 export { buildRows, BASELINE_PRECISION, BASELINE_EP, type RowSources, type BuiltRows } from "./build-rows.ts";
-export { RunStore, predictionsPath } from "./run-store.ts";
-export { readFacts, readTimings, FactsRecordSchema, TimingRecordSchema, type FactsRecord, type TimingRecord } from "./run-records.ts";
+export { RunStore } from "./run-store.ts";
+export { readFacts, readTimings, predictionsPath, FactsRecordSchema, TimingRecordSchema, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
 export { parseOrtTrace } from "./op-profile.ts";
 export { modelWork, countNodeWork, inferShapes, opFamily, ModelWorkSchema, type ModelWork, type NodeWork, type OpFamily } from "./work/index.ts";
 export { measureCeilings, ensureCeilings, readCeilings, writeCeilings, theoreticalPeak, type EpCeilings, type TheoreticalPeak } from "./ceilings/index.ts";

@@ -16,7 +16,8 @@ import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions
 import { renderResultsTable } from "./results-table.ts";
 import { RUN_FILES, type RunResults } from "../formats/run/results-schema.ts";
 import { speedProbeMs } from "./speed-probe.ts";
-import { predictionsPath, RunStore } from "./run-store.ts";
+import { RunStore } from "./run-store.ts";
+import { predictionsPath } from "../formats/run/run-records.ts";
 import { runTask, type TaskOutcome } from "./run-task.ts";
 import type { PlannedJob, RunPlan } from "../formats/run/run-plan.ts";
 import { prepareZooModels, type SuiteFile } from "./suite-models.ts";

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { OkRow } from "../profile/index.ts";
-import { predictionsPath } from "../profile/run-store.ts";
+import { predictionsPath } from "../formats/run/run-records.ts";
 import { plot, type Plot } from "./chart-render.ts";
 
 /** A confusion matrix: `counts[t][p]` = images of true class t predicted as p. */
