@@ -1,7 +1,7 @@
 /** The export stage's one options object, its defaults (resolved once) and their validation. */
 import { isAbsolute, resolve } from "node:path";
 import { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS, type Precision } from "../formats/enums.ts";
-import { parseBackendRequest, type BackendRequest } from "../train/backends/index.ts";
+import { parseBackendRequest, type BackendRequest } from "../train/index.ts";
 
 export { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS, type Precision };
 

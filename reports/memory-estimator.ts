@@ -9,7 +9,7 @@
  * inference, InputLayer) allocate nothing; the framework's own buffers are not counted.
  */
 import type { onnx } from "../formats/onnx/onnx-io.ts";
-import { countParams } from "../profile/model-facts.ts";
+import { countParams } from "../profile/index.ts";
 
 /** Bytes per value (float32). */
 export const BYTES_PER_VALUE = 4;

@@ -7,7 +7,7 @@
 import * as ort from "onnxruntime-node";
 import { onnx } from "../../formats/onnx/onnx-io.ts";
 import { attr } from "../../formats/onnx/graph-view.ts";
-import { seededRandom } from "../../measure/random.ts";
+import { seededRandom } from "../../measure/index.ts";
 import { floatTensor, int64Tensor } from "../../formats/onnx/tensor-data.ts";
 
 /** Names of the reference models. */
