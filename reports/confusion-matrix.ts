@@ -99,7 +99,7 @@ export async function predictionsFor(runDir: string, row: OkRow, test: { images:
     // not saved by this run: compute below
   }
   try {
-    const [{ readModelFacts }, { evaluateAccuracy }, ort] = await Promise.all([import("../profile/index.ts"), import("../profile/index.ts"), import("onnxruntime-node")]);
+    const [{ readModelFacts, evaluateAccuracy }, ort] = await Promise.all([import("../profile/index.ts"), import("onnxruntime-node")]);
     const facts = await readModelFacts(row.onnxPath);
     if (!facts.metadata) return null;
     const session = await ort.InferenceSession.create(row.onnxPath, { executionProviders: ["cpu"] });
