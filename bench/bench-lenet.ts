@@ -3,7 +3,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildLenet } from "./lenet-model.ts";
-import { percentile } from "../measure/statistics.ts";
+import { percentile } from "../measure/index.ts";
 
 /** Median of `values` (ms in, ms out). */
 export function median(values: readonly number[]): number {

@@ -9,11 +9,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { BrowserSession } from "../profile/browser/browser-session.ts";
-import { buildFeeds } from "../profile/input-tensors.ts";
+import { BrowserSession, buildFeeds, interleaveSettings, DEFAULT_MEASURE } from "../profile/index.ts";
 import { functionTimer, measureInterleaved } from "../measure/index.ts";
-import { interleaveSettings } from "../profile/measure-latency.ts";
-import { DEFAULT_MEASURE } from "../profile/profile-options.ts";
 import { lenetPath, median } from "./bench-lenet.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 

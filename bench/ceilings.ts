@@ -7,10 +7,8 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { achieved, loadRowWork } from "../reports/achieved-work.ts";
-import { measureCeilings, procCpuinfoClock, theoreticalPeak, writeCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
-import { defaultEpRegistry, resolveEps, selectEps } from "../profile/ep-registry.ts";
-import { collectHardware } from "../profile/hardware.ts";
+import { achieved, loadRowWork } from "../reports/index.ts";
+import { measureCeilings, procCpuinfoClock, theoreticalPeak, writeCeilings, type EpCeilings, defaultEpRegistry, resolveEps, selectEps, collectHardware } from "../profile/index.ts";
 import { readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 

@@ -1,5 +1,7 @@
 /** The bench sections, in the order `npm run bench` runs them. */
 import type { BenchSection } from "./bench-section.ts";
+
+export type { BenchOptions, BenchSection } from "./bench-section.ts";
 import { browserBench } from "./browser.ts";
 import { ceilingsBench } from "./ceilings.ts";
 import { overheadBench } from "./overhead.ts";

@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { coefficientOfVariation } from "../measure/statistics.ts";
+import { coefficientOfVariation } from "../measure/index.ts";
 import { lenetPath, median } from "./bench-lenet.ts";
 import type { BenchSection } from "./bench-section.ts";
 

@@ -11,7 +11,7 @@
  */
 import { unpairedSpeedup } from "../measure/index.ts";
 import { runProfile, type Comparison, type OkRow, type RunResults } from "../profile/index.ts";
-import { speedupAgreement } from "../reports/compare-runs.ts";
+import { speedupAgreement } from "../reports/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 
 /** Goals of the section (issue: comparisons a lab can trust). */

@@ -16,9 +16,10 @@ import {
   selectBackend,
   type BackendName,
   type WasmKernelSet,
-} from "../train/backends/index.ts";
-import { loadDataset, type ImageSet } from "../train/datasets/index.ts";
-import { buildModel } from "../train/models/zoo.ts";
+  loadDataset,
+  type ImageSet,
+  buildModel,
+} from "../train/index.ts";
 
 /** Batch size of the measurements, in images. */
 const BATCH = 128;

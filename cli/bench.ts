@@ -5,8 +5,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
-import type { BenchSection } from "../bench/bench-section.ts";
-import { benchSections } from "../bench/index.ts";
+import { type BenchSection, benchSections } from "../bench/index.ts";
 
 const program = new Command("bench")
   .description("Speed and memory benchmarks, measured side by side in one run and written as JSON.")

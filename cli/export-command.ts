@@ -1,6 +1,6 @@
 /** `npm run export -- --model-dir artifacts/models/lenet-mnist --precision fp32,int8`: flags → {@link exportModel}. */
 import { Command } from "commander";
-import { BACKEND_REQUESTS } from "../train/backends/index.ts";
+import { BACKEND_REQUESTS } from "../train/index.ts";
 import {
   ACTIVATION_TYPES,
   CALIBRATION_METHODS,
@@ -10,7 +10,7 @@ import {
   type ExportOptions,
   type ExportRecord,
 } from "../export/index.ts";
-import { CALIBRATION_SOURCES, exportOnnxFile, type OnnxExportOptions } from "../export/export-onnx-file.ts";
+import { CALIBRATION_SOURCES, exportOnnxFile, type OnnxExportOptions } from "../export/index.ts";
 import { choiceFlag, intFlag, listFlag, numberFlag } from "./parse-flags.ts";
 
 /** Translates parsed flags into {@link ExportOptions} (exported for tests). */

@@ -1,8 +1,6 @@
 /** `npm run train -- --model lenet --dataset mnist --epochs 3`: flags → {@link trainModel}. */
 import { Command, Option } from "commander";
-import { BACKEND_NAMES } from "../train/backends/index.ts";
-import { DATASET_NAMES, PREPROCESS_NAMES } from "../train/datasets/index.ts";
-import { MODEL_NAMES, MOBILENET_PRESET_NAMES, RECIPE_NAMES, TRAIN_DEFAULTS, ZOO, outlineModel, trainModel, type TrainOptionsInput } from "../train/index.ts";
+import { BACKEND_NAMES, DATASET_NAMES, PREPROCESS_NAMES, MODEL_NAMES, MOBILENET_PRESET_NAMES, RECIPE_NAMES, TRAIN_DEFAULTS, ZOO, outlineModel, trainModel, type TrainOptionsInput } from "../train/index.ts";
 import { intFlag, listFlag, numberFlag, sizeFlag } from "./parse-flags.ts";
 
 /**

@@ -1,7 +1,7 @@
 /** The static-INT8 calibration sample: a seeded random subset of the training images, as ORT feeds. */
 import type * as ort from "onnxruntime-node";
 import type { ImageSet } from "../formats/dataset.ts";
-import { seededRandom, shuffledIndices } from "../measure/random.ts";
+import { seededRandom, shuffledIndices } from "../measure/index.ts";
 import { inputTensor, type ImageGeometry } from "./ort-inference.ts";
 
 /** Images per calibration feed. */

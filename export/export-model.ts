@@ -6,8 +6,7 @@
 import { basename, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
-import { selectBackend } from "../train/backends/index.ts";
-import { isDatasetName, loadDataset, sameShape, toModelInput, type ImageShape, type ModelInput } from "../train/datasets/index.ts";
+import { selectBackend, isDatasetName, loadDataset, sameShape, toModelInput, type ImageShape, type ModelInput } from "../train/index.ts";
 import type { Dataset, ImageSet } from "../formats/dataset.ts";
 import { loadTfjsModel, readTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
 import { batchFeed, calibrationFeeds, validationSlice } from "./calibration-feeds.ts";

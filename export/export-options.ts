@@ -1,14 +1,9 @@
 /** The export stage's one options object, its defaults (resolved once) and their validation. */
 import { isAbsolute, resolve } from "node:path";
-import { PRECISIONS, type Precision } from "../formats/enums.ts";
-import { parseBackendRequest, type BackendRequest } from "../train/backends/index.ts";
+import { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS, type Precision } from "../formats/enums.ts";
+import { parseBackendRequest, type BackendRequest } from "../train/index.ts";
 
-export { PRECISIONS, type Precision };
-
-/** Calibration methods of static INT8 quantization. */
-export const CALIBRATION_METHODS = ["minmax", "percentile", "entropy"] as const;
-/** Integer type of quantized activations. */
-export const ACTIVATION_TYPES = ["uint8", "int8"] as const;
+export { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS, type Precision };
 
 /** Options of `exportModel`; only `modelDir` is required. */
 export interface ExportOptions {

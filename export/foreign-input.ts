@@ -6,7 +6,7 @@
  */
 import * as ort from "onnxruntime-node";
 import type { ImageSet } from "../formats/dataset.ts";
-import { seededRandom } from "../measure/random.ts";
+import { seededRandom } from "../measure/index.ts";
 import { asOnnxModel, type onnx } from "../formats/onnx/onnx-io.ts";
 import type { ImageGeometry } from "./ort-inference.ts";
 

@@ -1,5 +1,6 @@
 /**
  * The names every stage agrees on: precisions (file suffixes `model.<precision>.onnx`),
+ * INT8 calibration methods and activation types,
  * dataset names as the CLI spells them, and execution-provider names. Declared once here;
  * the stages re-export them.
  */
@@ -12,6 +13,11 @@
 export const PRECISIONS = ["fp32", "int8", "int8-all", "int8-dynamic", "fp16"] as const;
 /** One of {@link PRECISIONS}. */
 export type Precision = (typeof PRECISIONS)[number];
+
+/** Calibration methods of static INT8 quantization (export options, `export.json`). */
+export const CALIBRATION_METHODS = ["minmax", "percentile", "entropy"] as const;
+/** Integer type of quantized activations (export options, `export.json`). */
+export const ACTIVATION_TYPES = ["uint8", "int8"] as const;
 
 /** Dataset names `loadDataset` accepts, as the CLI spells them. */
 export const DATASET_NAMES = ["mnist", "fashion-mnist", "cifar10", "folder", "synthetic"] as const;

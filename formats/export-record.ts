@@ -5,7 +5,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS } from "../export/export-options.ts";
+import { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS } from "./enums.ts";
 import { TuningRecordSchema } from "./tuning-record.ts";
 
 /** Schema version of `export.json`; bump on any incompatible change. */

@@ -5,7 +5,7 @@
  * one EP from their interleaved blocks (paired), each EP against the CPU EP (unpaired).
  */
 import { pairedSpeedup, unpairedSpeedup, type BlockMedian, type LatencyRound, type SpeedupEstimate } from "../measure/index.ts";
-import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
+import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
 import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
 import type { Comparison, OkRow, ResultRow, Warning } from "../formats/run/results-schema.ts";
 import { roundFailedWarning, roundFigures, stabilityWarnings } from "./row-rounds.ts";

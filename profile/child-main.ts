@@ -56,10 +56,9 @@ async function measureAccuracy(job: FactsJob, session: ort.InferenceSession): Pr
   const acc = job.accuracy;
   if (!acc) return;
   try {
-    const { loadDataset, isDatasetName, DATASET_NAMES } = await import("../train/datasets/index.ts");
+    const { loadNamedDataset } = await import("../train/datasets/index.ts");
     const name = acc.metadata.dataset;
-    if (!isDatasetName(name)) throw new Error(`Unknown dataset "${name}". Expected one of: ${DATASET_NAMES.join(", ")}`);
-    const data = await loadDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit });
+    const data = await loadNamedDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit });
     const result = await evaluateAccuracy(session, data.test, acc.metadata, {
       batch: acc.batch,
       budgetMs: job.measure.accuracyBudgetMs,

@@ -5,7 +5,7 @@
  */
 import type { ChildMessage } from "./child-protocol.ts";
 import type { ChildExit } from "./run-child.ts";
-import type { FactsRecord, Failure, TimingRecord } from "./run-records.ts";
+import type { FactsRecord, Failure, TimingRecord } from "../formats/run/run-records.ts";
 import type { Warning } from "../formats/run/results-schema.ts";
 
 /** Describes how a child ended, for an errored row. */

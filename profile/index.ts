@@ -13,20 +13,23 @@ export {
   type RunResults, type ResultRow, type OkRow, type Hardware, type Latency, type OpTime, type Comparison, type Warning,
 } from "../formats/run/results-schema.ts";
 export { browserEpRunners, browserWasmEp, browserWebgpuEp, epDisplayName } from "./browser/browser-eps.ts";
+export { BrowserSession, type BrowserSessionOptions } from "./browser/browser-session.ts";
+export { buildFeeds } from "./input-tensors.ts";
+export { evaluateAccuracy, type AccuracyResult } from "./accuracy.ts";
 export { renderResultsTable, type ResultsTableOptions } from "./results-table.ts";
 export { renderCompactTable } from "./results-compact-table.ts";
 export { renderWideTable } from "./results-wide-table.ts";
 export { noOkRowsMessage } from "./run-outcome.ts";
 export { precisionSpeedup, formatSpeedup, formatRatio, speedupVerdict, type Speedup } from "./precision-speedup.ts";
 export { collectHardware } from "./hardware.ts";
-export { readModelFacts, countParams, workPerBatch, type ModelFacts, type ModelFactsOptions } from "./model-facts.ts";
-export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "../measure/statistics.ts";
+export { readModelFacts, countParams, realInputs, workPerBatch, type ModelFacts, type ModelFactsOptions } from "./model-facts.ts";
+export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "../measure/index.ts";
 export { roundFigures, measureForRound } from "./row-rounds.ts";
 export { interleaveSettings } from "./measure-latency.ts";
 export { buildRows, BASELINE_PRECISION, BASELINE_EP, type RowSources, type BuiltRows } from "./build-rows.ts";
-export { RunStore, predictionsPath } from "./run-store.ts";
-export { readFacts, readTimings, FactsRecordSchema, TimingRecordSchema, type FactsRecord, type TimingRecord } from "./run-records.ts";
+export { RunStore } from "./run-store.ts";
+export { readFacts, readTimings, predictionsPath, FactsRecordSchema, TimingRecordSchema, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
 export { parseOrtTrace } from "./op-profile.ts";
 export { modelWork, countNodeWork, inferShapes, opFamily, ModelWorkSchema, type ModelWork, type NodeWork, type OpFamily } from "./work/index.ts";
-export { measureCeilings, ensureCeilings, readCeilings, writeCeilings, theoreticalPeak, type EpCeilings, type TheoreticalPeak } from "./ceilings/index.ts";
+export { measureCeilings, ensureCeilings, readCeilings, writeCeilings, theoreticalPeak, procCpuinfoClock, type EpCeilings, type TheoreticalPeak } from "./ceilings/index.ts";
 export { openEnergyMeter, findPowercapZones, queryNvidiaSmi, EnergySchema, type RowEnergy, type EnergyMeter } from "./energy/index.ts";

@@ -147,7 +147,7 @@ export async function modelSizeBytes(path: string, graph: onnx.IGraphProto | Onn
 export async function readModelFacts(path: string, options: ModelFactsOptions = {}): Promise<ModelFacts> {
   const model = await readOnnx(path);
   const graph = model.graph;
-  const metadata = fromMetadataProps(model.metadataProps);
+  const metadata = fromMetadataProps(model.metadataProps, path);
   const file = basename(path).replace(/\.onnx$/i, "");
   const m = /^(.*)\.(fp32|int8-dynamic|int8-all|int8|fp16)$/.exec(file);
   const nameFromFile = m?.[1] && m[1] !== "model" ? m[1] : file;

@@ -36,7 +36,7 @@ const stemOf = (path: string) => basename(path).replace(/\.onnx$/i, "").replace(
 async function defaultQuantize(source: string, precisions: Precision[], outDir: string, tuneBatch: number | undefined, log: (l: string) => void): Promise<void> {
   const { mkdir } = await import("node:fs/promises");
   await mkdir(outDir, { recursive: true });
-  const { exportOnnxFile } = await import("../export/export-onnx-file.ts");
+  const { exportOnnxFile } = await import("../export/index.ts");
   await exportOnnxFile({ onnx: source, precisions, outDir, onProgress: log, ...(tuneBatch ? { tuneBatch } : {}) });
 }
 

@@ -12,7 +12,7 @@ import { percentile } from "../measure/index.ts";
 import { buildRows, type BuiltRows } from "./build-rows.ts";
 import { comparisonsToCsv, rowsToCsv } from "./results-csv.ts";
 import { RESULTS_SCHEMA_VERSION, RUN_FILES, type OkRow, type RunResults } from "../formats/run/results-schema.ts";
-import { appendFacts, appendTiming, readFacts, readTimings, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
+import { appendFacts, appendTiming, predictionsPath, readFacts, readTimings, timingKey, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
 import { readPlan, writePlan, type RunPlan } from "../formats/run/run-plan.ts";
 import { pendingTasks, type RunTask } from "./run-tasks.ts";
 
@@ -24,11 +24,6 @@ export async function createRunDir(out: string, now = new Date()): Promise<{ dir
   const dir = join(out, "runs", runId);
   await mkdir(dir, { recursive: true });
   return { dir, runId };
-}
-
-/** Path of a job's predictions file inside the run dir. */
-export function predictionsPath(dir: string, job: { model: string; precision: string; ep: string }): string {
-  return join(dir, RUN_FILES.predictions, `${job.model}.${job.precision}.${job.ep}.bin`.replace(/[^A-Za-z0-9_.-]/g, "_"));
 }
 
 /** Top-1 agreement of two prediction files over their common prefix, or null. */

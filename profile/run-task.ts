@@ -14,7 +14,7 @@ import { measureForRound } from "./row-rounds.ts";
 import { rowKey, type PlannedJob } from "../formats/run/run-plan.ts";
 import { runChild } from "./run-child.ts";
 import { softwareAdapterFacts } from "./software-adapter.ts";
-import type { FactsRecord, TimingRecord } from "./run-records.ts";
+import type { FactsRecord, TimingRecord } from "../formats/run/run-records.ts";
 import type { RunTask } from "./run-tasks.ts";
 
 /** What {@link runTask} needs besides the task. */

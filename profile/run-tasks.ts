@@ -5,7 +5,7 @@
  * child times the precisions whose facts were measured (a file that crashed alone is left
  * out, so it cannot take the others down) at the batches still without this round.
  */
-import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "./run-records.ts";
+import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
 import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
 import { roundsOn } from "./software-adapter.ts";
 

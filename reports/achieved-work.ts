@@ -7,11 +7,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readOnnx } from "../formats/onnx/onnx-io.ts";
-import type { EpCeilings } from "../profile/ceilings/index.ts";
-import { realInputs, workPerBatch } from "../profile/model-facts.ts";
+import { type EpCeilings, realInputs, workPerBatch, type ModelWork } from "../profile/index.ts";
 import type { OkRow, ResultRow } from "../formats/run/results-schema.ts";
 import { RunPlanSchema } from "../formats/run/run-plan.ts";
-import type { ModelWork } from "../profile/work/index.ts";
 
 /** Work by row key `model|precision|ep|batch`. */
 export type WorkByRow = ReadonlyMap<string, ModelWork>;

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { OkRow } from "../profile/index.ts";
-import { predictionsPath } from "../profile/run-store.ts";
+import { predictionsPath } from "../formats/run/run-records.ts";
 import { plot, type Plot } from "./chart-render.ts";
 
 /** A confusion matrix: `counts[t][p]` = images of true class t predicted as p. */
@@ -99,7 +99,7 @@ export async function predictionsFor(runDir: string, row: OkRow, test: { images:
     // not saved by this run: compute below
   }
   try {
-    const [{ readModelFacts }, { evaluateAccuracy }, ort] = await Promise.all([import("../profile/model-facts.ts"), import("../profile/accuracy.ts"), import("onnxruntime-node")]);
+    const [{ readModelFacts, evaluateAccuracy }, ort] = await Promise.all([import("../profile/index.ts"), import("onnxruntime-node")]);
     const facts = await readModelFacts(row.onnxPath);
     if (!facts.metadata) return null;
     const session = await ort.InferenceSession.create(row.onnxPath, { executionProviders: ["cpu"] });

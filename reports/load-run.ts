@@ -3,9 +3,7 @@
  * `train.json` and `export.json` beside its ONNX file (when the model came from the zoo).
  */
 import { dirname } from "node:path";
-import { readCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
-import { readRunResults, type OkRow, type ResultRow, type RunResults } from "../profile/index.ts";
-import type { ModelWork } from "../profile/work/index.ts";
+import { readCeilings, type EpCeilings, readRunResults, type OkRow, type ResultRow, type RunResults, type ModelWork } from "../profile/index.ts";
 import { loadRowWork } from "./achieved-work.ts";
 import { readTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
 import { readExportRecord, type ExportRecord } from "../formats/export-record.ts";

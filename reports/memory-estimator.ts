@@ -9,7 +9,7 @@
  * inference, InputLayer) allocate nothing; the framework's own buffers are not counted.
  */
 import { type OnnxGraph, outputAt } from "../formats/onnx/onnx-model.ts";
-import { countParams } from "../profile/model-facts.ts";
+import { countParams } from "../profile/index.ts";
 
 /** Bytes per value (float32). */
 export const BYTES_PER_VALUE = 4;

@@ -4,8 +4,7 @@
  * achieved GFLOP/s), and a plain-language note per model saying which roof it is under
  * here and what that means for INT8 and for batching.
  */
-import type { EpCeilings } from "../profile/ceilings/index.ts";
-import type { OkRow } from "../profile/index.ts";
+import type { EpCeilings, OkRow } from "../profile/index.ts";
 import { achieved, isIntegerWork } from "./achieved-work.ts";
 import { plot, type Plot } from "./chart-render.ts";
 import type { ReportData } from "./load-run.ts";

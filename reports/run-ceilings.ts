@@ -1,6 +1,5 @@
 /** Measures (when not cached) the ceilings of the EPs a run used, for its report's roofline. */
-import { ensureCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
-import { defaultEpRegistry } from "../profile/ep-registry.ts";
+import { ensureCeilings, type EpCeilings, defaultEpRegistry } from "../profile/index.ts";
 import { readRunResults } from "../formats/run/results-schema.ts";
 import { artifactsRootOf } from "./load-run.ts";
 

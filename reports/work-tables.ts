@@ -4,7 +4,7 @@
  * the work beside the share of ORT's measured kernel time; per EP the measured ceilings
  * with their spread beside the CPU's theoretical peak.
  */
-import { opFamily } from "../profile/work/index.ts";
+import { opFamily } from "../profile/index.ts";
 import type { ReportData } from "./load-run.ts";
 import { okRows } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { loadDataset, parseIdxImages, parseIdxLabels, readIdxImageSet } from "../train/datasets/index.ts";
+import { loadDataset, loadNamedDataset, parseIdxImages, parseIdxLabels, readIdxImageSet } from "../train/datasets/index.ts";
 
 /** An IDX images file: magic 0x803, count, rows, cols, then the pixel bytes. */
 function idxImages(count: number, rows: number, cols: number, pixels: number[]): Buffer {
@@ -170,4 +170,13 @@ test("loadDataset rejects unknown names and bad limits", async () => {
   await assert.rejects(loadDataset("synthetic", { limit: -1 }), {
     message: "Invalid limit -1: expected a whole number ≥ 0",
   });
+});
+
+test("loadNamedDataset checks a name read from a file, then loads it", async () => {
+  await assert.rejects(loadNamedDataset("mnistt", {}), {
+    message: 'Unknown dataset "mnistt". Expected one of: mnist, fashion-mnist, cifar10, folder, synthetic',
+  });
+  const set = await loadNamedDataset("synthetic", { limit: 2, testLimit: 3 });
+  assert.equal(set.train.count, 2);
+  assert.equal(set.test.count, 3);
 });

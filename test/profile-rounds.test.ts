@@ -11,7 +11,7 @@ import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { DEFAULT_MEASURE, resolveProfileOptions } from "../profile/profile-options.ts";
 import { RUN_FILES, readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import { measureForRound, roundFigures, stabilityWarnings } from "../profile/row-rounds.ts";
-import { appendTiming, readTimings, type TimingRecord } from "../profile/run-records.ts";
+import { appendTiming, readTimings, type TimingRecord } from "../formats/run/run-records.ts";
 import { runProfile } from "../profile/run-profile.ts";
 import { coefficientOfVariation, latencySketch, pooledLatency, summarizeLatency } from "../measure/statistics.ts";
 

@@ -11,7 +11,7 @@ import { factsRecords, timingRecords } from "../profile/child-records.ts";
 import { RunResultsSchema, upgradeResults, type OkRow } from "../formats/run/results-schema.ts";
 import type { ChildExit } from "../profile/run-child.ts";
 import type { RunPlan } from "../formats/run/run-plan.ts";
-import { timingKey, type FactsRecord, type TimingRecord } from "../profile/run-records.ts";
+import { timingKey, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
 import { pendingTasks } from "../profile/run-tasks.ts";
 
 const EXIT_OK: ChildExit = { exitCode: 0, signal: null, timedOut: false, stopped: false, completed: true, stderrTail: "" };

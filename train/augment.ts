@@ -3,7 +3,7 @@
  * as one projective transform per image (tf.image.transform), seeded.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Random } from "../measure/random.ts";
+import type { Random } from "../measure/index.ts";
 import type { AugmentKind } from "./train-options.ts";
 
 /** Augmentation settings. */

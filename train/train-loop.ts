@@ -9,7 +9,7 @@ import { augmentBatch, type AugmentSettings } from "./augment.ts";
 import { takeBatch, valuesPerImage, type ImageSet } from "./datasets/index.ts";
 import { sameShape, toModelInput, type ModelInput } from "../formats/model-input.ts";
 import type { TrainRecord } from "../formats/model-dir.ts";
-import { seededRandom, shuffledIndices } from "../measure/random.ts";
+import { seededRandom, shuffledIndices } from "../measure/index.ts";
 
 /** One epoch's figures. */
 export type EpochFigures = TrainRecord["history"][number];

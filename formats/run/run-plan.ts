@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { EpStatusSchema, HardwareSchema, RUN_FILES } from "./results-schema.ts";
-import { ModelWorkSchema } from "../../profile/work/model-work.ts";
+import { ModelWorkSchema } from "./model-work-schema.ts";
 
 /** One graph input as planned. */
 const InputSpecSchema = z.object({

@@ -34,10 +34,8 @@ async function runnerFor(job: { readonly ep: string; readonly childModule?: stri
 async function loadTestSet(job: FactsJob): Promise<{ set: ImageSet; shape: ImageShape }> {
   const acc = job.accuracy;
   if (!acc) throw new Error("no accuracy job");
-  const { loadDataset, isDatasetName, DATASET_NAMES } = await import("../../train/datasets/index.ts");
-  const name = acc.metadata.dataset;
-  if (!isDatasetName(name)) throw new Error(`Unknown dataset "${name}". Expected one of: ${DATASET_NAMES.join(", ")}`);
-  const { test, info } = await loadDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit });
+  const { loadNamedDataset } = await import("../../train/datasets/index.ts");
+  const { test, info } = await loadNamedDataset(acc.metadata.dataset, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit });
   return { set: test, shape: [info.height, info.width, info.channels] };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { onnx } from "../../formats/onnx/onnx-io.ts";
 import { floatTensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
-import { seededRandom } from "../../measure/random.ts";
+import { seededRandom } from "../../measure/index.ts";
 
 /** The ceilings measured. */
 export const CEILING_KINDS = ["fp32-matmul", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"] as const;

@@ -1,53 +1,15 @@
 /**
  * A model's work for one `session.run` at a batch size: MACs, FLOPs (1 MAC = 2 FLOPs,
  * plus the other arithmetic), weight and activation bytes, arithmetic intensity, and the
- * share of the work per op family. Pure; the schema is what plan.json carries per job.
+ * share of the work per op family. Pure; the schema (what plan.json carries per job) is
+ * formats/run/model-work-schema.ts.
  */
-import { z } from "zod";
 import type { onnx } from "../../formats/onnx/onnx-io.ts";
+import { FamilyWorkSchema, ModelWorkSchema, OP_FAMILIES, type FamilyWork, type ModelWork } from "../../formats/run/model-work-schema.ts";
 import { countNodeWork, type NodeWork } from "./node-work.ts";
-import { OP_FAMILIES } from "./op-costs.ts";
 import type { Dims } from "./tensor-shapes.ts";
 
-/** Work of one op family. */
-export const FamilyWorkSchema = z.object({
-  family: z.enum(OP_FAMILIES),
-  nodes: z.number().int(),
-  macs: z.number(),
-  /** 2 × MACs + other ops. */
-  flops: z.number(),
-  /** Weight + activation bytes of its nodes. */
-  bytes: z.number(),
-  /** Fraction of the model's FLOPs, 0..1. */
-  share: z.number(),
-});
-
-/** Work of one `session.run` of a model at `batch` (totals for the whole batch, not per image). */
-export const ModelWorkSchema = z.object({
-  batch: z.number().int().positive(),
-  /** Multiply-accumulates, all of them. */
-  macs: z.number(),
-  /** The integer (int8/uint8) part of `macs`. */
-  intMacs: z.number(),
-  /** Other arithmetic: bias adds, activations, pooling, softmax, normalisation, (de)quantisation. */
-  otherOps: z.number(),
-  /** FLOPs (or integer ops) = 2 × macs + otherOps. */
-  flops: z.number(),
-  /** Bytes of the weights read (each constant tensor once; int8 weights at 1 byte). */
-  weightBytes: z.number(),
-  /** Bytes of activations read and written, summed over nodes (no reuse between nodes assumed). */
-  activationBytes: z.number(),
-  /** flops / (weightBytes + activationBytes), FLOP per byte. */
-  intensity: z.number(),
-  byFamily: z.array(FamilyWorkSchema),
-  /** Why some work is missing: ops not modelled or shapes not inferred (empty when complete). */
-  uncounted: z.array(z.string()),
-});
-
-/** Work of one batch call. */
-export type ModelWork = z.infer<typeof ModelWorkSchema>;
-/** Work of one op family. */
-export type FamilyWork = z.infer<typeof FamilyWorkSchema>;
+export { FamilyWorkSchema, ModelWorkSchema, type FamilyWork, type ModelWork };
 
 /** Sums node counts into a {@link ModelWork}; `weightBytes` is the model's (unique) weight bytes. */
 export function summarizeWork(nodes: readonly NodeWork[], batch: number, weightBytes: number): ModelWork {

@@ -8,10 +8,9 @@
  * (exp, tanh, sigmoid count 1 each). The numbers are per output element unless noted.
  */
 
-/** Op families used to put per-op work beside ORT's per-op time (ORT renames fused ops). */
-export const OP_FAMILIES = ["conv", "matmul", "pooling", "elementwise", "normalization", "softmax", "quantize", "data movement", "other"] as const;
-/** One op family. */
-export type OpFamily = (typeof OP_FAMILIES)[number];
+import { OP_FAMILIES, type OpFamily } from "../../formats/run/model-work-schema.ts";
+
+export { OP_FAMILIES, type OpFamily };
 
 const FAMILY: Record<string, OpFamily> = {};
 const put = (family: OpFamily, ops: string) => ops.split(" ").forEach((op) => (FAMILY[op] = family));

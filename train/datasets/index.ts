@@ -43,6 +43,17 @@ export function isDatasetName(name: string): name is DatasetName {
 }
 
 /**
+ * Loads the dataset named by a string read from a file or a message (harness metadata,
+ * a job, results.json): checks the name, then {@link loadDataset}. The one place that does;
+ * profile's children and reports/ call it (through this file: it loads no TensorFlow.js).
+ * @throws {Error} `Unknown dataset "mnistt". Expected one of: mnist, fashion-mnist, cifar10, folder, synthetic`
+ */
+export async function loadNamedDataset(name: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
+  if (!isDatasetName(name)) throw new Error(`Unknown dataset "${name}". Expected one of: ${DATASET_NAMES.join(", ")}`);
+  return loadDataset(name, options);
+}
+
+/**
  * Loads the dataset called `name`: train and test splits, float32 NHWC in [0, 1].
  * `limit` / `testLimit` keep the first images of each split.
  * @throws {Error} `Unknown dataset "mnistt". Expected one of: mnist, fashion-mnist, cifar10, folder, synthetic`

@@ -5,7 +5,7 @@
  * learnable by a small CNN in a few epochs.
  */
 import type { Dataset, ImageSet } from "../../formats/dataset.ts";
-import { seededRandom, type Random } from "../../measure/random.ts";
+import { seededRandom, type Random } from "../../measure/index.ts";
 
 /** Options of {@link generateSynthetic}; every field has a default. */
 export interface SyntheticOptions {

@@ -3,13 +3,14 @@
  * (`build-rows.ts`): `facts.jsonl`, one line per model file × EP × batch (isolated facts:
  * memory, cold first run, accuracy, per-op profile), and `rounds.jsonl`, one line per
  * model × EP × batch × round (every precision's latency and the interleaved block medians).
- * A later line with the same key replaces an earlier one; a torn line is ignored.
+ * A later line with the same key replaces an earlier one; a torn line is ignored. Also the
+ * path of a job's predictions file. profile/run-store.ts owns the directory; reports/ reads it.
  */
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { EnergySchema } from "../formats/run/energy-schema.ts";
-import { LatencySchema, OpTimeSchema, RUN_FILES, ThreadsSchema, WarningSchema } from "../formats/run/results-schema.ts";
+import { EnergySchema } from "./energy-schema.ts";
+import { LatencySchema, OpTimeSchema, RUN_FILES, ThreadsSchema, WarningSchema } from "./results-schema.ts";
 
 /** A child's failure: what it said and how it ended. */
 const FailureSchema = z.object({
@@ -77,6 +78,11 @@ export type FactsRecord = z.infer<typeof FactsRecordSchema>;
 export type TimingRecord = z.infer<typeof TimingRecordSchema>;
 /** A child failure. */
 export type Failure = z.infer<typeof FailureSchema>;
+
+/** Path of a job's predictions file inside the run dir. */
+export function predictionsPath(dir: string, job: { model: string; precision: string; ep: string }): string {
+  return join(dir, RUN_FILES.predictions, `${job.model}.${job.precision}.${job.ep}.bin`.replace(/[^A-Za-z0-9_.-]/g, "_"));
+}
 
 /** The group of a row: `model|ep`. */
 export function groupKey(row: { model: string; ep: string }): string {
