@@ -80,13 +80,22 @@ export type ExportOptions = z.input<typeof ExportOptionsSchema> & Progress;
 export type ResolvedExportOptions = z.output<typeof ExportOptionsSchema> & { precisions: Precision[]; onProgress: (line: string) => void };
 
 /** The options export.json records (freshness compares them); records written before a field existed get the default it had then. */
-export const ExportRecordOptionsSchema = ExportOptionsSchema.pick({
-  precisions: true, calibrationMethod: true, calibrationSize: true, percentile: true, activationType: true, minConvInputChannels: true,
-  accuracyBudget: true, tuneBatch: true, tuneMs: true, validationSize: true, intraOpThreads: true, seed: true,
-}).extend({
+export const ExportRecordOptionsSchema = z.object({
+  // Keys in the order export.json has always had them: freshness compares the records as JSON.
   precisions: z.array(z.enum(PRECISIONS)),
+  calibrationMethod: ExportOptionsSchema.shape.calibrationMethod,
+  calibrationSize: ExportOptionsSchema.shape.calibrationSize,
+  percentile: ExportOptionsSchema.shape.percentile,
+  activationType: ExportOptionsSchema.shape.activationType,
+  minConvInputChannels: ExportOptionsSchema.shape.minConvInputChannels,
   /** Records written before the tuner existed were not tuned. */
   tune: z.boolean().default(false),
+  accuracyBudget: ExportOptionsSchema.shape.accuracyBudget,
+  tuneBatch: ExportOptionsSchema.shape.tuneBatch,
+  tuneMs: ExportOptionsSchema.shape.tuneMs,
+  validationSize: ExportOptionsSchema.shape.validationSize,
+  intraOpThreads: ExportOptionsSchema.shape.intraOpThreads,
+  seed: ExportOptionsSchema.shape.seed,
   parityLimit: z.number().int().nullable(),
 });
 
