@@ -1,48 +1,86 @@
-/** Flag value parsers shared by the CLI commands; each error names the bad value and the valid ones. */
-import { InvalidArgumentError } from "commander";
+/**
+ * The one flag-parsing style of every command: a command lists its flags as {@link Flag}s
+ * naming fields of its stage's options schema; {@link addFlags} builds the commander options
+ * from the fields (help text from `.describe()`, defaults from `.default()`, each flag's
+ * text read and checked by the field, so a bad value fails while commander parses, naming
+ * the value and the valid ones) and {@link flagOptions} turns what the user typed into a
+ * partial options object for the stage's `resolve*Options`.
+ */
+import { InvalidArgumentError, Option, type Command } from "commander";
+import type { z } from "zod";
+import { choicesOf, defaultOf, flagValue } from "../formats/option-schema.ts";
 
-/** Parses a whole number ≥ `min`. */
-export function intFlag(name: string, min = 1): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < min) {
-      throw new InvalidArgumentError(`Invalid ${name} "${value}": expected a whole number ≥ ${min}`);
+/** One flag of a command. */
+export interface Flag {
+  /** commander's flags, e.g. `--batch-size <n>`. */
+  readonly flags: string;
+  /** The options key it sets; default: the flag's camel-cased name. */
+  readonly key?: string;
+  /** Help text; default: the field's `.describe()` text. */
+  readonly help?: string;
+  /** Show the field's default in the help (`(default: 300)`); a string is shown instead of the value. */
+  readonly showDefault?: boolean | string;
+  /** Let commander check the enum's values (or these) and list them in the help. */
+  readonly choices?: boolean | readonly string[];
+  /** The field, when it is not the schema's field named `key` (e.g. `--row-budget`, one key of `measure`). */
+  readonly field?: z.ZodType;
+}
+
+function attributeName(flag: Flag): string {
+  return new Option(flag.flags).attributeName();
+}
+
+function keyOf(flag: Flag): string {
+  return flag.key ?? attributeName(flag);
+}
+
+function merge(previous: unknown, value: unknown): unknown {
+  if (Array.isArray(value)) return [...(Array.isArray(previous) ? previous : []), ...value];
+  if (typeof value === "object" && value !== null) return { ...(typeof previous === "object" ? previous : {}), ...value };
+  return value;
+}
+
+/**
+ * Adds `flags` to `command`, each read and checked by its field of `shape`; a shown default
+ * is the field's `.default()`, else `defaults[key]` (a stage whose defaults a recipe may override).
+ */
+export function addFlags(command: Command, shape: Readonly<Record<string, z.ZodType>>, flags: readonly Flag[], defaults: Readonly<Record<string, unknown>> = {}): Command {
+  for (const flag of flags) {
+    const field = flag.field ?? shape[keyOf(flag)];
+    if (!field) throw new Error(`Flag ${flag.flags} has no options field "${keyOf(flag)}"`);
+    const option = new Option(flag.flags, flag.help ?? field.description);
+    if (option.required || option.optional) {
+      const choices = Array.isArray(flag.choices) ? flag.choices : flag.choices ? choicesOf(field) : undefined;
+      if (choices) {
+        option.choices(choices);
+      } else {
+        const parse = (raw: string): unknown => {
+          try {
+            return flagValue(field, raw);
+          } catch (e) {
+            throw new InvalidArgumentError((e as Error).message);
+          }
+        };
+        option.argParser(option.variadic ? (raw: string, previous: unknown) => merge(previous, parse(raw)) : parse);
+      }
     }
-    return n;
-  };
+    if (flag.showDefault) option.default(defaultOf(field) ?? defaults[keyOf(flag)], typeof flag.showDefault === "string" ? flag.showDefault : undefined);
+    command.addOption(option);
+  }
+  return command;
 }
 
-/** Parses a number inside [min, max] (or (min, max] when `exclusiveMin`). */
-export function numberFlag(name: string, min: number, max: number, exclusiveMin = false): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    const ok = value.trim() !== "" && Number.isFinite(n) && (exclusiveMin ? n > min : n >= min) && n <= max;
-    if (!ok) throw new InvalidArgumentError(`Invalid ${name} "${value}": expected a number in ${exclusiveMin ? "(" : "["}${min}, ${max}]`);
-    return n;
-  };
-}
-
-/** Parses one of `choices`. */
-export function choiceFlag<T extends string>(name: string, choices: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(choices as readonly string[]).includes(value)) {
-      throw new InvalidArgumentError(`Unknown ${name} "${value}". Expected one of: ${choices.join(", ")}`);
-    }
-    return value as T;
-  };
-}
-
-/** Parses a comma-separated list of `choices` (empty string = none). */
-export function listFlag<T extends string>(name: string, choices: readonly T[]): (value: string) => T[] {
-  const one = choiceFlag(name, choices);
-  return (value) => value.split(",").map((v) => v.trim()).filter(Boolean).map(one);
-}
-
-/** Parses `HxW` (e.g. `32x32`) into [height, width] pixels. */
-export function sizeFlag(name: string): (value: string) => [number, number] {
-  return (value) => {
-    const m = /^(\d+)x(\d+)$/.exec(value.trim());
-    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new InvalidArgumentError(`Invalid ${name} "${value}": expected HEIGHTxWIDTH in pixels, e.g. 32x32`);
-    return [Number(m[1]), Number(m[2])];
-  };
+/**
+ * The options the user typed: `values` (commander's `opts()`) by options key. With
+ * `command`, values commander filled from a default are left out, so the stage applies its
+ * own defaults under a config file, a recipe or a preset.
+ */
+export function flagOptions(flags: readonly Flag[], values: Readonly<Record<string, unknown>>, command?: Command): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const flag of flags) {
+    const name = attributeName(flag);
+    if (values[name] === undefined || command?.getOptionValueSource(name) === "default") continue;
+    out[keyOf(flag)] = values[name];
+  }
+  return out;
 }

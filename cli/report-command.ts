@@ -4,41 +4,41 @@
  * dir in a folder (many machines).
  */
 import type { Command } from "commander";
+import { REPORT_DEFAULTS, ReportOptionsSchema, type ReportOptions } from "../reports/report-options.ts";
+import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
 
+/** The `report` flags of {@link ReportOptionsSchema}'s fields (`--run`, `--compare`, `--lab` and `--reference` pick what to write). */
+const REPORT_FLAGS: readonly Flag[] = [
+  { flags: "--out <dir>", key: "outDir" },
+  { flags: "--models-dir <dirs...>", key: "modelDirs" },
+  { flags: "--no-images", key: "modelImages" },
+  { flags: "--no-confusion", key: "confusion" },
+  { flags: "--training-batch <n>", showDefault: JSON.stringify(String(REPORT_DEFAULTS.trainingBatch)) },
+];
+
+/** What the command itself reads: which report to write. */
 interface ReportFlags {
   run?: string;
   compare?: string[];
   lab?: string;
   reference?: string;
   out?: string;
-  modelsDir?: string[];
-  images?: boolean;
-  confusion?: boolean;
-  trainingBatch?: string;
-}
-
-function positiveInt(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new Error(`Invalid ${flag} "${value}": expected a positive integer`);
-  return Number(value);
 }
 
 /** Registers the `report` command on the CLI program. */
 export function registerReport(program: Command): void {
-  program
+  const command = program
     .command("report")
     .description("Write the report of a profile run (report.html, report.md, plots/, tables/) or compare runs")
     .option("--run <dir>", "run directory (artifacts/runs/<timestamp>-<host>) to report on")
     .option("--compare <dirs...>", "run directories to compare row by row; the first is the baseline")
     .option("--lab <folder>", "one cross-machine report over every run dir under this folder (copied from many machines, or the Slurm job's shared folder)")
-    .option("--reference <machine>", "with --lab: the machine (hostname, label or run id) ratios are taken to (default: the first by name)")
-    .option("--out <dir>", "output directory (default: the run directory; for --compare, the first run's directory; for --lab, the lab folder)")
-    .option("--models-dir <dirs...>", "extra trained model directories (train.json) for the training tables, e.g. a transfer-learning MobileNetV2")
-    .option("--no-images", "skip the PNG views inside the models (filters, feature maps, Grad-CAM)")
-    .option("--no-confusion", "skip the confusion matrices")
-    .option("--training-batch <n>", "mini-batch size N of the memory estimator's training figure", "32")
+    .option("--reference <machine>", "with --lab: the machine (hostname, label or run id) ratios are taken to (default: the first by name)");
+  addFlags(command, ReportOptionsSchema.shape, REPORT_FLAGS)
     .addHelpText("after", ["", "Examples:", "  npm run report -- --run artifacts/runs/2025-01-01T00-00-00Z-host", "  npm run report -- --compare artifacts/runs/A artifacts/runs/B", "  npm run report -- --lab /shared/lab-runs --reference node01"].join("\n"))
-    .action(async (flags: ReportFlags) => {
+    .action(async (flags: ReportFlags, cmd: Command) => {
       const reports = await import("../reports/index.ts");
+      const options = flagOptions(REPORT_FLAGS, { ...flags }, cmd) as ReportOptions;
       if (flags.lab) {
         if (flags.run || flags.compare?.length) throw new Error("Give one of --run <dir>, --compare <dirs...> or --lab <folder>");
         const lab = await reports.writeLabReport(flags.lab, { ...(flags.out ? { outDir: flags.out } : {}), ...(flags.reference ? { reference: flags.reference } : {}) });
@@ -52,14 +52,7 @@ export function registerReport(program: Command): void {
         return;
       }
       if (!flags.run) throw new Error("Give --run <run dir> or --compare <runA> <runB> ... (run dirs are in artifacts/runs/)");
-      const written = await reports.writeReport(flags.run, {
-        ...(flags.out ? { outDir: flags.out } : {}),
-        ...(flags.modelsDir ? { modelDirs: flags.modelsDir } : {}),
-        modelImages: flags.images !== false,
-        confusion: flags.confusion !== false,
-        ...(flags.trainingBatch ? { trainingBatch: positiveInt("--training-batch", flags.trainingBatch) } : {}),
-        log: (line) => console.log(line),
-      });
+      const written = await reports.writeReport(flags.run, { ...options, log: (line) => console.log(line) });
       console.log(`markdown: ${written.markdown}\nplots: ${written.plots.length}, tables: ${written.tables.length / 2}`);
     });
 }

@@ -217,7 +217,7 @@ async function loadDatasetImages(train: TrainRecord, opts: ResolvedExportOptions
   const name = train.dataset.name;
   if (!isDatasetName(name)) throw new Error(`The model was trained on dataset "${name}", which loadDataset does not know.`);
   const [height, width, channels] = train.dataset.imageShape ?? train.dataset.inputShape;
-  const trainedDataDir = typeof train.options.dataDir === "string" ? train.options.dataDir : undefined;
+  const trainedDataDir = train.options.dataDir;
   const dataset = await loadDataset(name, {
     dataDir: opts.dataDir ?? trainedDataDir,
     testLimit: opts.parityLimit,

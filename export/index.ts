@@ -4,6 +4,8 @@ export {
   ACTIVATION_TYPES,
   CALIBRATION_METHODS,
   EXPORT_DEFAULTS,
+  ExportOptionsSchema,
+  ExportRecordOptionsSchema,
   PRECISIONS,
   checkChoice,
   resolveExportOptions,

@@ -28,3 +28,18 @@ export type DatasetName = (typeof DATASET_NAMES)[number];
 export const EP_NAMES = ["cpu", "cuda", "webgpu", "browser-wasm", "browser-webgpu"] as const;
 /** One of {@link EP_NAMES}. */
 export type EpName = (typeof EP_NAMES)[number];
+
+/** tfjs training backends, fastest first, as `--backend` spells them. */
+export const BACKEND_NAMES = ["tfjs-node-gpu", "tfjs-node", "wasm", "cpu"] as const;
+/** One of {@link BACKEND_NAMES}. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Training recipes `--recipe` takes: the harness's short default, or the model's notebook recipe. */
+export const RECIPE_NAMES = ["default", "lab"] as const;
+/** One of {@link RECIPE_NAMES}. */
+export type RecipeName = (typeof RECIPE_NAMES)[number];
+
+/** MobileNetV2 presets `--preset` takes (the notebooks' transfer-learning runs). */
+export const MOBILENET_PRESET_NAMES = ["lab6-f3", "lab3-part6", "assignment6-q10"] as const;
+/** One of {@link MOBILENET_PRESET_NAMES}. */
+export type MobilenetPresetName = (typeof MOBILENET_PRESET_NAMES)[number];

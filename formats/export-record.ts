@@ -5,7 +5,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS } from "./enums.ts";
+import { ExportRecordOptionsSchema } from "../export/export-options.ts";
+import { PRECISIONS } from "./enums.ts";
 import { TuningRecordSchema } from "./tuning-record.ts";
 
 /** Schema version of `export.json`; bump on any incompatible change. */
@@ -61,22 +62,7 @@ export const ExportRecordSchema = z.object({
   model: z.string(),
   dataset: z.string(),
   /** The options that shaped the files (freshness compares them). */
-  options: z.object({
-    precisions: z.array(z.enum(PRECISIONS)),
-    calibrationMethod: z.enum(CALIBRATION_METHODS),
-    calibrationSize: z.number().int(),
-    percentile: z.number(),
-    activationType: z.enum(ACTIVATION_TYPES),
-    minConvInputChannels: z.number().int().default(0),
-    tune: z.boolean().default(false),
-    accuracyBudget: z.number().default(0.3),
-    tuneBatch: z.number().int().default(32),
-    tuneMs: z.number().int().default(3000),
-    validationSize: z.number().int().default(2000),
-    intraOpThreads: z.number().int().default(0),
-    seed: z.number().int(),
-    parityLimit: z.number().int().nullable(),
-  }),
+  options: ExportRecordOptionsSchema,
   converter: z.object({
     opset: z.number().int(),
     irVersion: z.number().int(),

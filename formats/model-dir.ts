@@ -12,6 +12,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
+import { TrainRecordOptionsSchema } from "../train/train-options.ts";
 
 /** Schema version of `train.json`; bump on any incompatible change. */
 export const TRAIN_RECORD_VERSION = 1;
@@ -62,7 +63,8 @@ export const TrainRecordSchema = z.object({
     valCount: z.number().int(),
     testCount: z.number().int(),
   }),
-  options: z.record(z.string(), z.unknown()),
+  /** The options it was trained with (the train options schema's recorded form; older records lack newer keys). */
+  options: TrainRecordOptionsSchema,
   history: z.array(EpochSchema),
   epochsRun: z.number().int(),
   /** Epoch whose weights were kept (early stopping restores the best). */

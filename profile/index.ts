@@ -2,8 +2,9 @@
 export { runProfile, probeInChild, type ProfileRun } from "./run-profile.ts";
 export {
   resolveProfileOptions, parseBatchList, parsePrecisionList, parseShapes, parseProfileConfig, ProfileConfigSchema,
+  ProfileOptionsSchema, ProfileSettingsSchema, MeasureSettingsSchema, MeasureOverridesSchema,
   DEFAULT_MEASURE, DEFAULT_ROUNDS, QUICK_MEASURE, DEFAULT_SUITE, PRECISIONS,
-  type ProfileOptions, type ResolvedProfileOptions, type MeasureSettings, type Precision, type ProfileConfig,
+  type ProfileOptions, type ResolvedProfileOptions, type MeasureSettings, type Precision, type ProfileConfig, type ProfileSettings,
 } from "./profile-options.ts";
 export type { EpRunner, EpProbe, EpFacts } from "./ep-runner.ts";
 export { defaultEpRegistry, nodeEpRunners, selectEps, resolveEps, describeSkippedEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";

@@ -1,10 +1,13 @@
 /**
- * The profile stage's one options object, its defaults (resolved once, in
- * {@link resolveProfileOptions}) and the parsers for the CLI's list flags.
+ * The profile stage's options, declared once as {@link ProfileOptionsSchema}: the `profile`
+ * command's flags (`cli/profile-command.ts`), `profile.config.json` ({@link ProfileConfigSchema}),
+ * the options types, their defaults (resolved once, in {@link resolveProfileOptions}) and the
+ * settings a run records in plan.json and results.json ({@link ProfileSettingsSchema}) all derive from it.
  */
 import { z } from "zod";
 
 import { PRECISIONS, type Precision } from "../formats/enums.ts";
+import { flagValue, int, intList, list, names, optionalFields, parseOptions, paths, shapes } from "../formats/option-schema.ts";
 
 export { PRECISIONS, type Precision };
 
@@ -12,35 +15,41 @@ export { PRECISIONS, type Precision };
 export const DEFAULT_SUITE = { models: ["lenet", "basic-cnn", "fcnn"], dataset: "mnist" } as const;
 
 /** How long and how often each row is measured. */
-export interface MeasureSettings {
+export const MeasureSettingsSchema = z.object({
   /** Warm-up: at least this long, ms. */
-  readonly warmupTimeMs: number;
+  warmupTimeMs: z.number().nonnegative(),
   /** Warm-up: at least this many runs. */
-  readonly warmupIterations: number;
+  warmupIterations: z.number().int().nonnegative(),
   /** Measurement: at least this long, ms (and at least `minIterations`). */
-  readonly minTimeMs: number;
+  minTimeMs: z.number().nonnegative(),
   /** Measurement: at least this many runs. */
-  readonly minIterations: number;
+  minIterations: z.number().int().positive(),
   /**
    * Per-row time budget, ms: warm-up and measurement are cut to fit (keeping at least 3
    * samples), so a software WebGPU adapter (~0.7 s per batch-32 run) keeps the run short.
    */
-  readonly rowBudgetMs: number;
+  rowBudgetMs: z.number().positive(),
   /**
    * Target length of one block of back-to-back runs of one variant, ms: the precisions of a
    * model are timed in alternating blocks (A B B A …), so the machine's drift cancels from
    * their ratio; shorter blocks give more pairs, longer ones steadier block medians.
    */
-  readonly blockMs: number;
+  blockMs: z.number().positive(),
   /** Cycles of blocks (each variant twice) to run at least per batch and round, within the row budget. */
-  readonly minCycles: number;
+  minCycles: z.number().int().positive(),
   /** Runs of the separate per-op profiling pass (capped by `profileBudgetMs`). */
-  readonly profileIterations: number;
+  profileIterations: z.number().int().nonnegative(),
   /** Time budget of the per-op profiling pass, ms. */
-  readonly profileBudgetMs: number;
+  profileBudgetMs: z.number().nonnegative(),
   /** Time budget for accuracy evaluation per child, ms (evaluates a prefix of the test set when it runs out). */
-  readonly accuracyBudgetMs: number;
-}
+  accuracyBudgetMs: z.number().nonnegative(),
+});
+
+/** How long and how often each row is measured. */
+export type MeasureSettings = Readonly<z.output<typeof MeasureSettingsSchema>>;
+
+/** Overrides of some measurement settings (a config file's `measure`). */
+export const MeasureOverridesSchema = z.strictObject(optionalFields(MeasureSettingsSchema.shape));
 
 /** Measurement defaults. */
 export const DEFAULT_MEASURE: MeasureSettings = {
@@ -70,66 +79,6 @@ export const QUICK_MEASURE: MeasureSettings = {
   accuracyBudgetMs: 3000,
 };
 
-/** Options of {@link runProfile} as the user gives them; every field optional. */
-export interface ProfileOptions {
-  /** Zoo models to train/export if missing and profile; default lenet, basic-cnn, fcnn (ignored with `onnx`). */
-  models?: string[];
-  /** Dataset of the zoo models; default `mnist`. */
-  dataset?: string;
-  /** ONNX files to profile instead of zoo models. */
-  onnx?: string[];
-  /** EP names; default every EP in the registry (unavailable ones become skipped rows). */
-  eps?: string[];
-  /** Batch sizes; default [1, 32]. */
-  batches?: number[];
-  /**
-   * Precisions; default fp32, int8 for zoo models. With `onnx`: default each file at its own
-   * precision; given, a precision a model lacks is made from its FP32 file (quantized and
-   * cached, see `onnx-precisions.ts`) or is an error.
-   */
-  precisions?: Precision[];
-  /** With `onnx`: the user's own INT8 file, profiled as the `int8` of the (one) FP32 file. */
-  int8?: string;
-  /** Short measurement for smoke tests. */
-  quick?: boolean;
-  /** Artifacts root; run dirs go to `<out>/runs/`. Default `artifacts`. */
-  out?: string;
-  /** Input shapes for dynamic dims of foreign models, by input name, e.g. `{ data: [1,3,224,224] }`. */
-  shapes?: Record<string, number[]>;
-  /** Run dir to complete instead of starting a new one. */
-  resume?: string;
-  /** Test images for accuracy per model (default: the full test set). */
-  accuracyLimit?: number;
-  /** Dataset root passed to the dataset readers. */
-  dataDir?: string;
-  /** Overrides of the measurement settings. */
-  measure?: Partial<MeasureSettings>;
-  /** Wall-clock limit per child process, ms; default 600000. A child past it is killed and errored. */
-  childTimeoutMs?: number;
-  /** Latency CV above which a row gets a warning; default 0.1. */
-  cvThreshold?: number;
-  /**
-   * Times each row is measured, each in a fresh child process, spread across the run (all
-   * jobs' round 1, then all jobs' round 2…); the row pools them. Default
-   * {@link DEFAULT_ROUNDS}, 1 with `quick`. The measuring time per row is divided among them.
-   */
-  rounds?: number;
-  /**
-   * Training epochs for zoo models that must be trained first (passed to ensureTrained);
-   * default {@link PROFILE_TRAIN_EPOCHS}, so a fresh `npm run profile` stays short. Train
-   * longer beforehand with `npm run train` and the profiler reuses that model.
-   */
-  epochs?: number;
-  /** Show progress bars (default: when stderr is a TTY). */
-  progress?: boolean;
-  /** Print the table at the end (default true). */
-  printTable?: boolean;
-  /** The end-of-run table: `compact` (default; fits 120 columns) or `wide` (every row and column, about 200 columns). */
-  table?: "compact" | "wide";
-  /** Log function for status lines; default console.log. */
-  log?: (line: string) => void;
-}
-
 /**
  * Rounds per row by default. Two gives every row a second, independent measurement minutes
  * later (its `roundsCv` says how far a rerun may move) and keeps the default run near 10
@@ -141,136 +90,142 @@ export const DEFAULT_ROUNDS = 2;
 /** Epochs the profiler trains a missing zoo model for (1 keeps a fresh default run near 10 minutes on 2 cores). */
 export const PROFILE_TRAIN_EPOCHS = 1;
 
-/** {@link ProfileOptions} with every default resolved. */
-export interface ResolvedProfileOptions {
-  readonly models: readonly string[];
-  readonly dataset: string;
-  readonly onnx: readonly string[];
-  readonly eps: readonly string[];
-  readonly batches: readonly number[];
-  readonly precisions: readonly Precision[];
-  readonly int8: string | undefined;
-  readonly quick: boolean;
-  readonly out: string;
-  readonly shapes: Readonly<Record<string, readonly number[]>>;
-  readonly resume: string | undefined;
-  readonly accuracyLimit: number | undefined;
-  readonly dataDir: string | undefined;
-  readonly measure: MeasureSettings;
-  readonly childTimeoutMs: number;
-  readonly cvThreshold: number;
-  readonly rounds: number;
-  readonly epochs: number;
-  readonly progress: boolean;
-  readonly printTable: boolean;
-  readonly table: "compact" | "wide";
-  readonly log: (line: string) => void;
-}
+/** Options of {@link runProfile}; every field optional. Each field's text is its `--help` line. */
+export const ProfileOptionsSchema = z.object({
+  /** Zoo models to train/export if missing and profile (ignored with `onnx`). */
+  models: names().default([...DEFAULT_SUITE.models]).describe("zoo models to profile, comma-separated"),
+  /** Dataset of the zoo models. */
+  dataset: z.string().default(DEFAULT_SUITE.dataset).describe("dataset of the zoo models (accuracy uses its test split)"),
+  /** ONNX files to profile instead of zoo models. */
+  onnx: paths().default([]).describe("profile these ONNX files instead of zoo models (foreign models get random inputs)"),
+  /** EP names; default every EP in the registry (unavailable ones become skipped rows). */
+  eps: names().default([])
+    .describe("execution providers, comma-separated: cpu, cuda, webgpu (onnxruntime-node), browser-wasm, browser-webgpu (onnxruntime-web in headless Chromium) (default: all; unavailable ones become skipped rows)"),
+  /** Batch sizes. */
+  batches: intList("batch size", 1, "positive integers like 1,8,32").default([1, 32]).describe("batch sizes, comma-separated"),
+  /**
+   * Precisions; default fp32, int8 for zoo models. With `onnx`: default each file at its own
+   * precision; given, a precision a model lacks is made from its FP32 file (quantized and
+   * cached, see `onnx-precisions.ts`) or is an error.
+   */
+  precisions: list("precision", PRECISIONS).optional()
+    .describe("precisions: fp32, int8 (tuned), int8-all (every node), int8-dynamic, fp16 (default: fp32,int8 for zoo models; with --onnx each file as it is, and a precision given here is made from the FP32 file or is an error)"),
+  /** With `onnx`: the user's own INT8 file, profiled as the `int8` of the (one) FP32 file. */
+  int8: z.string().optional().describe("with --onnx: your own INT8 file, profiled as the int8 of the FP32 file"),
+  /** Short measurement for smoke tests. */
+  quick: z.boolean().default(false).describe(`short measurement for smoke tests, one round (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +
+    `min ${QUICK_MEASURE.minIterations} runs/${QUICK_MEASURE.minTimeMs} ms, row budget ${QUICK_MEASURE.rowBudgetMs} ms)`),
+  /** Artifacts root; run dirs go to `<out>/runs/`. */
+  out: z.string().default("artifacts").describe("artifacts root: models in <out>/models, runs in <out>/runs/<timestamp>-<host>/"),
+  /** Input shapes for dynamic dims of foreign models, by input name, e.g. `{ data: [1,3,224,224] }`. */
+  shapes: shapes().default({}).describe("input shape of a foreign model's dynamic dims, e.g. data=1x3x224x224 " +
+    "(axis 0 is replaced by each batch size when dynamic; without it dynamic dims default to batch on axis 0, " +
+    "3 on axis 1 of a 4-D input, 224 elsewhere)"),
+  /** Run dir to complete instead of starting a new one. */
+  resume: z.string().optional()
+    .describe("complete an interrupted run: runs only the children whose records are missing from its facts.jsonl and rounds.jsonl"),
+  /** Test images for accuracy per model (default: the full test set). */
+  accuracyLimit: int("accuracy limit").optional().describe("test images used for accuracy (default: the full test set, within the accuracy time budget)"),
+  /** Dataset root passed to the dataset readers. */
+  dataDir: z.string().optional().describe("dataset folder passed to the dataset readers"),
+  /** Overrides of the measurement settings. */
+  measure: MeasureOverridesSchema.optional(),
+  /** Wall-clock limit per child process, ms. A child past it is killed and errored. */
+  childTimeoutMs: int("child timeout (ms)").default(600_000),
+  /** Latency CV above which a row gets a warning. */
+  cvThreshold: z.number().positive().default(0.1),
+  /**
+   * Times each row is measured, each in a fresh child process, spread across the run (all
+   * jobs' round 1, then all jobs' round 2…); the row pools them. Default
+   * {@link DEFAULT_ROUNDS}, 1 with `quick`. The measuring time per row is divided among them.
+   */
+  rounds: int("rounds", 1, "a positive integer like 3").optional()
+    .describe("time each model x EP this many times, each in a fresh paired child, spread across the run (every model's round 1, then round 2...), " +
+      "and pool them: a process in a slow mode widens the speedup's CI instead of hiding in it (default: 1 with --quick)"),
+  /**
+   * Training epochs for zoo models that must be trained first (passed to ensureTrained), so a
+   * fresh `npm run profile` stays short. Train longer beforehand with `npm run train` and the
+   * profiler reuses that model.
+   */
+  epochs: int("epochs").default(PROFILE_TRAIN_EPOCHS)
+    .describe("training epochs for zoo models that must be trained first (default 1, to keep a fresh run short; models trained before with npm run train are reused)"),
+  /** Show progress bars (default: when stderr is a TTY). */
+  progress: z.boolean().optional().describe("print one line per row instead of a progress bar"),
+  /** Print the table at the end. */
+  printTable: z.boolean().default(true),
+  /** The end-of-run table: `compact` (fits 120 columns) or `wide` (every row and column, about 200 columns). */
+  table: z.enum(["compact", "wide"]).default("compact"),
+});
 
-/** Resolves defaults once; validates batches and precisions. */
-export function resolveProfileOptions(o: ProfileOptions = {}): ResolvedProfileOptions {
-  const batches = o.batches ?? [1, 32];
-  for (const b of batches) {
-    if (!Number.isInteger(b) || b <= 0) throw new Error(batchError(String(b)));
-  }
-  const precisions = o.precisions ?? (o.onnx?.length ? [] : ["fp32", "int8"]);
-  for (const p of precisions) parsePrecisionList(p);
-  const quick = o.quick ?? false;
-  if (o.rounds !== undefined && (!Number.isInteger(o.rounds) || o.rounds <= 0)) {
-    throw new Error(`Invalid rounds "${String(o.rounds)}": expected a positive integer like 3`);
-  }
+/** Log function for status lines; default console.log. */
+type Log = { log?: (line: string) => void };
+
+/** Options of {@link runProfile} as the user gives them; every field optional. */
+export type ProfileOptions = z.input<typeof ProfileOptionsSchema> & Log;
+
+/** {@link ProfileOptions} with every default resolved. */
+export type ResolvedProfileOptions = Readonly<Omit<z.output<typeof ProfileOptionsSchema>, "measure">> & {
+  readonly precisions: readonly Precision[];
+  readonly measure: MeasureSettings;
+  readonly rounds: number;
+  readonly progress: boolean;
+  readonly log: (line: string) => void;
+};
+
+/** Resolves defaults once; validates every option (the error names the bad value and the valid ones). */
+export function resolveProfileOptions(input: ProfileOptions = {}): ResolvedProfileOptions {
+  const { log, ...rest } = input;
+  const o = parseOptions(ProfileOptionsSchema, rest);
   return {
-    models: o.models ?? [...DEFAULT_SUITE.models],
-    dataset: o.dataset ?? DEFAULT_SUITE.dataset,
-    onnx: o.onnx ?? [],
-    eps: o.eps ?? [],
-    batches: [...new Set(batches)],
-    precisions,
-    int8: o.int8,
-    quick,
-    out: o.out ?? "artifacts",
-    shapes: o.shapes ?? {},
-    resume: o.resume,
-    accuracyLimit: o.accuracyLimit,
-    dataDir: o.dataDir,
-    measure: { ...(quick ? QUICK_MEASURE : DEFAULT_MEASURE), ...o.measure },
-    childTimeoutMs: o.childTimeoutMs ?? 600_000,
-    cvThreshold: o.cvThreshold ?? 0.1,
-    rounds: o.rounds ?? (quick ? 1 : DEFAULT_ROUNDS),
-    epochs: o.epochs ?? PROFILE_TRAIN_EPOCHS,
+    ...o,
+    batches: [...new Set(o.batches)],
+    precisions: o.precisions ?? (o.onnx.length ? [] : ["fp32", "int8"]),
+    measure: { ...(o.quick ? QUICK_MEASURE : DEFAULT_MEASURE), ...o.measure },
+    rounds: o.rounds ?? (o.quick ? 1 : DEFAULT_ROUNDS),
     progress: o.progress ?? Boolean(process.stderr.isTTY),
-    printTable: o.printTable ?? true,
-    table: o.table ?? "compact",
-    log: o.log ?? ((line) => console.log(line)),
+    log: log ?? ((line) => console.log(line)),
   };
 }
 
-function batchError(value: string): string {
-  return `Invalid batch size "${value}": expected positive integers like 1,8,32`;
-}
+/**
+ * The settings a run records (plan.json, copied into results.json) and `--resume` applies
+ * back: the options that shape its rows, `accuracyLimit` / `dataDir` as null when unset.
+ * Every key is optional and unknown keys are kept, so the plans and results of older runs load.
+ */
+export const ProfileSettingsSchema = z.object({
+  ...optionalFields(ProfileOptionsSchema.pick({
+    models: true, dataset: true, onnx: true, eps: true, batches: true, precisions: true, quick: true, shapes: true, childTimeoutMs: true, cvThreshold: true, rounds: true,
+  }).shape),
+  accuracyLimit: z.number().int().nullable().optional(),
+  dataDir: z.string().nullable().optional(),
+  measure: z.object(optionalFields(MeasureSettingsSchema.shape)).loose().optional(),
+}).loose();
+
+/** Recorded settings of a run. */
+export type ProfileSettings = z.output<typeof ProfileSettingsSchema>;
+
+const fields = ProfileOptionsSchema.shape;
 
 /** Parses `--batch 1,8,32`; throws `Invalid batch size "abc": expected positive integers like 1,8,32`. */
 export function parseBatchList(text: string): number[] {
-  const parts = text.split(",").map((s) => s.trim());
-  return parts.map((p) => {
-    if (!/^\d+$/.test(p) || Number(p) <= 0) throw new Error(batchError(p));
-    return Number(p);
-  });
+  return flagValue(fields.batches, text) as number[];
 }
 
 /** Parses `--precision fp32,int8`; the error lists the valid precisions. */
 export function parsePrecisionList(text: string): Precision[] {
-  return text.split(",").map((s) => s.trim()).filter(Boolean).map((p) => {
-    if (!(PRECISIONS as readonly string[]).includes(p)) {
-      throw new Error(`Unknown precision "${p}". Expected one of: ${PRECISIONS.join(", ")}`);
-    }
-    return p as Precision;
-  });
+  return flagValue(fields.precisions, text) as Precision[];
 }
 
 /** Parses `--shape name=1x3x224x224` entries into a map; the error names the bad entry. */
 export function parseShapes(entries: readonly string[]): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
-  for (const entry of entries) {
-    const m = /^(.+)=(\d+(?:x\d+)*)$/.exec(entry.trim());
-    if (!m || !m[1] || !m[2] || m[2].split("x").some((d) => Number(d) <= 0)) {
-      throw new Error(`Invalid shape "${entry}": expected name=dims with positive dims, like data=1x3x224x224`);
-    }
-    out[m[1]] = m[2].split("x").map(Number);
-  }
-  return out;
+  return Object.assign({}, ...entries.map((e) => flagValue(fields.shapes, e))) as Record<string, number[]>;
 }
 
-/** Zod schema of `profile.config.json` (every key optional; CLI flags override it). */
-export const ProfileConfigSchema = z.strictObject({
-  models: z.array(z.string()).optional(),
-  dataset: z.string().optional(),
-  onnx: z.array(z.string()).optional(),
-  eps: z.array(z.string()).optional(),
-  batches: z.array(z.number().int().positive()).optional(),
-  precisions: z.array(z.enum(PRECISIONS)).optional(),
-  quick: z.boolean().optional(),
-  out: z.string().optional(),
-  shapes: z.record(z.string(), z.array(z.number().int().positive())).optional(),
-  accuracyLimit: z.number().int().positive().optional(),
-  dataDir: z.string().optional(),
-  childTimeoutMs: z.number().int().positive().optional(),
-  cvThreshold: z.number().positive().optional(),
-  rounds: z.number().int().positive().optional(),
-  epochs: z.number().int().positive().optional(),
-  measure: z.strictObject({
-    warmupTimeMs: z.number().nonnegative().optional(),
-    warmupIterations: z.number().int().nonnegative().optional(),
-    minTimeMs: z.number().nonnegative().optional(),
-    minIterations: z.number().int().positive().optional(),
-    rowBudgetMs: z.number().positive().optional(),
-    blockMs: z.number().positive().optional(),
-    minCycles: z.number().int().positive().optional(),
-    profileIterations: z.number().int().nonnegative().optional(),
-    profileBudgetMs: z.number().nonnegative().optional(),
-    accuracyBudgetMs: z.number().nonnegative().optional(),
-  }).optional(),
-});
+/** Zod schema of `profile.config.json`: the options a file may set, every key optional (CLI flags override it). */
+export const ProfileConfigSchema = z.strictObject(optionalFields(ProfileOptionsSchema.pick({
+  models: true, dataset: true, onnx: true, eps: true, batches: true, precisions: true, quick: true, out: true, shapes: true,
+  accuracyLimit: true, dataDir: true, childTimeoutMs: true, cvThreshold: true, rounds: true, epochs: true, measure: true,
+}).shape));
 
 /** Parsed `profile.config.json`. */
 export type ProfileConfig = z.infer<typeof ProfileConfigSchema>;

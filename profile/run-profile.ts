@@ -102,17 +102,17 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
 
 /** Options stored in a plan, applied back over the current ones on `--resume`. */
 function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProfileOptions {
-  const s = plan.settings as Partial<Record<keyof ResolvedProfileOptions, unknown>>;
+  const s = plan.settings;
   return {
     ...o,
-    measure: (s.measure as ResolvedProfileOptions["measure"]) ?? o.measure,
-    shapes: (s.shapes as ResolvedProfileOptions["shapes"]) ?? o.shapes,
-    accuracyLimit: (s.accuracyLimit as number | null) ?? undefined,
-    dataDir: (s.dataDir as string | null) ?? undefined,
-    childTimeoutMs: (s.childTimeoutMs as number) ?? o.childTimeoutMs,
-    cvThreshold: (s.cvThreshold as number) ?? o.cvThreshold,
+    measure: { ...o.measure, ...s.measure },
+    shapes: s.shapes ?? o.shapes,
+    accuracyLimit: s.accuracyLimit ?? undefined,
+    dataDir: s.dataDir ?? undefined,
+    childTimeoutMs: s.childTimeoutMs ?? o.childTimeoutMs,
+    cvThreshold: s.cvThreshold ?? o.cvThreshold,
     // Runs planned before rounds existed were measured once.
-    rounds: (s.rounds as number | undefined) ?? 1,
+    rounds: s.rounds ?? 1,
   };
 }
 

@@ -78,7 +78,7 @@ export class RunStore {
       throw new Error(`Cannot resume "${dir}": it was measured by an older version of the profiler (rows in ${RUN_FILES.jsonl}, no ${RUN_FILES.facts}). Start a new run; npm run report still reads it.`);
     }
     await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
-    const rounds = typeof plan.settings.rounds === "number" ? plan.settings.rounds : 1;
+    const rounds = plan.settings.rounds ?? 1;
     return new RunStore(dir, plan, rounds, await readFacts(dir), await readTimings(dir));
   }
 

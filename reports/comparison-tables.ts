@@ -44,7 +44,7 @@ export function cnnVsFcnnTable(data: ReportData): ReportTable {
     "Scores are normalised to the best model of this table, as lab 3 does: 1.00 is best, higher is better (training-time score = shortest training ÷ training time, speed = fastest p50 ÷ p50, size = fewest ONNX params ÷ params). Overall = mean of the known scores.",
     ...MODEL_COLUMN_NOTES,
   ];
-  const dataset = String(data.results.settings.dataset ?? "mnist");
+  const dataset = data.results.settings.dataset ?? "mnist";
   if (!all.some((s) => s.fullyConnected)) notes.unshift(`No fully connected model in this run. Add it with: ${profileCommand(["fcnn"], dataset)}`);
   if (!all.some((s) => !s.fullyConnected)) notes.unshift(`No CNN in this run. Add one with: ${profileCommand(["basic-cnn"], dataset)}`);
   return {

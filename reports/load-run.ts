@@ -58,7 +58,7 @@ export async function loadReportData(runDir: string, extraModelDirs: readonly st
     if (!rec.train) throw new Error(`Model directory "${dir}" has no readable train.json. Train it first: npm run train -- --model <name> --out <dir>`);
     return { ...rec, model: rec.train.model };
   }));
-  const shapes = (results.settings.shapes ?? {}) as Record<string, number[]>;
+  const shapes = results.settings.shapes ?? {};
   const [work, ceilings] = await Promise.all([loadRowWork(runDir, results.rows, shapes), readCeilings(ceilingsRoot, results.hardware)]);
   return { runDir, results, models: new Map(entries), extraModels, work, ceilings };
 }

@@ -1,64 +1,48 @@
 /**
- * The reports stage's one options object and its defaults, resolved once in
- * {@link resolveReportOptions}.
+ * The reports stage's options, declared once as {@link ReportOptionsSchema}: the `report`
+ * command's flags (`cli/report-command.ts`), the options types and their defaults,
+ * resolved once in {@link resolveReportOptions}.
  */
+import { z } from "zod";
+import { int, parseOptions, paths } from "../formats/option-schema.ts";
+
+/** Options of `writeReport`; every field optional. A field's text is its `--help` line (a `--no-` flag's for booleans). */
+export const ReportOptionsSchema = z.object({
+  /** Output directory of report.html, report.md, plots/ and tables/. Default: the run directory. */
+  outDir: z.string().optional().describe("output directory (default: the run directory; for --compare, the first run's directory; for --lab, the lab folder)"),
+  /** Extra trained model directories (train.json) for the training tables (e.g. a transfer-learning run kept elsewhere). */
+  modelDirs: paths().default([]).describe("extra trained model directories (train.json) for the training tables, e.g. a transfer-learning MobileNetV2"),
+  /** Render the PNG views inside the models (filters, feature maps, Grad-CAM) with tfjs. */
+  modelImages: z.boolean().default(true).describe("skip the PNG views inside the models (filters, feature maps, Grad-CAM)"),
+  /** Test images shown with Grad-CAM heat maps per model. */
+  gradCamImages: int("gradCamImages", 0).default(3),
+  /** Index of the test image whose feature maps are drawn. */
+  featureMapImage: int("featureMapImage", 0).default(0),
+  /** Test images of each model's predictions strip (true vs predicted, wrong ones framed red). */
+  predictionImages: int("predictionImages", 0).default(8),
+  /** Confusion matrices from the run's saved predictions (or ONNX Runtime when absent). */
+  confusion: z.boolean().default(true).describe("skip the confusion matrices"),
+  /** Test images used when predictions must be computed, images. */
+  confusionLimit: int("confusionLimit").default(2000),
+  /** Mini-batch size N of the memory estimator's training column, images. */
+  trainingBatch: int("training batch").default(32).describe("mini-batch size N of the memory estimator's training figure"),
+});
+
+/** Progress lines; default none. */
+type Log = { log?: (line: string) => void };
 
 /** Options of `writeReport`; every field optional. */
-export interface ReportOptions {
-  /** Output directory of report.html, report.md, plots/ and tables/. Default: the run directory. */
-  outDir?: string;
-  /** Extra trained model directories (train.json) for the training tables (e.g. a transfer-learning run kept elsewhere). Default none. */
-  modelDirs?: string[];
-  /** Render the PNG views inside the models (filters, feature maps, Grad-CAM) with tfjs. Default true. */
-  modelImages?: boolean;
-  /** Test images shown with Grad-CAM heat maps per model. Default 3. */
-  gradCamImages?: number;
-  /** Index of the test image whose feature maps are drawn. Default 0. */
-  featureMapImage?: number;
-  /** Test images of each model's predictions strip (true vs predicted, wrong ones framed red). Default 8. */
-  predictionImages?: number;
-  /** Confusion matrices from the run's saved predictions (or ONNX Runtime when absent). Default true. */
-  confusion?: boolean;
-  /** Test images used when predictions must be computed, images. Default 2000. */
-  confusionLimit?: number;
-  /** Mini-batch size N of the memory estimator's training column, images. Default 32. */
-  trainingBatch?: number;
-  /** Progress lines; default none. */
-  log?: (line: string) => void;
-}
+export type ReportOptions = z.input<typeof ReportOptionsSchema> & Log;
 
 /** {@link ReportOptions} with every default applied. */
-export type ResolvedReportOptions = Required<ReportOptions>;
+export type ResolvedReportOptions = z.output<typeof ReportOptionsSchema> & { outDir: string; log: (line: string) => void };
 
-/** Defaults of {@link ReportOptions} (outDir defaults to the run directory). */
-export const REPORT_DEFAULTS = {
-  modelDirs: [] as string[],
-  modelImages: true,
-  gradCamImages: 3,
-  featureMapImage: 0,
-  predictionImages: 8,
-  confusion: true,
-  confusionLimit: 2000,
-  trainingBatch: 32,
-} as const;
-
-function count(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new Error(`Invalid ${name} ${String(value)}: expected an integer >= ${min}`);
-  return value;
-}
+/** Defaults of {@link ReportOptions} (outDir defaults to the run directory): {@link ReportOptionsSchema}'s. */
+export const REPORT_DEFAULTS = ReportOptionsSchema.parse({});
 
 /** Applies the defaults once; throws naming the bad value. */
-export function resolveReportOptions(runDir: string, o: ReportOptions = {}): ResolvedReportOptions {
-  return {
-    outDir: o.outDir ?? runDir,
-    modelDirs: [...(o.modelDirs ?? REPORT_DEFAULTS.modelDirs)],
-    modelImages: o.modelImages ?? REPORT_DEFAULTS.modelImages,
-    gradCamImages: count("gradCamImages", o.gradCamImages ?? REPORT_DEFAULTS.gradCamImages, 0),
-    featureMapImage: count("featureMapImage", o.featureMapImage ?? REPORT_DEFAULTS.featureMapImage, 0),
-    predictionImages: count("predictionImages", o.predictionImages ?? REPORT_DEFAULTS.predictionImages, 0),
-    confusion: o.confusion ?? REPORT_DEFAULTS.confusion,
-    confusionLimit: count("confusionLimit", o.confusionLimit ?? REPORT_DEFAULTS.confusionLimit, 1),
-    trainingBatch: count("trainingBatch", o.trainingBatch ?? REPORT_DEFAULTS.trainingBatch, 1),
-    log: o.log ?? (() => {}),
-  };
+export function resolveReportOptions(runDir: string, input: ReportOptions = {}): ResolvedReportOptions {
+  const { log, ...rest } = input;
+  const o = parseOptions(ReportOptionsSchema, rest);
+  return { ...o, outDir: o.outDir ?? runDir, log: log ?? (() => {}) };
 }

@@ -63,7 +63,7 @@ function sweepTable(data: ReportData, id: string, title: string, sweep: Readonly
   const all = modelSummaries(data);
   const present = Object.keys(sweep).flatMap((m) => all.filter((s) => s.model === m));
   const missing = Object.keys(sweep).filter((m) => !all.some((s) => s.model === m));
-  const dataset = String(data.results.settings.dataset ?? "mnist");
+  const dataset = data.results.settings.dataset ?? "mnist";
   const notes: string[] = [];
   if (missing.length > 0) notes.push(`Missing from this run: ${missing.join(", ")}. Train and profile them with: ${profileCommand(missing, dataset)}`);
   notes.push(...MODEL_COLUMN_NOTES);

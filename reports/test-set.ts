@@ -10,8 +10,8 @@ export interface TestSet {
 }
 
 /** Loads the first `limit` test images of dataset `name` (`dataDir` as the run used it). */
-export async function loadTestSet(name: string, limit: number, dataDir: unknown): Promise<TestSet> {
+export async function loadTestSet(name: string, limit: number, dataDir: string | null | undefined): Promise<TestSet> {
   const { loadNamedDataset } = await import("../train/datasets/index.ts");
-  const set = await loadNamedDataset(name, { limit: 1, testLimit: limit, ...(typeof dataDir === "string" ? { dataDir } : {}) });
+  const set = await loadNamedDataset(name, { limit: 1, testLimit: limit, ...(dataDir != null ? { dataDir } : {}) });
   return { test: set.test, classNames: set.info.classNames, shape: [set.info.height, set.info.width, set.info.channels] };
 }

@@ -55,7 +55,7 @@ export function runHeader(data: ReportData): ReportHeader {
       ["Versions", Object.entries(hw.versions).map(([k, v]) => `${k} ${v}`).join(", ")],
       ["EPs", eps],
       ["Load average (1 min)", `${r.stability.loadAverage1m.min.toFixed(2)}–${r.stability.loadAverage1m.max.toFixed(2)} (mean ${r.stability.loadAverage1m.mean.toFixed(2)})`],
-      ...(typeof r.settings.rounds === "number" && r.settings.rounds > 1 && r.stability.maxRoundsCv != null
+      ...((r.settings.rounds ?? 1) > 1 && r.stability.maxRoundsCv != null
         ? [["Rounds", `${r.settings.rounds} per row, spread across the run; largest CV of a row's round medians ${(r.stability.maxRoundsCv * 100).toFixed(1)}%` +
           `${(r.stability.highRoundsCvRows ?? []).length > 0 ? `, above ${(r.stability.cvThreshold * 100).toFixed(0)}% in ${r.stability.highRoundsCvRows!.length} row(s)` : ""}`] as [string, string]]
         : []),

@@ -3,6 +3,7 @@
  * `--recipe lab` trains as the lab did; and the MobileNetV2 transfer-learning presets, one
  * per notebook. A recipe only fills options the caller left unset.
  */
+import { MOBILENET_PRESET_NAMES, RECIPE_NAMES, type MobilenetPresetName, type RecipeName } from "../formats/enums.ts";
 import type { TrainOptions } from "./train-options.ts";
 
 /** A notebook's settings for one model. */
@@ -15,11 +16,7 @@ export interface Recipe {
   readonly notes: readonly string[];
 }
 
-/** `--recipe` names. */
-export const RECIPE_NAMES = ["default", "lab"] as const;
-
-/** A `--recipe` name. */
-export type RecipeName = (typeof RECIPE_NAMES)[number];
+export { RECIPE_NAMES, type RecipeName };
 
 /** The CIFAR-10 lab's SGD: `SGD(learning_rate=0.01, decay=1e-6, momentum=0.9, nesterov=True)`, categorical cross-entropy. */
 const CIFAR_LAB_SGD: Partial<TrainOptions> = { optimizer: "sgd", learningRate: 0.01, lrDecay: 1e-6, momentum: 0.9, labels: "onehot", batchSize: 32, validationSplit: 0.2 };
@@ -77,11 +74,7 @@ export const LAB_RECIPES: Readonly<Record<string, Recipe>> = {
   },
 };
 
-/** MobileNetV2 preset names, one per notebook that fine-tunes it. */
-export const MOBILENET_PRESET_NAMES = ["lab6-f3", "lab3-part6", "assignment6-q10"] as const;
-
-/** A `--preset` name. */
-export type MobilenetPresetName = (typeof MOBILENET_PRESET_NAMES)[number];
+export { MOBILENET_PRESET_NAMES, type MobilenetPresetName };
 
 /** The notebooks' MobileNetV2 transfer-learning settings. Every one needs `--pretrained` ImageNet weights to mean what the notebook meant. */
 export const MOBILENET_PRESETS: Readonly<Record<MobilenetPresetName, Recipe>> = {

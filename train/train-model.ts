@@ -6,7 +6,7 @@ import { access, readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "./backends/index.ts";
-import { checkConvertible, isDatasetName, loadDataset, validationSplit, DATASET_IMAGE_SHAPES, DATASET_NAMES, PREPROCESSINGS, PREPROCESS_NAMES, type Dataset, type DatasetName, type ImageShape, type ModelInput } from "./datasets/index.ts";
+import { checkConvertible, loadDataset, validationSplit, DATASET_IMAGE_SHAPES, PREPROCESSINGS, type Dataset, type DatasetName, type ImageShape, type ModelInput } from "./datasets/index.ts";
 import { MODEL_FILES, modelDir, readTrainRecord, saveTfjsModel, TRAIN_RECORD_VERSION, writeTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
 import { buildConfigCnn, readCnnConfig } from "./models/config-cnn.ts";
 import { mobilenetV2 } from "./models/mobilenetv2.ts";
@@ -15,7 +15,8 @@ import { zooEntry } from "./models/zoo.ts";
 import type { ModelBuildContext } from "./models/zoo-types.ts";
 import { recipeFor, RECIPE_NAMES, type Recipe } from "./recipes.ts";
 import { evaluateSet, modelInputTensor, runEpochs, type BatchProgress, type LoopSettings } from "./train-loop.ts";
-import { TRAIN_DEFAULTS, type TrainOptions, type TrainOptionsInput } from "./train-options.ts";
+import { TRAIN_DEFAULTS, TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from "./train-options.ts";
+import { parseOptions } from "../formats/option-schema.ts";
 import { freezeBase, loadPretrained, unfreezeTop } from "./transfer.ts";
 
 /** A trained model: where it is and its record. */
@@ -23,10 +24,6 @@ export interface TrainedModel {
   /** The model directory. */
   dir: string;
   record: TrainRecord;
-}
-
-function positiveInt(value: number, flag: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`Invalid ${flag} "${value}": expected a whole number ≥ 1`);
 }
 
 /** The recipe or preset the options pick (undefined for `--recipe default` without `--preset`). */
@@ -47,27 +44,11 @@ export function pickedRecipe(input: TrainOptionsInput): (Recipe & { name: string
  */
 export function resolveTrainOptions(input: TrainOptionsInput): TrainOptions {
   const dataset = input.dataset ?? (input.modelConfig ? "mnist" : zooEntry(input.model).defaultDataset);
-  if (!isDatasetName(dataset)) throw new Error(`Unknown dataset "${dataset}". Expected one of: ${DATASET_NAMES.join(", ")}`);
   if (!input.modelConfig) zooEntry(input.model);
   const recipe = pickedRecipe(input);
   const modelDefaults: Partial<TrainOptions> = { preprocess: !input.modelConfig && input.model === "mobilenetv2" ? "symmetric" : "unit" };
-  const o: TrainOptions = { ...TRAIN_DEFAULTS, augment: [...TRAIN_DEFAULTS.augment], ...modelDefaults, ...recipe?.options, ...stripUndefined(input), model: input.model, dataset };
-  positiveInt(o.epochs, "epochs");
-  positiveInt(o.batchSize, "batch size");
-  if (!(o.validationSplit >= 0 && o.validationSplit < 1)) throw new Error(`Invalid validation split "${o.validationSplit}": expected a number in [0, 1)`);
-  if (o.learningRate !== undefined && !(o.learningRate > 0)) throw new Error(`Invalid learning rate "${o.learningRate}": expected a number > 0`);
-  if (!["adam", "sgd"].includes(o.optimizer)) throw new Error(`Unknown optimizer "${o.optimizer}". Expected one of: adam, sgd`);
-  if (!["onehot", "sparse"].includes(o.labels)) throw new Error(`Unknown label encoding "${o.labels}". Expected one of: onehot, sparse`);
-  for (const a of o.augment) {
-    if (!["flip", "shift", "rotation"].includes(a)) throw new Error(`Unknown augmentation "${a}". Expected any of: flip, shift, rotation`);
-  }
-  if (o.preprocess !== undefined && !(PREPROCESS_NAMES as string[]).includes(o.preprocess)) {
-    throw new Error(`Unknown preprocessing "${o.preprocess}". Expected one of: ${PREPROCESS_NAMES.join(", ")}`);
-  }
-  if (!(o.lrDecay >= 0)) throw new Error(`Invalid learning-rate decay "${o.lrDecay}": expected a number ≥ 0`);
+  const o = parseOptions(TrainOptionsSchema, { ...TRAIN_DEFAULTS, ...modelDefaults, ...recipe?.options, ...stripUndefined(input), model: input.model, dataset });
   if (o.lrDecay > 0 && o.optimizer !== "sgd") throw new Error(`Learning-rate decay ${o.lrDecay} needs --optimizer sgd (got "${o.optimizer}")`);
-  if (!(Number.isInteger(o.headDense) && o.headDense >= 0)) throw new Error(`Invalid head dense units "${o.headDense}": expected a whole number ≥ 0`);
-  if (!(o.headDropout >= 0 && o.headDropout < 1)) throw new Error(`Invalid head dropout "${o.headDropout}": expected a number in [0, 1)`);
   return o;
 }
 

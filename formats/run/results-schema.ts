@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { EnergySchema } from "./energy-schema.ts";
+import { ProfileSettingsSchema } from "../../profile/profile-options.ts";
 
 /** Schema version of `results.json`. */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -242,7 +243,8 @@ export const RunResultsSchema = z.object({
   complete: z.boolean(),
   hardware: HardwareSchema,
   eps: z.array(EpStatusSchema),
-  settings: z.record(z.string(), z.unknown()),
+  /** The run's recorded profile options, copied from plan.json. */
+  settings: ProfileSettingsSchema,
   stability: z.object({
     loadAverage1m: z.object({ min: z.number(), max: z.number(), mean: z.number() }),
     /** Rows whose robust latency CV (see `robustCv`) exceeded the threshold. */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { EpStatusSchema, HardwareSchema, RUN_FILES } from "./results-schema.ts";
 import { ModelWorkSchema } from "./model-work-schema.ts";
+import { ProfileSettingsSchema } from "../../profile/profile-options.ts";
 
 /** One graph input as planned. */
 const InputSpecSchema = z.object({
@@ -39,7 +40,8 @@ export const RunPlanSchema = z.object({
   schemaVersion: z.union([z.literal(1), z.literal(2)]),
   runId: z.string(),
   startedAt: z.string(),
-  settings: z.record(z.string(), z.unknown()),
+  /** The profile options that shaped the run (the profile options schema's recorded form; `--resume` applies them back). */
+  settings: ProfileSettingsSchema,
   hardware: HardwareSchema,
   eps: z.array(EpStatusSchema),
   jobs: z.array(PlannedJobSchema),

@@ -3,11 +3,9 @@
  * harness can train on, in the spirit of ONNX Runtime's `js/common/lib/backend.ts`.
  */
 
-/** Names of the training backends, fastest first. */
-export const BACKEND_NAMES = ["tfjs-node-gpu", "tfjs-node", "wasm", "cpu"] as const;
+import { BACKEND_NAMES, type BackendName } from "../../formats/enums.ts";
 
-/** A training backend's name. */
-export type BackendName = (typeof BACKEND_NAMES)[number];
+export { BACKEND_NAMES, type BackendName };
 
 /** What the user may ask for: a backend by name, or `auto` (the fastest that loads). */
 export type BackendRequest = "auto" | BackendName;
