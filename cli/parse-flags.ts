@@ -8,7 +8,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { z } from "zod";
-import { choicesOf, defaultOf, flagValue } from "../formats/option-schema.ts";
+import { choicesOf, defaultOf, flagValue } from "../formats/options/option-schema.ts";
 
 /** One flag of a command. */
 export interface Flag {

@@ -8,7 +8,7 @@ import {
   DEFAULT_MEASURE, DEFAULT_ROUNDS, DEFAULT_SUITE, ProfileOptionsSchema, noOkRowsMessage, parseProfileConfig, runProfile,
   type ProfileOptions,
 } from "../profile/index.ts";
-import { defaultOf, int } from "../formats/option-schema.ts";
+import { defaultOf, int } from "../formats/options/option-schema.ts";
 import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
 
 /** How a default looks as typed on the command line, as the help has always shown it: `"1,32"`. */

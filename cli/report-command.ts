@@ -4,7 +4,7 @@
  * dir in a folder (many machines).
  */
 import type { Command } from "commander";
-import { REPORT_DEFAULTS, ReportOptionsSchema, type ReportOptions } from "../reports/report-options.ts";
+import { REPORT_DEFAULTS, ReportOptionsSchema, type ReportOptions } from "../formats/options/report-options.ts";
 import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
 
 /** The `report` flags of {@link ReportOptionsSchema}'s fields (`--run`, `--compare`, `--lab` and `--reference` pick what to write). */

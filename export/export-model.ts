@@ -11,7 +11,7 @@ import type { Dataset, ImageSet } from "../formats/dataset.ts";
 import { loadTfjsModel, readTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
 import { batchFeed, calibrationFeeds, validationSlice } from "./calibration-feeds.ts";
 import { convertTfjsToOnnx } from "./convert/tfjs-to-onnx.ts";
-import { resolveExportOptions, type ExportOptions, type Precision, type ResolvedExportOptions } from "./export-options.ts";
+import { resolveExportOptions, type ExportOptions, type Precision, type ResolvedExportOptions } from "../formats/options/export-options.ts";
 import { EXPORT_RECORD_VERSION, onnxFileName, writeExportRecord, type ExportRecord, type PrecisionRecord } from "../formats/export-record.ts";
 import { freshExportRecord } from "./freshness.ts";
 import { encodeOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";

@@ -10,7 +10,7 @@ import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { isDatasetName, loadDataset } from "../train/index.ts";
 import type { ImageSet } from "../formats/dataset.ts";
-import { PRECISIONS, type Precision } from "./export-options.ts";
+import { PRECISIONS, type Precision } from "../formats/options/export-options.ts";
 import { describeInput, generatedFeeds, imageFeeds, imagesTensor, type ForeignInput, type Normalisation } from "./foreign-input.ts";
 import { readOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { top1Accuracy } from "./parity.ts";

@@ -12,7 +12,7 @@ export {
   type ExportOptions,
   type Precision,
   type ResolvedExportOptions,
-} from "./export-options.ts";
+} from "../formats/options/export-options.ts";
 export {
   EXPORT_RECORD_FILE,
   EXPORT_RECORD_VERSION,

@@ -5,7 +5,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { ExportRecordOptionsSchema } from "../export/export-options.ts";
+import { ExportRecordOptionsSchema } from "./options/export-options.ts";
 import { PRECISIONS } from "./enums.ts";
 import { TuningRecordSchema } from "./tuning-record.ts";
 

@@ -12,7 +12,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { TrainRecordOptionsSchema } from "../train/train-options.ts";
+import { TrainRecordOptionsSchema } from "./options/train-options.ts";
 
 /** Schema version of `train.json`; bump on any incompatible change. */
 export const TRAIN_RECORD_VERSION = 1;

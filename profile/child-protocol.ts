@@ -9,7 +9,7 @@
 import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import type { BlockMedian, Latency } from "../measure/index.ts";
 import type { EpProbe } from "./ep-runner.ts";
-import type { MeasureSettings } from "./profile-options.ts";
+import type { MeasureSettings } from "../formats/options/profile-options.ts";
 import type { RowEnergy } from "./energy/index.ts";
 import type { OpTime, RowThreads } from "../formats/run/results-schema.ts";
 

@@ -5,7 +5,7 @@ export {
   ProfileOptionsSchema, ProfileSettingsSchema, MeasureSettingsSchema, MeasureOverridesSchema,
   DEFAULT_MEASURE, DEFAULT_ROUNDS, QUICK_MEASURE, DEFAULT_SUITE, PRECISIONS,
   type ProfileOptions, type ResolvedProfileOptions, type MeasureSettings, type Precision, type ProfileConfig, type ProfileSettings,
-} from "./profile-options.ts";
+} from "../formats/options/profile-options.ts";
 export type { EpRunner, EpProbe, EpFacts } from "./ep-runner.ts";
 export { defaultEpRegistry, nodeEpRunners, selectEps, resolveEps, describeSkippedEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";
 export {

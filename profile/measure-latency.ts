@@ -4,7 +4,7 @@
  * whole child stays within the variants' row budgets, and blocks last about `blockMs`.
  */
 import type { InterleaveSettings } from "../measure/index.ts";
-import type { MeasureSettings } from "./profile-options.ts";
+import type { MeasureSettings } from "../formats/options/profile-options.ts";
 
 /**
  * The interleaving settings of a paired child measuring `variants` variants at one batch:

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { readModelFacts } from "./model-facts.ts";
-import type { Precision } from "./profile-options.ts";
+import type { Precision } from "../formats/options/profile-options.ts";
 import type { SuiteFile } from "./suite-models.ts";
 
 /** What {@link onnxSuiteFiles} needs. */

@@ -6,7 +6,7 @@
  * a rerun may move. This file pools one row's rounds and words its stability warnings.
  */
 import { coefficientOfVariation, pooledLatency, type LatencyRound } from "../measure/index.ts";
-import type { MeasureSettings } from "./profile-options.ts";
+import type { MeasureSettings } from "../formats/options/profile-options.ts";
 import type { OkRow, Warning } from "../formats/run/results-schema.ts";
 
 /**

@@ -12,7 +12,7 @@ import { defaultEpRegistry, resolveEps, selectEps, type EpRegistry, type EpStatu
 import type { EpRunner } from "./ep-runner.ts";
 import { collectHardware } from "./hardware.ts";
 import { readModelFacts } from "./model-facts.ts";
-import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "./profile-options.ts";
+import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "../formats/options/profile-options.ts";
 import { renderResultsTable } from "./results-table.ts";
 import { RUN_FILES, type RunResults } from "../formats/run/results-schema.ts";
 import { onSoftwareAdapter } from "./software-adapter.ts";

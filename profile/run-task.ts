@@ -9,7 +9,7 @@ import type { BatchFeeds, ChildJob, ChildMessage } from "./child-protocol.ts";
 import { factsRecords, timingRecords } from "./child-records.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { concreteShape, type InputSpec } from "./model-facts.ts";
-import type { ResolvedProfileOptions } from "./profile-options.ts";
+import type { ResolvedProfileOptions } from "../formats/options/profile-options.ts";
 import { measureForRound } from "./row-rounds.ts";
 import { rowKey, type PlannedJob } from "../formats/run/run-plan.ts";
 import { runChild } from "./run-child.ts";

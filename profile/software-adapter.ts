@@ -7,7 +7,7 @@
  * pass of 3 runs (enough to show which ops the EP placed where). Each such row carries a `software-adapter` warning saying so.
  */
 import type { Warning } from "../formats/run/results-schema.ts";
-import type { MeasureSettings } from "./profile-options.ts";
+import type { MeasureSettings } from "../formats/options/profile-options.ts";
 
 /** Accuracy budget of a facts child on a software adapter, ms. */
 export const SOFTWARE_ADAPTER_ACCURACY_MS = 1000;

@@ -6,7 +6,7 @@
  */
 import { availableParallelism, freemem } from "node:os";
 import { join } from "node:path";
-import type { Precision } from "./profile-options.ts";
+import type { Precision } from "../formats/options/profile-options.ts";
 
 /** One ONNX file to profile, with the precision it was exported at. */
 export interface SuiteFile {

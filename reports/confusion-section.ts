@@ -3,7 +3,7 @@ import type { Plot } from "./chart-render.ts";
 import { confusionMatrix, confusionPlot, mostConfusedText, predictionsFor } from "./confusion-matrix.ts";
 import { modelNames, okRows, representativeRow, type ReportData } from "./load-run.ts";
 import type { ReportSection } from "./report-document.ts";
-import type { ResolvedReportOptions } from "./report-options.ts";
+import type { ResolvedReportOptions } from "../formats/options/report-options.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 import { loadTestSet, type TestSet } from "./test-set.ts";
 

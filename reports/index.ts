@@ -1,7 +1,7 @@
 /** Public exports of the reports stage. */
 export { writeReport, buildSections, runHeader, type WrittenReport } from "./write-report.ts";
 export { compareRuns, latencyChanged, speedupAgreement, writeComparison, type RunComparison } from "./compare-runs.ts";
-export { resolveReportOptions, REPORT_DEFAULTS, ReportOptionsSchema, type ReportOptions, type ResolvedReportOptions } from "./report-options.ts";
+export { resolveReportOptions, REPORT_DEFAULTS, ReportOptionsSchema, type ReportOptions, type ResolvedReportOptions } from "../formats/options/report-options.ts";
 export { loadReportData, type ReportData, type ModelRecords } from "./load-run.ts";
 export {
   estimateMemory, inferenceBytes, layersFromSpecs, layersFromTfjs, layersFromOnnx, parseOutputShape, BYTES_PER_VALUE, TRAINING_STATE_FACTOR,

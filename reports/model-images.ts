@@ -8,7 +8,7 @@ import sharp from "sharp";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { modelNames, type ReportData } from "./load-run.ts";
 import type { ImagePlot, ReportSection } from "./report-document.ts";
-import type { ResolvedReportOptions } from "./report-options.ts";
+import type { ResolvedReportOptions } from "../formats/options/report-options.ts";
 import { loadTestSet, type TestSet } from "./test-set.ts";
 import { predictionsStrip, samplesPerClass } from "./dataset-images.ts";
 import { modelSummaries } from "./model-summaries.ts";

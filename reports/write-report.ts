@@ -20,7 +20,7 @@ import { modelPlots } from "./model-plots.ts";
 import { modelSummaries } from "./model-summaries.ts";
 import { precisionTable, speedupClaim } from "./precision-table.ts";
 import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";
-import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } from "./report-options.ts";
+import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } from "../formats/options/report-options.ts";
 import { tableToCsv, tableToJson, type ReportTable } from "./report-table.ts";
 import { architectureSweepTable, filterSweepTable } from "./sweep-tables.ts";
 import { summarySection } from "./summary-section.ts";

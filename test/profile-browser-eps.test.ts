@@ -13,7 +13,7 @@ import { hangingPageEp } from "./fixtures/hanging-page-ep.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { buildFeeds } from "../profile/input-tensors.ts";
 import { runProfile } from "../profile/run-profile.ts";
-import type { ProfileOptions } from "../profile/profile-options.ts";
+import type { ProfileOptions } from "../formats/options/profile-options.ts";
 
 const skip = existsSync(DEFAULT_CHROMIUM) ? false : `skipped: ${DEFAULT_CHROMIUM} is absent (apt-get install chromium)`;
 const FAST = { rowBudgetMs: 300, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 0, profileBudgetMs: 0, accuracyBudgetMs: 500 };

@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildReferenceModel } from "./fixtures/reference-models.ts";
 import { onnxSuiteFiles, type OnnxSuiteOptions } from "../profile/onnx-precisions.ts";
-import { resolveProfileOptions, type Precision } from "../profile/profile-options.ts";
+import { resolveProfileOptions, type Precision } from "../formats/options/profile-options.ts";
 
 let dir = "";
 let fp32 = "";

@@ -8,7 +8,7 @@ import { nodeEpRunners } from "../profile/ep-registry.ts";
 import { FAULTY_EP_MODULE } from "./fixtures/faulty-ep.ts";
 import type { EpRunner } from "../profile/ep-runner.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { DEFAULT_MEASURE, resolveProfileOptions } from "../profile/profile-options.ts";
+import { DEFAULT_MEASURE, resolveProfileOptions } from "../formats/options/profile-options.ts";
 import { RUN_FILES, readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import { measureForRound, roundFigures, stabilityWarnings } from "../profile/row-rounds.ts";
 import { appendTiming, readTimings, type TimingRecord } from "../formats/run/run-records.ts";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { latencySketch, summarizeLatency } from "../measure/index.ts";
 import { buildRows } from "../profile/build-rows.ts";
-import { DEFAULT_MEASURE } from "../profile/profile-options.ts";
+import { DEFAULT_MEASURE } from "../formats/options/profile-options.ts";
 import type { FactsRecord, TimingRecord } from "../formats/run/run-records.ts";
 import { timingKey } from "../formats/run/run-records.ts";
 import { pendingTasks } from "../profile/run-tasks.ts";

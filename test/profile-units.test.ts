@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { countParams, concreteShape } from "../profile/model-facts.ts";
 import { interleaveSettings } from "../profile/measure-latency.ts";
 import { parseOrtTrace } from "../profile/op-profile.ts";
-import { DEFAULT_MEASURE, parsePrecisionList, parseProfileConfig, parseShapes } from "../profile/profile-options.ts";
+import { DEFAULT_MEASURE, parsePrecisionList, parseProfileConfig, parseShapes } from "../formats/options/profile-options.ts";
 import { medianCi95, percentile, summarizeLatency } from "../measure/statistics.ts";
 import { buildLenet, LENET_PARAMS } from "./fixtures/tiny-models.ts";
 import { adapterFactsFromIcd } from "../profile/eps/webgpu-ep.ts";

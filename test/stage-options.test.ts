@@ -6,8 +6,8 @@ import { registerProfile, profileOptionsFromFlags } from "../cli/profile-command
 import { registerReport } from "../cli/report-command.ts";
 import { registerTrain } from "../cli/train-command.ts";
 import { resolveTrainOptions } from "../train/index.ts";
-import { resolveReportOptions } from "../reports/report-options.ts";
-import { ProfileSettingsSchema, parseProfileConfig, resolveProfileOptions } from "../profile/profile-options.ts";
+import { resolveReportOptions } from "../formats/options/report-options.ts";
+import { ProfileSettingsSchema, parseProfileConfig, resolveProfileOptions } from "../formats/options/profile-options.ts";
 import { RunPlanSchema } from "../formats/run/run-plan.ts";
 
 function command(register: (p: Command) => void, name: string): { program: Command; cmd: Command } {

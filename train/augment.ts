@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Random } from "../measure/index.ts";
-import type { AugmentKind } from "./train-options.ts";
+import type { AugmentKind } from "../formats/options/train-options.ts";
 
 /** Augmentation settings. */
 export interface AugmentSettings {

@@ -2,7 +2,7 @@
 export { trainInParallel, type ParallelTrained } from "./train-parallel.ts";
 export { trainModel, ensureTrained, trainedAlready, resolveTrainOptions, loadTrainingData, outlineModel, modelInputFor, pickedRecipe, type TrainedModel, type ModelOutline } from "./train-model.ts";
 export { LAB_RECIPES, MOBILENET_PRESETS, MOBILENET_PRESET_NAMES, RECIPE_NAMES, recipeFor, type Recipe, type RecipeName, type MobilenetPresetName } from "./recipes.ts";
-export { AUGMENT_KINDS, TRAIN_DEFAULTS, TrainOptionsSchema, TrainRecordOptionsSchema, type TrainOptions, type TrainOptionsInput, type AugmentKind } from "./train-options.ts";
+export { AUGMENT_KINDS, TRAIN_DEFAULTS, TrainOptionsSchema, TrainRecordOptionsSchema, type TrainOptions, type TrainOptionsInput, type AugmentKind } from "../formats/options/train-options.ts";
 export { MODEL_FILES, TRAIN_RECORD_VERSION, TrainRecordSchema, loadTfjsModel, modelDir, readTrainRecord, saveTfjsModel, type TrainRecord } from "../formats/model-dir.ts";
 export { MODEL_NAMES, ZOO, buildModel, zooEntry } from "./models/zoo.ts";
 export type { ModelBuildContext, ZooEntry } from "./models/zoo-types.ts";

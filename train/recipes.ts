@@ -4,7 +4,7 @@
  * per notebook. A recipe only fills options the caller left unset.
  */
 import { MOBILENET_PRESET_NAMES, RECIPE_NAMES, type MobilenetPresetName, type RecipeName } from "../formats/enums.ts";
-import type { TrainOptions } from "./train-options.ts";
+import type { TrainOptions } from "../formats/options/train-options.ts";
 
 /** A notebook's settings for one model. */
 export interface Recipe {

@@ -4,7 +4,7 @@
  * `progress` messages (at most ~4 a second) and then `done` or `error`, and exits.
  */
 import { ensureTrained } from "./train-model.ts";
-import type { TrainOptionsInput } from "./train-options.ts";
+import type { TrainOptionsInput } from "../formats/options/train-options.ts";
 import type { TrainChildMessage } from "./train-parallel.ts";
 
 function send(message: TrainChildMessage): Promise<void> {

@@ -15,8 +15,8 @@ import { zooEntry } from "./models/zoo.ts";
 import type { ModelBuildContext } from "./models/zoo-types.ts";
 import { recipeFor, RECIPE_NAMES, type Recipe } from "./recipes.ts";
 import { evaluateSet, modelInputTensor, runEpochs, type BatchProgress, type LoopSettings } from "./train-loop.ts";
-import { TRAIN_DEFAULTS, TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from "./train-options.ts";
-import { parseOptions } from "../formats/option-schema.ts";
+import { TRAIN_DEFAULTS, TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from "../formats/options/train-options.ts";
+import { parseOptions } from "../formats/options/option-schema.ts";
 import { freezeBase, loadPretrained, unfreezeTop } from "./transfer.ts";
 
 /** A trained model: where it is and its record. */

@@ -10,7 +10,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import type { BatchProgress } from "./train-loop.ts";
-import type { TrainOptionsInput } from "./train-options.ts";
+import type { TrainOptionsInput } from "../formats/options/train-options.ts";
 
 /** What a training child sends its parent. */
 export type TrainChildMessage =

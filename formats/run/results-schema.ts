@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { EnergySchema } from "./energy-schema.ts";
-import { ProfileSettingsSchema } from "../../profile/profile-options.ts";
+import { ProfileSettingsSchema } from "../options/profile-options.ts";
 
 /** Schema version of `results.json`. */
 export const RESULTS_SCHEMA_VERSION = 2;

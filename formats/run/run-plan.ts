@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { EpStatusSchema, HardwareSchema, RUN_FILES } from "./results-schema.ts";
 import { ModelWorkSchema } from "./model-work-schema.ts";
-import { ProfileSettingsSchema } from "../../profile/profile-options.ts";
+import { ProfileSettingsSchema } from "../options/profile-options.ts";
 
 /** One graph input as planned. */
 const InputSpecSchema = z.object({

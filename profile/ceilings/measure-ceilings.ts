@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { writeOnnx } from "../../formats/onnx/onnx-io.ts";
 import type { ChildMessage, PairedJob } from "../child-protocol.ts";
 import type { EpRunner } from "../ep-runner.ts";
-import type { MeasureSettings } from "../profile-options.ts";
+import type { MeasureSettings } from "../../formats/options/profile-options.ts";
 import { runChild } from "../run-child.ts";
 import { percentile } from "../../measure/index.ts";
 import type { CeilingFigure, EpCeilings } from "./ceiling-cache.ts";

@@ -5,9 +5,9 @@
  * (`resolveTrainOptions` applies defaults, then the recipe, then what the caller gave).
  */
 import { z } from "zod";
-import { BACKEND_NAMES, DATASET_NAMES, MOBILENET_PRESET_NAMES, RECIPE_NAMES } from "../formats/enums.ts";
-import { PREPROCESS_NAMES, type PreprocessName } from "../formats/model-input.ts";
-import { choice, int, list, num, size } from "../formats/option-schema.ts";
+import { BACKEND_NAMES, DATASET_NAMES, MOBILENET_PRESET_NAMES, RECIPE_NAMES } from "../enums.ts";
+import { PREPROCESS_NAMES, type PreprocessName } from "../model-input.ts";
+import { choice, int, list, num, size } from "./option-schema.ts";
 
 /** Augmentations applied to each training batch. */
 export const AUGMENT_KINDS = ["flip", "shift", "rotation"] as const;

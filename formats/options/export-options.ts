@@ -6,8 +6,8 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { ACTIVATION_TYPES, BACKEND_NAMES, CALIBRATION_METHODS, PRECISIONS, type Precision } from "../formats/enums.ts";
-import { choice, int, list, num, parseOptions } from "../formats/option-schema.ts";
+import { ACTIVATION_TYPES, BACKEND_NAMES, CALIBRATION_METHODS, PRECISIONS, type Precision } from "../enums.ts";
+import { choice, int, list, num, parseOptions } from "./option-schema.ts";
 
 export { ACTIVATION_TYPES, CALIBRATION_METHODS, PRECISIONS, type Precision };
 

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 
-import { PRECISIONS, type Precision } from "../formats/enums.ts";
-import { flagValue, int, intList, list, names, optionalFields, parseOptions, paths, shapes } from "../formats/option-schema.ts";
+import { PRECISIONS, type Precision } from "../enums.ts";
+import { flagValue, int, intList, list, names, optionalFields, parseOptions, paths, shapes } from "./option-schema.ts";
 
 export { PRECISIONS, type Precision };
 

@@ -4,7 +4,7 @@
  * resolved once in {@link resolveReportOptions}.
  */
 import { z } from "zod";
-import { int, parseOptions, paths } from "../formats/option-schema.ts";
+import { int, parseOptions, paths } from "./option-schema.ts";
 
 /** Options of `writeReport`; every field optional. A field's text is its `--help` line (a `--no-` flag's for booleans). */
 export const ReportOptionsSchema = z.object({
