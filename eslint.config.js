@@ -18,10 +18,16 @@ const STAGES = ["train", "export", "profile", "reports", "measure", "cli", "benc
 const stageImports = {
   meta: {
     type: "problem",
-    schema: [{ type: "object", properties: { entries: { type: "array", items: { type: "string" } }, allow: { type: "array", items: { type: "string" } } }, additionalProperties: false }],
+    schema: [
+      {
+        type: "object",
+        properties: { entries: { type: "array", items: { type: "string" } }, allow: { type: "array", items: { type: "string" } } },
+        additionalProperties: false,
+      },
+    ],
     messages: {
-      bypass: "\"{{source}}\" reaches into {{stage}}/: import it from {{stage}}/index.ts, or from formats/ if it is a file passed between stages",
-      leaf: "formats/ imports no stage: \"{{source}}\" is in {{stage}}/ (move what formats/ needs into formats/)",
+      bypass: '"{{source}}" reaches into {{stage}}/: import it from {{stage}}/index.ts, or from formats/ if it is a file passed between stages',
+      leaf: 'formats/ imports no stage: "{{source}}" is in {{stage}}/ (move what formats/ needs into formats/)',
     },
   },
   create(context) {
@@ -62,11 +68,14 @@ export default tseslint.config(
     files: ["**/*.ts"],
     plugins: { seams: { rules: { "stage-imports": stageImports } } },
     rules: {
-      "seams/stage-imports": ["error", {
-        // The dataset readers without TensorFlow.js: profile's measurement children load test
-        // images with them, where train/index.ts would add ~1 s and ~80 MiB to the measured process.
-        entries: ["train/datasets/index.ts"],
-      }],
+      "seams/stage-imports": [
+        "error",
+        {
+          // The dataset readers without TensorFlow.js: profile's measurement children load test
+          // images with them, where train/index.ts would add ~1 s and ~80 MiB to the measured process.
+          entries: ["train/datasets/index.ts"],
+        },
+      ],
     },
   },
 );

@@ -7,7 +7,10 @@ import { percentile } from "../measure/index.ts";
 
 /** Median of `values` (ms in, ms out). */
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /**

@@ -35,12 +35,22 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
         const webSamples: number[] = [];
         for (let r = 0; r < rounds; r++) {
           nodeSamples.push(...(await measureInterleaved([functionTimer("node", () => node.run(feeds))], interleaveSettings(settings, 1, r))).samples[0]!);
-          webSamples.push(...(await measureInterleaved([{ name: "web", runBlock: (n) => browser.block(batch, 0, n) }], interleaveSettings(settings, 1, r))).samples[0]!);
+          webSamples.push(
+            ...(await measureInterleaved([{ name: "web", runBlock: (n) => browser.block(batch, 0, n) }], interleaveSettings(settings, 1, r))).samples[0]!,
+          );
         }
         const nodeP50 = median(nodeSamples);
         const webP50 = median(webSamples);
-        rows.push({ batch, nodeCpuP50Ms: nodeP50, browserWasmP50Ms: webP50, ratio: webP50 / nodeP50, samples: { nodeCpu: nodeSamples.length, browserWasm: webSamples.length } });
-        console.log(`batch ${String(batch).padStart(2)}: node cpu p50 ${nodeP50.toFixed(4)} ms, browser wasm p50 ${webP50.toFixed(4)} ms, wasm/cpu ${(webP50 / nodeP50).toFixed(2)}`);
+        rows.push({
+          batch,
+          nodeCpuP50Ms: nodeP50,
+          browserWasmP50Ms: webP50,
+          ratio: webP50 / nodeP50,
+          samples: { nodeCpu: nodeSamples.length, browserWasm: webSamples.length },
+        });
+        console.log(
+          `batch ${String(batch).padStart(2)}: node cpu p50 ${nodeP50.toFixed(4)} ms, browser wasm p50 ${webP50.toFixed(4)} ms, wasm/cpu ${(webP50 / nodeP50).toFixed(2)}`,
+        );
       }
       return { model: model.source, rounds, browser: `Chromium ${browser.browserVersion}`, wasm: browser.facts, rows };
     } finally {

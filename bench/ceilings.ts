@@ -8,7 +8,17 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { achieved, loadRowWork } from "../reports/index.ts";
-import { measureCeilings, procCpuinfoClock, theoreticalPeak, writeCeilings, type EpCeilings, defaultEpRegistry, resolveEps, selectEps, collectHardware } from "../profile/index.ts";
+import {
+  measureCeilings,
+  procCpuinfoClock,
+  theoreticalPeak,
+  writeCeilings,
+  type EpCeilings,
+  defaultEpRegistry,
+  resolveEps,
+  selectEps,
+  collectHardware,
+} from "../profile/index.ts";
 import { readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 
@@ -29,14 +39,30 @@ async function bestOfRun(out: string, c: EpCeilings): Promise<Record<string, unk
   const results = await readRunResults(dir);
   const rows = results.rows.filter((r): r is OkRow => r.state === "ok" && r.ep === c.ep);
   const work = await loadRowWork(dir, rows);
-  const figures = rows.flatMap((r) => {
-    const w = work.get(r.key);
-    if (!w) return [];
-    const a = achieved(w, r.latency.p50, c);
-    return [{ row: r.key, p50Ms: r.latency.p50, opsPerRun: w.flops, intensity: a.intensity, achieved: a.gops, unit: a.unit, ceilingShare: a.ceilingShare, bound: a.bound }];
-  }).sort((a, b) => b.achieved - a.achieved);
+  const figures = rows
+    .flatMap((r) => {
+      const w = work.get(r.key);
+      if (!w) return [];
+      const a = achieved(w, r.latency.p50, c);
+      return [
+        {
+          row: r.key,
+          p50Ms: r.latency.p50,
+          opsPerRun: w.flops,
+          intensity: a.intensity,
+          achieved: a.gops,
+          unit: a.unit,
+          ceilingShare: a.ceilingShare,
+          bound: a.bound,
+        },
+      ];
+    })
+    .sort((a, b) => b.achieved - a.achieved);
   const best = figures[0];
-  if (best) console.log(`best achieved in ${dir}: ${best.row} ${best.achieved.toFixed(2)} ${best.unit} = ${((best.ceilingShare ?? 0) * 100).toFixed(1)}% of the measured ceiling (${best.bound}-bound, ${best.intensity.toFixed(1)} FLOP/byte)`);
+  if (best)
+    console.log(
+      `best achieved in ${dir}: ${best.row} ${best.achieved.toFixed(2)} ${best.unit} = ${((best.ceilingShare ?? 0) * 100).toFixed(1)}% of the measured ceiling (${best.bound}-bound, ${best.intensity.toFixed(1)} FLOP/byte)`,
+    );
   return { run: dir, best: best ?? null, rows: figures };
 }
 
@@ -57,7 +83,9 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
     const c = await measureCeilings(runner, { quick: options.quick, log: (l) => console.log(l) });
     measured.push(runner.name === "cpu" ? { ...c, theoretical: peak } : c);
     for (const f of c.figures) {
-      console.log(`${runner.name} ${f.kind.padEnd(20)} ${f.value.toFixed(1)} ${f.unit} (best round; median ${f.median.toFixed(1)}, rounds ${f.min.toFixed(1)}–${f.max.toFixed(1)}, best single run ${f.best.toFixed(1)})  ${f.description}`);
+      console.log(
+        `${runner.name} ${f.kind.padEnd(20)} ${f.value.toFixed(1)} ${f.unit} (best round; median ${f.median.toFixed(1)}, rounds ${f.min.toFixed(1)}–${f.max.toFixed(1)}, best single run ${f.best.toFixed(1)})  ${f.description}`,
+      );
     }
     for (const n of c.notes) console.log(`${runner.name}: ${n}`);
     console.log(`${runner.name}: ceilings took ${c.seconds.toFixed(1)} s`);
@@ -68,13 +96,21 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   console.log(`(${peak.caveat})`);
   const cpu = measured.find((c) => c.ep === "cpu");
   const share = (m: number | null | undefined, p: number | null) => (m != null && p ? m / p : null);
-  if (cpu) console.log(`cpu measured / theoretical: FP32 ${((share(cpu.fp32Gflops, peak.fp32Gflops) ?? 0) * 100).toFixed(0)}%, INT8 ${((share(cpu.int8Gops, peak.int8Gops) ?? 0) * 100).toFixed(0)}%; cached in ${cache}`);
+  if (cpu)
+    console.log(
+      `cpu measured / theoretical: FP32 ${((share(cpu.fp32Gflops, peak.fp32Gflops) ?? 0) * 100).toFixed(0)}%, INT8 ${((share(cpu.int8Gops, peak.int8Gops) ?? 0) * 100).toFixed(0)}%; cached in ${cache}`,
+    );
   const best: Record<string, unknown> = {};
   for (const c of measured) best[c.ep] = await bestOfRun(options.out, c);
   return {
-    cpu: hw.cpu, ceilings: measured, skipped, theoretical: peak,
+    cpu: hw.cpu,
+    ceilings: measured,
+    skipped,
+    theoretical: peak,
     measuredOverTheoretical: { fp32: share(cpu?.fp32Gflops, peak.fp32Gflops), int8: share(cpu?.int8Gops, peak.int8Gops) },
-    cache, bestOfLatestRun: best, loadAverage: (await import("node:os")).loadavg(),
+    cache,
+    bestOfLatestRun: best,
+    loadAverage: (await import("node:os")).loadavg(),
     note: "measured on a shared machine: other tenants' load lowers and spreads the figures (see min/max over rounds)",
   };
 }

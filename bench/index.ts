@@ -11,4 +11,13 @@ import { varianceBench } from "./process-variance.ts";
 import { trainBench } from "./train.ts";
 import { zooBench } from "./zoo.ts";
 
-export const benchSections: readonly BenchSection[] = [trainBench, quantBench, overheadBench, zooBench, browserBench, varianceBench, repeatabilityBench, ceilingsBench];
+export const benchSections: readonly BenchSection[] = [
+  trainBench,
+  quantBench,
+  overheadBench,
+  zooBench,
+  browserBench,
+  varianceBench,
+  repeatabilityBench,
+  ceilingsBench,
+];

@@ -24,7 +24,11 @@ export async function kernelTimes(path: string, batch: number, runs: number): Pr
   const dir = await mkdtemp(join(tmpdir(), "ort-profile-"));
   try {
     const session = await ort.InferenceSession.create(path, {
-      executionProviders: ["cpu"], graphOptimizationLevel: "all", enableProfiling: true, profileFilePrefix: join(dir, "quant"), logSeverityLevel: 3,
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+      enableProfiling: true,
+      profileFilePrefix: join(dir, "quant"),
+      logSeverityLevel: 3,
     });
     const feed = syntheticFeed(session, batch);
     for (let i = 0; i < runs; i++) await session.run(feed);
@@ -42,7 +46,11 @@ export async function kernelTimes(path: string, batch: number, runs: number): Pr
     }
     const totals: Record<string, number> = {};
     for (const { op, durs } of perNode.values()) totals[op] = (totals[op] ?? 0) + median(durs);
-    return Object.fromEntries(Object.entries(totals).sort(([, a], [, b]) => b - a).map(([k, v]) => [k, Math.round(v)]));
+    return Object.fromEntries(
+      Object.entries(totals)
+        .sort(([, a], [, b]) => b - a)
+        .map(([k, v]) => [k, Math.round(v)]),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

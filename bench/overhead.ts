@@ -50,8 +50,17 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
         const harnessP50 = median(harness);
         const bareP50 = median(bare);
         const ratio = harnessP50 / bareP50;
-        rows.push({ batch, harnessP50Ms: harnessP50, bareP50Ms: bareP50, ratio, samples: { harness: harness.length, bare: bare.length }, withinGoal: ratio <= OVERHEAD_GOAL });
-        console.log(`batch ${String(batch).padStart(2)}: harness p50 ${harnessP50.toFixed(4)} ms, bare p50 ${bareP50.toFixed(4)} ms, ratio ${ratio.toFixed(3)} (goal <= ${OVERHEAD_GOAL})`);
+        rows.push({
+          batch,
+          harnessP50Ms: harnessP50,
+          bareP50Ms: bareP50,
+          ratio,
+          samples: { harness: harness.length, bare: bare.length },
+          withinGoal: ratio <= OVERHEAD_GOAL,
+        });
+        console.log(
+          `batch ${String(batch).padStart(2)}: harness p50 ${harnessP50.toFixed(4)} ms, bare p50 ${bareP50.toFixed(4)} ms, ratio ${ratio.toFixed(3)} (goal <= ${OVERHEAD_GOAL})`,
+        );
       }
     } finally {
       await session.release();

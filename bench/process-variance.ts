@@ -68,7 +68,9 @@ function spread(values: readonly number[]): number {
 function pearson(a: readonly number[], b: readonly number[]): number {
   const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   const [ma, mb] = [mean(a), mean(b)];
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   a.forEach((x, i) => {
     const y = b[i]!;
     ab += (x - ma) * (y - mb);
@@ -81,7 +83,8 @@ function pearson(a: readonly number[], b: readonly number[]): number {
 /** The `variance` bench section. */
 export const varianceBench: BenchSection = {
   name: "variance",
-  description: "LeNet batch-1 bare session.run medians in fresh processes, and in one process over time beside latency- and throughput-bound pure-JS controls: where run-to-run spread comes from",
+  description:
+    "LeNet batch-1 bare session.run medians in fresh processes, and in one process over time beside latency- and throughput-bound pure-JS controls: where run-to-run spread comes from",
   async run({ out, quick }) {
     const scratch = await mkdtemp(join(tmpdir(), "bench-variance-"));
     try {
@@ -106,9 +109,11 @@ export const varianceBench: BenchSection = {
       }
       console.log(`fresh processes: max/min of medians ${spread(medians).toFixed(2)}`);
       const cv = (v: number[]) => `${(coefficientOfVariation(v) * 100).toFixed(1)}%`;
-      console.log(`one process, ${overTime.ort.length} blocks: ORT max/min ${spread(overTime.ort).toFixed(2)} (CV ${cv(overTime.ort)}); ` +
-        `latency-bound JS max/min ${spread(overTime.js).toFixed(2)} (CV ${cv(overTime.js)}, correlation with ORT ${pearson(overTime.ort, overTime.js).toFixed(2)}); ` +
-        `throughput-bound JS max/min ${spread(overTime.thr).toFixed(2)} (CV ${cv(overTime.thr)}, correlation with ORT ${pearson(overTime.ort, overTime.thr).toFixed(2)})`);
+      console.log(
+        `one process, ${overTime.ort.length} blocks: ORT max/min ${spread(overTime.ort).toFixed(2)} (CV ${cv(overTime.ort)}); ` +
+          `latency-bound JS max/min ${spread(overTime.js).toFixed(2)} (CV ${cv(overTime.js)}, correlation with ORT ${pearson(overTime.ort, overTime.js).toFixed(2)}); ` +
+          `throughput-bound JS max/min ${spread(overTime.thr).toFixed(2)} (CV ${cv(overTime.thr)}, correlation with ORT ${pearson(overTime.ort, overTime.thr).toFixed(2)})`,
+      );
       return {
         model: model.source,
         batch: 1,

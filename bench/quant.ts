@@ -32,26 +32,42 @@ const VARIANTS = [
   { name: "int8@1t", precision: "int8", threads: 1 },
 ] as const;
 
-const round3 = (e: SpeedupEstimate | null) => e && { speedup: Number(e.speedup.toFixed(3)), ci95: e.ci95.map((x) => Number(x.toFixed(3))), verdict: e.verdict, pairs: e.pairs };
+const round3 = (e: SpeedupEstimate | null) =>
+  e && { speedup: Number(e.speedup.toFixed(3)), ci95: e.ci95.map((x) => Number(x.toFixed(3))), verdict: e.verdict, pairs: e.pairs };
 
 /** One interleaved window of every variant at `batch`; `fileOf` gives each precision's file. */
 async function window(fileOf: (precision: string) => string, batch: number, quick: boolean): Promise<Record<string, unknown>> {
   const sessions = new Map<string, ort.InferenceSession>();
   try {
     for (const v of VARIANTS) {
-      sessions.set(v.name, await ort.InferenceSession.create(fileOf(v.precision), {
-        executionProviders: ["cpu"], graphOptimizationLevel: "all", intraOpNumThreads: v.threads, logSeverityLevel: 3,
-        // five sessions alternate in one process: a pool left spinning would steal the cores from the next block
-        extra: { session: { intra_op: { allow_spinning: "0" } } },
-      }));
+      sessions.set(
+        v.name,
+        await ort.InferenceSession.create(fileOf(v.precision), {
+          executionProviders: ["cpu"],
+          graphOptimizationLevel: "all",
+          intraOpNumThreads: v.threads,
+          logSeverityLevel: 3,
+          // five sessions alternate in one process: a pool left spinning would steal the cores from the next block
+          extra: { session: { intra_op: { allow_spinning: "0" } } },
+        }),
+      );
     }
     const feed = syntheticFeed(sessions.get("fp32")!, batch);
     const timers = VARIANTS.map((v) => functionTimer(v.name, () => sessions.get(v.name)!.run(feed)));
     const measureMs = quick ? 1500 : 6000;
-    const r = await measureInterleaved(timers, { warmupTimeMs: 100, warmupIterations: 10, measureMs, maxMs: measureMs * 3, blockMs: 15, minCycles: 10, seed: 1 });
+    const r = await measureInterleaved(timers, {
+      warmupTimeMs: 100,
+      warmupIterations: 10,
+      measureMs,
+      maxMs: measureMs * 3,
+      blockMs: 15,
+      minCycles: 10,
+      seed: 1,
+    });
     const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     return {
-      batch, cycles: r.cycles,
+      batch,
+      cycles: r.cycles,
       p50Ms: Object.fromEntries(VARIANTS.map((v, i) => [v.name, Number(median(r.samples[i] ?? []).toFixed(4))])),
       int8OverFp32: round3(pairedSpeedup(r.blocks, "fp32", "int8")),
       int8AllOverFp32: round3(pairedSpeedup(r.blocks, "fp32", "int8-all")),
@@ -75,7 +91,9 @@ function accuracyOf(record: ExportRecord, precision: string): number | null {
 async function benchModel(model: string, options: BenchOptions): Promise<Record<string, unknown>> {
   const { dir } = await ensureTrained({ model, dataset: "mnist", out: options.out, epochs: 1, ...(options.quick ? { limit: 6000 } : {}), summary: false });
   const record = await exportModel({
-    modelDir: dir, precisions: ["fp32", "int8", "int8-all"], ...(options.quick ? { parityLimit: 2000, tuneMs: 1000 } : {}),
+    modelDir: dir,
+    precisions: ["fp32", "int8", "int8-all"],
+    ...(options.quick ? { parityLimit: 2000, tuneMs: 1000 } : {}),
     onProgress: (l) => console.log(`  ${l}`),
   });
   const rows = [];
@@ -89,9 +107,24 @@ async function benchModel(model: string, options: BenchOptions): Promise<Record<
   const tuned = record.tuning;
   const int8 = record.precisions.find((p) => p.precision === "int8");
   return {
-    dir, testImages: record.evaluation.count, accuracy: acc, int8AccuracyDropPoints: dropPoints,
-    tuning: tuned && { batch: tuned.batch, ep: tuned.ep, intraOpThreads: tuned.intraOpThreads, seconds: Number(tuned.seconds.toFixed(1)), chosen: tuned.chosen, why: tuned.why,
-      candidates: tuned.candidates.map((c) => ({ name: c.name, floatNodes: c.floatNodes, speedup: c.speedup && Number(c.speedup.toFixed(3)), accuracyDropPoints: c.accuracyDropPoints && Number(c.accuracyDropPoints.toFixed(3)) })) },
+    dir,
+    testImages: record.evaluation.count,
+    accuracy: acc,
+    int8AccuracyDropPoints: dropPoints,
+    tuning: tuned && {
+      batch: tuned.batch,
+      ep: tuned.ep,
+      intraOpThreads: tuned.intraOpThreads,
+      seconds: Number(tuned.seconds.toFixed(1)),
+      chosen: tuned.chosen,
+      why: tuned.why,
+      candidates: tuned.candidates.map((c) => ({
+        name: c.name,
+        floatNodes: c.floatNodes,
+        speedup: c.speedup && Number(c.speedup.toFixed(3)),
+        accuracyDropPoints: c.accuracyDropPoints && Number(c.accuracyDropPoints.toFixed(3)),
+      })),
+    },
     int8FloatNodes: int8?.quantization?.float ?? [],
     opHistogram: Object.fromEntries(record.precisions.map((p) => [p.precision, p.opHistogram])),
     throughput: rows,
@@ -111,7 +144,13 @@ async function benchForeign(path: string, options: BenchOptions): Promise<Record
   const stem = basename(path).replace(/\.onnx$/, "");
   const outDir = join(dirname(path), "quantized");
   await mkdir(outDir, { recursive: true });
-  const record = await exportOnnxFile({ onnx: path, precisions: ["int8", "int8-all"], outDir, ...(options.quick ? { tuneMs: 1000 } : {}), onProgress: (l) => console.log(`  ${l}`) });
+  const record = await exportOnnxFile({
+    onnx: path,
+    precisions: ["int8", "int8-all"],
+    outDir,
+    ...(options.quick ? { tuneMs: 1000 } : {}),
+    onProgress: (l) => console.log(`  ${l}`),
+  });
   const fileOf = (p: string) => (p === "fp32" ? path : join(outDir, `${stem}.${p}.onnx`));
   const rows = [];
   for (const batch of BATCHES) {
@@ -120,9 +159,15 @@ async function benchForeign(path: string, options: BenchOptions): Promise<Record
   }
   const tuned = record.tuning;
   return {
-    source: path, calibration: record.calibration,
-    tuning: tuned && { batch: tuned.batch, chosen: tuned.chosen, why: tuned.why, seconds: Number(tuned.seconds.toFixed(1)),
-      candidates: tuned.candidates.map((c) => ({ name: c.name, floatNodes: c.floatNodes, speedup: c.speedup && Number(c.speedup.toFixed(3)) })) },
+    source: path,
+    calibration: record.calibration,
+    tuning: tuned && {
+      batch: tuned.batch,
+      chosen: tuned.chosen,
+      why: tuned.why,
+      seconds: Number(tuned.seconds.toFixed(1)),
+      candidates: tuned.candidates.map((c) => ({ name: c.name, floatNodes: c.floatNodes, speedup: c.speedup && Number(c.speedup.toFixed(3)) })),
+    },
     int8FloatNodes: record.precisions.find((p) => p.precision === "int8")?.quantization.float ?? [],
     opHistogram: Object.fromEntries(record.precisions.map((p) => [p.precision, p.opHistogram])),
     throughput: rows,
@@ -135,7 +180,10 @@ function goals(models: Record<string, Record<string, unknown>>): { model: string
   for (const [model, r] of Object.entries(models)) {
     const rows = r.throughput as { batch: number; int8OverFp32: { speedup: number } | null; int8OverInt8All: { speedup: number; verdict: string } | null }[];
     if (GOAL_MODELS.has(model)) {
-      for (const [batch, target] of [[32, 2.0], [1, 1.3]] as const) {
+      for (const [batch, target] of [
+        [32, 2.0],
+        [1, 1.3],
+      ] as const) {
         const s = rows.find((x) => x.batch === batch)?.int8OverFp32?.speedup ?? null;
         out.push({ model, goal: `int8 ≥ ${target}x over fp32 at batch ${batch}`, value: s, met: s !== null && s >= target });
       }
@@ -166,7 +214,10 @@ export const quantBench: BenchSection = {
     const foreignDir = join(options.out, FOREIGN_DIR);
     const foreignFiles = existsSync(foreignDir) ? (await readdir(foreignDir)).filter((f) => f.endsWith(".onnx")).sort() : [];
     const foreign: Record<string, Record<string, unknown>> = {};
-    if (foreignFiles.length === 0) console.log(`quant: no ONNX files in ${foreignDir}; write some with another exporter: /usr/bin/python3 bench/foreign/write-torch-models.py ${foreignDir}`);
+    if (foreignFiles.length === 0)
+      console.log(
+        `quant: no ONNX files in ${foreignDir}; write some with another exporter: /usr/bin/python3 bench/foreign/write-torch-models.py ${foreignDir}`,
+      );
     for (const f of foreignFiles) {
       console.log(`quant: ${f} (foreign, generated calibration)`);
       foreign[f] = await benchForeign(join(foreignDir, f), options);
@@ -174,7 +225,9 @@ export const quantBench: BenchSection = {
     const checked = goals({ ...models, ...foreign });
     for (const [name, r] of [...Object.entries(models), ...Object.entries(foreign)]) {
       for (const x of r.throughput as { batch: number; int8OverFp32: { speedup: number } | null; int8AllOverFp32: { speedup: number } | null }[]) {
-        console.log(`${name.padEnd(12)} batch ${String(x.batch).padStart(2)}: int8 ${x.int8OverFp32?.speedup ?? "?"}x, int8-all ${x.int8AllOverFp32?.speedup ?? "?"}x over fp32; int8 accuracy drop ${r.int8AccuracyDropPoints ?? "unknown"} pt`);
+        console.log(
+          `${name.padEnd(12)} batch ${String(x.batch).padStart(2)}: int8 ${x.int8OverFp32?.speedup ?? "?"}x, int8-all ${x.int8AllOverFp32?.speedup ?? "?"}x over fp32; int8 accuracy drop ${r.int8AccuracyDropPoints ?? "unknown"} pt`,
+        );
       }
     }
     const missed = checked.filter((g) => !g.met);

@@ -22,10 +22,19 @@ const MODELS = ["lenet", "basic-cnn", "fcnn"];
 async function suiteRun(o: BenchOptions, precisions: ("fp32" | "int8")[], label: string): Promise<RunResults> {
   console.log(`-- ${label}`);
   const run = await runProfile({
-    models: MODELS, dataset: "mnist", eps: ["cpu"], batches: [1, 32], precisions, out: o.out, quick: o.quick,
+    models: MODELS,
+    dataset: "mnist",
+    eps: ["cpu"],
+    batches: [1, 32],
+    precisions,
+    out: o.out,
+    quick: o.quick,
     // Accuracy and the per-op pass do not change timings; keep them short.
-    accuracyLimit: 500, measure: { profileIterations: 0 },
-    progress: false, printTable: false, log: (line) => (line.startsWith("  ") || line.startsWith("Run dir") ? console.log(line) : undefined),
+    accuracyLimit: 500,
+    measure: { profileIterations: 0 },
+    progress: false,
+    printTable: false,
+    log: (line) => (line.startsWith("  ") || line.startsWith("Run dir") ? console.log(line) : undefined),
   });
   return run.results;
 }
@@ -42,10 +51,14 @@ async function run(o: BenchOptions): Promise<Record<string, unknown>> {
     if (!b) return { model: a.model, batch: a.batch, run1: a, run2: null };
     const g = speedupAgreement(a, b, REPEATABILITY_GOALS.speedupTolerance);
     return {
-      model: a.model, batch: a.batch,
+      model: a.model,
+      batch: a.batch,
       run1: { speedup: a.speedup, ci95: a.ci95, pairs: a.pairs, verdict: a.verdict },
       run2: { speedup: b.speedup, ci95: b.ci95, pairs: b.pairs, verdict: b.verdict },
-      ratio: g.ratio, withinTolerance: g.withinTolerance, run2InsideRun1Ci: g.insideCi, run1InsideRun2Ci: a.speedup >= b.ci95[0] && a.speedup <= b.ci95[1],
+      ratio: g.ratio,
+      withinTolerance: g.withinTolerance,
+      run2InsideRun1Ci: g.insideCi,
+      run1InsideRun2Ci: a.speedup >= b.ci95[0] && a.speedup <= b.ci95[1],
     };
   });
   const rows = okOf(first).map((a) => {
@@ -55,7 +68,8 @@ async function run(o: BenchOptions): Promise<Record<string, unknown>> {
   console.log("\nspeedup (INT8 over FP32, paired)   run 1                    run 2                    run2/run1  inside CI 1");
   for (const p of pairs) {
     if (!p.run2 || !("ratio" in p)) continue;
-    const f = (s: { speedup: number; ci95: readonly [number, number] }) => `${s.speedup.toFixed(3)} [${s.ci95[0].toFixed(3)}–${s.ci95[1].toFixed(3)}]`.padEnd(25);
+    const f = (s: { speedup: number; ci95: readonly [number, number] }) =>
+      `${s.speedup.toFixed(3)} [${s.ci95[0].toFixed(3)}–${s.ci95[1].toFixed(3)}]`.padEnd(25);
     console.log(`${`${p.model} b${p.batch}`.padEnd(35)}${f(p.run1)}${f(p.run2)}${p.ratio!.toFixed(3).padEnd(11)}${p.run2InsideRun1Ci ? "yes" : "no"}`);
   }
   const p50Within = rows.filter((r) => r.ratio !== null && Math.abs(r.ratio - 1) <= REPEATABILITY_GOALS.p50Tolerance).length;
@@ -74,7 +88,8 @@ async function run(o: BenchOptions): Promise<Record<string, unknown>> {
     const sameData = fp && ip ? unpairedSpeedup(fp.roundBlockMedians ?? [], ip.roundBlockMedians ?? []) : null;
     const paired = halfWidth(a.ci95, a.speedup);
     return {
-      model: a.model, batch: a.batch,
+      model: a.model,
+      batch: a.batch,
       paired: { speedup: a.speedup, ci95: a.ci95, relativeHalfWidth: paired },
       unpaired: unpaired ? { speedup: unpaired.speedup, ci95: unpaired.ci95, relativeHalfWidth: halfWidth(unpaired.ci95, unpaired.speedup) } : null,
       sameBlocksUnpaired: sameData ? { speedup: sameData.speedup, ci95: sameData.ci95, relativeHalfWidth: halfWidth(sameData.ci95, sameData.speedup) } : null,
@@ -83,7 +98,9 @@ async function run(o: BenchOptions): Promise<Record<string, unknown>> {
   });
   console.log("\nCI half-width of the speedup (relative)   paired    unpaired (own children)   narrower by");
   for (const e of efficiency) {
-    console.log(`${`${e.model} b${e.batch}`.padEnd(42)}${(e.paired.relativeHalfWidth * 100).toFixed(2).padStart(6)}%   ${e.unpaired ? `${(e.unpaired.relativeHalfWidth * 100).toFixed(2).padStart(6)}% (${e.unpaired.speedup.toFixed(3)}×)` : "-".padStart(7)}          ${e.narrowerBy?.toFixed(1) ?? "-"}×`);
+    console.log(
+      `${`${e.model} b${e.batch}`.padEnd(42)}${(e.paired.relativeHalfWidth * 100).toFixed(2).padStart(6)}%   ${e.unpaired ? `${(e.unpaired.relativeHalfWidth * 100).toFixed(2).padStart(6)}% (${e.unpaired.speedup.toFixed(3)}×)` : "-".padStart(7)}          ${e.narrowerBy?.toFixed(1) ?? "-"}×`,
+    );
   }
   const complete = pairs.filter((p) => "ratio" in p);
   return {

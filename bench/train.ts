@@ -234,8 +234,7 @@ export const trainBench: BenchSection = {
       backends: rows,
       wasmOverCpu: ratio ?? null,
       wasmKernels: {
-        note:
-          "one training step on wasm, ms per kernel summed over calls (tf.profile); 'missing' = stock wasm kernels plus the added Conv2DBackpropFilter, 'all' = with the faster Conv2DBackpropInput, MaxPoolGrad and transposed BatchMatMul",
+        note: "one training step on wasm, ms per kernel summed over calls (tf.profile); 'missing' = stock wasm kernels plus the added Conv2DBackpropFilter, 'all' = with the faster Conv2DBackpropInput, MaxPoolGrad and transposed BatchMatMul",
         stock,
         tuned,
         speedup: round(tuned.samplesPerSec / stock.samplesPerSec, 2),

@@ -21,12 +21,22 @@ function figures(model: string, dataset: string, record: ExportRecord, trainedEp
   const qconvs = (int8.opHistogram.QLinearConv ?? 0) + (int8.opHistogram.QLinearConv_nhwc ?? 0);
   const accuracyChangePoints = (int8.accuracy - fp32.accuracy) * 100;
   return {
-    model, dataset, trainedEpochs, testImages: fp32.parity.count,
+    model,
+    dataset,
+    trainedEpochs,
+    testImages: fp32.parity.count,
     fp32: { accuracy: fp32.accuracy, maxAbsDiff: fp32.parity.maxAbsDiff, top1Agreement: fp32.parity.top1Agreement, bytes: fp32.bytes },
-    int8: { accuracy: int8.accuracy, top1AgreementWithFp32: int8.parity.top1Agreement, bytes: int8.bytes, opHistogram: int8.opHistogram, floatNodes: int8.quantization?.float ?? [] },
+    int8: {
+      accuracy: int8.accuracy,
+      top1AgreementWithFp32: int8.parity.top1Agreement,
+      bytes: int8.bytes,
+      opHistogram: int8.opHistogram,
+      floatNodes: int8.quantization?.float ?? [],
+    },
     accuracyChangePoints,
     sizeRatio: int8.bytes / fp32.bytes,
-    convs, qlinearConvs: qconvs,
+    convs,
+    qlinearConvs: qconvs,
     checks: {
       parity: fp32.parity.maxAbsDiff <= 1e-4 && fp32.parity.top1Agreement === 1,
       int8AccuracyWithin05: INT8_TARGET_MODELS.has(model) ? accuracyChangePoints >= -0.5 : null,
@@ -51,9 +61,15 @@ export const zooBench: BenchSection = {
         rows.push(figures(model, dataset, exported, record.epochsRun));
       }
     }
-    const failed = rows.flatMap((r) => Object.entries(r.checks).filter(([, ok]) => ok === false).map(([check]) => `${r.model}/${r.dataset}: ${check}`));
+    const failed = rows.flatMap((r) =>
+      Object.entries(r.checks)
+        .filter(([, ok]) => ok === false)
+        .map(([check]) => `${r.model}/${r.dataset}: ${check}`),
+    );
     for (const r of rows) {
-      console.log(`${r.model.padEnd(14)} ${r.dataset.padEnd(14)} fp32 ${(r.fp32.accuracy * 100).toFixed(2)}% |Δ| ${r.fp32.maxAbsDiff.toExponential(1)} agree ${(r.fp32.top1Agreement * 100).toFixed(2)}% | int8 ${(r.int8.accuracy * 100).toFixed(2)}% (${r.accuracyChangePoints >= 0 ? "+" : ""}${r.accuracyChangePoints.toFixed(2)} pt) size ${(r.sizeRatio * 100).toFixed(1)}% QLinearConv ${r.qlinearConvs}/${r.convs}`);
+      console.log(
+        `${r.model.padEnd(14)} ${r.dataset.padEnd(14)} fp32 ${(r.fp32.accuracy * 100).toFixed(2)}% |Δ| ${r.fp32.maxAbsDiff.toExponential(1)} agree ${(r.fp32.top1Agreement * 100).toFixed(2)}% | int8 ${(r.int8.accuracy * 100).toFixed(2)}% (${r.accuracyChangePoints >= 0 ? "+" : ""}${r.accuracyChangePoints.toFixed(2)} pt) size ${(r.sizeRatio * 100).toFixed(1)}% QLinearConv ${r.qlinearConvs}/${r.convs}`,
+      );
     }
     console.log(failed.length ? `checks failed: ${failed.join(", ")}` : "all checks passed");
     return { trainingEpochs: epochs, limit: quick ? 6000 : null, rows, failed };

@@ -27,7 +27,14 @@ const program = new Command("bench")
     await mkdir(dir, { recursive: true });
     for (const section of chosen) {
       console.log(`\n== bench ${section.name}: ${section.description}`);
-      const result = await section.run({ out: opts.out, quick: opts.quick, eps: opts.eps.split(",").map((e) => e.trim()).filter(Boolean) });
+      const result = await section.run({
+        out: opts.out,
+        quick: opts.quick,
+        eps: opts.eps
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean),
+      });
       const file = join(dir, `${section.name}.json`);
       await writeFile(file, JSON.stringify({ section: section.name, date: new Date().toISOString(), ...result }, null, 2) + "\n");
       console.log(`wrote ${file}`);

@@ -1,6 +1,14 @@
 /** `npm run export -- --model-dir artifacts/models/lenet-mnist --precision fp32,int8`: flags → {@link exportModel}. */
 import { Command } from "commander";
-import { CALIBRATION_SOURCES, ExportOptionsSchema, exportModel, exportOnnxFile, type ExportOptions, type ExportRecord, type OnnxExportOptions } from "../export/index.ts";
+import {
+  CALIBRATION_SOURCES,
+  ExportOptionsSchema,
+  exportModel,
+  exportOnnxFile,
+  type ExportOptions,
+  type ExportRecord,
+  type OnnxExportOptions,
+} from "../export/index.ts";
 import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
 
 /** The `export` flags of {@link ExportOptionsSchema}'s fields, in `--help` order (the `--onnx` ones go after `--model-dir`). */
@@ -34,7 +42,8 @@ export function exportOptionsFromFlags(f: Record<string, unknown>, onProgress?: 
 /** Parses `0.485,0.456,0.406` into numbers; the error names the flag and the value. */
 function numberList(flag: string, value: string): number[] {
   const xs = value.split(",").map((v) => Number(v.trim()));
-  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x))) throw new Error(`Invalid ${flag} "${value}": expected comma-separated numbers, e.g. 0.485,0.456,0.406`);
+  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x)))
+    throw new Error(`Invalid ${flag} "${value}": expected comma-separated numbers, e.g. 0.485,0.456,0.406`);
   return xs;
 }
 
@@ -67,8 +76,14 @@ export function registerExport(program: Command): void {
     .command("export")
     .description("Export a trained tfjs model to ONNX (model.<precision>.onnx + export.json beside it), checked against tfjs on the test set");
   addFlags(command, ExportOptionsSchema.shape, MODEL_DIR_FLAG)
-    .option("--onnx <file>", "instead of --model-dir: an FP32 ONNX file from any exporter; writes <stem>.<precision>.onnx and <stem>.export.json beside it (or in --out-dir)")
-    .option("--calibration <source>", `with --onnx: calibration images: ${CALIBRATION_SOURCES.join(", ")} or an image folder (default: generated, with a warning: accuracy unknown)`)
+    .option(
+      "--onnx <file>",
+      "instead of --model-dir: an FP32 ONNX file from any exporter; writes <stem>.<precision>.onnx and <stem>.export.json beside it (or in --out-dir)",
+    )
+    .option(
+      "--calibration <source>",
+      `with --onnx: calibration images: ${CALIBRATION_SOURCES.join(", ")} or an image folder (default: generated, with a warning: accuracy unknown)`,
+    )
     .option("--mean <list>", "with --onnx: per-channel mean subtracted from [0, 1] pixels, comma-separated", "0")
     .option("--std <list>", "with --onnx: per-channel std dividing [0, 1] pixels, comma-separated", "1")
     .option("--out-dir <dir>", "with --onnx: where to write (default: beside the file)");

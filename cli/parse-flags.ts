@@ -44,7 +44,12 @@ function merge(previous: unknown, value: unknown): unknown {
  * Adds `flags` to `command`, each read and checked by its field of `shape`; a shown default
  * is the field's `.default()`, else `defaults[key]` (a stage whose defaults a recipe may override).
  */
-export function addFlags(command: Command, shape: Readonly<Record<string, z.ZodType>>, flags: readonly Flag[], defaults: Readonly<Record<string, unknown>> = {}): Command {
+export function addFlags(
+  command: Command,
+  shape: Readonly<Record<string, z.ZodType>>,
+  flags: readonly Flag[],
+  defaults: Readonly<Record<string, unknown>> = {},
+): Command {
   for (const flag of flags) {
     const field = flag.field ?? shape[keyOf(flag)];
     if (!field) throw new Error(`Flag ${flag.flags} has no options field "${keyOf(flag)}"`);

@@ -5,7 +5,13 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import {
-  DEFAULT_MEASURE, DEFAULT_ROUNDS, DEFAULT_SUITE, ProfileOptionsSchema, noOkRowsMessage, parseProfileConfig, runProfile,
+  DEFAULT_MEASURE,
+  DEFAULT_ROUNDS,
+  DEFAULT_SUITE,
+  ProfileOptionsSchema,
+  noOkRowsMessage,
+  parseProfileConfig,
+  runProfile,
   type ProfileOptions,
 } from "../profile/index.ts";
 import { defaultOf, int } from "../formats/options/option-schema.ts";
@@ -35,12 +41,18 @@ const PROFILE_FLAGS: readonly Flag[] = [
   { flags: "--accuracy-limit <n>" },
   { flags: "--data-dir <dir>" },
   {
-    flags: "--row-budget <ms>", key: "rowBudgetMs", field: int("row budget"), showDefault: typed(DEFAULT_MEASURE.rowBudgetMs),
+    flags: "--row-budget <ms>",
+    key: "rowBudgetMs",
+    field: int("row budget"),
+    showDefault: typed(DEFAULT_MEASURE.rowBudgetMs),
     help: "time budget per row, ms, shared by its rounds: warm-up and measurement shrink to fit (at least one cycle of blocks)",
   },
   { flags: "--rounds <n>", showDefault: typed(DEFAULT_ROUNDS) },
   {
-    flags: "--child-timeout <s>", key: "childTimeoutS", field: int("child timeout"), showDefault: typed(CHILD_TIMEOUT_S),
+    flags: "--child-timeout <s>",
+    key: "childTimeoutS",
+    field: int("child timeout"),
+    showDefault: typed(CHILD_TIMEOUT_S),
     help: "wall-clock limit per child process (a facts child per model file x EP, a paired child per model x EP x round), seconds",
   },
   { flags: "--epochs <n>" },
@@ -60,7 +72,10 @@ async function readConfig(path: string): Promise<ProfileOptions> {
 /** Builds the stage options from the flags the user typed (see {@link flagOptions}) over the optional config file. */
 export async function profileOptionsFromFlags(values: Record<string, unknown>, command?: Command): Promise<ProfileOptions> {
   const config: ProfileOptions = typeof values.config === "string" ? await readConfig(values.config) : {};
-  const { rowBudgetMs, childTimeoutS, ...flags } = flagOptions([...PROFILE_FLAGS, ...PROGRESS_FLAG], values, command) as ProfileOptions & { rowBudgetMs?: number; childTimeoutS?: number };
+  const { rowBudgetMs, childTimeoutS, ...flags } = flagOptions([...PROFILE_FLAGS, ...PROGRESS_FLAG], values, command) as ProfileOptions & {
+    rowBudgetMs?: number;
+    childTimeoutS?: number;
+  };
   return {
     ...config,
     ...flags,
@@ -81,27 +96,33 @@ export function registerProfile(program: Command): void {
         "(training and exporting any model that is missing).",
     )
     .option("--config <file>", "profile.config.json with any of the options below (zod-validated); flags override it");
-  addFlags(command, ProfileOptionsSchema.shape, PROFILE_FLAGS, { rounds: DEFAULT_ROUNDS, rowBudgetMs: DEFAULT_MEASURE.rowBudgetMs, childTimeoutS: CHILD_TIMEOUT_S })
-    .option("--wide", "print every row (skipped ones too) and every column at the end (about 200 columns) instead of the compact table that fits 120");
+  addFlags(command, ProfileOptionsSchema.shape, PROFILE_FLAGS, {
+    rounds: DEFAULT_ROUNDS,
+    rowBudgetMs: DEFAULT_MEASURE.rowBudgetMs,
+    childTimeoutS: CHILD_TIMEOUT_S,
+  }).option("--wide", "print every row (skipped ones too) and every column at the end (about 200 columns) instead of the compact table that fits 120");
   addFlags(command, ProfileOptionsSchema.shape, PROGRESS_FLAG)
     .option("--no-report", "do not write report.html / report.md at the end (npm run report -- --run <dir> does it later)")
-    .addHelpText("after", [
-      "",
-      "Measurement (defaults): the precisions of a model on an EP are timed together in one child, in blocks of about " +
-        `${DEFAULT_MEASURE.blockMs} ms alternating A B B A (seeded order), after a warm-up of >= ${DEFAULT_MEASURE.warmupIterations} runs and ` +
-        `${DEFAULT_MEASURE.warmupTimeMs} ms each; each precision gets >= ${DEFAULT_MEASURE.minTimeMs} ms, ${DEFAULT_MEASURE.minIterations} runs and ` +
-        `${DEFAULT_MEASURE.minCycles} cycles over all rounds, cut to the row budget. Speedup = median of per-cycle ratios with a 95% bootstrap CI. ` +
-        `Memory, the cold first run, accuracy (within ${DEFAULT_MEASURE.accuracyBudgetMs / 1000} s) and the per-op profile ` +
-        `(${DEFAULT_MEASURE.profileIterations} runs) come from a separate child per model file, alone.`,
-      "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v2, with comparisons: every speedup and its CI), results.csv, " +
-        "comparisons.csv, facts.jsonl and rounds.jsonl (the records, appended as children finish), plan.json.",
-      "Ctrl-C keeps what finished and prints the --resume command.",
-      "",
-      "Examples:",
-      "  npm run profile",
-      "  npm run profile -- --eps cpu --batch 1,8,32 --quick",
-      "  npm run profile -- --onnx model.onnx --shape input=1x3x224x224 --batch 1",
-    ].join("\n"))
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Measurement (defaults): the precisions of a model on an EP are timed together in one child, in blocks of about " +
+          `${DEFAULT_MEASURE.blockMs} ms alternating A B B A (seeded order), after a warm-up of >= ${DEFAULT_MEASURE.warmupIterations} runs and ` +
+          `${DEFAULT_MEASURE.warmupTimeMs} ms each; each precision gets >= ${DEFAULT_MEASURE.minTimeMs} ms, ${DEFAULT_MEASURE.minIterations} runs and ` +
+          `${DEFAULT_MEASURE.minCycles} cycles over all rounds, cut to the row budget. Speedup = median of per-cycle ratios with a 95% bootstrap CI. ` +
+          `Memory, the cold first run, accuracy (within ${DEFAULT_MEASURE.accuracyBudgetMs / 1000} s) and the per-op profile ` +
+          `(${DEFAULT_MEASURE.profileIterations} runs) come from a separate child per model file, alone.`,
+        "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v2, with comparisons: every speedup and its CI), results.csv, " +
+          "comparisons.csv, facts.jsonl and rounds.jsonl (the records, appended as children finish), plan.json.",
+        "Ctrl-C keeps what finished and prints the --resume command.",
+        "",
+        "Examples:",
+        "  npm run profile",
+        "  npm run profile -- --eps cpu --batch 1,8,32 --quick",
+        "  npm run profile -- --onnx model.onnx --shape input=1x3x224x224 --batch 1",
+      ].join("\n"),
+    )
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       // Defaults shown in --help are applied by the stage; only pass values the user typed.
       const run = await runProfile(await profileOptionsFromFlags(flags, cmd));

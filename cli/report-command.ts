@@ -35,13 +35,25 @@ export function registerReport(program: Command): void {
     .option("--lab <folder>", "one cross-machine report over every run dir under this folder (copied from many machines, or the Slurm job's shared folder)")
     .option("--reference <machine>", "with --lab: the machine (hostname, label or run id) ratios are taken to (default: the first by name)");
   addFlags(command, ReportOptionsSchema.shape, REPORT_FLAGS)
-    .addHelpText("after", ["", "Examples:", "  npm run report -- --run artifacts/runs/2025-01-01T00-00-00Z-host", "  npm run report -- --compare artifacts/runs/A artifacts/runs/B", "  npm run report -- --lab /shared/lab-runs --reference node01"].join("\n"))
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  npm run report -- --run artifacts/runs/2025-01-01T00-00-00Z-host",
+        "  npm run report -- --compare artifacts/runs/A artifacts/runs/B",
+        "  npm run report -- --lab /shared/lab-runs --reference node01",
+      ].join("\n"),
+    )
     .action(async (flags: ReportFlags, cmd: Command) => {
       const reports = await import("../reports/index.ts");
       const options = flagOptions(REPORT_FLAGS, { ...flags }, cmd) as ReportOptions;
       if (flags.lab) {
         if (flags.run || flags.compare?.length) throw new Error("Give one of --run <dir>, --compare <dirs...> or --lab <folder>");
-        const lab = await reports.writeLabReport(flags.lab, { ...(flags.out ? { outDir: flags.out } : {}), ...(flags.reference ? { reference: flags.reference } : {}) });
+        const lab = await reports.writeLabReport(flags.lab, {
+          ...(flags.out ? { outDir: flags.out } : {}),
+          ...(flags.reference ? { reference: flags.reference } : {}),
+        });
         console.log(`lab report over ${lab.machines.length} machine(s) (${lab.machines.join(", ")}): ${lab.html}\nmarkdown: ${lab.markdown}`);
         return;
       }

@@ -82,9 +82,21 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
     const fp32Parity = compareOutputs(tfjsOutputs, fp32Outputs, classes);
     assertParity(`FP32 export of "${label}"`, "tfjs", fp32Parity, FP32_PARITY_THRESHOLDS);
     const records: PrecisionRecord[] = [];
-    records.push(await finish(dir, "fp32", fp32Model, null, started, {
-      reference: "tfjs", ...fp32Parity, thresholds: { ...FP32_PARITY_THRESHOLDS },
-    }, top1Accuracy(fp32Outputs, test.labels, classes)));
+    records.push(
+      await finish(
+        dir,
+        "fp32",
+        fp32Model,
+        null,
+        started,
+        {
+          reference: "tfjs",
+          ...fp32Parity,
+          thresholds: { ...FP32_PARITY_THRESHOLDS },
+        },
+        top1Accuracy(fp32Outputs, test.labels, classes),
+      ),
+    );
     progress(opts, records.at(-1)!);
 
     // The others, derived from FP32 and compared with it.
@@ -93,7 +105,10 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
     let feeds: Record<string, ort.Tensor>[] | undefined;
     const calibrate = (): Record<string, ort.Tensor>[] => {
       feeds ??= calibrationFeeds(dataset.train, geometry, {
-        size: opts.calibrationSize, seed: opts.seed, inputName: facts.inputName, inputRank: facts.inputShape.length,
+        size: opts.calibrationSize,
+        seed: opts.seed,
+        inputName: facts.inputName,
+        inputRank: facts.inputShape.length,
       });
       calibration = { images: Math.min(opts.calibrationSize, dataset.train.count), batches: feeds.length };
       return feeds;
@@ -104,11 +119,17 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
       let derived: { model: onnx.IModelProto; report: QuantReport };
       if (precision === "int8" && opts.tune) {
         const validation = validationSlice(dataset.train, geometry, { size: opts.validationSize, skip: opts.calibrationSize, seed: opts.seed });
-        const tuned = await tuneInt8(fp32Model, calibrate(), quant, {
-          timingFeed: batchFeed(validation, geometry, opts.tuneBatch, facts.inputName, facts.inputShape.length),
-          accuracyOf: async (bytes) => top1Accuracy(await predictOnnx(bytes, validation, geometry, opts.batchSize), validation.labels, classes),
-          validation: { split: "train", images: validation.count },
-        }, { batch: opts.tuneBatch, accuracyBudgetPoints: opts.accuracyBudget, measureMs: opts.tuneMs, intraOpThreads: opts.intraOpThreads });
+        const tuned = await tuneInt8(
+          fp32Model,
+          calibrate(),
+          quant,
+          {
+            timingFeed: batchFeed(validation, geometry, opts.tuneBatch, facts.inputName, facts.inputShape.length),
+            accuracyOf: async (bytes) => top1Accuracy(await predictOnnx(bytes, validation, geometry, opts.batchSize), validation.labels, classes),
+            validation: { split: "train", images: validation.count },
+          },
+          { batch: opts.tuneBatch, accuracyBudgetPoints: opts.accuracyBudget, measureMs: opts.tuneMs, intraOpThreads: opts.intraOpThreads },
+        );
         tuning = tuned.record;
         derived = tuned;
         opts.onProgress(`export: int8 tuned on cpu at batch ${opts.tuneBatch}: ${tuningSummary(tuned.record)}`);
@@ -162,9 +183,14 @@ async function finish(
   const bytes = await writeOnnx(path, model);
   const opHistogram = await optimizedOpHistogram(path);
   return {
-    precision, file, bytes, opHistogram,
+    precision,
+    file,
+    bytes,
+    opHistogram,
     quantization: report && { quantized: report.quantized, float: report.float },
-    parity, accuracy, seconds: (performance.now() - started) / 1000,
+    parity,
+    accuracy,
+    seconds: (performance.now() - started) / 1000,
   };
 }
 
@@ -176,9 +202,11 @@ function signedPoints(x: number): string {
 
 /** One line: each candidate's speedup and accuracy drop, the chosen one marked. */
 export function tuningSummary(t: TuningRecord): string {
-  const parts = t.candidates.map((c) =>
-    `${c.name === t.chosen ? "*" : ""}${c.name} ${c.speedup === null ? "?" : c.speedup.toFixed(2)}x` +
-    (c.accuracyDropPoints === null ? "" : ` ${signedPoints(-c.accuracyDropPoints)} pt`));
+  const parts = t.candidates.map(
+    (c) =>
+      `${c.name === t.chosen ? "*" : ""}${c.name} ${c.speedup === null ? "?" : c.speedup.toFixed(2)}x` +
+      (c.accuracyDropPoints === null ? "" : ` ${signedPoints(-c.accuracyDropPoints)} pt`),
+  );
   return `${parts.join(", ")} (${t.seconds.toFixed(1)} s; chose ${t.chosen}: ${t.why})`;
 }
 
@@ -229,9 +257,7 @@ async function loadDatasetImages(train: TrainRecord, opts: ResolvedExportOptions
   });
   const info = dataset.info;
   if (info.height !== height || info.width !== width || info.channels !== channels) {
-    throw new Error(
-      `Dataset "${name}" has images ${info.height}×${info.width}×${info.channels} but the model was trained on ${height}×${width}×${channels}.`,
-    );
+    throw new Error(`Dataset "${name}" has images ${info.height}×${info.width}×${info.channels} but the model was trained on ${height}×${width}×${channels}.`);
   }
   return dataset;
 }

@@ -55,10 +55,18 @@ export const OnnxExportRecordSchema = z.object({
   source: z.string(),
   input: z.object({ name: z.string(), layout: z.string(), fixedBatch: z.number().int().nullable() }),
   calibration: z.object({ source: z.string(), images: z.number().int(), labelled: z.boolean(), warning: z.string().nullable() }),
-  precisions: z.array(z.object({
-    precision: z.enum(PRECISIONS), file: z.string(), bytes: z.number().int(), opHistogram: z.record(z.string(), z.number().int()),
-    quantization: z.object({ quantized: z.array(z.object({ name: z.string(), opType: z.string() })), float: z.array(z.object({ name: z.string(), opType: z.string(), reason: z.string() })) }),
-  })),
+  precisions: z.array(
+    z.object({
+      precision: z.enum(PRECISIONS),
+      file: z.string(),
+      bytes: z.number().int(),
+      opHistogram: z.record(z.string(), z.number().int()),
+      quantization: z.object({
+        quantized: z.array(z.object({ name: z.string(), opType: z.string() })),
+        float: z.array(z.object({ name: z.string(), opType: z.string(), reason: z.string() })),
+      }),
+    }),
+  ),
   tuning: TuningRecordSchema.nullable(),
   createdAt: z.string(),
 });
@@ -76,7 +84,10 @@ interface Images {
 }
 
 async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** Loads the calibration images the source names (null set for `generated`). */
@@ -88,7 +99,9 @@ async function loadImages(source: string, input: ForeignInput, o: OnnxExportOpti
     const ds = await loadDataset(source, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), limit: needed, testLimit: 0 });
     const info = ds.info;
     if (g && (g.height !== info.height || g.width !== info.width || g.channels !== info.channels)) {
-      throw new Error(`Dataset "${source}" has images ${info.height}×${info.width}×${info.channels} but input "${input.name}" wants ${g.height}×${g.width}×${g.channels}. Give an image folder instead (it is resized to the input).`);
+      throw new Error(
+        `Dataset "${source}" has images ${info.height}×${info.width}×${info.channels} but input "${input.name}" wants ${g.height}×${g.width}×${g.channels}. Give an image folder instead (it is resized to the input).`,
+      );
     }
     return { set: ds.train, geometry: { height: info.height, width: info.width, channels: info.channels }, labelled: true };
   }
@@ -115,10 +128,13 @@ export async function exportOnnxFile(o: OnnxExportOptions): Promise<OnnxExportRe
   const images = await loadImages(source, input, o, calibrationSize + validationSize);
   const warning = images.set ? null : GENERATED_WARNING;
   if (warning) log(warning);
-  const calibration = images.set && images.geometry
-    ? imageFeeds(images.set, images.geometry, input, Math.min(calibrationSize, images.set.count), feedBatch, norm)
-    : generatedFeeds(input, Math.max(1, Math.ceil(calibrationSize / feedBatch)), feedBatch, 1);
-  const stem = basename(o.onnx).replace(/\.onnx$/i, "").replace(/\.fp32$/, "");
+  const calibration =
+    images.set && images.geometry
+      ? imageFeeds(images.set, images.geometry, input, Math.min(calibrationSize, images.set.count), feedBatch, norm)
+      : generatedFeeds(input, Math.max(1, Math.ceil(calibrationSize / feedBatch)), feedBatch, 1);
+  const stem = basename(o.onnx)
+    .replace(/\.onnx$/i, "")
+    .replace(/\.fp32$/, "");
   const outDir = o.outDir ?? dirname(o.onnx);
   const written: OnnxExportRecord["precisions"] = [];
   let tuning: TuningRecord | null = null;
@@ -127,7 +143,10 @@ export async function exportOnnxFile(o: OnnxExportOptions): Promise<OnnxExportRe
     const quant = { method: "minmax", activationType: "uint8" } as const;
     if (precision === "int8" && (o.tune ?? true)) {
       const tuned = await tuneInt8(model, calibration, quant, tuneData(images, input, norm, calibrationSize, validationSize, tuneBatch), {
-        batch: tuneBatch, accuracyBudgetPoints: o.accuracyBudget ?? 0.3, measureMs: o.tuneMs ?? 3000, intraOpThreads: o.intraOpThreads ?? 0,
+        batch: tuneBatch,
+        accuracyBudgetPoints: o.accuracyBudget ?? 0.3,
+        measureMs: o.tuneMs ?? 3000,
+        intraOpThreads: o.intraOpThreads ?? 0,
       });
       tuning = tuned.record;
       derived = tuned;
@@ -146,11 +165,19 @@ export async function exportOnnxFile(o: OnnxExportOptions): Promise<OnnxExportRe
     log(`export: ${file} ${(bytes / 1024).toFixed(1)} KiB, ${derived.report.float.length} node(s) left float`);
   }
   const record: OnnxExportRecord = {
-    schemaVersion: 1, source: o.onnx,
+    schemaVersion: 1,
+    source: o.onnx,
     input: { name: input.name, layout: input.layout, fixedBatch: input.fixedBatch ?? null },
     // distinct images (a last feed padded to a fixed batch repeats some)
-    calibration: { source, images: images.set ? Math.min(calibrationSize, images.set.count) : calibration.length * feedBatch, labelled: images.labelled, warning },
-    precisions: written, tuning, createdAt: new Date().toISOString(),
+    calibration: {
+      source,
+      images: images.set ? Math.min(calibrationSize, images.set.count) : calibration.length * feedBatch,
+      labelled: images.labelled,
+      warning,
+    },
+    precisions: written,
+    tuning,
+    createdAt: new Date().toISOString(),
   };
   await writeFile(join(outDir, `${stem}.export.json`), JSON.stringify(record, null, 2) + "\n");
   return record;

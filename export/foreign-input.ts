@@ -43,7 +43,8 @@ export function describeInput(model: onnx.IModelProto): ForeignInput {
   if (!input?.name) throw new Error("The ONNX model has no graph input.");
   const tensor = input.type?.tensorType;
   const dims = (tensor?.shape?.dim ?? []).map(dimOf);
-  if (tensor?.elemType !== 1) throw new Error(`Input "${input.name}" has element type ${tensor?.elemType ?? "unknown"}; the quantizer's feeds need float32 (type 1).`);
+  if (tensor?.elemType !== 1)
+    throw new Error(`Input "${input.name}" has element type ${tensor?.elemType ?? "unknown"}; the quantizer's feeds need float32 (type 1).`);
   const fixedBatch = dims[0];
   if (dims.length === 2) return { name: input.name, layout: "flat", geometry: undefined, flatSize: dims[1], fixedBatch };
   if (dims.length !== 4) throw new Error(`Input "${input.name}" has rank ${dims.length}; expected 4 (NCHW or NHWC images) or 2 (flat vectors).`);
@@ -76,7 +77,15 @@ export function imagesTensor(set: ImageSet, geometry: ImageGeometry, input: Fore
 }
 
 /** Feeds of `batch` images each covering `images` images of `set` (the last batch cycles to stay full). */
-export function imageFeeds(set: ImageSet, geometry: ImageGeometry, input: ForeignInput, images: number, batch: number, norm: Normalisation, offset = 0): Record<string, ort.Tensor>[] {
+export function imageFeeds(
+  set: ImageSet,
+  geometry: ImageGeometry,
+  input: ForeignInput,
+  images: number,
+  batch: number,
+  norm: Normalisation,
+  offset = 0,
+): Record<string, ort.Tensor>[] {
   const feeds: Record<string, ort.Tensor>[] = [];
   for (let start = 0; start < images; start += batch) feeds.push({ [input.name]: imagesTensor(set, geometry, input, offset + start, batch, norm) });
   return feeds;
@@ -87,7 +96,15 @@ export function generatedFeeds(input: ForeignInput, count: number, batch: number
   const random = seededRandom(seed);
   const g = input.geometry;
   const per = g ? g.height * g.width * g.channels : input.flatSize;
-  if (per === undefined) throw new Error(`Input "${input.name}" has symbolic image dimensions; generated inputs need them fixed (or give a dataset or image folder).`);
-  const dims = input.layout === "flat" || !g ? [batch, per] : input.layout === "NCHW" ? [batch, g.channels, g.height, g.width] : [batch, g.height, g.width, g.channels];
-  return Array.from({ length: count }, () => ({ [input.name]: new ort.Tensor("float32", Float32Array.from({ length: batch * per }, () => random()), dims) }));
+  if (per === undefined)
+    throw new Error(`Input "${input.name}" has symbolic image dimensions; generated inputs need them fixed (or give a dataset or image folder).`);
+  const dims =
+    input.layout === "flat" || !g ? [batch, per] : input.layout === "NCHW" ? [batch, g.channels, g.height, g.width] : [batch, g.height, g.width, g.channels];
+  return Array.from({ length: count }, () => ({
+    [input.name]: new ort.Tensor(
+      "float32",
+      Float32Array.from({ length: batch * per }, () => random()),
+      dims,
+    ),
+  }));
 }

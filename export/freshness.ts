@@ -17,10 +17,7 @@ async function mtimeMs(path: string): Promise<number | undefined> {
  * The existing record when it can be reused for `options`, else the reason it cannot
  * (missing, older than weights.bin, other options, a file gone, unreadable).
  */
-export async function freshExportRecord(
-  dir: string,
-  options: ExportRecord["options"],
-): Promise<{ record: ExportRecord } | { reason: string }> {
+export async function freshExportRecord(dir: string, options: ExportRecord["options"]): Promise<{ record: ExportRecord } | { reason: string }> {
   const recordPath = join(dir, EXPORT_RECORD_FILE);
   const recordTime = await mtimeMs(recordPath);
   if (recordTime === undefined) return { reason: `no ${EXPORT_RECORD_FILE} yet` };

@@ -22,20 +22,13 @@ export function nhwcToNchw(images: Float32Array, count: number, { height, width,
   const plane = height * width;
   for (let n = 0; n < count; n++) {
     const base = n * plane * channels;
-    for (let p = 0; p < plane; p++)
-      for (let c = 0; c < channels; c++) out[base + c * plane + p] = images[base + p * channels + c]!;
+    for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) out[base + c * plane + p] = images[base + p * channels + c]!;
   }
   return out;
 }
 
 /** Builds the ORT input for `count` NHWC images: NCHW for a rank-4 input, flat vectors for rank 2; FP16 when the model wants it. */
-export function inputTensor(
-  images: Float32Array,
-  count: number,
-  geometry: ImageGeometry,
-  rank: number,
-  type: "float32" | "float16" = "float32",
-): ort.Tensor {
+export function inputTensor(images: Float32Array, count: number, geometry: ImageGeometry, rank: number, type: "float32" | "float16" = "float32"): ort.Tensor {
   const { height, width, channels } = geometry;
   const data = rank === 4 ? nhwcToNchw(images, count, geometry) : images.subarray(0, count * height * width * channels);
   const dims = rank === 4 ? [count, channels, height, width] : [count, height * width * channels];

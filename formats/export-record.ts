@@ -45,9 +45,7 @@ export const PrecisionRecordSchema = z.object({
   /** Op type → count in the graph as ORT's CPU EP optimizes it (fusions applied). */
   opHistogram: z.record(z.string(), z.number().int()),
   /** Quantizer report; null for FP32. */
-  quantization: z
-    .object({ quantized: z.array(NodeRef), float: z.array(NodeRef.extend({ reason: z.string() })) })
-    .nullable(),
+  quantization: z.object({ quantized: z.array(NodeRef), float: z.array(NodeRef.extend({ reason: z.string() })) }).nullable(),
   parity: ParitySchema,
   /** Top-1 accuracy on the evaluation images, fraction 0..1. */
   accuracy: z.number(),

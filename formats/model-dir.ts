@@ -42,9 +42,7 @@ export const TrainRecordSchema = z.object({
   schemaVersion: z.literal(TRAIN_RECORD_VERSION),
   model: z.string(),
   /** The architecture as layers: name, class, output shape, params (the Keras-style summary). */
-  architecture: z.array(
-    z.object({ name: z.string(), className: z.string(), outputShape: z.string(), params: z.number().int() }),
-  ),
+  architecture: z.array(z.object({ name: z.string(), className: z.string(), outputShape: z.string(), params: z.number().int() })),
   params: z.object({ total: z.number().int(), trainable: z.number().int(), nonTrainable: z.number().int() }),
   dataset: z.object({
     name: z.string(),
@@ -95,9 +93,10 @@ export async function saveTfjsModel(model: tf.LayersModel, dir: string): Promise
   await mkdir(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.concatenateArrayBuffers(
-        Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
-      );
+      const weightData =
+        artifacts.weightData === undefined
+          ? new ArrayBuffer(0)
+          : tf.io.concatenateArrayBuffers(Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]);
       const modelJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? "layers-model",
@@ -119,17 +118,20 @@ export async function loadTfjsModel(dir: string): Promise<tf.LayersModel> {
   try {
     json = JSON.parse(await readFile(topologyPath, "utf8"));
   } catch (e) {
-    throw new Error(`Cannot read the tfjs model "${topologyPath}": ${(e as Error).message}. ` +
-      `Train it first: npm run train -- --model <name> --dataset <name>`);
+    throw new Error(
+      `Cannot read the tfjs model "${topologyPath}": ${(e as Error).message}. ` + `Train it first: npm run train -- --model <name> --dataset <name>`,
+    );
   }
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))));
   const weightData = Buffer.concat(buffers);
-  return tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology,
-    weightSpecs: specs,
-    weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
-  }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: specs,
+      weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
+    }),
+  );
 }
 
 /** Reads and validates `train.json` in `dir`; the error names the bad key. */

@@ -35,12 +35,15 @@ export const TuningRecordSchema = z.object({
   measureMs: z.number(),
   cycles: z.number().int(),
   /** The per-op profile behind the `profile-slow-float` candidate: kernel µs per run by weighted node, FP32 and every-node INT8. */
-  opProfile: z.object({
-    runs: z.number().int(),
-    fp32Micros: z.record(z.string(), z.number()),
-    int8Micros: z.record(z.string(), z.number()),
-    slowerInInt8: z.array(z.string()),
-  }).nullable().default(null),
+  opProfile: z
+    .object({
+      runs: z.number().int(),
+      fp32Micros: z.record(z.string(), z.number()),
+      int8Micros: z.record(z.string(), z.number()),
+      slowerInInt8: z.array(z.string()),
+    })
+    .nullable()
+    .default(null),
   candidates: z.array(TunedCandidateSchema),
   /** The candidate written as `int8`. */
   chosen: z.string(),

@@ -3,8 +3,29 @@
  * order statistics, interleaved block measurement and paired speedup estimates, and the
  * seeded random numbers every stage draws samples with.
  */
-export { percentile, medianCi95, robustCv, summarizeLatency, latencySketch, pooledLatency, coefficientOfVariation, SKETCH_POINTS, type Latency, type LatencyRound } from "./statistics.ts";
+export {
+  percentile,
+  medianCi95,
+  robustCv,
+  summarizeLatency,
+  latencySketch,
+  pooledLatency,
+  coefficientOfVariation,
+  SKETCH_POINTS,
+  type Latency,
+  type LatencyRound,
+} from "./statistics.ts";
 export { cycleOrder } from "./paired-order.ts";
-export { pairedSpeedup, unpairedSpeedup, cycleRatios, verdictOf, MIN_PAIRS, type BlockMedian, type SpeedupEstimate, type Verdict, type BootstrapOptions } from "./paired-estimate.ts";
+export {
+  pairedSpeedup,
+  unpairedSpeedup,
+  cycleRatios,
+  verdictOf,
+  MIN_PAIRS,
+  type BlockMedian,
+  type SpeedupEstimate,
+  type Verdict,
+  type BootstrapOptions,
+} from "./paired-estimate.ts";
 export { measureInterleaved, functionTimer, type BlockTimer, type InterleaveSettings, type InterleavedResult } from "./interleave.ts";
 export { seededRandom, shuffledIndices, type Random } from "./random.ts";

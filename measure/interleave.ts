@@ -62,7 +62,11 @@ export interface InterleavedResult {
   readonly runsPerBlock: readonly number[];
 }
 
-const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: readonly number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 /**
  * Warms every variant, sizes each variant's block to about `blockMs` of wall time from its
@@ -106,7 +110,11 @@ export async function measureInterleaved(timers: readonly BlockTimer[], s: Inter
   for (;;) {
     const elapsed = now() - measureStart;
     const total = now() - start;
-    if (cycles >= 1 && (s.signal?.aborted || total >= s.maxMs || (elapsed >= s.measureMs && cycles >= s.minCycles && samples.every((x) => x.length >= (s.minRuns ?? 0))))) break;
+    if (
+      cycles >= 1 &&
+      (s.signal?.aborted || total >= s.maxMs || (elapsed >= s.measureMs && cycles >= s.minCycles && samples.every((x) => x.length >= (s.minRuns ?? 0))))
+    )
+      break;
     for (const v of cycleOrder(timers.length, random)) {
       const times = await timers[v]!.runBlock(runsPerBlock[v]!);
       samples[v]!.push(...times);

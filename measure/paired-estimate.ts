@@ -64,7 +64,11 @@ export function verdictOf(ci95: readonly [number, number], pairs = MIN_PAIRS): V
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: readonly number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 /** Per round, the cycle ratios baseline ÷ variant (cycles lacking either side are left out). */
 export function cycleRatios(blocks: readonly BlockMedian[], baseline: string, variant: string): Map<number, number[]> {
@@ -92,7 +96,12 @@ function resample<T>(xs: readonly T[], random: Random): T[] {
 }
 
 /** The 2.5th and 97.5th percentiles of bootstrap replicates of `statistic` over two-level resamples of `groups`. */
-function bootstrapInterval(groups: readonly (readonly number[])[], statistic: (drawn: number[][]) => number, o: BootstrapOptions, random: Random): [number, number] {
+function bootstrapInterval(
+  groups: readonly (readonly number[])[],
+  statistic: (drawn: number[][]) => number,
+  o: BootstrapOptions,
+  random: Random,
+): [number, number] {
   const resamples = o.resamples ?? 2000;
   const reps: number[] = [];
   for (let i = 0; i < resamples; i++) {
@@ -123,7 +132,11 @@ export function pairedSpeedup(blocks: readonly BlockMedian[], baseline: string, 
  * side given as its block medians per round, ms: median(baseline) ÷ median(variant), with a
  * two-level bootstrap drawn on each side independently. Null when a side has no block.
  */
-export function unpairedSpeedup(baseline: readonly (readonly number[])[], variant: readonly (readonly number[])[], o: BootstrapOptions = {}): SpeedupEstimate | null {
+export function unpairedSpeedup(
+  baseline: readonly (readonly number[])[],
+  variant: readonly (readonly number[])[],
+  o: BootstrapOptions = {},
+): SpeedupEstimate | null {
   const a = baseline.filter((g) => g.length > 0);
   const b = variant.filter((g) => g.length > 0);
   if (a.length === 0 || b.length === 0) return null;

@@ -47,13 +47,21 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
   const key = rowKey(job, batch);
   const base = { key, model: job.model, precision: job.precision, ep: job.ep, batch, onnxPath: job.onnxPath };
   const status = s.plan.eps.find((e) => e.name === job.ep);
-  if (job.loadError) return { row: { ...base, finishedAt: s.plan.startedAt, state: "errored", error: job.loadError, exitCode: null, signal: null, stderrTail: "" }, allRounds: true };
-  if (status?.state === "skipped") return { row: { ...base, finishedAt: s.plan.startedAt, state: "skipped", reason: status.reason, fix: status.fix }, allRounds: true };
+  if (job.loadError)
+    return {
+      row: { ...base, finishedAt: s.plan.startedAt, state: "errored", error: job.loadError, exitCode: null, signal: null, stderrTail: "" },
+      allRounds: true,
+    };
+  if (status?.state === "skipped")
+    return { row: { ...base, finishedAt: s.plan.startedAt, state: "skipped", reason: status.reason, fix: status.fix }, allRounds: true };
   const f = s.facts.get(key);
   if (!f) return undefined;
   if (f.state === "skipped") return { row: { ...base, finishedAt: f.finishedAt, state: "skipped", reason: f.reason, fix: f.fix }, allRounds: true };
   if (f.state === "errored") {
-    return { row: { ...base, finishedAt: f.finishedAt, state: "errored", error: f.error, exitCode: f.exitCode, signal: f.signal, stderrTail: f.stderrTail }, allRounds: true };
+    return {
+      row: { ...base, finishedAt: f.finishedAt, state: "errored", error: f.error, exitCode: f.exitCode, signal: f.signal, stderrTail: f.stderrTail },
+      allRounds: true,
+    };
   }
   const records = roundsOf(s, job, batch);
   const measured: { latency: LatencyRound["latency"]; sketch: number[]; record: TimingRecord; energy?: OkRow["energy"]; threads?: OkRow["threads"] }[] = [];
@@ -61,15 +69,38 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
   records.forEach((rec, i) => {
     if (!rec) return;
     const v = rec.failure ? undefined : rec.variants.find((x) => x.name === job.precision);
-    if (v) measured.push({ latency: v.latency, sketch: v.sketch, record: rec, ...(v.energy ? { energy: v.energy } : {}), ...(v.threads ? { threads: v.threads } : {}) });
-    else failed.push({ round: i + 1, error: rec.failure?.error ?? rec.variantErrors.find((e) => e.name === job.precision)?.error ?? `${job.precision} was not measured in this round`, record: rec });
+    if (v)
+      measured.push({
+        latency: v.latency,
+        sketch: v.sketch,
+        record: rec,
+        ...(v.energy ? { energy: v.energy } : {}),
+        ...(v.threads ? { threads: v.threads } : {}),
+      });
+    else
+      failed.push({
+        round: i + 1,
+        error: rec.failure?.error ?? rec.variantErrors.find((e) => e.name === job.precision)?.error ?? `${job.precision} was not measured in this round`,
+        record: rec,
+      });
   });
   const allRounds = records.every(Boolean);
   if (measured.length === 0) {
     const first = failed[0];
     if (!first) return undefined;
     const exit = first.record.failure;
-    return { row: { ...base, finishedAt: first.record.finishedAt, state: "errored", error: first.error, exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null, stderrTail: exit?.stderrTail ?? "" }, allRounds };
+    return {
+      row: {
+        ...base,
+        finishedAt: first.record.finishedAt,
+        state: "errored",
+        error: first.error,
+        exitCode: exit?.exitCode ?? null,
+        signal: exit?.signal ?? null,
+        stderrTail: exit?.stderrTail ?? "",
+      },
+      allRounds,
+    };
   }
   const figures = roundFigures(measured, batch);
   const last = measured.at(-1)!.record;
@@ -108,7 +139,15 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
 
 /** A comparison from what it compares and its estimate (paired when it compares precisions). */
 function comparison(what: Pick<Comparison, "kind" | "model" | "ep" | "precision" | "batch" | "baseline" | "variant">, est: SpeedupEstimate): Comparison {
-  return { ...what, speedup: est.speedup, ci95: [est.ci95[0], est.ci95[1]], paired: what.kind === "precision", pairs: est.pairs, rounds: est.rounds, verdict: est.verdict };
+  return {
+    ...what,
+    speedup: est.speedup,
+    ci95: [est.ci95[0], est.ci95[1]],
+    paired: what.kind === "precision",
+    pairs: est.pairs,
+    rounds: est.rounds,
+    verdict: est.verdict,
+  };
 }
 
 /** The paired speedups of every precision over FP32 within each model × EP × batch. */
@@ -117,10 +156,26 @@ function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[]
   for (const base of ok.filter((r) => r.precision === BASELINE_PRECISION)) {
     const job = s.plan.jobs.find((j) => j.model === base.model && j.ep === base.ep && j.precision === base.precision);
     if (!job) continue;
-    const blocks: BlockMedian[] = roundsOf(s, job, base.batch).flatMap((rec) => (rec && !rec.failure ? rec.blocks.map((b) => ({ ...b, round: rec.round })) : []));
+    const blocks: BlockMedian[] = roundsOf(s, job, base.batch).flatMap((rec) =>
+      rec && !rec.failure ? rec.blocks.map((b) => ({ ...b, round: rec.round })) : [],
+    );
     for (const other of ok.filter((r) => r.model === base.model && r.ep === base.ep && r.batch === base.batch && r.precision !== BASELINE_PRECISION)) {
       const est = pairedSpeedup(blocks, BASELINE_PRECISION, other.precision);
-      if (est) out.push(comparison({ kind: "precision", model: base.model, ep: base.ep, precision: other.precision, batch: base.batch, baseline: BASELINE_PRECISION, variant: other.precision }, est));
+      if (est)
+        out.push(
+          comparison(
+            {
+              kind: "precision",
+              model: base.model,
+              ep: base.ep,
+              precision: other.precision,
+              batch: base.batch,
+              baseline: BASELINE_PRECISION,
+              variant: other.precision,
+            },
+            est,
+          ),
+        );
     }
   }
   return out;
@@ -132,7 +187,13 @@ function epComparisons(ok: readonly OkRow[]): Comparison[] {
   for (const base of ok.filter((r) => r.ep === BASELINE_EP)) {
     for (const other of ok.filter((r) => r.model === base.model && r.precision === base.precision && r.batch === base.batch && r.ep !== BASELINE_EP)) {
       const est = unpairedSpeedup(base.roundBlockMedians ?? [], other.roundBlockMedians ?? []);
-      if (est) out.push(comparison({ kind: "ep", model: base.model, ep: other.ep, precision: base.precision, batch: base.batch, baseline: BASELINE_EP, variant: other.ep }, est));
+      if (est)
+        out.push(
+          comparison(
+            { kind: "ep", model: base.model, ep: other.ep, precision: base.precision, batch: base.batch, baseline: BASELINE_EP, variant: other.ep },
+            est,
+          ),
+        );
     }
   }
   return out;

@@ -39,7 +39,11 @@ function createSession(path: string, runner: EpRunner, extra: ort.InferenceSessi
 }
 
 /** Creates a session, or reports `cannot-start` and resolves undefined when the EP cannot start here. */
-async function startSession(path: string, runner: EpRunner, extra: ort.InferenceSession.SessionOptions = {}): Promise<{ session: ort.InferenceSession; ms: number } | undefined> {
+async function startSession(
+  path: string,
+  runner: EpRunner,
+  extra: ort.InferenceSession.SessionOptions = {},
+): Promise<{ session: ort.InferenceSession; ms: number } | undefined> {
   const t0 = performance.now();
   try {
     const session = await createSession(path, runner, extra);
@@ -154,13 +158,22 @@ async function runPaired(job: PairedJob): Promise<void> {
           const f0 = performance.now();
           await s.session.run(feeds);
           firstRunMs = Math.max(firstRunMs, performance.now() - f0);
-          timers.push(meteredTimer(functionTimer(s.name, () => s.session.run(feeds)), meter, batch));
+          timers.push(
+            meteredTimer(
+              functionTimer(s.name, () => s.session.run(feeds)),
+              meter,
+              batch,
+            ),
+          );
         }
         if (timers.length === 0) continue;
         const res = await measureInterleaved(timers, interleaveSettings(job.measure, timers.length, job.seed + b, firstRunMs));
         const variants: VariantLatency[] = timers.map((t, i) => ({
-          name: t.name, latency: summarizeLatency(res.samples[i]!), sketch: latencySketch(res.samples[i]!),
-          sessionCreateMs: sessions.find((s) => s.name === t.name)?.ms ?? 0, energy: t.energy(),
+          name: t.name,
+          latency: summarizeLatency(res.samples[i]!),
+          sketch: latencySketch(res.samples[i]!),
+          sessionCreateMs: sessions.find((s) => s.name === t.name)?.ms ?? 0,
+          energy: t.energy(),
           threads: { ...intraOpThreadsOf({ ...runner.sessionOptions(), ...TIMED_SESSION_OPTIONS }), spinning: false },
         }));
         await sendToParent({ type: "paired-batch", batch, variants, blocks: res.blocks, cycles: res.cycles });

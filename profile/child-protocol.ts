@@ -111,7 +111,13 @@ export type ChildMessage =
   | { readonly type: "ops-error"; readonly message: string }
   // paired child
   | { readonly type: "variant-error"; readonly variant: string; readonly message: string }
-  | { readonly type: "paired-batch"; readonly batch: number; readonly variants: readonly VariantLatency[]; readonly blocks: readonly BlockMedian[]; readonly cycles: number }
+  | {
+      readonly type: "paired-batch";
+      readonly batch: number;
+      readonly variants: readonly VariantLatency[];
+      readonly blocks: readonly BlockMedian[];
+      readonly cycles: number;
+    }
   // either
   | { readonly type: "batch-error"; readonly batch: number; readonly message: string }
   | { readonly type: "done" };

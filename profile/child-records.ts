@@ -15,7 +15,11 @@ export function describeExit(exit: ChildExit, timeoutMs: number): string {
     : exit.signal
       ? `was killed by signal ${exit.signal}`
       : `exited with code ${String(exit.exitCode)}`;
-  const last = exit.stderrTail.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("at ")).pop();
+  const last = exit.stderrTail
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("at "))
+    .pop();
   return `child process ${how}${last && !exit.timedOut ? `: ${last}` : ""}`;
 }
 
@@ -23,7 +27,9 @@ export function describeExit(exit: ChildExit, timeoutMs: number): string {
 function missing(exit: ChildExit, timeoutMs: number): Failure {
   return {
     error: exit.completed ? "child finished without measuring this batch" : describeExit(exit, timeoutMs),
-    exitCode: exit.exitCode, signal: exit.signal, stderrTail: exit.stderrTail,
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    stderrTail: exit.stderrTail,
   };
 }
 
@@ -31,7 +37,12 @@ const reported = (message: string): Failure => ({ error: message, exitCode: null
 
 /** The facts records of one facts child: `keyOf(batch)` gives each batch's row key. */
 export function factsRecords(
-  batches: readonly number[], keyOf: (batch: number) => string, messages: readonly ChildMessage[], exit: ChildExit, timeoutMs: number, finishedAt: string,
+  batches: readonly number[],
+  keyOf: (batch: number) => string,
+  messages: readonly ChildMessage[],
+  exit: ChildExit,
+  timeoutMs: number,
+  finishedAt: string,
 ): FactsRecord[] {
   if (exit.stopped) return [];
   let session = { sessionCreateMs: 0, baselineRssMiB: 0 };
@@ -51,8 +62,16 @@ export function factsRecords(
         break;
       case "batch-facts":
         out.set(m.batch, {
-          key: keyOf(m.batch), state: "measured", finishedAt, ...session, firstRunMs: m.firstRunMs, peakRssMiB: m.peakRssMiB,
-          accuracy: null, ops: null, arena: null, warnings: [],
+          key: keyOf(m.batch),
+          state: "measured",
+          finishedAt,
+          ...session,
+          firstRunMs: m.firstRunMs,
+          peakRssMiB: m.peakRssMiB,
+          accuracy: null,
+          ops: null,
+          arena: null,
+          warnings: [],
         });
         break;
       case "batch-error":
@@ -95,10 +114,20 @@ export function factsRecords(
 export type TimingContext = Pick<TimingRecord, "group" | "round" | "finishedAt" | "loadAverage1m"> & { readonly speedProbeMs?: number };
 
 /** The timing records of one paired child, one per batch it was given. */
-export function timingRecords(batches: readonly number[], ctx: TimingContext, messages: readonly ChildMessage[], exit: ChildExit, timeoutMs: number): TimingRecord[] {
+export function timingRecords(
+  batches: readonly number[],
+  ctx: TimingContext,
+  messages: readonly ChildMessage[],
+  exit: ChildExit,
+  timeoutMs: number,
+): TimingRecord[] {
   if (exit.stopped) return [];
   const base = (batch: number) => ({
-    group: ctx.group, batch, round: ctx.round, finishedAt: ctx.finishedAt, loadAverage1m: ctx.loadAverage1m,
+    group: ctx.group,
+    batch,
+    round: ctx.round,
+    finishedAt: ctx.finishedAt,
+    loadAverage1m: ctx.loadAverage1m,
     ...(ctx.speedProbeMs !== undefined ? { speedProbeMs: ctx.speedProbeMs } : {}),
   });
   const variantErrors: TimingRecord["variantErrors"] = [];
@@ -110,7 +139,14 @@ export function timingRecords(batches: readonly number[], ctx: TimingContext, me
     else if (m.type === "paired-batch") {
       out.set(m.batch, {
         ...base(m.batch),
-        variants: m.variants.map((v) => ({ name: v.name, latency: v.latency, sketch: [...v.sketch], sessionCreateMs: v.sessionCreateMs, ...(v.energy ? { energy: v.energy } : {}), ...(v.threads ? { threads: v.threads } : {}) })),
+        variants: m.variants.map((v) => ({
+          name: v.name,
+          latency: v.latency,
+          sketch: [...v.sketch],
+          sessionCreateMs: v.sessionCreateMs,
+          ...(v.energy ? { energy: v.energy } : {}),
+          ...(v.threads ? { threads: v.threads } : {}),
+        })),
         blocks: m.blocks.map((b) => ({ cycle: b.cycle, variant: b.variant, runs: b.runs, medianMs: b.medianMs })),
         cycles: m.cycles,
         variantErrors: [],

@@ -31,7 +31,9 @@ export async function childRunner(job: { readonly ep: string; readonly childModu
   const url = /^file:/.test(job.childModule) ? job.childModule : pathToFileURL(job.childModule).href;
   const runner = ((await import(url)) as { default?: EpRunner }).default;
   if (runner?.name !== job.ep) {
-    throw new Error(`EP module ${job.childModule} must export as default the runner of "${job.ep}"; its default export is ${runner ? `"${runner.name}"` : "missing"}`);
+    throw new Error(
+      `EP module ${job.childModule} must export as default the runner of "${job.ep}"; its default export is ${runner ? `"${runner.name}"` : "missing"}`,
+    );
   }
   return runner;
 }

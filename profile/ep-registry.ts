@@ -55,9 +55,11 @@ export async function resolveEps(runners: readonly EpRunner[], probe: ProbeFn = 
   for (const runner of runners) {
     try {
       const result = await probe(runner);
-      out.push(result.available
-        ? { name: runner.name, state: "available", facts: result.facts }
-        : { name: runner.name, state: "skipped", reason: result.reason, fix: result.fix });
+      out.push(
+        result.available
+          ? { name: runner.name, state: "available", facts: result.facts }
+          : { name: runner.name, state: "skipped", reason: result.reason, fix: result.fix },
+      );
     } catch (e) {
       out.push({ name: runner.name, state: "skipped", reason: `probe failed: ${(e as Error).message}`, fix: "run with DEBUG=1 for details" });
     }

@@ -9,9 +9,7 @@ import type { InferenceSession } from "onnxruntime-node";
 export type EpFacts = Readonly<Record<string, string>>;
 
 /** What a probe found: the EP can run (with facts), or it cannot (with reason and fix). */
-export type EpProbe =
-  | { readonly available: true; readonly facts: EpFacts }
-  | { readonly available: false; readonly reason: string; readonly fix: string };
+export type EpProbe = { readonly available: true; readonly facts: EpFacts } | { readonly available: false; readonly reason: string; readonly fix: string };
 
 /** One environment an EP can be probed and run with, and a label saying what it is. */
 export interface ProbeEnv {

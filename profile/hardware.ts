@@ -7,8 +7,24 @@ import type { Hardware } from "../formats/run/results-schema.ts";
 
 /** ISA flags worth reporting for inference (as /proc/cpuinfo spells them). */
 export const INTERESTING_FLAGS = [
-  "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
-  "avx_vnni", "amx_tile", "amx_int8", "amx_bf16", "neon", "asimd", "asimddp", "sve",
+  "sse4_2",
+  "avx",
+  "avx2",
+  "fma",
+  "f16c",
+  "avx512f",
+  "avx512bw",
+  "avx512vl",
+  "avx512_vnni",
+  "avx512_bf16",
+  "avx_vnni",
+  "amx_tile",
+  "amx_int8",
+  "amx_bf16",
+  "neon",
+  "asimd",
+  "asimddp",
+  "sve",
 ] as const;
 
 async function packageVersion(name: string): Promise<string | undefined> {

@@ -17,6 +17,7 @@ export interface IntraOpThreads {
 /** The thread facts of a session created with `options`. */
 export function intraOpThreadsOf(options: InferenceSession.SessionOptions, logicalCpus = cpus().length): IntraOpThreads {
   const requested = options.intraOpNumThreads ?? 0;
-  if (!Number.isInteger(requested) || requested < 0) throw new Error(`Invalid intraOpNumThreads ${requested}: expected a whole number ≥ 0 (0 = ONNX Runtime's default)`);
+  if (!Number.isInteger(requested) || requested < 0)
+    throw new Error(`Invalid intraOpNumThreads ${requested}: expected a whole number ≥ 0 (0 = ONNX Runtime's default)`);
   return { requested, logicalCpus };
 }

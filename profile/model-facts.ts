@@ -48,7 +48,12 @@ export interface ModelFactsOptions {
 }
 
 /** The work of `model` at each batch its inputs can take (see {@link concreteShape}). */
-export function workPerBatch(model: onnx.IModelProto, inputs: readonly InputSpec[], batches: readonly number[], shapes: Readonly<Record<string, readonly number[]>>): ModelWork[] {
+export function workPerBatch(
+  model: onnx.IModelProto,
+  inputs: readonly InputSpec[],
+  batches: readonly number[],
+  shapes: Readonly<Record<string, readonly number[]>>,
+): ModelWork[] {
   const out: ModelWork[] = [];
   for (const batch of batches) {
     const dims: Record<string, number[]> = {};
@@ -135,7 +140,10 @@ export function externalDataFiles(model: onnx.IGraphProto | OnnxGraph): string[]
 export async function modelSizeBytes(path: string, graph: onnx.IGraphProto | OnnxGraph): Promise<number> {
   let size = (await stat(path)).size;
   for (const file of externalDataFiles(graph)) {
-    size += await stat(resolve(dirname(path), file)).then((s) => s.size, () => 0);
+    size += await stat(resolve(dirname(path), file)).then(
+      (s) => s.size,
+      () => 0,
+    );
   }
   return size;
 }

@@ -31,9 +31,18 @@ export interface OnnxSuiteOptions {
   readonly quantize?: (source: string, precisions: Precision[], outDir: string) => Promise<void>;
 }
 
-const stemOf = (path: string) => basename(path).replace(/\.onnx$/i, "").replace(/\.(fp32|int8-dynamic|int8-all|int8|fp16)$/, "");
+const stemOf = (path: string) =>
+  basename(path)
+    .replace(/\.onnx$/i, "")
+    .replace(/\.(fp32|int8-dynamic|int8-all|int8|fp16)$/, "");
 
-async function defaultQuantize(source: string, precisions: Precision[], outDir: string, tuneBatch: number | undefined, log: (l: string) => void): Promise<void> {
+async function defaultQuantize(
+  source: string,
+  precisions: Precision[],
+  outDir: string,
+  tuneBatch: number | undefined,
+  log: (l: string) => void,
+): Promise<void> {
   const { mkdir } = await import("node:fs/promises");
   await mkdir(outDir, { recursive: true });
   const { exportOnnxFile } = await import("../export/index.ts");
@@ -42,10 +51,12 @@ async function defaultQuantize(source: string, precisions: Precision[], outDir: 
 
 /** The files to profile, each with its precision and model name. */
 export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> {
-  const given = await Promise.all(o.onnx.map(async (path) => {
-    const facts = await readModelFacts(path).catch(() => undefined);
-    return { path, name: facts?.name ?? stemOf(path), precision: (facts?.precision ?? "fp32") as Precision };
-  }));
+  const given = await Promise.all(
+    o.onnx.map(async (path) => {
+      const facts = await readModelFacts(path).catch(() => undefined);
+      return { path, name: facts?.name ?? stemOf(path), precision: (facts?.precision ?? "fp32") as Precision };
+    }),
+  );
   if (o.int8 && given.filter((g) => g.precision === "fp32").length !== 1) {
     throw new Error(`--int8 "${o.int8}" pairs with exactly one FP32 --onnx file; got ${given.filter((g) => g.precision === "fp32").length}.`);
   }
@@ -70,12 +81,17 @@ export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> 
       toMake.push(p);
     }
     if (toMake.length === 0) continue;
-    const hash = createHash("sha256").update(await readFile(g.path)).digest("hex").slice(0, 8);
+    const hash = createHash("sha256")
+      .update(await readFile(g.path))
+      .digest("hex")
+      .slice(0, 8);
     const dir = resolve(o.out, "onnx-quantized", `${stemOf(g.path)}-${hash}`);
     const target = (p: Precision) => join(dir, `${stemOf(g.path)}.${p}.onnx`);
     const absent = toMake.filter((p) => !existsSync(target(p)));
     if (absent.length > 0) {
-      o.log(`profile: ${g.name}: making ${absent.join(", ")} from ${g.path} (cached in ${dir}); for real calibration images run \`npm run export -- --onnx ${g.path} --calibration <dataset|folder>\` first`);
+      o.log(
+        `profile: ${g.name}: making ${absent.join(", ")} from ${g.path} (cached in ${dir}); for real calibration images run \`npm run export -- --onnx ${g.path} --calibration <dataset|folder>\` first`,
+      );
       try {
         await (o.quantize ? o.quantize(g.path, absent, dir) : defaultQuantize(g.path, absent, dir, o.tuneBatch, o.log));
       } catch (e) {
@@ -88,7 +104,9 @@ export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> 
     }
   }
   for (const g of given.filter((x) => x.precision !== "fp32" && !o.precisions.includes(x.precision))) {
-    throw new Error(`"${g.path}" is ${g.precision}, which is not among the requested precisions (${o.precisions.join(", ")}). Add it to --precision or leave the file out.`);
+    throw new Error(
+      `"${g.path}" is ${g.precision}, which is not among the requested precisions (${o.precisions.join(", ")}). Add it to --precision or leave the file out.`,
+    );
   }
   return files;
 }

@@ -7,17 +7,33 @@ import type { Comparison, OkRow, RunResults } from "../formats/run/results-schem
 
 /** A speedup (baseline p50 ÷ variant p50; > 1: the variant is faster) and how it was obtained. */
 export type Speedup =
-  | { readonly kind: "paired"; readonly speedup: number; readonly ci95: readonly [number, number]; readonly verdict: Comparison["verdict"]; readonly pairs: number }
+  | {
+      readonly kind: "paired";
+      readonly speedup: number;
+      readonly ci95: readonly [number, number];
+      readonly verdict: Comparison["verdict"];
+      readonly pairs: number;
+    }
   | { readonly kind: "unpaired"; readonly speedup: number };
 
 /**
  * The speedup of `variant` over `baseline` (default `fp32`) for `model` on `ep` at `batch`,
  * or undefined when the run has neither a comparison nor both ok rows.
  */
-export function precisionSpeedup(results: Pick<RunResults, "rows" | "comparisons">, model: string, ep: string, batch: number, variant: string, baseline = "fp32"): Speedup | undefined {
-  const c = results.comparisons?.find((x) => x.kind === "precision" && x.model === model && x.ep === ep && x.batch === batch && x.variant === variant && x.baseline === baseline);
+export function precisionSpeedup(
+  results: Pick<RunResults, "rows" | "comparisons">,
+  model: string,
+  ep: string,
+  batch: number,
+  variant: string,
+  baseline = "fp32",
+): Speedup | undefined {
+  const c = results.comparisons?.find(
+    (x) => x.kind === "precision" && x.model === model && x.ep === ep && x.batch === batch && x.variant === variant && x.baseline === baseline,
+  );
   if (c) return { kind: "paired", speedup: c.speedup, ci95: c.ci95, verdict: c.verdict, pairs: c.pairs };
-  const ok = (precision: string) => results.rows.find((r): r is OkRow => r.state === "ok" && r.model === model && r.ep === ep && r.batch === batch && r.precision === precision);
+  const ok = (precision: string) =>
+    results.rows.find((r): r is OkRow => r.state === "ok" && r.model === model && r.ep === ep && r.batch === batch && r.precision === precision);
   const b = ok(baseline);
   const v = ok(variant);
   if (!b || !v || v.latency.p50 <= 0) return undefined;

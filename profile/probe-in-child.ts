@@ -7,18 +7,25 @@ import { runChild } from "./run-child.ts";
 
 async function probeOnce(runner: EpRunner, env: Readonly<Record<string, string>>, timeoutMs: number): Promise<EpProbe> {
   let result: EpProbe | undefined;
-  const exit = await runChild({ kind: "probe", ep: runner.name }, {
-    env,
-    timeoutMs,
-    script: runner.childScript, // the browser EPs probe in their own child script
-    childModule: runner.childModule,
-    onMessage: (m) => {
-      if (m.type === "probe") result = m.result;
+  const exit = await runChild(
+    { kind: "probe", ep: runner.name },
+    {
+      env,
+      timeoutMs,
+      script: runner.childScript, // the browser EPs probe in their own child script
+      childModule: runner.childModule,
+      onMessage: (m) => {
+        if (m.type === "probe") result = m.result;
+      },
     },
-  });
+  );
   if (result) return result;
   const how = exit.timedOut ? "timed out" : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.exitCode)}`;
-  return { available: false, reason: `the ${runner.name} probe ${how}: ${exit.stderrTail.split("\n").pop() ?? ""}`, fix: "run with DEBUG=1 to see the driver's output" };
+  return {
+    available: false,
+    reason: `the ${runner.name} probe ${how}: ${exit.stderrTail.split("\n").pop() ?? ""}`,
+    fix: "run with DEBUG=1 to see the driver's output",
+  };
 }
 
 /**

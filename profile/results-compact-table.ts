@@ -12,7 +12,11 @@ import { fmt } from "./results-wide-table.ts";
 /** Plain text columns: two spaces apart, a dashed rule under the header, `right` columns right-aligned. */
 function renderColumns(head: readonly string[], lines: readonly (readonly string[])[], right: readonly boolean[]): string {
   const width = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  const render = (cells: readonly string[]) => cells.map((c, i) => (right[i] ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join("  ").trimEnd();
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (right[i] ? c.padStart(width[i]!) : c.padEnd(width[i]!)))
+      .join("  ")
+      .trimEnd();
   return [render(head), width.map((w) => "-".repeat(w)).join("  "), ...lines.map(render)].join("\n");
 }
 
@@ -62,7 +66,8 @@ export function renderCompactTable(results: RunResults, options: CompactTableOpt
   const fullCount = new Map<string, number>();
   for (const r of rows) if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
   const models = [...new Set(rows.map((r) => r.model))];
-  const find = (model: string, p: string, ep: string, batch: number) => rows.find((r) => r.model === model && r.precision === p && r.ep === ep && r.batch === batch);
+  const find = (model: string, p: string, ep: string, batch: number) =>
+    rows.find((r) => r.model === model && r.precision === p && r.ep === ep && r.batch === batch);
   const top1 = (r: ResultRow | undefined): OkRow["accuracy"] | undefined => (r?.state === "ok" ? r.accuracy : undefined);
   for (const model of models) {
     const batches = [...new Set(rows.filter((r) => r.model === model).map((r) => r.batch))].sort((a, b) => a - b);
@@ -84,7 +89,7 @@ export function renderCompactTable(results: RunResults, options: CompactTableOpt
         line.push(baseAcc ? `${(baseAcc.top1 * 100).toFixed(2)}${subset ? "*" : ""}` : "-");
         for (const [i] of variants.entries()) {
           const acc = top1(mine[i + 1]);
-          line.push(acc && baseAcc ? `${((acc.top1 - baseAcc.top1) * 100 >= 0 ? "+" : "")}${((acc.top1 - baseAcc.top1) * 100).toFixed(2)}` : "-");
+          line.push(acc && baseAcc ? `${(acc.top1 - baseAcc.top1) * 100 >= 0 ? "+" : ""}${((acc.top1 - baseAcc.top1) * 100).toFixed(2)}` : "-");
         }
         table.push(line);
         firstOfModel = false;

@@ -23,9 +23,11 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
   const wrap = (text: string, first = "") => wrapText(text, width, "    ", first);
   const hw = results.hardware;
   const lines = [
-    wrap(`${hw.hostname}: ${hw.cpu.model}, ${hw.cpu.cores} cores/${hw.cpu.threads} threads, ${hw.memoryGiB.toFixed(1)} GiB, ` +
-      `flags ${hw.cpu.flags.join(" ") || "-"}; ${hw.gpus.map((g) => `${g.model} (${g.driver})`).join(", ") || "no GPU"}; ` +
-      `${hw.os.distro} ${hw.os.release}; node ${hw.versions.node ?? "?"}, onnxruntime-node ${hw.versions.onnxruntimeNode ?? "?"}`),
+    wrap(
+      `${hw.hostname}: ${hw.cpu.model}, ${hw.cpu.cores} cores/${hw.cpu.threads} threads, ${hw.memoryGiB.toFixed(1)} GiB, ` +
+        `flags ${hw.cpu.flags.join(" ") || "-"}; ${hw.gpus.map((g) => `${g.model} (${g.driver})`).join(", ") || "no GPU"}; ` +
+        `${hw.os.distro} ${hw.os.release}; node ${hw.versions.node ?? "?"}, onnxruntime-node ${hw.versions.onnxruntimeNode ?? "?"}`,
+    ),
   ];
   for (const ep of results.eps) {
     if (ep.state !== "skipped") continue;
@@ -37,16 +39,24 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
   lines.push("", table, "");
   const tableWidth = Math.max(0, ...table.split("\n").map((l) => l.length));
   if (!options.wide && tableWidth > width) {
-    lines.push(wrap(`note: this table is ${tableWidth} columns wide (more than ${width}): each precision beyond fp32 adds 3 columns; profile fewer with --precision, or widen the terminal.`));
+    lines.push(
+      wrap(
+        `note: this table is ${tableWidth} columns wide (more than ${width}): each precision beyond fp32 adds 3 columns; profile fewer with --precision, or widen the terminal.`,
+      ),
+    );
   }
   if (!options.wide) {
     const paired = (results.comparisons ?? []).length > 0;
-    lines.push(wrap(`ms: median latency of one session.run. Speedup: fp32 p50 ÷ the other precision's p50 (> 1: it is faster)` +
-      (paired ? ", [95% CI] from interleaved pairs; \"no clear difference\" when the CI covers 1" : "") +
-      `; "unpaired": the ratio of two separately measured rows, no CI. Δpp: top-1 change in percentage points.` +
-      (markers.has("~") ? " ~: fewer than 5 latency samples." : "") +
-      (markers.has("*") ? " *: accuracy on a subset of the test set (the EP's time budget ran out)." : "") +
-      " --wide: every row and column (p95, img/s, CVs, peak RSS, params, size, accuracy per M params)."));
+    lines.push(
+      wrap(
+        `ms: median latency of one session.run. Speedup: fp32 p50 ÷ the other precision's p50 (> 1: it is faster)` +
+          (paired ? ', [95% CI] from interleaved pairs; "no clear difference" when the CI covers 1' : "") +
+          `; "unpaired": the ratio of two separately measured rows, no CI. Δpp: top-1 change in percentage points.` +
+          (markers.has("~") ? " ~: fewer than 5 latency samples." : "") +
+          (markers.has("*") ? " *: accuracy on a subset of the test set (the EP's time budget ran out)." : "") +
+          " --wide: every row and column (p95, img/s, CVs, peak RSS, params, size, accuracy per M params).",
+      ),
+    );
   }
   // Rows that failed or were skipped on an EP that did start (e.g. a fixed batch axis), grouped by message.
   const started = new Set(results.eps.filter((e) => e.state === "available").map((e) => e.name));
@@ -56,23 +66,40 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
     const text = r.state === "errored" ? `errored: ${r.error.split("\n")[0] ?? ""}` : `skipped: ${r.reason} (fix: ${r.fix})`;
     problems.set(text, [...(problems.get(text) ?? []), r.key]);
   }
-  for (const [text, keys] of problems) lines.push(wrap(`${keys.length} row${keys.length === 1 ? "" : "s"} ${text} [${keys.slice(0, 4).join(", ")}${keys.length > 4 ? `, +${keys.length - 4} more` : ""}]`));
+  for (const [text, keys] of problems)
+    lines.push(
+      wrap(`${keys.length} row${keys.length === 1 ? "" : "s"} ${text} [${keys.slice(0, 4).join(", ")}${keys.length > 4 ? `, +${keys.length - 4} more` : ""}]`),
+    );
   const s = results.stability;
   lines.push(wrap(`load average (1 min) during the run: ${s.loadAverage1m.min.toFixed(2)}..${s.loadAverage1m.max.toFixed(2)}`));
   if (s.highCvRows.length > 0) {
     const cvs = results.rows.flatMap((r) => (r.state === "ok" && s.highCvRows.includes(r.key) ? [r.latency.robustCv ?? r.latency.cv] : []));
-    lines.push(wrap(`single runs vary: robust CV (1.4826·MAD/median) ${pct(Math.min(...cvs))}..${pct(Math.max(...cvs))} in ${s.highCvRows.length} row(s), above ${(s.cvThreshold * 100).toFixed(0)}% ` +
-      `[${s.highCvRows.slice(0, 4).join(", ")}${s.highCvRows.length > 4 ? `, +${s.highCvRows.length - 4} more` : ""}]; medians, their CIs and the paired speedups still hold, single-run times do not`));
+    lines.push(
+      wrap(
+        `single runs vary: robust CV (1.4826·MAD/median) ${pct(Math.min(...cvs))}..${pct(Math.max(...cvs))} in ${s.highCvRows.length} row(s), above ${(s.cvThreshold * 100).toFixed(0)}% ` +
+          `[${s.highCvRows.slice(0, 4).join(", ")}${s.highCvRows.length > 4 ? `, +${s.highCvRows.length - 4} more` : ""}]; medians, their CIs and the paired speedups still hold, single-run times do not`,
+      ),
+    );
   }
   if (s.speedProbeMs) {
     const p = s.speedProbeMs;
-    lines.push(wrap(`machine-speed reference (pure-JS kernel before each child, lower is faster): median ${p.median.toFixed(3)} ms, ` +
-      `range ${p.min.toFixed(3)}..${p.max.toFixed(3)} ms (max/min ${(p.max / p.min).toFixed(2)}) over ${p.count} children`));
+    lines.push(
+      wrap(
+        `machine-speed reference (pure-JS kernel before each child, lower is faster): median ${p.median.toFixed(3)} ms, ` +
+          `range ${p.min.toFixed(3)}..${p.max.toFixed(3)} ms (max/min ${(p.max / p.min).toFixed(2)}) over ${p.count} children`,
+      ),
+    );
   }
   if (s.maxRoundsCv !== null && s.maxRoundsCv !== undefined) {
     const high = s.highRoundsCvRows ?? [];
-    lines.push(wrap(`between rounds: the largest CV of a row's round medians was ${pct(s.maxRoundsCv)}` +
-      (high.length > 0 ? `; above ${(s.cvThreshold * 100).toFixed(0)}% in ${high.length} row(s) [${high.slice(0, 4).join(", ")}${high.length > 4 ? `, +${high.length - 4} more` : ""}]: the machine's speed moved between rounds (absolute times carry it; paired speedups cancel it)` : "")));
+    lines.push(
+      wrap(
+        `between rounds: the largest CV of a row's round medians was ${pct(s.maxRoundsCv)}` +
+          (high.length > 0
+            ? `; above ${(s.cvThreshold * 100).toFixed(0)}% in ${high.length} row(s) [${high.slice(0, 4).join(", ")}${high.length > 4 ? `, +${high.length - 4} more` : ""}]: the machine's speed moved between rounds (absolute times carry it; paired speedups cancel it)`
+            : ""),
+      ),
+    );
   }
   return lines.join("\n");
 }

@@ -18,7 +18,24 @@ export function pct(value: number | null | undefined): string {
 /** Every row (skipped and errored included) with every column; about 200 columns wide. */
 export function renderWideTable(results: RunResults): string {
   const table = new Table({
-    head: ["model", "prec", "EP", "batch", "state", "p50 ms", "p95 ms", "img/s", "rCV", "rounds CV", "RSS MiB", "top-1", "agree", "params", "size KiB", "acc%/Mparam"],
+    head: [
+      "model",
+      "prec",
+      "EP",
+      "batch",
+      "state",
+      "p50 ms",
+      "p95 ms",
+      "img/s",
+      "rCV",
+      "rounds CV",
+      "RSS MiB",
+      "top-1",
+      "agree",
+      "params",
+      "size KiB",
+      "acc%/Mparam",
+    ],
     style: { head: [], border: [] },
   });
   // Accuracy over fewer images than the model's largest evaluation (a slow EP ran out of budget) shows its count.
@@ -30,9 +47,19 @@ export function renderWideTable(results: RunResults): string {
       const acc = r.accuracy && r.accuracy.count < (fullCount.get(r.model) ?? 0) ? `${pct(r.accuracy.top1)} (n=${r.accuracy.count})` : pct(r.accuracy?.top1);
       const p50 = r.latency.samples < 5 ? `${fmt(r.latency.p50)} (n=${r.latency.samples})` : fmt(r.latency.p50);
       table.push([
-        ...base, "ok", p50, fmt(r.latency.p95), fmt(r.throughput, 4), pct(r.latency.robustCv ?? r.latency.cv),
-        r.roundP50s && r.roundP50s.length > 1 ? `${pct(r.roundsCv)} (${r.roundP50s.length})` : "-", fmt(r.peakRssMiB, 4),
-        acc, pct(r.agreementWithFp32), String(r.params), fmt(r.sizeBytes / 1024, 4), fmt(r.accuracyPerMParams, 4),
+        ...base,
+        "ok",
+        p50,
+        fmt(r.latency.p95),
+        fmt(r.throughput, 4),
+        pct(r.latency.robustCv ?? r.latency.cv),
+        r.roundP50s && r.roundP50s.length > 1 ? `${pct(r.roundsCv)} (${r.roundP50s.length})` : "-",
+        fmt(r.peakRssMiB, 4),
+        acc,
+        pct(r.agreementWithFp32),
+        String(r.params),
+        fmt(r.sizeBytes / 1024, 4),
+        fmt(r.accuracyPerMParams, 4),
       ]);
     } else {
       const why = r.state === "skipped" ? r.reason : r.error;

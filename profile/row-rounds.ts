@@ -54,7 +54,8 @@ export function stabilityWarnings(figures: RoundFigures, cvThreshold: number): W
   if (cv > cvThreshold) {
     out.push({
       code: "high-cv",
-      text: `single runs vary by robust CV ${pct(cv)} (1.4826·MAD/median, above ${limit}; p50 ${figures.latency.p50.toPrecision(3)} ms, ` +
+      text:
+        `single runs vary by robust CV ${pct(cv)} (1.4826·MAD/median, above ${limit}; p50 ${figures.latency.p50.toPrecision(3)} ms, ` +
         `p95 ${figures.latency.p95.toPrecision(3)} ms): the median and its interval still hold, single-run times do not`,
       figures: { robustCv: cv, threshold: cvThreshold, p50Ms: figures.latency.p50, p95Ms: figures.latency.p95 },
     });
@@ -65,7 +66,8 @@ export function stabilityWarnings(figures: RoundFigures, cvThreshold: number): W
     const hi = Math.max(...p50s);
     out.push({
       code: "rounds-differ",
-      text: `round medians ${p50s.map((p) => p.toPrecision(3)).join(", ")} ms differ by ${(hi / lo).toFixed(2)}× (CV ${pct(figures.roundsCv ?? 0)}, above ${limit}): ` +
+      text:
+        `round medians ${p50s.map((p) => p.toPrecision(3)).join(", ")} ms differ by ${(hi / lo).toFixed(2)}× (CV ${pct(figures.roundsCv ?? 0)}, above ${limit}): ` +
         "the machine's speed moved between rounds; absolute times carry it, paired speedups cancel it",
       figures: { roundsCv: figures.roundsCv ?? 0, threshold: cvThreshold, minRoundP50Ms: lo, maxRoundP50Ms: hi },
     });

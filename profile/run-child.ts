@@ -76,10 +76,12 @@ export function runChild(job: ChildJob, options: RunChildOptions): Promise<Child
     });
     child.on("message", (message: ChildMessage) => {
       if (message.type === "done") completed = true;
-      queue = queue.then(() => options.onMessage(message)).catch((e: unknown) => {
-        handlerError ??= e;
-        child.kill("SIGKILL");
-      });
+      queue = queue
+        .then(() => options.onMessage(message))
+        .catch((e: unknown) => {
+          handlerError ??= e;
+          child.kill("SIGKILL");
+        });
     });
     const timer = setTimeout(() => {
       timedOut = true;
@@ -118,11 +120,13 @@ export function runChild(job: ChildJob, options: RunChildOptions): Promise<Child
 
 /** Drops npm's config warnings and ANSI colours from a stderr tail. */
 function stripNoise(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/\u001b\[[0-9;]*m/g, "")
-    .split("\n")
-    .filter((l) => !/^npm warn /.test(l))
-    .join("\n")
-    .trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/\u001b\[[0-9;]*m/g, "")
+      .split("\n")
+      .filter((l) => !/^npm warn /.test(l))
+      .join("\n")
+      .trim()
+  );
 }

@@ -9,6 +9,8 @@ export function noOkRowsMessage(results: Pick<RunResults, "rows">): string | und
   if (results.rows.some((r) => r.state === "ok")) return undefined;
   const errored = results.rows.filter((r) => r.state === "errored").length;
   const skipped = results.rows.filter((r) => r.state === "skipped").length;
-  return `error: no row was measured (${errored} errored, ${skipped} skipped of ${results.rows.length}); exit status 1. ` +
-    "The table above and results.json give each row's error or reason.";
+  return (
+    `error: no row was measured (${errored} errored, ${skipped} skipped of ${results.rows.length}); exit status 1. ` +
+    "The table above and results.json give each row's error or reason."
+  );
 }

@@ -37,8 +37,19 @@ export interface ProfileRun {
 }
 
 async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
-  if (o.onnx.length > 0) return onnxSuiteFiles({ onnx: o.onnx, precisions: o.precisions, int8: o.int8, out: o.out, tuneBatch: Math.max(...o.batches), log: o.log });
-  return prepareZooModels({ models: o.models, dataset: o.dataset, precisions: o.precisions, out: o.out, epochs: o.epochs, dataDir: o.dataDir, progress: o.progress, log: o.log, tuneBatch: Math.max(...o.batches) });
+  if (o.onnx.length > 0)
+    return onnxSuiteFiles({ onnx: o.onnx, precisions: o.precisions, int8: o.int8, out: o.out, tuneBatch: Math.max(...o.batches), log: o.log });
+  return prepareZooModels({
+    models: o.models,
+    dataset: o.dataset,
+    precisions: o.precisions,
+    out: o.out,
+    epochs: o.epochs,
+    dataDir: o.dataDir,
+    progress: o.progress,
+    log: o.log,
+    tuneBatch: Math.max(...o.batches),
+  });
 }
 
 async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[]): Promise<Omit<RunPlan, "runId">> {
@@ -137,7 +148,9 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   }
   const dir = store.dir;
   const total = store.pending().length;
-  const bar = o.progress ? new cliProgress.SingleBar({ format: "profile [{bar}] {value}/{total} children | {job}", hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = o.progress
+    ? new cliProgress.SingleBar({ format: "profile [{bar}] {value}/{total} children | {job}", hideCursor: true }, cliProgress.Presets.shades_classic)
+    : undefined;
   bar?.start(total, 0, { job: "" });
 
   const controller = new AbortController();
@@ -152,13 +165,15 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         break;
       }
       const first = task.kind === "facts" ? task.job : task.jobs[0]!;
-      const label = task.kind === "facts"
-        ? `facts ${first.model} ${first.precision} ${first.ep}`
-        : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
+      const label =
+        task.kind === "facts"
+          ? `facts ${first.model} ${first.precision} ${first.ep}`
+          : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
       bar?.update({ job: label });
       if (!bar) o.log(`measuring ${label} at batch ${task.batches.join(",")}`);
       const runner = registry.runners.find((r) => r.name === first.ep);
-      if (!runner) throw new Error(`Unknown EP "${first.ep}" in ${join(dir, RUN_FILES.plan)}. Expected one of: ${registry.runners.map((r) => r.name).join(", ")}`);
+      if (!runner)
+        throw new Error(`Unknown EP "${first.ep}" in ${join(dir, RUN_FILES.plan)}. Expected one of: ${registry.runners.map((r) => r.name).join(", ")}`);
       const outcome = await runTask(task, {
         runner,
         options: o,
@@ -204,9 +219,17 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
 /** One status line per record, for `--no-progress` logs. */
 function outcomeLines(outcome: TaskOutcome): string[] {
   if (outcome.kind === "facts") {
-    return outcome.records.map((r) => `${r.key}: ${r.state === "measured" ? `first run ${r.firstRunMs.toPrecision(3)} ms, peak RSS ${r.peakRssMiB.toFixed(0)} MiB` : r.state === "skipped" ? `skipped (${r.reason})` : `errored (${r.error})`}`);
+    return outcome.records.map(
+      (r) =>
+        `${r.key}: ${r.state === "measured" ? `first run ${r.firstRunMs.toPrecision(3)} ms, peak RSS ${r.peakRssMiB.toFixed(0)} MiB` : r.state === "skipped" ? `skipped (${r.reason})` : `errored (${r.error})`}`,
+    );
   }
-  return outcome.records.map((r) => `${r.group}|${r.batch} round ${r.round}: ${r.failure
-    ? `failed (${r.failure.error})`
-    : r.variants.map((v) => `${v.name} p50 ${v.latency.p50.toPrecision(3)} ms`).join(", ") + ` (${r.cycles} cycles)`}`);
+  return outcome.records.map(
+    (r) =>
+      `${r.group}|${r.batch} round ${r.round}: ${
+        r.failure
+          ? `failed (${r.failure.error})`
+          : r.variants.map((v) => `${v.name} p50 ${v.latency.p50.toPrecision(3)} ms`).join(", ") + ` (${r.cycles} cycles)`
+      }`,
+  );
 }

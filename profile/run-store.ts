@@ -12,13 +12,25 @@ import { percentile } from "../measure/index.ts";
 import { buildRows, type BuiltRows } from "./build-rows.ts";
 import { comparisonsToCsv, rowsToCsv } from "./results-csv.ts";
 import { RESULTS_SCHEMA_VERSION, RUN_FILES, type OkRow, type RunResults } from "../formats/run/results-schema.ts";
-import { appendFacts, appendTiming, predictionsPath, readFacts, readTimings, timingKey, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
+import {
+  appendFacts,
+  appendTiming,
+  predictionsPath,
+  readFacts,
+  readTimings,
+  timingKey,
+  type FactsRecord,
+  type TimingRecord,
+} from "../formats/run/run-records.ts";
 import { readPlan, writePlan, type RunPlan } from "../formats/run/run-plan.ts";
 import { pendingTasks, type RunTask } from "./run-tasks.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */
 export async function createRunDir(out: string, now = new Date()): Promise<{ dir: string; runId: string }> {
-  const stamp = now.toISOString().replace(/[:.]/g, "-").replace(/-\d{3}Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[:.]/g, "-")
+    .replace(/-\d{3}Z$/, "Z");
   const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_") || "host";
   const runId = `${stamp}-${host}`;
   const dir = join(out, "runs", runId);
@@ -72,10 +84,18 @@ export class RunStore {
   /** Opens a run dir to resume; the error says what to give instead when it is not one this version can resume. */
   static async open(dir: string): Promise<RunStore> {
     const plan = await readPlan(dir);
-    const hasV1Rows = await stat(join(dir, RUN_FILES.jsonl)).then(() => true, () => false);
-    const hasFacts = await stat(join(dir, RUN_FILES.facts)).then(() => true, () => false);
+    const hasV1Rows = await stat(join(dir, RUN_FILES.jsonl)).then(
+      () => true,
+      () => false,
+    );
+    const hasFacts = await stat(join(dir, RUN_FILES.facts)).then(
+      () => true,
+      () => false,
+    );
     if (hasV1Rows && !hasFacts) {
-      throw new Error(`Cannot resume "${dir}": it was measured by an older version of the profiler (rows in ${RUN_FILES.jsonl}, no ${RUN_FILES.facts}). Start a new run; npm run report still reads it.`);
+      throw new Error(
+        `Cannot resume "${dir}": it was measured by an older version of the profiler (rows in ${RUN_FILES.jsonl}, no ${RUN_FILES.facts}). Start a new run; npm run report still reads it.`,
+      );
     }
     await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
     const rounds = plan.settings.rounds ?? 1;
@@ -114,11 +134,13 @@ export class RunStore {
    */
   async finalize(cvThreshold: number): Promise<RunResults> {
     const built = this.build(cvThreshold);
-    const rows = await Promise.all(built.rows.map(async (row) => {
-      if (row.state !== "ok" || row.precision === "fp32" || !row.accuracy) return row;
-      const fp32 = predictionsPath(this.dir, { ...row, precision: "fp32" });
-      return { ...row, agreementWithFp32: await agreement(fp32, predictionsPath(this.dir, row)) };
-    }));
+    const rows = await Promise.all(
+      built.rows.map(async (row) => {
+        if (row.state !== "ok" || row.precision === "fp32" || !row.accuracy) return row;
+        const fp32 = predictionsPath(this.dir, { ...row, precision: "fp32" });
+        return { ...row, agreementWithFp32: await agreement(fp32, predictionsPath(this.dir, row)) };
+      }),
+    );
     const ok = rows.filter((r): r is OkRow => r.state === "ok");
     const loads = ok.map((r) => r.loadAverage1m);
     const load = loads.length > 0 ? loads : [loadavg()[0] ?? 0];

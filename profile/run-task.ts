@@ -79,18 +79,36 @@ async function runFacts(task: Extract<RunTask, { kind: "facts" }>, ctx: TaskCont
   const meta = job.metadata as HarnessMetadata | undefined;
   const batchAxis = job.inputs[0]?.dims[0];
   const fixedBatch = typeof batchAxis === "number";
-  const { messages, exit } = await collect({
-    kind: "facts",
-    ep: job.ep,
-    onnxPath: job.onnxPath,
-    batches: feeds,
-    measure: ctx.softwareAdapter ? softwareAdapterFacts(ctx.options.measure) : ctx.options.measure,
-    accuracy: meta?.dataset && meta.inputShape
-      ? { metadata: meta, dataDir: ctx.options.dataDir, limit: ctx.options.accuracyLimit, batch: fixedBatch ? batchAxis : 32, fixedBatch, predictionsFile: ctx.predictionsFile(job) }
-      : null,
-    traceDir: ctx.traceDir,
-  }, ctx);
-  const records = factsRecords(feeds.map((f) => f.batch), (b) => rowKey(job, b), messages, exit, ctx.options.childTimeoutMs, now());
+  const { messages, exit } = await collect(
+    {
+      kind: "facts",
+      ep: job.ep,
+      onnxPath: job.onnxPath,
+      batches: feeds,
+      measure: ctx.softwareAdapter ? softwareAdapterFacts(ctx.options.measure) : ctx.options.measure,
+      accuracy:
+        meta?.dataset && meta.inputShape
+          ? {
+              metadata: meta,
+              dataDir: ctx.options.dataDir,
+              limit: ctx.options.accuracyLimit,
+              batch: fixedBatch ? batchAxis : 32,
+              fixedBatch,
+              predictionsFile: ctx.predictionsFile(job),
+            }
+          : null,
+      traceDir: ctx.traceDir,
+    },
+    ctx,
+  );
+  const records = factsRecords(
+    feeds.map((f) => f.batch),
+    (b) => rowKey(job, b),
+    messages,
+    exit,
+    ctx.options.childTimeoutMs,
+    now(),
+  );
   return { kind: "facts", records: exit.stopped ? [] : [...early, ...records], stopped: exit.stopped };
 }
 
@@ -104,18 +122,30 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
       return "reason" in f ? { batch: b, inputs: [] } : f;
     }),
   }));
-  const { messages, exit } = await collect({
-    kind: "paired",
-    ep: task.jobs[0]!.ep,
-    variants,
-    batches: task.batches,
-    measure: measureForRound(ctx.options.measure, ctx.options.rounds),
-    seed: 1000 * task.round + 1,
-  }, ctx);
-  const records = timingRecords(task.batches, {
-    group: task.group, round: task.round, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0,
-    ...(ctx.speedProbeMs !== undefined ? { speedProbeMs: ctx.speedProbeMs } : {}),
-  }, messages, exit, ctx.options.childTimeoutMs);
+  const { messages, exit } = await collect(
+    {
+      kind: "paired",
+      ep: task.jobs[0]!.ep,
+      variants,
+      batches: task.batches,
+      measure: measureForRound(ctx.options.measure, ctx.options.rounds),
+      seed: 1000 * task.round + 1,
+    },
+    ctx,
+  );
+  const records = timingRecords(
+    task.batches,
+    {
+      group: task.group,
+      round: task.round,
+      finishedAt: new Date().toISOString(),
+      loadAverage1m: loadavg()[0] ?? 0,
+      ...(ctx.speedProbeMs !== undefined ? { speedProbeMs: ctx.speedProbeMs } : {}),
+    },
+    messages,
+    exit,
+    ctx.options.childTimeoutMs,
+  );
   return { kind: "timing", records, stopped: exit.stopped };
 }
 

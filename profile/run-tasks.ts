@@ -45,8 +45,9 @@ export function pendingTasks(plan: RunPlan, facts: ReadonlyMap<string, FactsReco
         const f = facts.get(rowKey(j, b));
         return f === undefined || f.state === "measured";
       };
-      const batches = [...new Set(live.flatMap((j) => j.batches))]
-        .filter((b) => !timings.has(timingKey({ group, batch: b, round })) && live.some((j) => j.batches.includes(b) && measured(j, b)));
+      const batches = [...new Set(live.flatMap((j) => j.batches))].filter(
+        (b) => !timings.has(timingKey({ group, batch: b, round })) && live.some((j) => j.batches.includes(b) && measured(j, b)),
+      );
       const timed = live.filter((j) => batches.some((b) => j.batches.includes(b) && measured(j, b)));
       if (batches.length > 0 && timed.length > 0) tasks.push({ kind: "timing", group, round, jobs: timed, batches });
     }

@@ -13,7 +13,7 @@ import type { MeasureSettings } from "../formats/options/profile-options.ts";
 export const SOFTWARE_ADAPTER_ACCURACY_MS = 1000;
 
 /** The probe's EP facts, as the plan records them. */
-type EpStatuses = readonly ({ readonly name: string; readonly state: string; readonly facts?: Readonly<Record<string, string>> })[];
+type EpStatuses = readonly { readonly name: string; readonly state: string; readonly facts?: Readonly<Record<string, string>> }[];
 
 /** True when the run's probe found `ep` served by a software adapter (facts `softwareFallback: "yes"`). */
 export function onSoftwareAdapter(eps: EpStatuses, ep: string): boolean {
@@ -48,7 +48,8 @@ export function softwareAdapterWarning(eps: EpStatuses, ep: string, rounds: numb
   const adapter = adapterName(eps, ep);
   return {
     code: "software-adapter",
-    text: `${ep} ran on a software adapter (${adapter}: the GPU emulated on the CPU), so its times are the CPU's: ` +
+    text:
+      `${ep} ran on a software adapter (${adapter}: the GPU emulated on the CPU), so its times are the CPU's: ` +
       `measured lighter (1 timing round${rounds > 1 ? ` of ${rounds}` : ""}, accuracy on a ${SOFTWARE_ADAPTER_ACCURACY_MS / 1000} s slice, per-op pass of ${SOFTWARE_ADAPTER_PROFILE_RUNS} runs)`,
     figures: { rounds: 1, accuracyBudgetMs: SOFTWARE_ADAPTER_ACCURACY_MS, profileRuns: SOFTWARE_ADAPTER_PROFILE_RUNS },
   };

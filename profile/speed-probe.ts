@@ -14,11 +14,24 @@ let sink = 0;
 /** One pass of the kernel, ms. */
 function kernelMs(): number {
   const t0 = performance.now();
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0,
+    s5 = 0,
+    s6 = 0,
+    s7 = 0;
   for (let r = 0; r < REPEATS; r++) {
     for (let i = 0; i < DATA.length; i += 8) {
-      s0 += DATA[i]! * 1.0001; s1 += DATA[i + 1]! * 1.0002; s2 += DATA[i + 2]! * 0.9999; s3 += DATA[i + 3]! * 1.0003;
-      s4 += DATA[i + 4]! * 0.9998; s5 += DATA[i + 5]! * 1.0004; s6 += DATA[i + 6]! * 0.9997; s7 += DATA[i + 7]! * 1.0005;
+      s0 += DATA[i]! * 1.0001;
+      s1 += DATA[i + 1]! * 1.0002;
+      s2 += DATA[i + 2]! * 0.9999;
+      s3 += DATA[i + 3]! * 1.0003;
+      s4 += DATA[i + 4]! * 0.9998;
+      s5 += DATA[i + 5]! * 1.0004;
+      s6 += DATA[i + 6]! * 0.9997;
+      s7 += DATA[i + 7]! * 1.0005;
     }
   }
   sink += s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;

@@ -47,10 +47,18 @@ export async function prepareZooModels(options: {
   });
   await trainMissingInParallel(train, options.models, trainInput, options.log);
   for (const model of options.models) {
-    options.log(`preparing ${model} on ${options.dataset}: training if needed (${options.epochs ?? "default"} epoch(s); ` +
-      `for the lab's full training run \`npm run train -- --model ${model} --dataset ${options.dataset}\` first), exporting ${options.precisions.join(", ")}`);
+    options.log(
+      `preparing ${model} on ${options.dataset}: training if needed (${options.epochs ?? "default"} epoch(s); ` +
+        `for the lab's full training run \`npm run train -- --model ${model} --dataset ${options.dataset}\` first), exporting ${options.precisions.join(", ")}`,
+    );
     const { dir } = await train.ensureTrained(trainInput(model));
-    await exporter.exportModel({ modelDir: dir, precisions: [...options.precisions], ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), ...(options.tuneBatch !== undefined ? { tuneBatch: options.tuneBatch } : {}), onProgress: options.log });
+    await exporter.exportModel({
+      modelDir: dir,
+      precisions: [...options.precisions],
+      ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+      ...(options.tuneBatch !== undefined ? { tuneBatch: options.tuneBatch } : {}),
+      onProgress: options.log,
+    });
     for (const precision of options.precisions) files.push({ path: join(dir, `model.${precision}.onnx`), precision });
   }
   return files;
@@ -78,13 +86,18 @@ async function trainMissingInParallel(
   const singleThreaded = train.TRAINING_BACKENDS.find((b) => b.name === choice.name)?.singleThreaded ?? false;
   const concurrency = Math.min(missing.length, availableParallelism(), Math.max(1, Math.floor(freemem() / TRAIN_CHILD_BYTES)));
   if (!singleThreaded || concurrency < 2) return;
-  log(`training ${missing.join(", ")} side by side, ${concurrency} at a time (the ${choice.name} backend keeps one core busy per model; ${availableParallelism()} cores)`);
+  log(
+    `training ${missing.join(", ")} side by side, ${concurrency} at a time (the ${choice.name} backend keeps one core busy per model; ${availableParallelism()} cores)`,
+  );
   log(`backend: ${choice.name} (${choice.reason})`);
   for (const r of choice.rejected) log(`  not used: ${r.name}: ${r.reason}`);
-  const done = await train.trainInParallel(missing.map((model) => ({ label: model, input: trainInput(model) })), {
-    concurrency,
-    log,
-    quietLine: (line) => line.startsWith("backend: ") || line.startsWith("  not used: "),
-  });
+  const done = await train.trainInParallel(
+    missing.map((model) => ({ label: model, input: trainInput(model) })),
+    {
+      concurrency,
+      log,
+      quietLine: (line) => line.startsWith("backend: ") || line.startsWith("  not used: "),
+    },
+  );
   for (const d of done) log(`trained ${d.label}: test accuracy ${(d.testAccuracy * 100).toFixed(2)}%, ${d.dir}`);
 }

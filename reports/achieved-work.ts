@@ -60,7 +60,11 @@ export function achieved(w: ModelWork, p50Ms: number, c: EpCeilings | undefined)
  * from each row's ONNX file (runs planned before work counting existed). Rows whose model
  * cannot be read are left out.
  */
-export async function loadRowWork(runDir: string, rows: readonly ResultRow[], shapes: Readonly<Record<string, readonly number[]>> = {}): Promise<Map<string, ModelWork>> {
+export async function loadRowWork(
+  runDir: string,
+  rows: readonly ResultRow[],
+  shapes: Readonly<Record<string, readonly number[]>> = {},
+): Promise<Map<string, ModelWork>> {
   const out = new Map<string, ModelWork>();
   try {
     const plan = RunPlanSchema.safeParse(JSON.parse(await readFile(join(runDir, "plan.json"), "utf8")));

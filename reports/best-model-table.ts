@@ -18,9 +18,12 @@ function ranked(cands: Candidate[], higher: boolean): Candidate[] {
 function row(criterion: string, unit: string, cands: Candidate[], higher: boolean): Record<string, Cell> {
   const [best, second] = ranked(cands, higher);
   return {
-    criterion, unit,
-    best: best?.who ?? null, value: best?.value ?? null,
-    runnerUp: second?.who ?? null, runnerUpValue: second?.value ?? null,
+    criterion,
+    unit,
+    best: best?.who ?? null,
+    value: best?.value ?? null,
+    runnerUp: second?.who ?? null,
+    runnerUpValue: second?.value ?? null,
   };
 }
 
@@ -36,8 +39,12 @@ export function bestModelTable(data: ReportData): ReportTable {
     id: "best-models",
     title: "Best model per criterion",
     columns: [
-      { key: "criterion", header: "Criterion" }, { key: "best", header: "Best" }, { key: "value", header: "Value", digits: 3 },
-      { key: "unit", header: "Unit" }, { key: "runnerUp", header: "Runner-up" }, { key: "runnerUpValue", header: "Runner-up value", digits: 3 },
+      { key: "criterion", header: "Criterion" },
+      { key: "best", header: "Best" },
+      { key: "value", header: "Value", digits: 3 },
+      { key: "unit", header: "Unit" },
+      { key: "runnerUp", header: "Runner-up" },
+      { key: "runnerUpValue", header: "Runner-up value", digits: 3 },
     ],
     rows: [
       row("Accuracy (highest)", "%", acc, true),

@@ -33,7 +33,10 @@ const comparisonKey = (c: Comparison) => `${c.kind}|${c.model}|${c.ep}|${c.preci
 /** Every speedup of the runs side by side: each run's estimate and CI, and how later runs agree with run 1. */
 export function speedupsTable(runs: readonly ReportData[]): ReportTable {
   const keys = [...new Set(runs.flatMap((r) => r.results.comparisons.map(comparisonKey)))];
-  const columns: Column[] = [{ key: "what", header: "Speedup (model, EP, precision, batch)" }, { key: "paired", header: "Paired" }];
+  const columns: Column[] = [
+    { key: "what", header: "Speedup (model, EP, precision, batch)" },
+    { key: "paired", header: "Paired" },
+  ];
   runs.forEach((_, i) => {
     columns.push({ key: `s_${i}`, header: `Run ${i + 1}`, unit: "×", digits: 2 }, { key: `ci_${i}`, header: `95% CI ${i + 1}` });
     if (i > 0) columns.push({ key: `agree_${i}`, header: `run ${i + 1} vs 1` });
@@ -115,7 +118,12 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
   const columns: Column[] = [{ key: "key", header: "Row (model|precision|EP|batch)" }];
   runs.forEach((_, i) => {
     columns.push({ key: `p50_${i}`, header: `p50 run ${i + 1}`, unit: "ms", digits: 3 });
-    if (i > 0) columns.push({ key: `ratio_${i}`, header: `time ratio ${i + 1}/1`, unit: "×", digits: 2 }, { key: `ci_${i}`, header: `95% CI ${i + 1}/1` }, { key: `change_${i}`, header: `change ${i + 1}` });
+    if (i > 0)
+      columns.push(
+        { key: `ratio_${i}`, header: `time ratio ${i + 1}/1`, unit: "×", digits: 2 },
+        { key: `ci_${i}`, header: `95% CI ${i + 1}/1` },
+        { key: `change_${i}`, header: `change ${i + 1}` },
+      );
   });
   runs.forEach((_, i) => columns.push({ key: `thr_${i}`, header: `Throughput run ${i + 1}`, unit: "img/s", digits: 0 }));
   runs.forEach((_, i) => columns.push({ key: `rss_${i}`, header: `Peak RSS run ${i + 1}`, unit: "MiB", digits: 1 }));
@@ -154,19 +162,25 @@ export function compareData(runs: readonly ReportData[]): RunComparison {
     const p50 = both.map(([a, b]) => b.latency.p50 / a.latency.p50);
     const best = both.flatMap(([a, b]) => (a.bestRoundP50 && b.bestRoundP50 ? [b.bestRoundP50 / a.bestRoundP50] : []));
     const fastest = both.map(([a, b]) => b.latency.min / a.latency.min);
-    return `Run ${j + 2} vs run 1: p50 within ±10% in ${close(p50)} of ${p50.length} rows` +
+    return (
+      `Run ${j + 2} vs run 1: p50 within ±10% in ${close(p50)} of ${p50.length} rows` +
       (best.length > 0 ? `; best-round p50 (the least-disturbed round's median) in ${close(best)} of ${best.length}` : "") +
-      `; min latency in ${close(fastest)} of ${fastest.length}.`;
+      `; min latency in ${close(fastest)} of ${fastest.length}.`
+    );
   });
   const probe = (r: ReportData) => r.results.stability.speedProbeMs;
-  const probeNotes = runs.map((r, i) => {
-    const p = probe(r);
-    if (!p) return null;
-    const first = probe(base);
-    const ratio = i > 0 && first ? ` (ratio to run 1: ${(p.median / first.median).toFixed(2)})` : "";
-    return `Run ${i + 1} machine-speed reference: median ${p.median.toFixed(3)} ms, range ${p.min.toFixed(3)}–${p.max.toFixed(3)} ms${ratio}. ` +
-      "A pure-JS arithmetic kernel timed before every child: when it moves, the machine itself changed speed (a shared host), not the model.";
-  }).filter((x): x is string => x !== null);
+  const probeNotes = runs
+    .map((r, i) => {
+      const p = probe(r);
+      if (!p) return null;
+      const first = probe(base);
+      const ratio = i > 0 && first ? ` (ratio to run 1: ${(p.median / first.median).toFixed(2)})` : "";
+      return (
+        `Run ${i + 1} machine-speed reference: median ${p.median.toFixed(3)} ms, range ${p.min.toFixed(3)}–${p.max.toFixed(3)} ms${ratio}. ` +
+        "A pure-JS arithmetic kernel timed before every child: when it moves, the machine itself changed speed (a shared host), not the model."
+      );
+    })
+    .filter((x): x is string => x !== null);
   return {
     runs: runs.map(label),
     speedups: speedupsTable(runs),
@@ -195,7 +209,10 @@ export async function writeComparison(runDirs: readonly string[], outDir: string
   const c = await compareRuns(runDirs);
   await mkdir(outDir, { recursive: true });
   const html = join(outDir, "comparison.html");
-  await writeFile(html, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Runs compared</title><style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse;font-size:12.5px}th,td{border:1px solid #ccc;padding:3px 6px}td.num{text-align:right}</style></head><body><h1>Runs compared</h1><ol>${c.runs.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ol>${tableToHtml(c.speedups)}${tableToHtml(c.table)}</body></html>\n`);
+  await writeFile(
+    html,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Runs compared</title><style>body{font:14px system-ui,sans-serif;margin:24px}table{border-collapse:collapse;font-size:12.5px}th,td{border:1px solid #ccc;padding:3px 6px}td.num{text-align:right}</style></head><body><h1>Runs compared</h1><ol>${c.runs.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ol>${tableToHtml(c.speedups)}${tableToHtml(c.table)}</body></html>\n`,
+  );
   await writeFile(join(outDir, "comparison.md"), `# Runs compared\n\n${tableToMarkdown(c.speedups)}\n${tableToMarkdown(c.table)}`);
   await writeFile(join(outDir, "comparison.csv"), tableToCsv(c.table));
   await writeFile(join(outDir, "comparison.json"), tableToJson(c.table));

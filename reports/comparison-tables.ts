@@ -52,8 +52,11 @@ export function cnnVsFcnnTable(data: ReportData): ReportTable {
     title: "CNN vs fully connected",
     columns: [
       ...MODEL_COLUMNS.filter((c) => c.key !== "latencyAt"),
-      { key: "accScore", header: "Accuracy score", digits: 2 }, { key: "trainScore", header: "Train time score", digits: 2 }, { key: "speedScore", header: "Speed score", digits: 2 },
-      { key: "sizeScore", header: "Size score", digits: 2 }, { key: "effScore", header: "Acc/param score", digits: 2 },
+      { key: "accScore", header: "Accuracy score", digits: 2 },
+      { key: "trainScore", header: "Train time score", digits: 2 },
+      { key: "speedScore", header: "Speed score", digits: 2 },
+      { key: "sizeScore", header: "Size score", digits: 2 },
+      { key: "effScore", header: "Acc/param score", digits: 2 },
       { key: "overall", header: "Overall", digits: 2 },
     ],
     rows,
@@ -66,10 +69,13 @@ export function cnnVsFcnnTable(data: ReportData): ReportTable {
  * model, the normalised score (higher is better). Null when fewer than two models have scores.
  */
 export async function cnnVsFcnnPlot(table: ReportTable): Promise<Plot | null> {
-  const values = table.rows.flatMap((r) => SCORES.flatMap((m) => (typeof r[m.key] === "number" ? [{ model: String(r.model), metric: m.label, score: r[m.key] as number }] : [])));
+  const values = table.rows.flatMap((r) =>
+    SCORES.flatMap((m) => (typeof r[m.key] === "number" ? [{ model: String(r.model), metric: m.label, score: r[m.key] as number }] : [])),
+  );
   if (new Set(values.map((v) => v.model)).size < 2) return null;
   return plot("cnn-vs-fcnn", "CNN vs FCNN comparison (normalised score, higher is better)", {
-    width: 560, height: 300,
+    width: 560,
+    height: 300,
     data: { values },
     encoding: {
       x: { field: "metric", type: "nominal", sort: SCORES.map((m) => m.label), title: "Metric", axis: { labelAngle: -30 } },
@@ -98,15 +104,23 @@ export function transferTable(data: ReportData): ReportTable {
   const notes: string[] = [];
   const hasScratch = rows.some((r) => r.variant === "from scratch");
   const hasTransfer = rows.some((r) => r.variant === "transfer learning");
-  if (!hasScratch) notes.push("No from-scratch MobileNetV2 here. Train one (into its own --out so it does not overwrite the other): npm run train -- --model mobilenetv2 --dataset cifar10 --out artifacts/scratch, then pass --models-dir artifacts/scratch/models/mobilenetv2-cifar10");
-  if (!hasTransfer) notes.push("No transfer-learning MobileNetV2 here. Train one: npm run train -- --model mobilenetv2 --dataset cifar10 --pretrained <tfjs model dir> --out artifacts/transfer, then pass --models-dir artifacts/transfer/models/mobilenetv2-cifar10");
+  if (!hasScratch)
+    notes.push(
+      "No from-scratch MobileNetV2 here. Train one (into its own --out so it does not overwrite the other): npm run train -- --model mobilenetv2 --dataset cifar10 --out artifacts/scratch, then pass --models-dir artifacts/scratch/models/mobilenetv2-cifar10",
+    );
+  if (!hasTransfer)
+    notes.push(
+      "No transfer-learning MobileNetV2 here. Train one: npm run train -- --model mobilenetv2 --dataset cifar10 --pretrained <tfjs model dir> --out artifacts/transfer, then pass --models-dir artifacts/transfer/models/mobilenetv2-cifar10",
+    );
   return {
     id: "transfer-vs-scratch",
     title: "Transfer learning vs from scratch",
     columns: [
       ...MODEL_COLUMNS.filter((c) => c.key !== "latencyAt" && c.key !== "p50"),
-      { key: "source", header: "Pretrained weights" }, { key: "loaded", header: "Layers loaded", digits: 0 },
-      { key: "epochs", header: "Epochs", digits: 0 }, { key: "bestValAcc", header: "Best val accuracy", unit: "%", digits: 2 },
+      { key: "source", header: "Pretrained weights" },
+      { key: "loaded", header: "Layers loaded", digits: 0 },
+      { key: "epochs", header: "Epochs", digits: 0 },
+      { key: "bestValAcc", header: "Best val accuracy", unit: "%", digits: 2 },
     ],
     rows,
     notes,

@@ -70,18 +70,35 @@ export async function confusionPlot(label: string, m: ConfusionMatrix): Promise<
   const fractions = rowNormalised(m);
   const data = m.counts.flatMap((row, t) => row.map((c, p) => ({ t: axisLabel(t), p: axisLabel(p), c, f: fractions[t]?.[p] ?? 0, diag: t === p })));
   const order = m.classNames.map((_, i) => axisLabel(i));
-  return plot(`confusion-${label.replace(/[^A-Za-z0-9_.-]/g, "_")}`, `Confusion matrix (row-normalised: share of each true class): ${label} — ${mostConfusedText(m)}`, {
-    width: 28 * m.classNames.length, height: 28 * m.classNames.length,
-    data: { values: data },
-    encoding: {
-      x: { field: "p", type: "ordinal", sort: order, title: "Predicted class", axis: { labelAngle: -40 } },
-      y: { field: "t", type: "ordinal", sort: order, title: "True class" },
+  return plot(
+    `confusion-${label.replace(/[^A-Za-z0-9_.-]/g, "_")}`,
+    `Confusion matrix (row-normalised: share of each true class): ${label} — ${mostConfusedText(m)}`,
+    {
+      width: 28 * m.classNames.length,
+      height: 28 * m.classNames.length,
+      data: { values: data },
+      encoding: {
+        x: { field: "p", type: "ordinal", sort: order, title: "Predicted class", axis: { labelAngle: -40 } },
+        y: { field: "t", type: "ordinal", sort: order, title: "True class" },
+      },
+      layer: [
+        {
+          mark: "rect",
+          encoding: {
+            color: { field: "f", type: "quantitative", title: "Share of true class", scale: { domain: [0, 1], scheme: "blues" } },
+            tooltip: [{ field: "c", type: "quantitative", title: "Images" }],
+          },
+        },
+        {
+          mark: { type: "text", fontSize: 9 },
+          encoding: {
+            text: { field: "f", type: "quantitative", format: ".2f" },
+            color: { condition: { test: "datum.f > 0.5", value: "white" }, value: "black" },
+          },
+        },
+      ],
     },
-    layer: [
-      { mark: "rect", encoding: { color: { field: "f", type: "quantitative", title: "Share of true class", scale: { domain: [0, 1], scheme: "blues" } }, tooltip: [{ field: "c", type: "quantitative", title: "Images" }] } },
-      { mark: { type: "text", fontSize: 9 }, encoding: { text: { field: "f", type: "quantitative", format: ".2f" }, color: { condition: { test: "datum.f > 0.5", value: "white" }, value: "black" } } },
-    ],
-  });
+  );
 }
 
 /** Where a matrix's predictions came from. */
@@ -91,7 +108,13 @@ export type PredictionSource = "run predictions" | "onnxruntime-node CPU EP";
  * Predicted classes of `row`'s model on the test set: the run's saved file when present,
  * else an ONNX Runtime CPU pass over the first `limit` test images. Null when neither works.
  */
-export async function predictionsFor(runDir: string, row: OkRow, test: { images: Float32Array; labels: Uint8Array; count: number }, limit: number, sourceShape?: readonly [number, number, number]): Promise<{ predictions: Uint8Array; source: PredictionSource } | null> {
+export async function predictionsFor(
+  runDir: string,
+  row: OkRow,
+  test: { images: Float32Array; labels: Uint8Array; count: number },
+  limit: number,
+  sourceShape?: readonly [number, number, number],
+): Promise<{ predictions: Uint8Array; source: PredictionSource } | null> {
   try {
     const saved = await readFile(predictionsPath(runDir, row));
     if (saved.length > 0) return { predictions: new Uint8Array(saved), source: "run predictions" };
@@ -106,7 +129,12 @@ export async function predictionsFor(runDir: string, row: OkRow, test: { images:
     try {
       const n = Math.min(limit, test.count);
       const dynamic = typeof facts.inputs[0]?.dims[0] !== "number";
-      const r = await evaluateAccuracy(session, { ...test, count: n }, facts.metadata, { batch: dynamic ? 64 : 1, budgetMs: 60_000, fixedBatch: !dynamic, ...(sourceShape ? { sourceShape } : {}) });
+      const r = await evaluateAccuracy(session, { ...test, count: n }, facts.metadata, {
+        batch: dynamic ? 64 : 1,
+        budgetMs: 60_000,
+        fixedBatch: !dynamic,
+        ...(sourceShape ? { sourceShape } : {}),
+      });
       return { predictions: r.predictions, source: "onnxruntime-node CPU EP" };
     } finally {
       await session.release();

@@ -18,7 +18,8 @@ export async function confusionSection(data: ReportData, o: ResolvedReportOption
     const row = representativeRow(rows, model);
     const dataset = row?.accuracy?.dataset ?? data.models.get(model)?.train?.dataset.name;
     if (!row || !dataset) continue;
-    if (!datasets.has(dataset)) datasets.set(dataset, await loadTestSet(dataset, o.confusionLimit, data.results.settings.dataDir).catch((e: unknown) => (e as Error)));
+    if (!datasets.has(dataset))
+      datasets.set(dataset, await loadTestSet(dataset, o.confusionLimit, data.results.settings.dataDir).catch((e: unknown) => e as Error));
     const test = datasets.get(dataset);
     if (!test || test instanceof Error) {
       warnings.push(`confusion matrix of ${model}: cannot load the ${dataset} test set (${test?.message ?? "unknown"})`);
@@ -32,15 +33,29 @@ export async function confusionSection(data: ReportData, o: ResolvedReportOption
     const m = confusionMatrix(got.predictions, test.test.labels, test.classNames);
     notes.push(`${model}: ${mostConfusedText(m)}.`);
     plots.push(await confusionPlot(`${model} ${row.precision}`, m));
-    tableRows.push({ model, precision: row.precision, ep: got.source === "run predictions" ? row.ep : "cpu", images: m.total, accuracy: m.accuracy * 100, pair: m.mostConfused ? `${m.mostConfused.trueClass} → ${m.mostConfused.predicted}` : "none", count: m.mostConfused?.count ?? 0, source: got.source });
+    tableRows.push({
+      model,
+      precision: row.precision,
+      ep: got.source === "run predictions" ? row.ep : "cpu",
+      images: m.total,
+      accuracy: m.accuracy * 100,
+      pair: m.mostConfused ? `${m.mostConfused.trueClass} → ${m.mostConfused.predicted}` : "none",
+      count: m.mostConfused?.count ?? 0,
+      source: got.source,
+    });
   }
   const table: ReportTable = {
     id: "confusion",
     title: "Most confused pairs",
     columns: [
-      { key: "model", header: "Model" }, { key: "precision", header: "Precision" }, { key: "ep", header: "EP" },
-      { key: "images", header: "Test images", digits: 0 }, { key: "accuracy", header: "Accuracy", unit: "%", digits: 2 },
-      { key: "pair", header: "Most confused (true → predicted)" }, { key: "count", header: "Images", digits: 0 }, { key: "source", header: "Predictions from" },
+      { key: "model", header: "Model" },
+      { key: "precision", header: "Precision" },
+      { key: "ep", header: "EP" },
+      { key: "images", header: "Test images", digits: 0 },
+      { key: "accuracy", header: "Accuracy", unit: "%", digits: 2 },
+      { key: "pair", header: "Most confused (true → predicted)" },
+      { key: "count", header: "Images", digits: 0 },
+      { key: "source", header: "Predictions from" },
     ],
     rows: tableRows,
     notes: tableRows.length === 0 ? ["No confusion matrix: no FP32 row with a dataset, or its predictions could not be had."] : notes,

@@ -19,7 +19,17 @@ const RIGHT: readonly [number, number, number] = [0, 160, 0];
 const WRONG: readonly [number, number, number] = [220, 0, 0];
 
 /** Draws image `index` of `set` (shape `shape`) at (ox, oy), `scale`× nearest-neighbour, inside a `border`-px frame of `frame`. */
-function draw(c: Canvas, set: ImageSet, index: number, shape: readonly [number, number, number], ox: number, oy: number, scale: number, border: number, frame: readonly [number, number, number] | null): void {
+function draw(
+  c: Canvas,
+  set: ImageSet,
+  index: number,
+  shape: readonly [number, number, number],
+  ox: number,
+  oy: number,
+  scale: number,
+  border: number,
+  frame: readonly [number, number, number] | null,
+): void {
   const [h, w, ch] = shape;
   const per = h * w * ch;
   const size = [w * scale + 2 * border, h * scale + 2 * border];
@@ -42,7 +52,9 @@ function canvas(width: number, height: number): Canvas {
 }
 
 async function toPng(c: Canvas): Promise<Buffer> {
-  return sharp(Buffer.from(c.rgb), { raw: { width: c.width, height: c.height, channels: 3 } }).png().toBuffer();
+  return sharp(Buffer.from(c.rgb), { raw: { width: c.width, height: c.height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /**
@@ -50,7 +62,12 @@ async function toPng(c: Canvas): Promise<Buffer> {
  * a class with fewer images leaves its row short.
  * @returns the PNG and, per row, how many images it shows.
  */
-export async function samplesPerClass(set: ImageSet, shape: readonly [number, number, number], classes: number, perClass = 5): Promise<{ png: Buffer; shown: number[] }> {
+export async function samplesPerClass(
+  set: ImageSet,
+  shape: readonly [number, number, number],
+  classes: number,
+  perClass = 5,
+): Promise<{ png: Buffer; shown: number[] }> {
   const picked: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < set.count; i++) {
     const row = picked[set.labels[i] ?? 0];
@@ -70,7 +87,11 @@ export async function samplesPerClass(set: ImageSet, shape: readonly [number, nu
  * (wrong), as lab 3's `display_predictions`.
  * @returns the PNG and the number of wrong predictions.
  */
-export async function predictionsStrip(set: ImageSet, shape: readonly [number, number, number], predicted: ArrayLike<number>): Promise<{ png: Buffer; wrong: number }> {
+export async function predictionsStrip(
+  set: ImageSet,
+  shape: readonly [number, number, number],
+  predicted: ArrayLike<number>,
+): Promise<{ png: Buffer; wrong: number }> {
   const n = predicted.length;
   const scale = Math.max(1, Math.round(84 / Math.max(shape[0], shape[1])));
   const border = 4;

@@ -1,11 +1,26 @@
 /** Public exports of the reports stage. */
 export { writeReport, buildSections, runHeader, type WrittenReport } from "./write-report.ts";
 export { compareRuns, latencyChanged, speedupAgreement, writeComparison, type RunComparison } from "./compare-runs.ts";
-export { resolveReportOptions, REPORT_DEFAULTS, ReportOptionsSchema, type ReportOptions, type ResolvedReportOptions } from "../formats/options/report-options.ts";
+export {
+  resolveReportOptions,
+  REPORT_DEFAULTS,
+  ReportOptionsSchema,
+  type ReportOptions,
+  type ResolvedReportOptions,
+} from "../formats/options/report-options.ts";
 export { loadReportData, type ReportData, type ModelRecords } from "./load-run.ts";
 export {
-  estimateMemory, inferenceBytes, layersFromSpecs, layersFromTfjs, layersFromOnnx, parseOutputShape, BYTES_PER_VALUE, TRAINING_STATE_FACTOR,
-  type LayerSpec, type LayerEstimate, type MemoryEstimate,
+  estimateMemory,
+  inferenceBytes,
+  layersFromSpecs,
+  layersFromTfjs,
+  layersFromOnnx,
+  parseOutputShape,
+  BYTES_PER_VALUE,
+  TRAINING_STATE_FACTOR,
+  type LayerSpec,
+  type LayerEstimate,
+  type MemoryEstimate,
 } from "./memory-estimator.ts";
 export { exerciseEstimate, EXERCISE_INPUT, EXERCISE_LAYERS, MEMORY_ASSUMPTIONS } from "./memory-tables.ts";
 export { confusionMatrix, mostConfusedText, type ConfusionMatrix } from "./confusion-matrix.ts";

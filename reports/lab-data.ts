@@ -45,7 +45,10 @@ export async function findRunDirs(folder: string, depth = 4): Promise<string[]> 
  */
 export async function loadLab(folder: string, reference?: string): Promise<LabData> {
   const dirs = await findRunDirs(folder);
-  if (dirs.length === 0) throw new Error(`No run directory (a folder with ${RUN_FILES.results}) under "${folder}". Copy each machine's artifacts/runs/<run> there, or point --lab at the shared folder the Slurm job writes.`);
+  if (dirs.length === 0)
+    throw new Error(
+      `No run directory (a folder with ${RUN_FILES.results}) under "${folder}". Copy each machine's artifacts/runs/<run> there, or point --lab at the shared folder the Slurm job writes.`,
+    );
   const runs = await Promise.all(dirs.map(async (dir) => ({ dir, results: await readRunResults(dir) })));
   // Labels: the hostname; with the run id when a host has several runs; with the folder when even that repeats.
   const count = (labels: string[]) => (l: string) => labels.filter((x) => x === l).length;
@@ -54,7 +57,10 @@ export async function loadLab(folder: string, reference?: string): Promise<LabDa
   const machines = runs
     .map((r, i) => ({ ...r, label: count(withId)(withId[i]!) > 1 ? `${hosts[i]!} (${relative(folder, r.dir) || "."})` : withId[i]! }))
     .sort((a, b) => a.label.localeCompare(b.label));
-  const ref = reference === undefined ? machines[0] : machines.find((m) => m.label === reference || m.results.hardware.hostname === reference || m.results.runId === reference);
+  const ref =
+    reference === undefined
+      ? machines[0]
+      : machines.find((m) => m.label === reference || m.results.hardware.hostname === reference || m.results.runId === reference);
   if (!ref) throw new Error(`Unknown reference machine "${reference ?? ""}". Expected one of: ${machines.map((m) => m.label).join(", ")}`);
   return { folder, machines, reference: ref };
 }

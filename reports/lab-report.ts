@@ -20,7 +20,15 @@ export function machinesTable(lab: LabData): ReportTable {
     ["flags", "CPU flags", (m) => m.results.hardware.cpu.flags.join(" ") || "-"],
     ["memory", "Memory (GiB)", (m) => Number(m.results.hardware.memoryGiB.toFixed(1))],
     ["gpus", "GPUs", (m) => m.results.hardware.gpus.map((g) => `${g.vendor} ${g.model}`).join(", ") || "none"],
-    ["eps", "EPs that started", (m) => m.results.eps.filter((e) => e.state === "available").map((e) => epDisplayName(e.name)).join(", ") || "none"],
+    [
+      "eps",
+      "EPs that started",
+      (m) =>
+        m.results.eps
+          .filter((e) => e.state === "available")
+          .map((e) => epDisplayName(e.name))
+          .join(", ") || "none",
+    ],
     ["ort", "onnxruntime-node", (m) => m.results.hardware.versions.onnxruntimeNode ?? "unknown"],
     ["node", "Node.js", (m) => m.results.hardware.versions.node ?? "unknown"],
     ["os", "OS", (m) => `${m.results.hardware.os.distro} ${m.results.hardware.os.release}`],
@@ -29,7 +37,10 @@ export function machinesTable(lab: LabData): ReportTable {
   return {
     id: "lab-machines",
     title: "Machines",
-    columns: [{ key: "fact", header: "" }, ...lab.machines.map((m, i) => ({ key: `m_${i}`, header: m === lab.reference ? `${m.label} (reference)` : m.label, digits: 1 }))],
+    columns: [
+      { key: "fact", header: "" },
+      ...lab.machines.map((m, i) => ({ key: `m_${i}`, header: m === lab.reference ? `${m.label} (reference)` : m.label, digits: 1 })),
+    ],
     rows: facts.map(([, header, get]) => ({ fact: header, ...Object.fromEntries(lab.machines.map((m, i) => [`m_${i}`, get(m)])) })),
     notes: [`Ratios in the other tables are to the reference machine, ${lab.reference.label} (choose it with --reference).`],
   };
@@ -50,7 +61,10 @@ function labKeys(lab: LabData): OkRow[] {
 /** One row per model × precision × EP × batch; per machine p50, throughput, ratio to the reference and speedup over FP32. */
 export function labThroughputTable(lab: LabData): ReportTable {
   const columns: Column[] = [
-    { key: "model", header: "Model" }, { key: "precision", header: "Precision" }, { key: "ep", header: "EP" }, { key: "batch", header: "Batch", digits: 0 },
+    { key: "model", header: "Model" },
+    { key: "precision", header: "Precision" },
+    { key: "ep", header: "EP" },
+    { key: "batch", header: "Batch", digits: 0 },
   ];
   lab.machines.forEach((m, i) => {
     columns.push(
@@ -95,9 +109,16 @@ export function labThroughputTable(lab: LabData): ReportTable {
 
 /** Throughput per machine, one panel per EP, one line of points (a colour and shape per machine) per model × precision × batch. */
 export async function labThroughputPlot(lab: LabData): Promise<Plot | null> {
-  const data = lab.machines.flatMap((m) => m.results.rows.filter((r): r is OkRow => r.state === "ok").map((r) => ({
-    row: `${r.model} ${r.precision} b${r.batch}`, ep: epDisplayName(r.ep), machine: m.label, throughput: r.throughput,
-  })));
+  const data = lab.machines.flatMap((m) =>
+    m.results.rows
+      .filter((r): r is OkRow => r.state === "ok")
+      .map((r) => ({
+        row: `${r.model} ${r.precision} b${r.batch}`,
+        ep: epDisplayName(r.ep),
+        machine: m.label,
+        throughput: r.throughput,
+      })),
+  );
   if (data.length === 0) return null;
   const log = spansDecades(data.map((d) => d.throughput));
   return plot("lab-throughput", "Throughput per machine and EP", {
@@ -105,12 +126,18 @@ export async function labThroughputPlot(lab: LabData): Promise<Plot | null> {
     facet: { row: { field: "ep", type: "nominal", title: "EP", header: { labelAngle: 0, labelAlign: "left" } } },
     resolve: { scale: { y: "independent" } },
     spec: {
-      width: 520, height: { step: 16 },
+      width: 520,
+      height: { step: 16 },
       // Points, not bars: on a log scale a bar from 0 has no start.
       mark: { type: "point", filled: true, size: 60 },
       encoding: {
         y: { field: "row", type: "nominal", title: "Model, precision, batch", sort: null },
-        x: { field: "throughput", type: "quantitative", title: "Throughput (images/s)" + (log ? " — log scale" : ""), ...(log ? { scale: { type: "log" } } : {}) },
+        x: {
+          field: "throughput",
+          type: "quantitative",
+          title: "Throughput (images/s)" + (log ? " — log scale" : ""),
+          ...(log ? { scale: { type: "log" } } : {}),
+        },
         color: { field: "machine", type: "nominal", title: "Machine" },
         shape: { field: "machine", type: "nominal", title: "Machine" },
         tooltip: [{ field: "machine" }, { field: "row" }, { field: "throughput", format: ",.0f" }],

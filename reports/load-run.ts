@@ -37,10 +37,7 @@ export function artifactsRootOf(runDir: string): string {
 }
 
 async function readRecords(model: string, dir: string): Promise<ModelRecords> {
-  const [train, exported] = await Promise.all([
-    readTrainRecord(dir).catch(() => undefined),
-    readExportRecord(dir).catch(() => undefined),
-  ]);
+  const [train, exported] = await Promise.all([readTrainRecord(dir).catch(() => undefined), readExportRecord(dir).catch(() => undefined)]);
   return { model, dir, ...(train ? { train } : {}), ...(exported ? { exported } : {}) };
 }
 
@@ -53,11 +50,13 @@ export async function loadReportData(runDir: string, extraModelDirs: readonly st
   const dirs = new Map<string, string>();
   for (const r of results.rows) if (!dirs.has(r.model)) dirs.set(r.model, dirname(r.onnxPath));
   const entries = await Promise.all([...dirs].map(async ([model, dir]) => [model, await readRecords(model, dir)] as const));
-  const extraModels = await Promise.all(extraModelDirs.map(async (dir) => {
-    const rec = await readRecords(dir, dir);
-    if (!rec.train) throw new Error(`Model directory "${dir}" has no readable train.json. Train it first: npm run train -- --model <name> --out <dir>`);
-    return { ...rec, model: rec.train.model };
-  }));
+  const extraModels = await Promise.all(
+    extraModelDirs.map(async (dir) => {
+      const rec = await readRecords(dir, dir);
+      if (!rec.train) throw new Error(`Model directory "${dir}" has no readable train.json. Train it first: npm run train -- --model <name> --out <dir>`);
+      return { ...rec, model: rec.train.model };
+    }),
+  );
   const shapes = results.settings.shapes ?? {};
   const [work, ceilings] = await Promise.all([loadRowWork(runDir, results.rows, shapes), readCeilings(ceilingsRoot, results.hardware)]);
   return { runDir, results, models: new Map(entries), extraModels, work, ceilings };

@@ -29,7 +29,15 @@ export interface LayerEstimate {
 
 /** A layer of a hand-written spec (Keras semantics: NHWC, `same` pads to ceil(in / stride)). */
 export type LayerSpec =
-  | { kind: "conv2d"; name?: string; filters: number; kernel: number | [number, number]; strides?: number | [number, number]; padding?: "same" | "valid"; bias?: boolean }
+  | {
+      kind: "conv2d";
+      name?: string;
+      filters: number;
+      kernel: number | [number, number];
+      strides?: number | [number, number];
+      padding?: "same" | "valid";
+      bias?: boolean;
+    }
   | { kind: "maxPool2d" | "avgPool2d"; name?: string; pool: number | [number, number]; strides?: number | [number, number]; padding?: "same" | "valid" }
   | { kind: "dense"; name?: string; units: number; bias?: boolean }
   | { kind: "flatten"; name?: string }
@@ -89,7 +97,12 @@ export function layersFromSpecs(input: readonly number[], specs: readonly LayerS
 /** Parses a Keras-style output shape `(None, 24, 24, 32)` (several for multi-output layers) into dims without the batch axis. */
 export function parseOutputShape(text: string): number[][] {
   return [...text.matchAll(/\(([^()]*)\)|\[([^[\]]*)\]/g)].map((m) =>
-    (m[1] ?? m[2] ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "" && !/^(None|null)$/.test(s)).map(Number));
+    (m[1] ?? m[2] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "" && !/^(None|null)$/.test(s))
+      .map(Number),
+  );
 }
 
 const ALIAS_LAYERS = new Set(["InputLayer", "Flatten", "Reshape", "Dropout", "SpatialDropout2D", "GaussianNoise"]);

@@ -12,23 +12,38 @@ const MIB = 1024 * 1024;
 export const EXERCISE_INPUT = [200, 300, 3] as const;
 /** Layers of the exercise. */
 export const EXERCISE_LAYERS: readonly LayerSpec[] = [100, 200, 400].map((filters, i) => ({
-  kind: "conv2d", name: `conv${i + 1}`, filters, kernel: 3, strides: 2, padding: "same",
+  kind: "conv2d",
+  name: `conv${i + 1}`,
+  filters,
+  kernel: 3,
+  strides: 2,
+  padding: "same",
 }));
 
 /** Assumptions every memory table states. */
-export const MEMORY_ASSUMPTIONS = "Assumptions: float32 values (4 bytes); one prediction keeps every activation (upper bound; a streaming runtime needs only the largest pair of consecutive tensors); training keeps every activation of the mini-batch for backprop and holds weights + gradients + Adam's two moments = 4× the weight bytes; framework buffers, workspace and the runtime itself are not counted.";
+export const MEMORY_ASSUMPTIONS =
+  "Assumptions: float32 values (4 bytes); one prediction keeps every activation (upper bound; a streaming runtime needs only the largest pair of consecutive tensors); training keeps every activation of the mini-batch for backprop and holds weights + gradients + Adam's two moments = 4× the weight bytes; framework buffers, workspace and the runtime itself are not counted.";
 
 /** Layer-by-layer table of an estimate, with totals. */
 export function estimateTable(id: string, title: string, e: MemoryEstimate): ReportTable {
   const rows: Record<string, Cell>[] = e.layers.map((l) => ({
-    layer: l.name, kind: l.kind, shape: l.outputShape.join("×"), params: l.params, activations: l.activations, mb: (l.activations * BYTES_PER_VALUE) / 1e6,
+    layer: l.name,
+    kind: l.kind,
+    shape: l.outputShape.join("×"),
+    params: l.params,
+    activations: l.activations,
+    mb: (l.activations * BYTES_PER_VALUE) / 1e6,
   }));
   rows.push({ layer: "total", kind: null, shape: null, params: e.params, activations: e.activationValues, mb: e.activationBytes / 1e6 });
   return {
-    id, title,
+    id,
+    title,
     columns: [
-      { key: "layer", header: "Layer" }, { key: "kind", header: "Kind" }, { key: "shape", header: "Output shape" },
-      { key: "params", header: "Params", digits: 0 }, { key: "activations", header: "Activations per instance", unit: "floats", digits: 0 },
+      { key: "layer", header: "Layer" },
+      { key: "kind", header: "Kind" },
+      { key: "shape", header: "Output shape" },
+      { key: "params", header: "Params", digits: 0 },
+      { key: "activations", header: "Activations per instance", unit: "floats", digits: 0 },
       { key: "mb", header: "Activation memory", unit: "MB", digits: 2 },
     ],
     rows,
@@ -86,7 +101,11 @@ export function measuredMemoryTable(data: ReportData, trainingBatch: number): Re
     }
     const e = estimateMemory(layersFromTfjs(train.architecture), train.dataset.inputShape, trainingBatch);
     rows.push({
-      model: r.model, ep: r.ep, batch: r.batch, params: e.params, weights: e.weightBytes / MIB,
+      model: r.model,
+      ep: r.ep,
+      batch: r.batch,
+      params: e.params,
+      weights: e.weightBytes / MIB,
       estimate: inferenceBytes(e, r.batch) / MIB,
       training: e.trainingBytes / MIB,
       measured: r.peakRssMiB - r.baselineRssMiB,
@@ -103,8 +122,11 @@ export function measuredMemoryTable(data: ReportData, trainingBatch: number): Re
     id: "memory-estimate",
     title: "Memory: estimate vs measured",
     columns: [
-      { key: "model", header: "Model" }, { key: "ep", header: "EP" }, { key: "batch", header: "Batch", digits: 0 },
-      { key: "params", header: "Params", digits: 0 }, { key: "weights", header: "Weights", unit: "MiB", digits: 3 },
+      { key: "model", header: "Model" },
+      { key: "ep", header: "EP" },
+      { key: "batch", header: "Batch", digits: 0 },
+      { key: "params", header: "Params", digits: 0 },
+      { key: "weights", header: "Weights", unit: "MiB", digits: 3 },
       { key: "estimate", header: "Inference estimate", unit: "MiB", digits: 2 },
       { key: "training", header: `Training estimate (N=${trainingBatch})`, unit: "MiB", digits: 1 },
       { key: "measured", header: "Measured RSS above baseline", unit: "MiB", digits: 1 },

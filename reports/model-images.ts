@@ -71,7 +71,9 @@ function tileGrid(tiles: readonly Uint8Array[], w: number, h: number, scale: num
 }
 
 async function png(p: Picture): Promise<Buffer> {
-  return sharp(Buffer.from(p.rgb), { raw: { width: p.width, height: p.height, channels: 3 } }).png().toBuffer();
+  return sharp(Buffer.from(p.rgb), { raw: { width: p.width, height: p.height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 function convLayers(model: tfTypes.LayersModel): tfTypes.layers.Layer[] {
@@ -128,7 +130,11 @@ async function featureMaps(tf: Tf, model: tfTypes.LayersModel, x: tfTypes.Tensor
  * last conv layer's output; the head is the layers after it applied in order (sequential
  * models only). Returns the heat map (h×w, 0..1) and the predicted class.
  */
-async function gradCam(tf: Tf, model: tfTypes.LayersModel, x: tfTypes.Tensor4D): Promise<{ cam: Float32Array; h: number; w: number; predicted: number } | null> {
+async function gradCam(
+  tf: Tf,
+  model: tfTypes.LayersModel,
+  x: tfTypes.Tensor4D,
+): Promise<{ cam: Float32Array; h: number; w: number; predicted: number } | null> {
   const convs = convLayers(model);
   const last = convs[convs.length - 1];
   if (!last) return null;
@@ -140,7 +146,8 @@ async function gradCam(tf: Tf, model: tfTypes.LayersModel, x: tfTypes.Tensor4D):
   const logits = tf.tidy(() => head.reduce<tfTypes.Tensor>((t, l) => l.apply(t) as tfTypes.Tensor, a));
   const predicted = (await logits.argMax(-1).data())[0] ?? 0;
   logits.dispose();
-  const score = (t: tfTypes.Tensor) => (head.reduce<tfTypes.Tensor>((u, l) => l.apply(u) as tfTypes.Tensor, t) as tfTypes.Tensor2D).slice([0, predicted], [1, 1]).sum();
+  const score = (t: tfTypes.Tensor) =>
+    (head.reduce<tfTypes.Tensor>((u, l) => l.apply(u) as tfTypes.Tensor, t) as tfTypes.Tensor2D).slice([0, predicted], [1, 1]).sum();
   const cam = tf.tidy(() => {
     const g = tf.grad(score)(a);
     const alpha = g.mean([1, 2], true);
@@ -170,7 +177,8 @@ function overlayStrip(items: { image: Uint8Array; ih: number; iw: number; ic: nu
         const sy = Math.floor(y / scale);
         const sx = Math.floor(x / scale);
         const p = (sy * iw + sx) * it.ic;
-        const base: [number, number, number] = it.ic >= 3 ? [it.image[p] ?? 0, it.image[p + 1] ?? 0, it.image[p + 2] ?? 0] : [it.image[p] ?? 0, it.image[p] ?? 0, it.image[p] ?? 0];
+        const base: [number, number, number] =
+          it.ic >= 3 ? [it.image[p] ?? 0, it.image[p + 1] ?? 0, it.image[p + 2] ?? 0] : [it.image[p] ?? 0, it.image[p] ?? 0, it.image[p] ?? 0];
         const cy = Math.min(it.h - 1, Math.floor((y / (ih * scale)) * it.h));
         const cx = Math.min(it.w - 1, Math.floor((x / (iw * scale)) * it.w));
         const heat = heatColour(it.cam[cy * it.w + cx] ?? 0);
@@ -191,19 +199,38 @@ function fileSafe(s: string): string {
 }
 
 /** The images of one model (zoo models with a tfjs model.json beside their ONNX files). */
-async function modelImages(tf: Tf, dir: string, model: string, set: TestSet, o: ResolvedReportOptions, train: TrainRecord, best: boolean): Promise<ImagePlot[]> {
+async function modelImages(
+  tf: Tf,
+  dir: string,
+  model: string,
+  set: TestSet,
+  o: ResolvedReportOptions,
+  train: TrainRecord,
+  best: boolean,
+): Promise<ImagePlot[]> {
   const { loadTfjsModel } = await import("../formats/model-dir.ts");
   const m = await loadTfjsModel(dir);
   const input = modelInputOf(train);
   const images: ImagePlot[] = [];
   try {
     const filters = await filterGrid(tf, m);
-    if (filters) images.push({ id: `filters-${fileSafe(model)}`, title: `${model}: first conv layer filters`, png: filters.png, caption: `${filters.count} filters of ${filters.size}, mean over input channels, each scaled to its own min (black) – max (white).` });
+    if (filters)
+      images.push({
+        id: `filters-${fileSafe(model)}`,
+        title: `${model}: first conv layer filters`,
+        png: filters.png,
+        caption: `${filters.count} filters of ${filters.size}, mean over input channels, each scaled to its own min (black) – max (white).`,
+      });
     const fi = Math.min(o.featureMapImage, set.test.count - 1);
     const x = inputTensor(tf, set, fi, input);
     const label = set.test.labels[fi] ?? 0;
     for (const f of await featureMaps(tf, m, x)) {
-      images.push({ id: `features-${fileSafe(model)}-${fileSafe(f.layer)}`, title: `${model}${best ? " (best model by accuracy)" : ""}: feature maps of ${f.layer}`, png: f.png, caption: `Test image ${fi} (class "${set.classNames[label] ?? label}"): ${f.shown} of ${f.of} channels, each scaled to its own range.` });
+      images.push({
+        id: `features-${fileSafe(model)}-${fileSafe(f.layer)}`,
+        title: `${model}${best ? " (best model by accuracy)" : ""}: feature maps of ${f.layer}`,
+        png: f.png,
+        caption: `Test image ${fi} (class "${set.classNames[label] ?? label}"): ${f.shown} of ${f.of} channels, each scaled to its own range.`,
+      });
     }
     x.dispose();
     const shown = Math.min(o.predictionImages, set.test.count);
@@ -216,7 +243,12 @@ async function modelImages(tf: Tf, dir: string, model: string, set: TestSet, o: 
         const t = set.test.labels[i] ?? 0;
         return `${i}: true "${set.classNames[t] ?? t}", predicted "${set.classNames[p] ?? p}"${p === t ? "" : " ✗"}`;
       });
-      images.push({ id: `predictions-${fileSafe(model)}`, title: `${model}: predictions on the first ${shown} test images (${strip.wrong} wrong)`, png: strip.png, caption: `Green frame: right, red frame: wrong (✗). ${words.join("; ")}.` });
+      images.push({
+        id: `predictions-${fileSafe(model)}`,
+        title: `${model}: predictions on the first ${shown} test images (${strip.wrong} wrong)`,
+        png: strip.png,
+        caption: `Green frame: right, red frame: wrong (✗). ${words.join("; ")}.`,
+      });
     }
     const n = Math.min(o.gradCamImages, set.test.count);
     const strip: Parameters<typeof overlayStrip>[0] = [];
@@ -232,7 +264,12 @@ async function modelImages(tf: Tf, dir: string, model: string, set: TestSet, o: 
       captions.push(`image ${i}: true "${set.classNames[set.test.labels[i] ?? 0] ?? "?"}", predicted "${set.classNames[g.predicted] ?? g.predicted}"`);
     }
     if (strip.length > 0) {
-      images.push({ id: `gradcam-${fileSafe(model)}`, title: `${model}: Grad-CAM`, png: await png(overlayStrip(strip, Math.max(3, Math.round(112 / ih)))), caption: `Pairs of [test image | heat map of the predicted class over the last conv layer] (red = most evidence): ${captions.join("; ")}.` });
+      images.push({
+        id: `gradcam-${fileSafe(model)}`,
+        title: `${model}: Grad-CAM`,
+        png: await png(overlayStrip(strip, Math.max(3, Math.round(112 / ih)))),
+        caption: `Pairs of [test image | heat map of the predicted class over the last conv layer] (red = most evidence): ${captions.join("; ")}.`,
+      });
     }
   } finally {
     m.dispose();
@@ -254,11 +291,20 @@ export async function modelImagesSection(data: ReportData, o: ResolvedReportOpti
     const train = rec?.train;
     if (!rec || !train) continue;
     try {
-      const set = await loadTestSet(train.dataset.name, Math.max(o.gradCamImages, o.featureMapImage + 1, o.predictionImages, 1000), data.results.settings.dataDir);
+      const set = await loadTestSet(
+        train.dataset.name,
+        Math.max(o.gradCamImages, o.featureMapImage + 1, o.predictionImages, 1000),
+        data.results.settings.dataDir,
+      );
       if (!samplesShown.has(train.dataset.name)) {
         samplesShown.add(train.dataset.name);
         const s = await samplesPerClass(set.test, set.shape, set.classNames.length);
-        images.push({ id: `samples-${fileSafe(train.dataset.name)}`, title: `${train.dataset.name}: sample test images per class`, png: s.png, caption: `Row k shows the first test images of class k: ${set.classNames.map((c, k) => `${k} "${c}" (${s.shown[k] ?? 0})`).join(", ")}.` });
+        images.push({
+          id: `samples-${fileSafe(train.dataset.name)}`,
+          title: `${train.dataset.name}: sample test images per class`,
+          png: s.png,
+          caption: `Row k shows the first test images of class k: ${set.classNames.map((c, k) => `${k} "${c}" (${s.shown[k] ?? 0})`).join(", ")}.`,
+        });
       }
       images.push(...(await modelImages(tf, rec.dir, model, set, o, train, model === best && cnns.length > 1)));
     } catch (e) {
@@ -266,8 +312,11 @@ export async function modelImagesSection(data: ReportData, o: ResolvedReportOpti
     }
   }
   return {
-    id: "inside", title: "Inside the models",
+    id: "inside",
+    title: "Inside the models",
     intro: images.length === 0 ? ["No CNN with a tfjs model.json and train.json beside its ONNX file in this run."] : [`tfjs backend: ${tf.getBackend()}.`],
-    tables: [], plots: [], images,
+    tables: [],
+    plots: [],
+    images,
   };
 }

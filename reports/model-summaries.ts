@@ -52,7 +52,7 @@ function summarize(model: string, data: ReportData, train: TrainRecord | undefin
     kerasParams: train?.params.total ?? null,
     trainableParams: train?.params.trainable ?? null,
     nonTrainableParams: train?.params.nonTrainable ?? null,
-    paramsPerSecond: train ? train.paramsPerSecond ?? train.params.total / train.trainingSeconds : null,
+    paramsPerSecond: train ? (train.paramsPerSecond ?? train.params.total / train.trainingSeconds) : null,
     inferenceMs: train?.inferenceMsPerSample ?? null,
     p50Ms: row?.latency.p50 ?? null,
     latencyAt: row ? `${row.ep}, batch ${row.batch}` : null,

@@ -9,7 +9,19 @@ import type { Cell, ReportTable } from "./report-table.ts";
 import { tuningWhy } from "./tuning-why.ts";
 
 /** Op types that run integer arithmetic after ORT's QDQ fusion. */
-export const FUSED_INT8_OPS: readonly string[] = ["QLinearConv", "QGemm", "QLinearMatMul", "MatMulInteger", "ConvInteger", "QLinearAdd", "QLinearMul", "QLinearAveragePool", "QLinearGlobalAveragePool", "DynamicQuantizeMatMul", "FusedConvInteger"];
+export const FUSED_INT8_OPS: readonly string[] = [
+  "QLinearConv",
+  "QGemm",
+  "QLinearMatMul",
+  "MatMulInteger",
+  "ConvInteger",
+  "QLinearAdd",
+  "QLinearMul",
+  "QLinearAveragePool",
+  "QLinearGlobalAveragePool",
+  "DynamicQuantizeMatMul",
+  "FusedConvInteger",
+];
 
 /** Fraction 0..1 of kernel time spent in {@link FUSED_INT8_OPS}; null without a profile. */
 export function fusedShare(ops: readonly OpTime[] | null | undefined): number | null {
@@ -24,7 +36,11 @@ export function topOps(ops: readonly OpTime[] | null | undefined, n = 2): string
   if (!ops || ops.length === 0) return "";
   const byType = new Map<string, number>();
   for (const o of ops) byType.set(o.opType, (byType.get(o.opType) ?? 0) + o.share);
-  return [...byType].sort((a, b) => b[1] - a[1]).slice(0, n).map(([t, s]) => `${t} ${Math.round(s * 100)}%`).join(", ");
+  return [...byType]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([t, s]) => `${t} ${Math.round(s * 100)}%`)
+    .join(", ");
 }
 
 /** The per-op profile of a model × precision × EP (taken at whichever batch was profiled). */
@@ -39,8 +55,10 @@ export function speedupText(speedup: number, ci95?: readonly [number, number]): 
 
 /** The sentence a report may print about a speedup: a claim only when its interval supports it. */
 export function speedupClaim(c: Pick<Comparison, "variant" | "baseline" | "speedup" | "ci95" | "verdict">): string {
-  if (c.verdict === "faster") return `${c.variant} is ${c.speedup.toFixed(2)}× as fast as ${c.baseline} (95% CI ${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)})`;
-  if (c.verdict === "slower") return `${c.variant} is slower than ${c.baseline}: ${c.speedup.toFixed(2)}× (95% CI ${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)})`;
+  if (c.verdict === "faster")
+    return `${c.variant} is ${c.speedup.toFixed(2)}× as fast as ${c.baseline} (95% CI ${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)})`;
+  if (c.verdict === "slower")
+    return `${c.variant} is slower than ${c.baseline}: ${c.speedup.toFixed(2)}× (95% CI ${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)})`;
   return `no clear difference between ${c.variant} and ${c.baseline} (${c.speedup.toFixed(2)}×, 95% CI ${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)} covers 1)`;
 }
 
@@ -60,19 +78,30 @@ export function precisionTable(data: ReportData): ReportTable {
     const fOps = opsOf(rows, f);
     const hist = data.models.get(q.model)?.exported?.precisions.find((p) => p.precision === q.precision);
     const tuning = data.models.get(q.model)?.exported?.tuning;
-    const fused = hist ? Object.entries(hist.opHistogram).filter(([t]) => FUSED_INT8_OPS.includes(t)).map(([t, n]) => `${t}×${n}`).join(", ") : "";
+    const fused = hist
+      ? Object.entries(hist.opHistogram)
+          .filter(([t]) => FUSED_INT8_OPS.includes(t))
+          .map(([t, n]) => `${t}×${n}`)
+          .join(", ")
+      : "";
     const floatNodes = hist?.quantization?.float.length;
     const why = [
       fOps || qOps ? `time: ${topOps(fOps) || "?"} → ${topOps(qOps) || "?"}` : "",
       fused ? `graph: ${fused}` : "",
       floatNodes !== undefined ? `${floatNodes} float node${floatNodes === 1 ? "" : "s"} left` : "",
       q.precision === "int8" && tuning ? tuningWhy(tuning) : "",
-    ].filter(Boolean).join("; ");
+    ]
+      .filter(Boolean)
+      .join("; ");
     const share = fusedShare(qOps);
     const c = precisionComparison(data.results.comparisons, q);
     out.push({
-      model: q.model, quantized: q.precision, ep: q.ep, batch: q.batch,
-      fp32P50: f.latency.p50, int8P50: q.latency.p50,
+      model: q.model,
+      quantized: q.precision,
+      ep: q.ep,
+      batch: q.batch,
+      fp32P50: f.latency.p50,
+      int8P50: q.latency.p50,
       speedup: c?.speedup ?? f.latency.p50 / q.latency.p50,
       ci: c ? `${c.ci95[0].toFixed(2)}–${c.ci95[1].toFixed(2)}` : "unpaired",
       verdict: c?.verdict ?? null,
@@ -84,19 +113,25 @@ export function precisionTable(data: ReportData): ReportTable {
     });
   }
   const notes = [
-    "Speedup: FP32 time ÷ quantized time (> 1: the quantized model is faster), measured as interleaved pairs: both precisions in one process, alternating short blocks (A B B A …) so the machine's drift cancels; the estimate is the median of the per-cycle ratios over every round, the 95% CI a bootstrap over rounds and cycles. Verdict: faster or slower only when the CI excludes 1. \"unpaired\": a run without paired blocks (schema 1), the plain ratio of the two medians, with no interval.",
+    'Speedup: FP32 time ÷ quantized time (> 1: the quantized model is faster), measured as interleaved pairs: both precisions in one process, alternating short blocks (A B B A …) so the machine\'s drift cancels; the estimate is the median of the per-cycle ratios over every round, the 95% CI a bootstrap over rounds and cycles. Verdict: faster or slower only when the CI excludes 1. "unpaired": a run without paired blocks (schema 1), the plain ratio of the two medians, with no interval.',
     "Size ratio = FP32 file size ÷ quantized file size.",
     "Fused share: fraction of the quantized model's kernel time in fused integer ops (QLinearConv, QGemm, QLinearMatMul, …) from ORT's per-op profile; a low share means the EP ran the model as float ops with extra (De)QuantizeLinear nodes.",
   ];
-  if (out.length === 0) notes.unshift("No model has both an FP32 and an INT8 ok row on the same EP and batch. Profile both: npm run profile -- --precision fp32,int8");
+  if (out.length === 0)
+    notes.unshift("No model has both an FP32 and an INT8 ok row on the same EP and batch. Profile both: npm run profile -- --precision fp32,int8");
   return {
     id: "fp32-vs-int8",
     title: "FP32 vs INT8",
     columns: [
-      { key: "model", header: "Model" }, { key: "quantized", header: "Quantized" }, { key: "ep", header: "EP" },
+      { key: "model", header: "Model" },
+      { key: "quantized", header: "Quantized" },
+      { key: "ep", header: "EP" },
       { key: "batch", header: "Batch", digits: 0 },
-      { key: "fp32P50", header: "FP32 p50", unit: "ms", digits: 3 }, { key: "int8P50", header: "INT8 p50", unit: "ms", digits: 3 },
-      { key: "speedup", header: "Speedup", unit: "×", digits: 2 }, { key: "ci", header: "95% CI" }, { key: "verdict", header: "Verdict" },
+      { key: "fp32P50", header: "FP32 p50", unit: "ms", digits: 3 },
+      { key: "int8P50", header: "INT8 p50", unit: "ms", digits: 3 },
+      { key: "speedup", header: "Speedup", unit: "×", digits: 2 },
+      { key: "ci", header: "95% CI" },
+      { key: "verdict", header: "Verdict" },
       { key: "sizeRatio", header: "Size ratio", unit: "×", digits: 2 },
       { key: "accChange", header: "Accuracy change", unit: "pp", digits: 2 },
       { key: "agreement", header: "Top-1 agreement", unit: "%", digits: 2 },

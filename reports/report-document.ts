@@ -60,14 +60,18 @@ function imageHtml(i: ImagePlot): string {
 export function renderHtml(header: ReportHeader, sections: readonly ReportSection[]): string {
   const facts = header.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("");
   const nav = sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join("");
-  const body = sections.map((s) => [
-    `<section class="part" id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>`,
-    ...s.intro.map((t) => `<p class="${s.id === "summary" ? "summary" : "intro"}">${escapeHtml(t)}</p>`),
-    ...s.tables.map(tableToHtml),
-    s.plots.length > 0 ? `<div class="plots">${s.plots.map(plotHtml).join("\n")}</div>` : "",
-    s.images.length > 0 ? `<div class="plots">${s.images.map(imageHtml).join("\n")}</div>` : "",
-    "</section>",
-  ].join("\n")).join("\n");
+  const body = sections
+    .map((s) =>
+      [
+        `<section class="part" id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>`,
+        ...s.intro.map((t) => `<p class="${s.id === "summary" ? "summary" : "intro"}">${escapeHtml(t)}</p>`),
+        ...s.tables.map(tableToHtml),
+        s.plots.length > 0 ? `<div class="plots">${s.plots.map(plotHtml).join("\n")}</div>` : "",
+        s.images.length > 0 ? `<div class="plots">${s.images.map(imageHtml).join("\n")}</div>` : "",
+        "</section>",
+      ].join("\n"),
+    )
+    .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(header.title)}</title><style>${CSS}</style></head>

@@ -78,13 +78,17 @@ export function tableToHtml(t: ReportTable): string {
   const id = escapeHtml(t.id);
   const parts = [`<section class="table" id="table-${id}" data-table="${id}">`, `<h3>${escapeHtml(t.title)}</h3>`];
   if (t.rows.length > 0) {
-    parts.push("<div class=\"scroll\"><table>");
+    parts.push('<div class="scroll"><table>');
     parts.push(`<thead><tr>${t.columns.map((c) => `<th>${escapeHtml(headerText(c))}</th>`).join("")}</tr></thead><tbody>`);
     for (const r of t.rows) {
-      parts.push(`<tr>${t.columns.map((c) => {
-        const v = r[c.key];
-        return `<td${typeof v === "number" ? " class=\"num\"" : ""}>${escapeHtml(formatCell(v, c))}</td>`;
-      }).join("")}</tr>`);
+      parts.push(
+        `<tr>${t.columns
+          .map((c) => {
+            const v = r[c.key];
+            return `<td${typeof v === "number" ? ' class="num"' : ""}>${escapeHtml(formatCell(v, c))}</td>`;
+          })
+          .join("")}</tr>`,
+      );
     }
     parts.push("</tbody></table></div>");
   }

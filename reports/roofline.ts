@@ -24,19 +24,35 @@ interface Point {
 
 function points(data: ReportData, ep: string): Point[] {
   const c = data.ceilings.find((x) => x.ep === ep);
-  return okRows(data.results.rows).filter((r) => r.ep === ep).flatMap((r) => {
-    const w = data.work.get(r.key);
-    if (!w || w.flops === 0) return [];
-    const a = achieved(w, r.latency.p50, c);
-    return [{ label: `${r.model} ${r.precision} b${r.batch}`, model: r.model, precision: r.precision, batch: r.batch, intensity: a.intensity, gops: a.gops, unit: a.unit, share: a.ceilingShare }];
-  });
+  return okRows(data.results.rows)
+    .filter((r) => r.ep === ep)
+    .flatMap((r) => {
+      const w = data.work.get(r.key);
+      if (!w || w.flops === 0) return [];
+      const a = achieved(w, r.latency.p50, c);
+      return [
+        {
+          label: `${r.model} ${r.precision} b${r.batch}`,
+          model: r.model,
+          precision: r.precision,
+          batch: r.batch,
+          intensity: a.intensity,
+          gops: a.gops,
+          unit: a.unit,
+          share: a.ceilingShare,
+        },
+      ];
+    });
 }
 
 /** The roof lines of `c` sampled over [lo, hi] FLOP/byte (log-spaced), one series per compute ceiling. */
 export function roofLines(c: EpCeilings, lo: number, hi: number): { roof: string; intensity: number; gops: number }[] {
   const out: { roof: string; intensity: number; gops: number }[] = [];
   const bw = c.bandwidthGBs;
-  const roofs: [string, number | null][] = [[`FP32 ${c.fp32Gflops?.toFixed(1)} GFLOP/s`, c.fp32Gflops], [`INT8 ${c.int8Gops?.toFixed(1)} GOP/s`, c.int8Gops]];
+  const roofs: [string, number | null][] = [
+    [`FP32 ${c.fp32Gflops?.toFixed(1)} GFLOP/s`, c.fp32Gflops],
+    [`INT8 ${c.int8Gops?.toFixed(1)} GOP/s`, c.int8Gops],
+  ];
   for (const [name, roof] of roofs) {
     if (roof === null) continue;
     const ridge = bw ? roof / bw : lo;
@@ -59,48 +75,75 @@ export async function rooflinePlots(data: ReportData): Promise<Plot[]> {
     const hi = Math.max(...xs, c?.int8Gops && c.bandwidthGBs ? c.int8Gops / c.bandwidthGBs : 0) * 2;
     const peak = c?.theoretical?.fp32Gflops;
     // the CPU's theoretical FP32 peak (derived from its facts, per FMA pipe) as a flat reference line
-    const lines = c ? [...roofLines(c, lo, hi), ...(peak ? [lo, hi].map((x) => ({ roof: `FP32 peak ${peak.toFixed(0)} (theory)`, intensity: x, gops: peak })) : [])] : [];
+    const lines = c
+      ? [...roofLines(c, lo, hi), ...(peak ? [lo, hi].map((x) => ({ roof: `FP32 peak ${peak.toFixed(0)} (theory)`, intensity: x, gops: peak })) : [])]
+      : [];
     const title = c
       ? `Roofline, ${ep} EP: measured ceilings (bandwidth ${c.bandwidthGBs?.toFixed(1) ?? "?"} GB/s) and each model × precision × batch`
       : `Roofline, ${ep} EP: achieved throughput per model (no ceilings measured for this EP: npm run bench -- ceilings)`;
     const axis = (t: string) => ({ type: "quantitative" as const, title: t, scale: { type: "log" as const } });
-    plots.push(await plot(`roofline-${ep}`, title, {
-      width: 560, height: 380,
-      layer: [
-        ...(lines.length > 0 ? [{
-          data: { values: lines },
-          mark: { type: "line", strokeWidth: 2 },
-          encoding: {
-            x: { field: "intensity", ...axis("Arithmetic intensity (FLOP/byte, 1 MAC = 2 FLOPs)") },
-            y: { field: "gops", ...axis("Achieved GFLOP/s (GOP/s for INT8)") },
-            strokeDash: { field: "roof", type: "nominal", title: "Roofs", scale: { range: [[1, 0], [7, 4], [2, 3]] }, sort: null },
-            color: { value: "#555" },
+    plots.push(
+      await plot(`roofline-${ep}`, title, {
+        width: 560,
+        height: 380,
+        layer: [
+          ...(lines.length > 0
+            ? [
+                {
+                  data: { values: lines },
+                  mark: { type: "line", strokeWidth: 2 },
+                  encoding: {
+                    x: { field: "intensity", ...axis("Arithmetic intensity (FLOP/byte, 1 MAC = 2 FLOPs)") },
+                    y: { field: "gops", ...axis("Achieved GFLOP/s (GOP/s for INT8)") },
+                    strokeDash: {
+                      field: "roof",
+                      type: "nominal",
+                      title: "Roofs",
+                      scale: {
+                        range: [
+                          [1, 0],
+                          [7, 4],
+                          [2, 3],
+                        ],
+                      },
+                      sort: null,
+                    },
+                    color: { value: "#555" },
+                  },
+                },
+              ]
+            : []),
+          {
+            data: { values: pts },
+            mark: { type: "point", filled: true, size: 90, opacity: 0.85 },
+            encoding: {
+              x: { field: "intensity", ...axis("Arithmetic intensity (FLOP/byte, 1 MAC = 2 FLOPs)") },
+              y: { field: "gops", ...axis("Achieved GFLOP/s (GOP/s for INT8)") },
+              color: { field: "model", type: "nominal", title: "Model" },
+              shape: { field: "precision", type: "nominal", title: "Precision" },
+              tooltip: [
+                { field: "label" },
+                { field: "intensity", format: ".1f" },
+                { field: "gops", format: ".2f" },
+                { field: "unit" },
+                { field: "share", format: ".1%" },
+              ],
+            },
           },
-        }] : []),
-        {
-          data: { values: pts },
-          mark: { type: "point", filled: true, size: 90, opacity: 0.85 },
-          encoding: {
-            x: { field: "intensity", ...axis("Arithmetic intensity (FLOP/byte, 1 MAC = 2 FLOPs)") },
-            y: { field: "gops", ...axis("Achieved GFLOP/s (GOP/s for INT8)") },
-            color: { field: "model", type: "nominal", title: "Model" },
-            shape: { field: "precision", type: "nominal", title: "Precision" },
-            tooltip: [{ field: "label" }, { field: "intensity", format: ".1f" }, { field: "gops", format: ".2f" }, { field: "unit" }, { field: "share", format: ".1%" }],
+          {
+            data: { values: pts },
+            mark: { type: "text", dx: 8, dy: -8, align: "left", fontSize: 10, color: "#333" },
+            encoding: {
+              x: { field: "intensity", type: "quantitative", scale: { type: "log" } },
+              y: { field: "gops", type: "quantitative", scale: { type: "log" } },
+              text: { field: "batchLabel" },
+            },
+            transform: [{ calculate: "'b' + datum.batch", as: "batchLabel" }],
           },
-        },
-        {
-          data: { values: pts },
-          mark: { type: "text", dx: 8, dy: -8, align: "left", fontSize: 10, color: "#333" },
-          encoding: {
-            x: { field: "intensity", type: "quantitative", scale: { type: "log" } },
-            y: { field: "gops", type: "quantitative", scale: { type: "log" } },
-            text: { field: "batchLabel" },
-          },
-          transform: [{ calculate: "'b' + datum.batch", as: "batchLabel" }],
-        },
-      ],
-      resolve: { scale: { color: "independent" } },
-    }));
+        ],
+        resolve: { scale: { color: "independent" } },
+      }),
+    );
   }
   return plots;
 }
@@ -135,35 +178,52 @@ export function boundNotes(data: ReportData): string[] {
     const al = achieved(wl, last.latency.p50, c);
     const ridge = c.fp32Gflops && c.bandwidthGBs ? c.fp32Gflops / c.bandwidthGBs : null;
     const parts: string[] = [];
-    parts.push(`${model} ${first.precision} on ${ep}: ${wf.intensity.toFixed(1)} FLOP/byte at batch ${first.batch}` +
-      (last !== first ? `, ${wl.intensity.toFixed(1)} at batch ${last.batch}` : "") +
-      (ridge ? ` (the ridge, where bandwidth stops limiting FP32, is at ${ridge.toFixed(1)})` : "") + ".");
+    parts.push(
+      `${model} ${first.precision} on ${ep}: ${wf.intensity.toFixed(1)} FLOP/byte at batch ${first.batch}` +
+        (last !== first ? `, ${wl.intensity.toFixed(1)} at batch ${last.batch}` : "") +
+        (ridge ? ` (the ridge, where bandwidth stops limiting FP32, is at ${ridge.toFixed(1)})` : "") +
+        ".",
+    );
     const int8Gain = c.int8Gops && c.fp32Gflops ? `${(c.int8Gops / c.fp32Gflops).toFixed(1)}×` : "not measured";
     // below the ridge (memory or cache side) or above it (compute side)
     const below = (a: typeof af) => a.bound !== "compute";
     if (below(af) && !below(al)) {
-      parts.push(`Memory-bound at batch ${first.batch}, compute-bound at batch ${last.batch}: reading the weights once for more images moved it past the ridge. At small batches INT8 helps by moving 4× fewer bytes; at large ones as far as the INT8 ceiling exceeds FP32's (${int8Gain}).`);
+      parts.push(
+        `Memory-bound at batch ${first.batch}, compute-bound at batch ${last.batch}: reading the weights once for more images moved it past the ridge. At small batches INT8 helps by moving 4× fewer bytes; at large ones as far as the INT8 ceiling exceeds FP32's (${int8Gain}).`,
+      );
     } else if (below(al)) {
-      parts.push(`Memory-bound here${last !== first ? " at every batch measured" : ""} (below the ridge): moving weights and activations, not arithmetic, sets the roof, so INT8 helps by moving 4× fewer bytes and a larger batch helps by reading the weights once for more images.`);
+      parts.push(
+        `Memory-bound here${last !== first ? " at every batch measured" : ""} (below the ridge): moving weights and activations, not arithmetic, sets the roof, so INT8 helps by moving 4× fewer bytes and a larger batch helps by reading the weights once for more images.`,
+      );
     } else {
-      parts.push(`Compute-bound here${last !== first ? " at every batch measured" : ""}: the arithmetic ceiling applies, so INT8 helps as far as the INT8 ceiling exceeds FP32's (${int8Gain}) and batching adds little beyond filling the cores.`);
+      parts.push(
+        `Compute-bound here${last !== first ? " at every batch measured" : ""}: the arithmetic ceiling applies, so INT8 helps as far as the INT8 ceiling exceeds FP32's (${int8Gain}) and batching adds little beyond filling the cores.`,
+      );
     }
     const inCache = [af, al].some((a) => a.bound === "cache");
     if (inCache) {
-      parts.push(`Some of its points sit above the bandwidth slope: its working set (${((wf.weightBytes + wf.activationBytes) / 1024).toFixed(0)} KiB per call at batch ${first.batch}) stays in the CPU caches, which are faster than the ${c.bandwidthGBs?.toFixed(1)} GB/s stream of a 64 MiB tensor that measured the slope; the DRAM roof does not limit it here.`);
+      parts.push(
+        `Some of its points sit above the bandwidth slope: its working set (${((wf.weightBytes + wf.activationBytes) / 1024).toFixed(0)} KiB per call at batch ${first.batch}) stays in the CPU caches, which are faster than the ${c.bandwidthGBs?.toFixed(1)} GB/s stream of a 64 MiB tensor that measured the slope; the DRAM roof does not limit it here.`,
+      );
     }
     const share = al.ceilingShare ?? af.ceilingShare;
     if (share !== null && share < 0.1) {
-      parts.push(`It reaches only ${pct(share)} of the roof at batch ${last.batch}${last !== first ? ` (${pct(af.ceilingShare)} at batch ${first.batch})` : ""}: per-call and per-op overheads (small layers, µs-scale runs) dominate, not the roofs.`);
+      parts.push(
+        `It reaches only ${pct(share)} of the roof at batch ${last.batch}${last !== first ? ` (${pct(af.ceilingShare)} at batch ${first.batch})` : ""}: per-call and per-op overheads (small layers, µs-scale runs) dominate, not the roofs.`,
+      );
     } else if (share !== null && share > 1) {
-      parts.push(`It measured ${pct(share)} of the ceiling: above the measured roof, so the ceiling was measured while the machine was busier than during this row (or this model's kernels beat the ceiling kernel); treat the share as approximate.`);
+      parts.push(
+        `It measured ${pct(share)} of the ceiling: above the measured roof, so the ceiling was measured while the machine was busier than during this row (or this model's kernels beat the ceiling kernel); treat the share as approximate.`,
+      );
     } else if (share !== null) {
       parts.push(`It reaches ${pct(share)} of the roof at batch ${last.batch}.`);
     }
     const q = group.find((r) => r.precision !== "fp32" && r.batch === last.batch && data.work.get(r.key) && isIntegerWork(data.work.get(r.key)!));
     if (q) {
       const wq = data.work.get(q.key)!;
-      parts.push(`Its ${q.precision} graph runs ${(wq.intMacs / 1e6).toFixed(1)} M integer MACs per call at batch ${q.batch}, at ${wq.intensity.toFixed(1)} op/byte (${(wq.intensity / wl.intensity).toFixed(1)}× the FP32 intensity: int8 weights and uint8 activations), ${(last.latency.p50 / q.latency.p50).toFixed(2)}× FP32's speed here.`);
+      parts.push(
+        `Its ${q.precision} graph runs ${(wq.intMacs / 1e6).toFixed(1)} M integer MACs per call at batch ${q.batch}, at ${wq.intensity.toFixed(1)} op/byte (${(wq.intensity / wl.intensity).toFixed(1)}× the FP32 intensity: int8 weights and uint8 activations), ${(last.latency.p50 / q.latency.p50).toFixed(2)}× FP32's speed here.`,
+      );
     }
     notes.push(parts.join(" "));
   }

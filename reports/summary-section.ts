@@ -22,22 +22,30 @@ export function fastestEpTable(data: ReportData): ReportTable {
   const large = batches[batches.length - 1];
   const out: Record<string, Cell>[] = [];
   for (const model of modelNames(rows)) {
-    const mine = rows.filter((r) => r.model === model && r.precision === (rows.some((x) => x.model === model && x.precision === "fp32") ? "fp32" : r.precision));
+    const mine = rows.filter(
+      (r) => r.model === model && r.precision === (rows.some((x) => x.model === model && x.precision === "fp32") ? "fp32" : r.precision),
+    );
     const atSmall = mine.filter((r) => r.batch === small).sort((a, b) => a.latency.p50 - b.latency.p50)[0];
     const atLarge = mine.filter((r) => r.batch === large).sort((a, b) => b.throughput - a.throughput)[0];
     out.push({
-      model, precision: atSmall?.precision ?? atLarge?.precision ?? null,
-      latencyEp: atSmall ? epDisplayName(atSmall.ep) : null, p50: atSmall?.latency.p50 ?? null,
-      throughputEp: atLarge ? epDisplayName(atLarge.ep) : null, throughput: atLarge?.throughput ?? null,
+      model,
+      precision: atSmall?.precision ?? atLarge?.precision ?? null,
+      latencyEp: atSmall ? epDisplayName(atSmall.ep) : null,
+      p50: atSmall?.latency.p50 ?? null,
+      throughputEp: atLarge ? epDisplayName(atLarge.ep) : null,
+      throughput: atLarge?.throughput ?? null,
     });
   }
   return {
     id: "summary-fastest",
     title: "Fastest EP per model",
     columns: [
-      { key: "model", header: "Model" }, { key: "precision", header: "Precision" },
-      { key: "latencyEp", header: `Lowest latency at batch ${small ?? "?"}` }, { key: "p50", header: "p50", unit: "ms", digits: 3 },
-      { key: "throughputEp", header: `Highest throughput at batch ${large ?? "?"}` }, { key: "throughput", header: "Throughput", unit: "img/s", digits: 0 },
+      { key: "model", header: "Model" },
+      { key: "precision", header: "Precision" },
+      { key: "latencyEp", header: `Lowest latency at batch ${small ?? "?"}` },
+      { key: "p50", header: "p50", unit: "ms", digits: 3 },
+      { key: "throughputEp", header: `Highest throughput at batch ${large ?? "?"}` },
+      { key: "throughput", header: "Throughput", unit: "img/s", digits: 0 },
     ],
     rows: out,
     notes: [],
@@ -48,8 +56,12 @@ export function fastestEpTable(data: ReportData): ReportTable {
 export function int8SpeedupTable(data: ReportData, variant = "int8"): ReportTable {
   const rows = okRows(data.results.rows);
   const eps = measuredEps(data);
-  const columns: Column[] = [{ key: "model", header: "Model" }, { key: "batch", header: "Batch", digits: 0 }];
-  for (const ep of eps) columns.push({ key: `sp_${ep}`, header: `${epDisplayName(ep)} speedup`, unit: "×", digits: 2 }, { key: `ci_${ep}`, header: `${epDisplayName(ep)} 95% CI` });
+  const columns: Column[] = [
+    { key: "model", header: "Model" },
+    { key: "batch", header: "Batch", digits: 0 },
+  ];
+  for (const ep of eps)
+    columns.push({ key: `sp_${ep}`, header: `${epDisplayName(ep)} speedup`, unit: "×", digits: 2 }, { key: `ci_${ep}`, header: `${epDisplayName(ep)} 95% CI` });
   const out: Record<string, Cell>[] = [];
   let unpaired = false;
   for (const model of modelNames(rows)) {
@@ -59,9 +71,11 @@ export function int8SpeedupTable(data: ReportData, variant = "int8"): ReportTabl
       for (const ep of eps) {
         const s = precisionSpeedup(data.results, model, ep, batch, variant);
         cells[`sp_${ep}`] = s?.speedup ?? null;
-        cells[`ci_${ep}`] = !s ? null : s.kind === "paired"
-          ? `${s.ci95[0].toFixed(2)}–${s.ci95[1].toFixed(2)}${s.verdict === "no clear difference" ? " (no clear difference)" : ""}`
-          : "unpaired";
+        cells[`ci_${ep}`] = !s
+          ? null
+          : s.kind === "paired"
+            ? `${s.ci95[0].toFixed(2)}–${s.ci95[1].toFixed(2)}${s.verdict === "no clear difference" ? " (no clear difference)" : ""}`
+            : "unpaired";
         if (s) any = true;
         if (s?.kind === "unpaired") unpaired = true;
       }
@@ -75,7 +89,9 @@ export function int8SpeedupTable(data: ReportData, variant = "int8"): ReportTabl
     rows: out,
     notes: [
       `Speedup = FP32 p50 ÷ ${variant.toUpperCase()} p50 (> 1: ${variant.toUpperCase()} is faster). The 95% CI comes from interleaved FP32/${variant.toUpperCase()} pairs; "no clear difference" when it covers 1.`,
-      ...(unpaired ? ["\"unpaired\": the two precisions were measured in separate rows, so the ratio has no interval and carries the machine's drift between them."] : []),
+      ...(unpaired
+        ? ['"unpaired": the two precisions were measured in separate rows, so the ratio has no interval and carries the machine\'s drift between them.']
+        : []),
     ],
   };
 }
@@ -85,7 +101,9 @@ export function summarySentences(data: ReportData): string[] {
   const out: string[] = [];
   const fastest = fastestEpTable(data);
   if (fastest.rows.length > 0) {
-    out.push(`Fastest EP per model (lowest p50 at the smallest batch): ${fastest.rows.map((r) => `${String(r.model)} on ${String(r.latencyEp)} (${typeof r.p50 === "number" ? r.p50.toPrecision(3) : "?"} ms)`).join(", ")}.`);
+    out.push(
+      `Fastest EP per model (lowest p50 at the smallest batch): ${fastest.rows.map((r) => `${String(r.model)} on ${String(r.latencyEp)} (${typeof r.p50 === "number" ? r.p50.toPrecision(3) : "?"} ms)`).join(", ")}.`,
+    );
   }
   const speed = int8SpeedupTable(data);
   const eps = measuredEps(data);
@@ -94,8 +112,13 @@ export function summarySentences(data: ReportData): string[] {
     return vals.length === 0 ? [] : [`${epDisplayName(ep)} ${formatRatio(Math.min(...vals))}–${formatRatio(Math.max(...vals))}`];
   });
   if (perEp.length > 0) out.push(`INT8 speedup over FP32, range over models and batches: ${perEp.join("; ")} (per row with its CI in the table below).`);
-  const eff = modelSummaries(data).filter((s) => s.accPerM !== null).sort((a, b) => (b.accPerM ?? 0) - (a.accPerM ?? 0))[0];
-  if (eff && eff.accPerM !== null) out.push(`Most efficient model (accuracy per million parameters): ${eff.model}, ${eff.accPerM.toFixed(1)} %/M${eff.accuracyPct !== null ? ` at ${eff.accuracyPct.toFixed(2)}% top-1` : ""}.`);
+  const eff = modelSummaries(data)
+    .filter((s) => s.accPerM !== null)
+    .sort((a, b) => (b.accPerM ?? 0) - (a.accPerM ?? 0))[0];
+  if (eff && eff.accPerM !== null)
+    out.push(
+      `Most efficient model (accuracy per million parameters): ${eff.model}, ${eff.accPerM.toFixed(1)} %/M${eff.accuracyPct !== null ? ` at ${eff.accuracyPct.toFixed(2)}% top-1` : ""}.`,
+    );
   const skipped = data.results.eps.filter((e) => e.state === "skipped");
   if (skipped.length > 0) out.push(`EPs that could not start here: ${skipped.map((e) => `${epDisplayName(e.name)} (${e.reason})`).join("; ")}.`);
   if (out.length === 0) out.push("No row was measured: see the efficiency table for each row's error or reason.");

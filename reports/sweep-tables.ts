@@ -29,12 +29,16 @@ export const FILTER_SWEEP: Readonly<Record<string, string>> = {
  * batch norm after a conv folded into it).
  */
 export const MODEL_COLUMNS: readonly Column[] = [
-  { key: "model", header: "Model" }, { key: "variant", header: "Variant" },
-  { key: "kerasParams", header: "Params (Keras)", digits: 0 }, { key: "params", header: "Params (ONNX)", digits: 0 },
-  { key: "trainable", header: "Trainable", digits: 0 }, { key: "nonTrainable", header: "Non-trainable", digits: 0 },
+  { key: "model", header: "Model" },
+  { key: "variant", header: "Variant" },
+  { key: "kerasParams", header: "Params (Keras)", digits: 0 },
+  { key: "params", header: "Params (ONNX)", digits: 0 },
+  { key: "trainable", header: "Trainable", digits: 0 },
+  { key: "nonTrainable", header: "Non-trainable", digits: 0 },
   { key: "accuracy", header: "Accuracy", unit: "%", digits: 2 },
   { key: "accPerM", header: "Accuracy per M params", unit: "%/M", digits: 1 },
-  { key: "p50", header: "p50", unit: "ms", digits: 3 }, { key: "latencyAt", header: "Latency at" },
+  { key: "p50", header: "p50", unit: "ms", digits: 3 },
+  { key: "latencyAt", header: "Latency at" },
   { key: "inferenceMs", header: "Inference (tfjs)", unit: "ms/sample", digits: 4 },
   { key: "trainingS", header: "Training time", unit: "s", digits: 1 },
   { key: "paramsPerSecond", header: "Params/s", digits: 0 },
@@ -49,8 +53,19 @@ export const MODEL_COLUMN_NOTES: readonly string[] = [
 /** A summary as a row of {@link MODEL_COLUMNS}. */
 export function summaryRow(s: ModelSummary, variant: string | null): Record<string, Cell> {
   return {
-    model: s.model, variant, kerasParams: s.kerasParams, params: s.params, trainable: s.trainableParams, nonTrainable: s.nonTrainableParams,
-    accuracy: s.accuracyPct, accPerM: s.accPerM, p50: s.p50Ms, latencyAt: s.latencyAt, inferenceMs: s.inferenceMs, trainingS: s.trainingS, paramsPerSecond: s.paramsPerSecond,
+    model: s.model,
+    variant,
+    kerasParams: s.kerasParams,
+    params: s.params,
+    trainable: s.trainableParams,
+    nonTrainable: s.nonTrainableParams,
+    accuracy: s.accuracyPct,
+    accPerM: s.accPerM,
+    p50: s.p50Ms,
+    latencyAt: s.latencyAt,
+    inferenceMs: s.inferenceMs,
+    trainingS: s.trainingS,
+    paramsPerSecond: s.paramsPerSecond,
   };
 }
 

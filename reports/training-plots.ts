@@ -20,7 +20,8 @@ export async function trainingPlot(model: string, train: TrainRecord): Promise<P
     facet: { field: "metric", type: "nominal", title: null, sort: ["Loss (cross-entropy)", "Accuracy (%)"] },
     resolve: { scale: { y: "independent" } },
     spec: {
-      width: 250, height: 200,
+      width: 250,
+      height: 200,
       mark: { type: "line", point: true },
       encoding: {
         x: { field: "epoch", type: "quantitative", title: "Epoch", axis: { tickMinStep: 1, format: "d" } },

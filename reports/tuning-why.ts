@@ -12,5 +12,8 @@ export function tuningWhy(t: TuningRecord): string {
   const others = t.candidates.filter((c) => c.name !== t.chosen).map((c) => `${c.name} (${x(c.speedup)}${c.withinBudget ? "" : ", over accuracy budget"})`);
   const threads = t.intraOpThreads === 0 ? "ORT's default threads" : `${t.intraOpThreads} intra-op thread(s)`;
   const floats = chosen && chosen.floatNodes.length ? `, float: ${chosen.floatNodes.join(", ")}` : "";
-  return `tuned on ${t.ep} at batch ${t.batch} (${threads}): chose ${t.chosen} (${x(chosen?.speedup ?? null)}${floats})` + (others.length ? ` over ${others.join(", ")}` : "");
+  return (
+    `tuned on ${t.ep} at batch ${t.batch} (${threads}): chose ${t.chosen} (${x(chosen?.speedup ?? null)}${floats})` +
+    (others.length ? ` over ${others.join(", ")}` : "")
+  );
 }

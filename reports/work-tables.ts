@@ -21,10 +21,16 @@ export function modelWorkTable(data: ReportData): ReportTable {
     const row = seen.get(key);
     if (!row) {
       seen.set(key, {
-        model: r.model, precision: r.precision,
-        macs: w.macs / w.batch / 1e6, intShare: w.macs > 0 ? (w.intMacs / w.macs) * 100 : null, otherOps: w.otherOps / w.batch / 1e6,
-        flops: w.flops / w.batch / 1e6, weights: w.weightBytes / KIB, activations: w.activationBytes / w.batch / KIB,
-        intensity: `${w.intensity.toFixed(1)} (b${w.batch})`, uncounted: w.uncounted.join("; ") || null,
+        model: r.model,
+        precision: r.precision,
+        macs: w.macs / w.batch / 1e6,
+        intShare: w.macs > 0 ? (w.intMacs / w.macs) * 100 : null,
+        otherOps: w.otherOps / w.batch / 1e6,
+        flops: w.flops / w.batch / 1e6,
+        weights: w.weightBytes / KIB,
+        activations: w.activationBytes / w.batch / KIB,
+        intensity: `${w.intensity.toFixed(1)} (b${w.batch})`,
+        uncounted: w.uncounted.join("; ") || null,
       });
     } else if (!String(row.intensity).includes(`(b${w.batch})`)) {
       row.intensity = `${String(row.intensity)}, ${w.intensity.toFixed(1)} (b${w.batch})`;
@@ -34,11 +40,16 @@ export function modelWorkTable(data: ReportData): ReportTable {
     id: "work",
     title: "Work per inference (counted from the ONNX graph)",
     columns: [
-      { key: "model", header: "Model" }, { key: "precision", header: "Precision" },
-      { key: "macs", header: "MACs per image", unit: "M", digits: 3 }, { key: "intShare", header: "Integer MACs", unit: "%", digits: 0 },
-      { key: "otherOps", header: "Other ops per image", unit: "M", digits: 3 }, { key: "flops", header: "FLOPs per image", unit: "M", digits: 3 },
-      { key: "weights", header: "Weights", unit: "KiB", digits: 1 }, { key: "activations", header: "Activations per image", unit: "KiB", digits: 1 },
-      { key: "intensity", header: "Arithmetic intensity (FLOP/byte) at batch" }, { key: "uncounted", header: "Not counted" },
+      { key: "model", header: "Model" },
+      { key: "precision", header: "Precision" },
+      { key: "macs", header: "MACs per image", unit: "M", digits: 3 },
+      { key: "intShare", header: "Integer MACs", unit: "%", digits: 0 },
+      { key: "otherOps", header: "Other ops per image", unit: "M", digits: 3 },
+      { key: "flops", header: "FLOPs per image", unit: "M", digits: 3 },
+      { key: "weights", header: "Weights", unit: "KiB", digits: 1 },
+      { key: "activations", header: "Activations per image", unit: "KiB", digits: 1 },
+      { key: "intensity", header: "Arithmetic intensity (FLOP/byte) at batch" },
+      { key: "uncounted", header: "Not counted" },
     ],
     rows: [...seen.values()],
     notes: [
@@ -71,9 +82,17 @@ export function workVsTimeTable(data: ReportData): ReportTable {
       const fw = w.byFamily.find((f) => f.family === family);
       const t = time.get(family);
       rows.push({
-        model: r.model, precision: r.precision, ep: r.ep, batch: r.batch, family,
-        macs: fw ? fw.macs / 1e6 : 0, workShare: fw ? fw.share * 100 : 0, bytes: fw ? fw.bytes / KIB : 0,
-        timeShare: t ? t.share * 100 : 0, ms: t ? t.ms : 0, ortOps: t ? [...t.ops].join(", ") : "",
+        model: r.model,
+        precision: r.precision,
+        ep: r.ep,
+        batch: r.batch,
+        family,
+        macs: fw ? fw.macs / 1e6 : 0,
+        workShare: fw ? fw.share * 100 : 0,
+        bytes: fw ? fw.bytes / KIB : 0,
+        timeShare: t ? t.share * 100 : 0,
+        ms: t ? t.ms : 0,
+        ortOps: t ? [...t.ops].join(", ") : "",
       });
     }
   }
@@ -81,10 +100,17 @@ export function workVsTimeTable(data: ReportData): ReportTable {
     id: "work-vs-time",
     title: "Where the work is and where the time goes (per op family)",
     columns: [
-      { key: "model", header: "Model" }, { key: "precision", header: "Precision" }, { key: "ep", header: "EP" }, { key: "batch", header: "Batch", digits: 0 },
-      { key: "family", header: "Op family" }, { key: "macs", header: "MACs", unit: "M", digits: 3 }, { key: "workShare", header: "Work share", unit: "%", digits: 1 },
-      { key: "bytes", header: "Bytes moved", unit: "KiB", digits: 1 }, { key: "timeShare", header: "Time share", unit: "%", digits: 1 },
-      { key: "ms", header: "Kernel time", unit: "ms", digits: 4 }, { key: "ortOps", header: "ORT kernels" },
+      { key: "model", header: "Model" },
+      { key: "precision", header: "Precision" },
+      { key: "ep", header: "EP" },
+      { key: "batch", header: "Batch", digits: 0 },
+      { key: "family", header: "Op family" },
+      { key: "macs", header: "MACs", unit: "M", digits: 3 },
+      { key: "workShare", header: "Work share", unit: "%", digits: 1 },
+      { key: "bytes", header: "Bytes moved", unit: "KiB", digits: 1 },
+      { key: "timeShare", header: "Time share", unit: "%", digits: 1 },
+      { key: "ms", header: "Kernel time", unit: "ms", digits: 4 },
+      { key: "ortOps", header: "ORT kernels" },
     ],
     rows,
     notes: [
@@ -99,7 +125,16 @@ export function ceilingsTable(data: ReportData): ReportTable {
   const rows: Record<string, Cell>[] = [];
   for (const c of data.ceilings) {
     for (const f of c.figures) {
-      rows.push({ ep: c.ep, kind: f.kind, value: f.value, median: f.median, spread: `${f.min.toFixed(1)}–${f.max.toFixed(1)} over ${f.roundP50Ms.length} round(s)`, best: f.best, unit: f.unit, what: f.description });
+      rows.push({
+        ep: c.ep,
+        kind: f.kind,
+        value: f.value,
+        median: f.median,
+        spread: `${f.min.toFixed(1)}–${f.max.toFixed(1)} over ${f.roundP50Ms.length} round(s)`,
+        best: f.best,
+        unit: f.unit,
+        what: f.description,
+      });
     }
     if (c.theoretical) {
       const t = c.theoretical;
@@ -108,19 +143,28 @@ export function ceilingsTable(data: ReportData): ReportTable {
     }
     for (const n of c.notes) rows.push({ ep: c.ep, kind: "note", value: null, spread: null, best: null, unit: null, what: n });
   }
-  const notes = data.ceilings.length === 0
-    ? ["No ceilings are cached for this machine and ONNX Runtime version: run npm run bench -- ceilings (the profile command measures the CPU EP's on its own)."]
-    : [
-      "Measured with small ONNX models built in code, each in a fresh child process like a profile row: FP32 MatMul, INT8 QLinearMatMul and MatMulInteger (uint8 × int8), and bandwidth as Mul + ReduceSum over a large float tensor (3 × its bytes moved per run).",
-      "Value: ops (or bytes) ÷ median latency of the best round (rounds are fresh child processes; on a shared machine the least-disturbed round is the closest to the roof); spread: the smallest and largest round, median: their median; best run: at the fastest single run. Other tenants' load lowers and spreads these figures.",
-      `Cached per machine and ORT version in ${data.ceilings.length > 0 ? "<artifacts>/ceilings/" : ""}; measured ${data.ceilings.map((c) => `${c.ep} ${c.measuredAt}`).join(", ")}.`,
-    ];
+  const notes =
+    data.ceilings.length === 0
+      ? [
+          "No ceilings are cached for this machine and ONNX Runtime version: run npm run bench -- ceilings (the profile command measures the CPU EP's on its own).",
+        ]
+      : [
+          "Measured with small ONNX models built in code, each in a fresh child process like a profile row: FP32 MatMul, INT8 QLinearMatMul and MatMulInteger (uint8 × int8), and bandwidth as Mul + ReduceSum over a large float tensor (3 × its bytes moved per run).",
+          "Value: ops (or bytes) ÷ median latency of the best round (rounds are fresh child processes; on a shared machine the least-disturbed round is the closest to the roof); spread: the smallest and largest round, median: their median; best run: at the fastest single run. Other tenants' load lowers and spreads these figures.",
+          `Cached per machine and ORT version in ${data.ceilings.length > 0 ? "<artifacts>/ceilings/" : ""}; measured ${data.ceilings.map((c) => `${c.ep} ${c.measuredAt}`).join(", ")}.`,
+        ];
   return {
     id: "ceilings",
     title: "Measured ceilings of this machine",
     columns: [
-      { key: "ep", header: "EP" }, { key: "kind", header: "Ceiling" }, { key: "value", header: "Value", digits: 1 },
-      { key: "median", header: "Median of rounds", digits: 1 }, { key: "spread", header: "Spread (rounds min–max)" }, { key: "best", header: "Best run", digits: 1 }, { key: "unit", header: "Unit" }, { key: "what", header: "Measured with" },
+      { key: "ep", header: "EP" },
+      { key: "kind", header: "Ceiling" },
+      { key: "value", header: "Value", digits: 1 },
+      { key: "median", header: "Median of rounds", digits: 1 },
+      { key: "spread", header: "Spread (rounds min–max)" },
+      { key: "best", header: "Best run", digits: 1 },
+      { key: "unit", header: "Unit" },
+      { key: "what", header: "Measured with" },
     ],
     rows,
     notes,

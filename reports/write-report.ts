@@ -52,12 +52,25 @@ export function runHeader(data: ReportData): ReportHeader {
       ["CPU flags", hw.cpu.flags.join(", ") || "none recorded"],
       ["GPUs", hw.gpus.map((g) => `${g.vendor} ${g.model}${g.vramMiB ? ` (${g.vramMiB} MiB)` : ""}`).join(", ") || "none"],
       ["OS", `${hw.os.distro} ${hw.os.release}, kernel ${hw.os.kernel}, ${hw.os.arch}`],
-      ["Versions", Object.entries(hw.versions).map(([k, v]) => `${k} ${v}`).join(", ")],
+      [
+        "Versions",
+        Object.entries(hw.versions)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", "),
+      ],
       ["EPs", eps],
-      ["Load average (1 min)", `${r.stability.loadAverage1m.min.toFixed(2)}–${r.stability.loadAverage1m.max.toFixed(2)} (mean ${r.stability.loadAverage1m.mean.toFixed(2)})`],
+      [
+        "Load average (1 min)",
+        `${r.stability.loadAverage1m.min.toFixed(2)}–${r.stability.loadAverage1m.max.toFixed(2)} (mean ${r.stability.loadAverage1m.mean.toFixed(2)})`,
+      ],
       ...((r.settings.rounds ?? 1) > 1 && r.stability.maxRoundsCv != null
-        ? [["Rounds", `${r.settings.rounds} per row, spread across the run; largest CV of a row's round medians ${(r.stability.maxRoundsCv * 100).toFixed(1)}%` +
-          `${(r.stability.highRoundsCvRows ?? []).length > 0 ? `, above ${(r.stability.cvThreshold * 100).toFixed(0)}% in ${r.stability.highRoundsCvRows!.length} row(s)` : ""}`] as [string, string]]
+        ? [
+            [
+              "Rounds",
+              `${r.settings.rounds} per row, spread across the run; largest CV of a row's round medians ${(r.stability.maxRoundsCv * 100).toFixed(1)}%` +
+                `${(r.stability.highRoundsCvRows ?? []).length > 0 ? `, above ${(r.stability.cvThreshold * 100).toFixed(0)}% in ${r.stability.highRoundsCvRows!.length} row(s)` : ""}`,
+            ] as [string, string],
+          ]
         : []),
     ],
   };
@@ -66,7 +79,11 @@ export function runHeader(data: ReportData): ReportHeader {
 /** The worked memory exercise with the notebook's wrong answer corrected. */
 function exerciseTable(): ReportTable {
   const e = exerciseEstimate(50);
-  const t = estimateTable("memory-exercise", "Worked example: 200×300 RGB, three 3×3 convolutions, stride 2, same padding, 100/200/400 maps (mini-batch 50)", e);
+  const t = estimateTable(
+    "memory-exercise",
+    "Worked example: 200×300 RGB, three 3×3 convolutions, stride 2, same padding, 100/200/400 maps (mini-batch 50)",
+    e,
+  );
   return { ...t, notes: [...exerciseErrata(e), ...t.notes] };
 }
 
@@ -89,31 +106,61 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
   const cnnVsFcnnBars = await cnnVsFcnnPlot(cnnVsFcnn);
   const sections: ReportSection[] = [
     summarySection(data),
-    { id: "efficiency", title: "Hardware efficiency", intro: [], tables: [efficiencyTable(data)], plots: ep.filter((p) => p.id !== "int8-speedup"), images: [] },
     {
-      id: "roofline", title: "Work, ceilings and roofline",
-      intro: data.work.size === 0
-        ? ["No work counts: the run's ONNX files could not be read from their recorded paths (moved or deleted), so achieved GFLOP/s and the roofline are not drawn."]
-        : [...boundNotes(data), ...(data.ceilings.length === 0 ? ["No ceilings are cached for this machine and ONNX Runtime version: run npm run bench -- ceilings (npm run profile measures the CPU EP's itself)."] : [])],
+      id: "efficiency",
+      title: "Hardware efficiency",
+      intro: [],
+      tables: [efficiencyTable(data)],
+      plots: ep.filter((p) => p.id !== "int8-speedup"),
+      images: [],
+    },
+    {
+      id: "roofline",
+      title: "Work, ceilings and roofline",
+      intro:
+        data.work.size === 0
+          ? [
+              "No work counts: the run's ONNX files could not be read from their recorded paths (moved or deleted), so achieved GFLOP/s and the roofline are not drawn.",
+            ]
+          : [
+              ...boundNotes(data),
+              ...(data.ceilings.length === 0
+                ? [
+                    "No ceilings are cached for this machine and ONNX Runtime version: run npm run bench -- ceilings (npm run profile measures the CPU EP's itself).",
+                  ]
+                : []),
+            ],
       // tables with no rows are left out (a run without work counts or ceilings)
-      tables: [modelWorkTable(data), workVsTimeTable(data), ceilingsTable(data)].filter((t) => t.rows.length > 0), plots: rooflines, images: [],
+      tables: [modelWorkTable(data), workVsTimeTable(data), ceilingsTable(data)].filter((t) => t.rows.length > 0),
+      plots: rooflines,
+      images: [],
     },
     { id: "precision", title: "FP32 vs INT8", intro: precisionClaims(data), tables: [precisionTable(data)], plots: speedup, images: [] },
     {
-      id: "labs", title: "Lab comparisons", intro: [],
+      id: "labs",
+      title: "Lab comparisons",
+      intro: [],
       tables: [architectureSweepTable(data), filterSweepTable(data), cnnVsFcnn, transferTable(data), bestModelTable(data)],
-      plots: cnnVsFcnnBars ? [...models, cnnVsFcnnBars] : models, images: [],
+      plots: cnnVsFcnnBars ? [...models, cnnVsFcnnBars] : models,
+      images: [],
     },
     {
-      id: "memory", title: "Memory estimator", intro: [],
+      id: "memory",
+      title: "Memory estimator",
+      intro: [],
       tables: [measuredMemoryTable(data, o.trainingBatch), exerciseTable()],
-      plots: [], images: [],
+      plots: [],
+      images: [],
     },
   ];
   sections.push({
-    id: "training", title: "Training curves",
-    intro: trainingPlots.length === 0 ? ["No train.json with a history was found beside the run's ONNX files (foreign models, or models trained elsewhere)."] : [],
-    tables: [], plots: trainingPlots, images: [],
+    id: "training",
+    title: "Training curves",
+    intro:
+      trainingPlots.length === 0 ? ["No train.json with a history was found beside the run's ONNX files (foreign models, or models trained elsewhere)."] : [],
+    tables: [],
+    plots: trainingPlots,
+    images: [],
   });
   if (o.confusion) sections.push(await confusionSection(data, o, warnings));
   if (o.modelImages) sections.push(await modelImagesSection(data, o, warnings));
@@ -159,7 +206,10 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
       plots.push(f);
     }
   }
-  const tables = await writeTables(join(o.outDir, "tables"), sections.flatMap((s) => s.tables));
+  const tables = await writeTables(
+    join(o.outDir, "tables"),
+    sections.flatMap((s) => s.tables),
+  );
   const html = join(o.outDir, "report.html");
   const markdown = join(o.outDir, "report.md");
   await writeFile(html, renderHtml(header, sections));

@@ -135,7 +135,10 @@ describe("wasm training kernels match the cpu backend", () => {
       const [gx, g1, g2] = tf.tidy(() => {
         const f = (xs: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => {
           const h = tf.maxPool(tf.relu(tf.conv2d(xs as tf.Tensor4D, a as tf.Tensor4D, 1, "same")), 2, 2, "valid");
-          return tf.relu(tf.conv2d(h, b as tf.Tensor4D, 2, "valid")).square().sum();
+          return tf
+            .relu(tf.conv2d(h, b as tf.Tensor4D, 2, "valid"))
+            .square()
+            .sum();
         };
         return tf.grads(f)([tf.tensor(x, [4, 12, 12, 2]), tf.tensor(w1, [3, 3, 2, 4]), tf.tensor(w2, [3, 3, 4, 6])]);
       }) as [tf.Tensor, tf.Tensor, tf.Tensor];

@@ -3,12 +3,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
-import {
-  parseBackendRequest,
-  selectBackend,
-  type BackendName,
-  type TrainingBackend,
-} from "../train/backends/index.ts";
+import { parseBackendRequest, selectBackend, type BackendName, type TrainingBackend } from "../train/backends/index.ts";
 import { nativeBackend, notInstalledReason } from "../train/backends/tfjs-node-backends.ts";
 
 /** Whether a native tfjs package is installed (then `auto` would rightly not pick wasm). */
@@ -49,12 +44,7 @@ describe("selectBackend", () => {
 
   test("auto collects every faster failure and stops at the first that loads", async () => {
     const loads: string[] = [];
-    const table = [
-      fake("tfjs-node-gpu", loads, "no CUDA"),
-      fake("tfjs-node", loads, "not installed"),
-      fake("wasm", loads),
-      fake("cpu", loads),
-    ];
+    const table = [fake("tfjs-node-gpu", loads, "no CUDA"), fake("tfjs-node", loads, "not installed"), fake("wasm", loads), fake("cpu", loads)];
     const choice = await selectBackend("auto", table);
     assert.deepEqual(choice, {
       name: "wasm",

@@ -13,16 +13,31 @@ import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
 import { cpuEp } from "../profile/eps/cpu-ep.ts";
 import type { EpRunner } from "../profile/ep-runner.ts";
 import {
-  bandwidthModel, ceilingModels, ensureCeilings, cpuinfoClockGHz, figureAt, fp32MatMul, int8MatMulInteger, int8QLinearMatMul, readCeilings, simdBits,
-  theoreticalPeak, writeCeilings, type EpCeilings,
+  bandwidthModel,
+  ceilingModels,
+  ensureCeilings,
+  cpuinfoClockGHz,
+  figureAt,
+  fp32MatMul,
+  int8MatMulInteger,
+  int8QLinearMatMul,
+  readCeilings,
+  simdBits,
+  theoreticalPeak,
+  writeCeilings,
+  type EpCeilings,
 } from "../profile/ceilings/index.ts";
 import type { Hardware } from "../formats/run/results-schema.ts";
 import { modelWork } from "../profile/work/index.ts";
 
 function hardware(cpu: Partial<Hardware["cpu"]>, ort = "1.30.0"): Hardware {
   return {
-    hostname: "lab-1", cpu: { model: "Test CPU", cores: 2, threads: 4, flags: [], speedGHz: 2.6, ...cpu }, memoryGiB: 16, gpus: [],
-    os: { platform: "linux", distro: "Debian", release: "12", kernel: "6.1", arch: "x64" }, versions: { node: "20", onnxruntimeNode: ort },
+    hostname: "lab-1",
+    cpu: { model: "Test CPU", cores: 2, threads: 4, flags: [], speedGHz: 2.6, ...cpu },
+    memoryGiB: 16,
+    gpus: [],
+    os: { platform: "linux", distro: "Debian", release: "12", kernel: "6.1", arch: "x64" },
+    versions: { node: "20", onnxruntimeNode: ort },
   };
 }
 
@@ -69,8 +84,14 @@ test("ceiling models compute what they claim in ONNX Runtime, and their stated w
       await session.release();
     }
   }
-  assert.deepEqual(ceilingModels("webgpu").map((m) => m.kind), ["fp32-matmul", "bandwidth"]);
-  assert.deepEqual(ceilingModels("cpu").map((m) => m.kind), ["fp32-matmul", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"]);
+  assert.deepEqual(
+    ceilingModels("webgpu").map((m) => m.kind),
+    ["fp32-matmul", "bandwidth"],
+  );
+  assert.deepEqual(
+    ceilingModels("cpu").map((m) => m.kind),
+    ["fp32-matmul", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"],
+  );
 });
 
 test("figures: ops ÷ p50 in 10⁹/s, bytes ÷ p50 in GB/s", () => {
@@ -83,12 +104,24 @@ test("cache: written per machine + ORT version, read back, and empty for other h
   const out = await mkdtemp(join(tmpdir(), "ceilings-cache-"));
   try {
     const hw = hardware({ flags: ["avx2"] });
-    const entry: EpCeilings = { ep: "cpu", measuredAt: "2026-01-01T00:00:00.000Z", seconds: 9, figures: [], fp32Gflops: 100, int8Gops: 400, bandwidthGBs: 10, notes: [] };
+    const entry: EpCeilings = {
+      ep: "cpu",
+      measuredAt: "2026-01-01T00:00:00.000Z",
+      seconds: 9,
+      figures: [],
+      fp32Gflops: 100,
+      int8Gops: 400,
+      bandwidthGBs: 10,
+      notes: [],
+    };
     const path = await writeCeilings(out, hw, [entry]);
     assert.match(path, /\/ceilings\/lab-1-[0-9a-f]{12}\.json$/);
     assert.deepEqual(await readCeilings(out, hw), [entry]);
     await writeCeilings(out, hw, [{ ...entry, ep: "webgpu", int8Gops: null }]);
-    assert.deepEqual((await readCeilings(out, hw)).map((e) => e.ep), ["cpu", "webgpu"]);
+    assert.deepEqual(
+      (await readCeilings(out, hw)).map((e) => e.ep),
+      ["cpu", "webgpu"],
+    );
     assert.deepEqual(await readCeilings(out, hardware({ flags: ["avx2"] }, "1.31.0")), []);
     assert.deepEqual(await readCeilings(out, hardware({ flags: ["avx2"], threads: 8 })), []);
   } finally {
@@ -100,7 +133,16 @@ test("ensureCeilings: cached EPs are not measured again; EPs outside the automat
   const out = await mkdtemp(join(tmpdir(), "ceilings-ensure-"));
   try {
     const hw = hardware({ flags: ["avx2"] });
-    const entry: EpCeilings = { ep: "cpu", measuredAt: "2026-01-01T00:00:00.000Z", seconds: 9, figures: [], fp32Gflops: 100, int8Gops: 400, bandwidthGBs: 10, notes: [] };
+    const entry: EpCeilings = {
+      ep: "cpu",
+      measuredAt: "2026-01-01T00:00:00.000Z",
+      seconds: 9,
+      figures: [],
+      fp32Gflops: 100,
+      int8Gops: 400,
+      bandwidthGBs: 10,
+      notes: [],
+    };
     await writeCeilings(out, hw, [entry]);
     const webgpu: EpRunner = { ...cpuEp, name: "webgpu" };
     const lines: string[] = [];

@@ -38,7 +38,14 @@ test("cifar10 reads every batch in order and converts channel-planar bytes to NH
     assert.deepEqual([...d.train.labels], [0, 9, 1, 8, 2, 7, 3, 6, 4, 5]);
     assert.deepEqual([...d.test.labels], [3]);
     // Image 3 = batch 2's second record, seed 11; pixel p channel c at (3*1024 + p)*3 + c.
-    for (const [p, c] of [[0, 0], [0, 1], [0, 2], [1, 0], [33, 2], [1023, 1]] as const) {
+    for (const [p, c] of [
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [33, 2],
+      [1023, 1],
+    ] as const) {
       assert.equal(d.train.images[(3 * 1024 + p) * 3 + c], Math.fround(((p + 7 * c + 11) % 256) / 255));
     }
     assert.equal(d.test.images[5 * 3 + 2], Math.fround(((5 + 14 + 99) % 256) / 255));

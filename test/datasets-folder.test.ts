@@ -80,7 +80,10 @@ test("folder: a one-channel PNG gives three equal channels; a 16-bit PNG is scal
     const deep = sharp(Buffer.alloc(16, 200), { raw: { width: 4, height: 4, channels: 1 } });
     await writeFile(join(dir, "g", "b.png"), await deep.toColourspace("grey16").png().toBuffer());
     const d = await loadDataset("folder", { dataDir: dir, height: 2, width: 2, testFraction: 0 });
-    assert.deepEqual([...d.train.images], [...Array<number>(12).fill(77), ...Array<number>(12).fill(200)].map((v) => Math.fround(v / 255)));
+    assert.deepEqual(
+      [...d.train.images],
+      [...Array<number>(12).fill(77), ...Array<number>(12).fill(200)].map((v) => Math.fround(v / 255)),
+    );
   });
 });
 

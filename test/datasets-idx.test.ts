@@ -61,7 +61,10 @@ test("readIdxImageSet converts pixels to v/255 floats, plain and gzipped, and ho
     });
     assert.equal(set.count, 2);
     assert.deepEqual([...set.labels], [3, 7]);
-    assert.deepEqual([...set.images], PIXELS.map((v) => Math.fround(v / 255)));
+    assert.deepEqual(
+      [...set.images],
+      PIXELS.map((v) => Math.fround(v / 255)),
+    );
     assert.equal(set.images[1], 1);
     assert.equal(set.images[0], 0);
     const one = await readIdxImageSet({
@@ -84,27 +87,22 @@ test("a labels file given as images fails with the wrong magic number", () => {
       '"/d/train-labels-idx1-ubyte": wrong IDX magic number 0x00000801, expected 0x00000803 (images). Check that this is an IDX images file (e.g. train-images-idx3-ubyte)',
   });
   assert.throws(() => parseIdxLabels(idxImages(2, 2, 3, PIXELS), "/d/l"), {
-    message:
-      '"/d/l": wrong IDX magic number 0x00000803, expected 0x00000801 (labels). Check that this is an IDX labels file (e.g. train-labels-idx1-ubyte)',
+    message: '"/d/l": wrong IDX magic number 0x00000803, expected 0x00000801 (labels). Check that this is an IDX labels file (e.g. train-labels-idx1-ubyte)',
   });
 });
 
 test("truncated, too long and headerless files name the expected and found sizes", () => {
   assert.throws(() => parseIdxImages(idxImages(2, 2, 3, PIXELS.slice(0, 10)), "/d/img"), {
-    message:
-      '"/d/img": truncated IDX file: expected 28 bytes (16-byte header + 2 × 2 × 3), found 26. Re-download or re-install the file',
+    message: '"/d/img": truncated IDX file: expected 28 bytes (16-byte header + 2 × 2 × 3), found 26. Re-download or re-install the file',
   });
   assert.throws(() => parseIdxImages(gzipSync(idxImages(2, 2, 3, PIXELS.slice(0, 10))), "/d/img.gz"), {
-    message:
-      '"/d/img.gz": truncated IDX file: expected 28 bytes (16-byte header + 2 × 2 × 3), found 26 after gunzip. Re-download or re-install the file',
+    message: '"/d/img.gz": truncated IDX file: expected 28 bytes (16-byte header + 2 × 2 × 3), found 26 after gunzip. Re-download or re-install the file',
   });
   assert.throws(() => parseIdxImages(idxImages(2, 2, 3, [...PIXELS, 0]), "/d/img"), {
-    message:
-      '"/d/img": IDX file too long: expected 28 bytes (16-byte header + 2 × 2 × 3), found 29. The header does not match the data',
+    message: '"/d/img": IDX file too long: expected 28 bytes (16-byte header + 2 × 2 × 3), found 29. The header does not match the data',
   });
   assert.throws(() => parseIdxImages(idxImages(2, 2, 3, []).subarray(0, 10), "/d/img"), {
-    message:
-      '"/d/img": truncated IDX file: expected at least 16 header bytes, found 10. Re-download or re-install the file',
+    message: '"/d/img": truncated IDX file: expected at least 16 header bytes, found 10. Re-download or re-install the file',
   });
   assert.throws(() => parseIdxImages(Buffer.from([0, 0]), "/d/img"), {
     message: '"/d/img": too short for an IDX file: expected at least 16 header bytes, found 2',
@@ -149,7 +147,10 @@ test("mnist and fashion-mnist from --data-dir read plain or .gz files and list m
     assert.deepEqual([d.info.height, d.info.width, d.info.channels], [2, 3, 1]);
     assert.deepEqual([d.train.count, d.test.count], [2, 1]);
     assert.deepEqual([...d.test.labels], [9]);
-    assert.deepEqual([...d.test.images], PIXELS.slice(6).map((v) => Math.fround(v / 255)));
+    assert.deepEqual(
+      [...d.test.images],
+      PIXELS.slice(6).map((v) => Math.fround(v / 255)),
+    );
     const limited = await loadDataset("mnist", { dataDir: dir, limit: 1, testLimit: 0 });
     assert.deepEqual([limited.train.count, limited.test.count], [1, 0]);
     assert.deepEqual([...limited.train.labels], [5]);

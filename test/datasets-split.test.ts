@@ -21,8 +21,14 @@ test("validationSplit: sizes, disjoint parts covering the set, original order ke
   assert.equal(train.images.length, 170);
   const ids = (s: ImageSet) => Array.from({ length: s.count }, (_, i) => s.images[2 * i]!);
   const all = [...ids(train), ...ids(val)].sort((a, b) => a - b);
-  assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => i));
-  assert.deepEqual(ids(val), [...ids(val)].sort((a, b) => a - b));
+  assert.deepEqual(
+    all,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    ids(val),
+    [...ids(val)].sort((a, b) => a - b),
+  );
   for (let i = 0; i < val.count; i++) {
     assert.equal(val.images[2 * i + 1], val.images[2 * i]! + 0.5);
     assert.equal(val.labels[i], val.images[2 * i]! % 3);

@@ -39,7 +39,17 @@ test("synthetic: shapes, range, all classes present, learnable, seeded", async (
   assert.deepEqual(again.train.images, d.train.images);
   const other = generateSynthetic({ count: 300, testCount: 100, height: 12, width: 10, channels: 3, classes: 5, seed: 4 });
   assert.notDeepEqual(other.train.images, d.train.images);
-  const viaLoad = await loadDataset("synthetic", { count: 300, testCount: 100, height: 12, width: 10, channels: 3, classes: 5, seed: 3, limit: 50, testLimit: 10 });
+  const viaLoad = await loadDataset("synthetic", {
+    count: 300,
+    testCount: 100,
+    height: 12,
+    width: 10,
+    channels: 3,
+    classes: 5,
+    seed: 3,
+    limit: 50,
+    testLimit: 10,
+  });
   assert.deepEqual([viaLoad.train.count, viaLoad.test.count], [50, 10]);
   assert.deepEqual(viaLoad.train.images, d.train.images.subarray(0, 50 * 360));
 });

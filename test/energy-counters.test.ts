@@ -38,11 +38,14 @@ test("powercap tree: package and dram zones found, core left out (it is part of 
   try {
     const zones = await findPowercapZones(root);
     assert.ok(Array.isArray(zones));
-    assert.deepEqual(zones.map((z) => [z.path.slice(root.length), z.name, z.maxEnergyRangeUj]), [
-      ["/intel-rapl:0", "package-0", 10_000_000],
-      ["/intel-rapl:0/intel-rapl:0:1", "dram", 262_143_328_850],
-      ["/intel-rapl:1", "package-1", 262_143_328_850],
-    ]);
+    assert.deepEqual(
+      zones.map((z) => [z.path.slice(root.length), z.name, z.maxEnergyRangeUj]),
+      [
+        ["/intel-rapl:0", "package-0", 10_000_000],
+        ["/intel-rapl:0/intel-rapl:0:1", "dram", 262_143_328_850],
+        ["/intel-rapl:1", "package-1", 262_143_328_850],
+      ],
+    );
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -65,14 +68,24 @@ test("meter over the fake tree: joules per zone with a wrap, idle baseline subtr
     await writeFile(join(root, "intel-rapl:1", "energy_uj"), "5000000\n");
     const e = await meter.stop(mark, 1000);
     assert.ok(e.available);
-    assert.deepEqual(e.domains.map((d) => [d.name, d.joules]), [["package-0 (intel-rapl:0)", 9.5], ["dram (intel-rapl:0:1)", 0.5], ["package-1 (intel-rapl:1)", 2]]);
+    assert.deepEqual(
+      e.domains.map((d) => [d.name, d.joules]),
+      [
+        ["package-0 (intel-rapl:0)", 9.5],
+        ["dram (intel-rapl:0:1)", 0.5],
+        ["package-1 (intel-rapl:1)", 2],
+      ],
+    );
     assert.equal(e.domains[0]?.idleWatts, 0.2 / e.idleSeconds);
     assert.equal(e.domains[1]?.idleWatts, 0);
     assert.equal(e.joules, 12);
     assert.equal(e.netJoules, 12 - (0.2 / e.idleSeconds) * e.seconds);
     assert.equal(e.joulesPerImage, e.netJoules / 1000);
     assert.equal(e.imagesPerJoule, 1000 / e.netJoules);
-    assert.deepEqual(e.unavailable.map((u) => u.source), ["nvidia-smi"]);
+    assert.deepEqual(
+      e.unavailable.map((u) => u.source),
+      ["nvidia-smi"],
+    );
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -100,7 +113,10 @@ test("fake nvidia-smi on PATH: GPU joules from total_energy_consumption, idle su
     await writeFile(join(dir, "energy"), "35000\n"); // 30 J during the block
     const e = await meter.stop(mark, 300);
     assert.ok(e.available);
-    assert.deepEqual(e.domains.map((d) => [d.name, d.joules, d.idleWatts]), [["gpu0 NVIDIA Fake GPU", 30, 0]]);
+    assert.deepEqual(
+      e.domains.map((d) => [d.name, d.joules, d.idleWatts]),
+      [["gpu0 NVIDIA Fake GPU", 30, 0]],
+    );
     assert.equal(e.joulesPerImage, 0.1);
     assert.equal(e.imagesPerJoule, 10);
     assert.equal(e.unavailable[0]?.source, "powercap");
@@ -124,7 +140,11 @@ test("nothing readable: the meter says why and how to enable each source", async
           reason: `Linux powercap (RAPL) is not present: ${dir}/powercap does not exist (no RAPL driver here: a virtual machine, a container without the host's /sys, or not Linux)`,
           fix: "on bare-metal Linux load the driver (sudo modprobe intel_rapl_msr; it serves Intel and AMD Zen CPUs); a VM or container cannot read the host's counters",
         },
-        { source: "nvidia-smi", reason: `${dir}/nvidia-smi is not on PATH (no NVIDIA driver on this machine)`, fix: "on a machine with an NVIDIA GPU install its driver (nvidia-smi comes with it)" },
+        {
+          source: "nvidia-smi",
+          reason: `${dir}/nvidia-smi is not on PATH (no NVIDIA driver on this machine)`,
+          fix: "on a machine with an NVIDIA GPU install its driver (nvidia-smi comes with it)",
+        },
       ],
     });
   } finally {
@@ -146,9 +166,13 @@ test("an energy_uj that cannot be read names the file and the permission fix", a
   }
 });
 
-test("this machine: no powercap tree, so rows say energy is unavailable", { skip: existsSync("/sys/class/powercap") ? "this machine has /sys/class/powercap" : false }, async () => {
-  const meter = await openEnergyMeter({ idleMs: 10 });
-  const e = await meter.stop(await meter.start(), 1);
-  assert.equal(e.available, false);
-  assert.match(e.unavailable[0]?.reason ?? "", /^Linux powercap \(RAPL\) is not present: \/sys\/class\/powercap does not exist/);
-});
+test(
+  "this machine: no powercap tree, so rows say energy is unavailable",
+  { skip: existsSync("/sys/class/powercap") ? "this machine has /sys/class/powercap" : false },
+  async () => {
+    const meter = await openEnergyMeter({ idleMs: 10 });
+    const e = await meter.stop(await meter.start(), 1);
+    assert.equal(e.available, false);
+    assert.match(e.unavailable[0]?.reason ?? "", /^Linux powercap \(RAPL\) is not present: \/sys\/class\/powercap does not exist/);
+  },
+);

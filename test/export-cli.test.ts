@@ -51,8 +51,20 @@ describe("export command", () => {
 
   it("documents every flag with its default", () => {
     const { program: p } = program();
-    const help = p.commands.find((c) => c.name() === "export")!.helpInformation().replace(/\s+/g, " ");
-    for (const text of ['(default: ["fp32","int8"])', '(default: "minmax")', "(default: 300)", "(default: 99.99)", '(default: "uint8")', "(default: 1)", "(default: 256)", '(default: "auto")']) {
+    const help = p.commands
+      .find((c) => c.name() === "export")!
+      .helpInformation()
+      .replace(/\s+/g, " ");
+    for (const text of [
+      '(default: ["fp32","int8"])',
+      '(default: "minmax")',
+      "(default: 300)",
+      "(default: 99.99)",
+      '(default: "uint8")',
+      "(default: 1)",
+      "(default: 256)",
+      '(default: "auto")',
+    ]) {
       assert.ok(help.includes(text), `help lacks ${text}:\n${help}`);
     }
   });
@@ -63,11 +75,30 @@ describe("export command", () => {
     cmd.action(() => {});
     p.parse(["node", "cli", "export", "--model-dir", "/models/lenet-mnist"]);
     const resolved = resolveExportOptions(exportOptionsFromFlags(cmd.opts()));
-    assert.deepEqual({ ...resolved, onProgress: undefined }, {
-      modelDir: "/models/lenet-mnist", precisions: ["fp32", "int8"], calibrationMethod: "minmax", calibrationSize: 300,
-      percentile: 99.99, activationType: "uint8", minConvInputChannels: 0,
-      tune: true, accuracyBudget: 0.3, tuneBatch: 32, tuneMs: 3000, validationSize: 2000, intraOpThreads: 0, seed: 1, dataDir: undefined, parityLimit: undefined, batchSize: 256,
-      tfjsBackend: "auto", force: false, onProgress: undefined,
-    });
+    assert.deepEqual(
+      { ...resolved, onProgress: undefined },
+      {
+        modelDir: "/models/lenet-mnist",
+        precisions: ["fp32", "int8"],
+        calibrationMethod: "minmax",
+        calibrationSize: 300,
+        percentile: 99.99,
+        activationType: "uint8",
+        minConvInputChannels: 0,
+        tune: true,
+        accuracyBudget: 0.3,
+        tuneBatch: 32,
+        tuneMs: 3000,
+        validationSize: 2000,
+        intraOpThreads: 0,
+        seed: 1,
+        dataDir: undefined,
+        parityLimit: undefined,
+        batchSize: 256,
+        tfjsBackend: "auto",
+        force: false,
+        onProgress: undefined,
+      },
+    );
   });
 });

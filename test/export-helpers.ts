@@ -23,15 +23,17 @@ export function toNchw(data: Float32Array, [n, h, w, c]: readonly number[]): Flo
   const out = new Float32Array(data.length);
   for (let b = 0; b < n; b++)
     for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = data[((b * h + y) * w + x) * c + k]!;
+      for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = data[((b * h + y) * w + x) * c + k]!;
   return out;
 }
 
 /** Max |Δ| between tfjs and the converted model run in ORT (CPU EP) on seeded random input of `batch` samples. */
 export async function parityOnRandomInput(model: tf.LayersModel, batch = 2, seed = 1): Promise<number> {
   const shape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
-  const data = randomValues(shape.reduce((a, b) => a * b, 1), seed);
+  const data = randomValues(
+    shape.reduce((a, b) => a * b, 1),
+    seed,
+  );
   const reference = tf.tidy(() => (model.predict(tf.tensor(data, shape)) as tf.Tensor).dataSync() as Float32Array);
   const { model: onnxModel, facts } = convertTfjsToOnnx(model);
   const session = await ort.InferenceSession.create(encodeOnnx(onnxModel));

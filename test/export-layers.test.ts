@@ -21,19 +21,16 @@ function seq(inputShape: number[], ...layers: tf.layers.Layer[]): tf.Sequential 
 describe("export layers: Conv2D", () => {
   it("valid padding", () => assertParity(seq([7, 9, 3], tf.layers.conv2d({ filters: 4, kernelSize: 3 }))));
   it("same padding, odd kernel", () => assertParity(seq([7, 9, 3], tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same" }))));
-  it("same padding, even kernel (asymmetric pads)", () =>
-    assertParity(seq([8, 7, 2], tf.layers.conv2d({ filters: 3, kernelSize: [2, 4], padding: "same" }))));
+  it("same padding, even kernel (asymmetric pads)", () => assertParity(seq([8, 7, 2], tf.layers.conv2d({ filters: 3, kernelSize: [2, 4], padding: "same" }))));
   it("strided same padding on even and odd sizes", () =>
     assertParity(seq([8, 9, 2], tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: "same" }))));
   it("strided valid, no bias, relu", () =>
     assertParity(seq([9, 9, 2], tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: [2, 1], useBias: false, activation: "relu" }))));
-  it("dilated same padding", () =>
-    assertParity(seq([9, 9, 2], tf.layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2, padding: "same" }))));
+  it("dilated same padding", () => assertParity(seq([9, 9, 2], tf.layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2, padding: "same" }))));
 });
 
 describe("export layers: DepthwiseConv2D", () => {
-  it("depth multiplier 1, same padding", () =>
-    assertParity(seq([8, 8, 3], tf.layers.depthwiseConv2d({ kernelSize: 3, padding: "same" }))));
+  it("depth multiplier 1, same padding", () => assertParity(seq([8, 8, 3], tf.layers.depthwiseConv2d({ kernelSize: 3, padding: "same" }))));
   it("depth multiplier 2, strided, relu6", () =>
     assertParity(seq([9, 8, 3], tf.layers.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 2, strides: 2, padding: "same", activation: "relu6" }))));
 });
@@ -42,7 +39,8 @@ describe("export layers: Dense and Flatten", () => {
   it("dense after flatten of a feature map (rows permuted to NCHW order)", () =>
     assertParity(seq([5, 4, 3], tf.layers.conv2d({ filters: 3, kernelSize: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 6, activation: "softmax" }))));
   it("dense on a vector input, no bias", () => assertParity(seq([7], tf.layers.dense({ units: 4, useBias: false, activation: "tanh" }))));
-  it("flatten as the output (brought back to tfjs order)", () => assertParity(seq([3, 4, 2], tf.layers.conv2d({ filters: 2, kernelSize: 1 }), tf.layers.flatten())));
+  it("flatten as the output (brought back to tfjs order)", () =>
+    assertParity(seq([3, 4, 2], tf.layers.conv2d({ filters: 2, kernelSize: 1 }), tf.layers.flatten())));
   it("dropout is removed", () => assertParity(seq([6], tf.layers.dense({ units: 5 }), tf.layers.dropout({ rate: 0.5 }), tf.layers.dense({ units: 2 }))));
 });
 
@@ -85,14 +83,39 @@ describe("export layers: BatchNormalization", () => {
 });
 
 describe("export layers: activations", () => {
-  for (const activation of ["relu", "relu6", "tanh", "sigmoid", "softmax", "linear", "elu", "selu", "softplus", "softsign", "hardSigmoid", "swish", "logSoftmax", "gelu", "mish"]) {
+  for (const activation of [
+    "relu",
+    "relu6",
+    "tanh",
+    "sigmoid",
+    "softmax",
+    "linear",
+    "elu",
+    "selu",
+    "softplus",
+    "softsign",
+    "hardSigmoid",
+    "swish",
+    "logSoftmax",
+    "gelu",
+    "mish",
+  ]) {
     it(`${activation} on a vector and on a feature map`, async () => {
       await assertParity(seq([6], tf.layers.dense({ units: 5 }), tf.layers.activation({ activation: activation as "relu" })));
       await assertParity(seq([3, 4, 3], tf.layers.conv2d({ filters: 4, kernelSize: 1, activation: activation as "relu" })));
     });
   }
   it("ReLU layer with and without maxValue 6, LeakyReLU", () =>
-    assertParity(seq([4, 4, 2], tf.layers.conv2d({ filters: 2, kernelSize: 1 }), tf.layers.reLU({ maxValue: 6 }), tf.layers.conv2d({ filters: 2, kernelSize: 1 }), tf.layers.reLU(), tf.layers.leakyReLU({ alpha: 0.1 }))));
+    assertParity(
+      seq(
+        [4, 4, 2],
+        tf.layers.conv2d({ filters: 2, kernelSize: 1 }),
+        tf.layers.reLU({ maxValue: 6 }),
+        tf.layers.conv2d({ filters: 2, kernelSize: 1 }),
+        tf.layers.reLU(),
+        tf.layers.leakyReLU({ alpha: 0.1 }),
+      ),
+    ));
 });
 
 describe("export layers: Add and ZeroPadding2D", () => {
@@ -117,18 +140,37 @@ describe("export layers: Add and ZeroPadding2D", () => {
     await assertParity(tf.model({ inputs: input, outputs: tf.layers.add().apply([flat, dense]) as tf.SymbolicTensor }));
   });
   it("zero padding, symmetric and asymmetric", () =>
-    assertParity(seq([4, 5, 2], tf.layers.zeroPadding2d({ padding: 1 }), tf.layers.zeroPadding2d({ padding: [[1, 2], [0, 3]] }), tf.layers.conv2d({ filters: 2, kernelSize: 3 }))));
+    assertParity(
+      seq(
+        [4, 5, 2],
+        tf.layers.zeroPadding2d({ padding: 1 }),
+        tf.layers.zeroPadding2d({
+          padding: [
+            [1, 2],
+            [0, 3],
+          ],
+        }),
+        tf.layers.conv2d({ filters: 2, kernelSize: 3 }),
+      ),
+    ));
 });
 
 describe("export layers: a small CNN end to end", () => {
   it("LeNet-like model with every common layer", async () => {
     const bn = tf.layers.batchNormalization();
-    const model = seq([12, 12, 1],
-      tf.layers.conv2d({ filters: 4, kernelSize: 5, padding: "same" }), bn, tf.layers.reLU(),
+    const model = seq(
+      [12, 12, 1],
+      tf.layers.conv2d({ filters: 4, kernelSize: 5, padding: "same" }),
+      bn,
+      tf.layers.reLU(),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 6, kernelSize: 3, activation: "relu" }),
-      tf.layers.averagePooling2d({ poolSize: 2 }), tf.layers.flatten(), tf.layers.dropout({ rate: 0.25 }),
-      tf.layers.dense({ units: 8, activation: "relu" }), tf.layers.dense({ units: 10, activation: "softmax" }));
+      tf.layers.averagePooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dropout({ rate: 0.25 }),
+      tf.layers.dense({ units: 8, activation: "relu" }),
+      tf.layers.dense({ units: 10, activation: "softmax" }),
+    );
     randomizeBatchNorm(bn, 13);
     await assertParity(model, 4);
   });

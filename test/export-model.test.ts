@@ -21,8 +21,15 @@ export function trainRecord(): TrainRecord {
     architecture: [],
     params: { total: 0, trainable: 0, nonTrainable: 0 },
     dataset: {
-      name: "synthetic", source: "generated", inputShape: [28, 28, 1], classNames: CLASSES, scale: 1 / 255,
-      layout: "NHWC", trainCount: 1000, valCount: 0, testCount: 200,
+      name: "synthetic",
+      source: "generated",
+      inputShape: [28, 28, 1],
+      classNames: CLASSES,
+      scale: 1 / 255,
+      layout: "NHWC",
+      trainCount: 1000,
+      valCount: 0,
+      testCount: 200,
     },
     options: {},
     history: [],
@@ -81,7 +88,14 @@ describe("exportModel", () => {
 
     const onnxModel = await readOnnx(join(dir, "model.fp32.onnx"));
     assert.deepEqual(fromMetadataProps(onnxModel.metadataProps), {
-      model: "tiny", dataset: "synthetic", layout: "NCHW", inputShape: [1, 28, 28], scale: 1 / 255, offset: 0, classNames: CLASSES, precision: "fp32",
+      model: "tiny",
+      dataset: "synthetic",
+      layout: "NCHW",
+      inputShape: [1, 28, 28],
+      scale: 1 / 255,
+      offset: 0,
+      classNames: CLASSES,
+      precision: "fp32",
     });
     assert.deepEqual(await readExportRecord(dir), record);
   });
@@ -116,18 +130,39 @@ describe("exportModel", () => {
 
   it("tunes int8 on the CPU EP and records the candidates; int8-all keeps every node quantized", async () => {
     const record = await exportModel({
-      modelDir: dir, precisions: ["fp32", "int8", "int8-all"], parityLimit: 64, tfjsBackend: "cpu",
-      calibrationSize: 32, validationSize: 100, tuneMs: 200, tuneBatch: 8, force: true,
+      modelDir: dir,
+      precisions: ["fp32", "int8", "int8-all"],
+      parityLimit: 64,
+      tfjsBackend: "cpu",
+      calibrationSize: 32,
+      validationSize: 100,
+      tuneMs: 200,
+      tuneBatch: 8,
+      force: true,
     });
     const t = record.tuning!;
     assert.deepEqual([t.ep, t.batch, t.intraOpThreads, t.accuracyBudgetPoints, t.validation], ["cpu", 8, 0, 0.3, { split: "train", images: 100 }]);
-    assertCandidates(t.candidates, [["all", 0], ["image-convs-float", 1], ["last-float", 1]]);
-    assert.ok(t.candidates.every((c) => c.speedup !== null && c.accuracy !== null), JSON.stringify(t.candidates));
+    assertCandidates(t.candidates, [
+      ["all", 0],
+      ["image-convs-float", 1],
+      ["last-float", 1],
+    ]);
+    assert.ok(
+      t.candidates.every((c) => c.speedup !== null && c.accuracy !== null),
+      JSON.stringify(t.candidates),
+    );
     const chosen = t.candidates.find((c) => c.name === t.chosen)!;
     const int8 = record.precisions.find((p) => p.precision === "int8")!;
-    for (const n of chosen.floatNodes) assert.ok(int8.quantization?.float.some((f) => f.name === n), `${n} is float in model.int8.onnx`);
+    for (const n of chosen.floatNodes)
+      assert.ok(
+        int8.quantization?.float.some((f) => f.name === n),
+        `${n} is float in model.int8.onnx`,
+      );
     const all = record.precisions.find((p) => p.precision === "int8-all")!;
-    assert.deepEqual(all.quantization?.float.map((f) => f.opType), ["Softmax"]);
+    assert.deepEqual(
+      all.quantization?.float.map((f) => f.opType),
+      ["Softmax"],
+    );
     assert.equal((await readExportRecord(dir)).tuning?.chosen, t.chosen);
   });
 

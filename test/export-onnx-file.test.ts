@@ -37,13 +37,31 @@ function exportFlags(args: string[]): Record<string, unknown> {
 describe("export --onnx", () => {
   it("quantizes and tunes a foreign model on generated inputs, warns, and records what stayed float", async () => {
     const lines: string[] = [];
-    const record = await exportOnnxFile({ onnx: join(dir, "foreign.onnx"), precisions: ["int8", "int8-all"], tuneMs: 200, calibrationSize: 64, onProgress: (l) => lines.push(l) });
+    const record = await exportOnnxFile({
+      onnx: join(dir, "foreign.onnx"),
+      precisions: ["int8", "int8-all"],
+      tuneMs: 200,
+      calibrationSize: 64,
+      onProgress: (l) => lines.push(l),
+    });
     assert.equal(lines[0], GENERATED_WARNING);
     assert.deepEqual(record.calibration, { source: "generated", images: 64, labelled: false, warning: GENERATED_WARNING });
-    assert.deepEqual(record.precisions.map((p) => p.file), ["foreign.int8.onnx", "foreign.int8-all.onnx"]);
+    assert.deepEqual(
+      record.precisions.map((p) => p.file),
+      ["foreign.int8.onnx", "foreign.int8-all.onnx"],
+    );
     for (const p of record.precisions) assert.ok(existsSync(join(dir, p.file)));
-    assert.deepEqual(record.precisions[1]?.quantization.float, [{ name: "softmax_13", opType: "Softmax", reason: "Softmax output kept float: probabilities would be rounded to 1/256 steps" }]);
-    assertCandidates(record.tuning!.candidates, [["all", 0], ["image-convs-float", 1], ["last-float", 1], ["first-last-float", 2], ["conv-float", 2], ["gemm-float", 3]]);
+    assert.deepEqual(record.precisions[1]?.quantization.float, [
+      { name: "softmax_13", opType: "Softmax", reason: "Softmax output kept float: probabilities would be rounded to 1/256 steps" },
+    ]);
+    assertCandidates(record.tuning!.candidates, [
+      ["all", 0],
+      ["image-convs-float", 1],
+      ["last-float", 1],
+      ["first-last-float", 2],
+      ["conv-float", 2],
+      ["gemm-float", 3],
+    ]);
     assert.deepEqual(record.tuning?.validation, { split: "generated", images: 0 });
     assert.ok(record.tuning?.candidates.every((c) => c.accuracy === null && c.withinBudget));
     assert.ok(record.tuning?.why.endsWith("; accuracy unknown (generated inputs): chosen on speed alone"), record.tuning?.why);
@@ -57,7 +75,15 @@ describe("export --onnx", () => {
     const out = join(dir, "mnist");
     const { mkdir } = await import("node:fs/promises");
     await mkdir(out);
-    const record = await exportOnnxFile({ onnx: join(dir, "foreign.onnx"), calibration: "mnist", precisions: ["int8"], calibrationSize: 64, validationSize: 200, tuneMs: 200, outDir: out });
+    const record = await exportOnnxFile({
+      onnx: join(dir, "foreign.onnx"),
+      calibration: "mnist",
+      precisions: ["int8"],
+      calibrationSize: 64,
+      validationSize: 200,
+      tuneMs: 200,
+      outDir: out,
+    });
     assert.deepEqual(record.calibration, { source: "mnist", images: 64, labelled: true, warning: null });
     assert.deepEqual(record.tuning?.validation, { split: "train", images: 200 });
     assert.ok(record.tuning!.candidates.every((c) => c.accuracy !== null && c.accuracy >= 0 && c.accuracy <= 1));
@@ -72,23 +98,54 @@ describe("export --onnx", () => {
     for (const cls of ["a", "b"]) {
       await mkdir(join(images, cls), { recursive: true });
       for (let i = 0; i < 3; i++) {
-        await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 40 * i, g: 200, b: cls === "a" ? 0 : 255 } } }).png().toFile(join(images, cls, `${i}.png`));
+        await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 40 * i, g: 200, b: cls === "a" ? 0 : 255 } } })
+          .png()
+          .toFile(join(images, cls, `${i}.png`));
       }
     }
     const out = join(dir, "folder-out");
     await mkdir(out);
-    const record = await exportOnnxFile({ onnx: join(dir, "foreign.onnx"), calibration: images, precisions: ["int8-all"], calibrationSize: 6, outDir: out, normalisation: { mean: [0.5], std: [0.25] } });
+    const record = await exportOnnxFile({
+      onnx: join(dir, "foreign.onnx"),
+      calibration: images,
+      precisions: ["int8-all"],
+      calibrationSize: 6,
+      outDir: out,
+      normalisation: { mean: [0.5], std: [0.25] },
+    });
     assert.deepEqual(record.calibration, { source: images, images: 6, labelled: false, warning: null });
     assert.equal(record.tuning, null);
     assert.equal(record.precisions[0]?.file, "foreign.int8-all.onnx");
   });
 
   it("maps its flags onto the options", () => {
-    const f = exportFlags(["--onnx", "m.onnx", "--precision", "fp32,int8,fp16", "--calibration", "mnist", "--mean", "0.1307", "--std", "0.3081", "--accuracy-budget", "0.5"]);
+    const f = exportFlags([
+      "--onnx",
+      "m.onnx",
+      "--precision",
+      "fp32,int8,fp16",
+      "--calibration",
+      "mnist",
+      "--mean",
+      "0.1307",
+      "--std",
+      "0.3081",
+      "--accuracy-budget",
+      "0.5",
+    ]);
     const o = onnxExportOptionsFromFlags(f);
     assert.deepEqual(o, {
-      onnx: "m.onnx", precisions: ["int8", "fp16"], calibration: "mnist", normalisation: { mean: [0.1307], std: [0.3081] },
-      calibrationSize: 300, validationSize: 2000, tune: true, accuracyBudget: 0.5, tuneBatch: 32, tuneMs: 3000, intraOpThreads: 0,
+      onnx: "m.onnx",
+      precisions: ["int8", "fp16"],
+      calibration: "mnist",
+      normalisation: { mean: [0.1307], std: [0.3081] },
+      calibrationSize: 300,
+      validationSize: 2000,
+      tune: true,
+      accuracyBudget: 0.5,
+      tuneBatch: 32,
+      tuneMs: 3000,
+      intraOpThreads: 0,
     });
     assert.equal(onnxExportOptionsFromFlags(exportFlags(["--onnx", "m.onnx", "--no-tune"])).tune, false);
   });

@@ -19,7 +19,8 @@ describe("export parity", () => {
   it("fails loudly with the model, the figures and the thresholds", () => {
     const figures = compareOutputs(reference, candidate, 3);
     assert.throws(() => assertParity('FP32 export of "lenet-mnist"', "tfjs", figures), {
-      message: 'FP32 export of "lenet-mnist" disagrees with tfjs on 3 test images: max |Δ| 3.00e-1 (threshold 1e-4), top-1 agreement 66.67 % = 2/3 (threshold 100 %)',
+      message:
+        'FP32 export of "lenet-mnist" disagrees with tfjs on 3 test images: max |Δ| 3.00e-1 (threshold 1e-4), top-1 agreement 66.67 % = 2/3 (threshold 100 %)',
     });
     assert.doesNotThrow(() => assertParity("x", "tfjs", compareOutputs(reference, reference, 3)));
   });

@@ -30,7 +30,9 @@ describe("export refusals", () => {
   });
 
   it("refuses channelsFirst convolutions", () => {
-    const model = tf.sequential({ layers: [tf.layers.conv2d({ filters: 2, kernelSize: 1, inputShape: [2, 4, 4], dataFormat: "channelsFirst", name: "conv_cf" })] });
+    const model = tf.sequential({
+      layers: [tf.layers.conv2d({ filters: 2, kernelSize: 1, inputShape: [2, 4, 4], dataFormat: "channelsFirst", name: "conv_cf" })],
+    });
     assert.throws(() => convertTfjsToOnnx(model), {
       message: 'Cannot convert layer "conv_cf" (Conv2D): dataFormat "channelsFirst" is not supported (only channelsLast)',
     });

@@ -4,7 +4,14 @@ import { describe, it } from "node:test";
 import { fromCustomMetadata, fromMetadataProps, toMetadataProps, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 
 const META: HarnessMetadata = {
-  model: "lenet", dataset: "mnist", layout: "NCHW", inputShape: [1, 28, 28], scale: 1 / 255, offset: 0, classNames: ["0", "1"], precision: "int8",
+  model: "lenet",
+  dataset: "mnist",
+  layout: "NCHW",
+  inputShape: [1, 28, 28],
+  scale: 1 / 255,
+  offset: 0,
+  classNames: ["0", "1"],
+  precision: "int8",
 };
 
 /** The props of {@link META} with `key` set to the JSON text `value` (undefined: removed). */

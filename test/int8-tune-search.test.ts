@@ -9,7 +9,18 @@ import { describe, it } from "node:test";
 import type { BlockTimer } from "../measure/index.ts";
 import { buildReferenceModel } from "./fixtures/reference-models.ts";
 import { tuningWhy } from "../reports/tuning-why.ts";
-import { attributeKernel, FP32_VARIANT, int8Candidates, interleavedSpeedups, kernelAliases, nodeTimes, searchInt8, slowerInInt8, tuneInterleaveSettings, type Int8Candidate } from "../export/tune/index.ts";
+import {
+  attributeKernel,
+  FP32_VARIANT,
+  int8Candidates,
+  interleavedSpeedups,
+  kernelAliases,
+  nodeTimes,
+  searchInt8,
+  slowerInInt8,
+  tuneInterleaveSettings,
+  type Int8Candidate,
+} from "../export/tune/index.ts";
 
 /** A fake variant: each run takes `ms` × the machine's slowness at the virtual time (it doubles every 500 ms of virtual time, then recovers). */
 function fakeTimer(name: string, ms: number, clock: { t: number }): BlockTimer {
@@ -27,7 +38,11 @@ function fakeTimer(name: string, ms: number, clock: { t: number }): BlockTimer {
   };
 }
 
-const candidate = (name: string): Int8Candidate => ({ name, description: `${name} set`, floatNodes: new Map(name === "all" ? [] : [[`${name}_node`, "test"]]) });
+const candidate = (name: string): Int8Candidate => ({
+  name,
+  description: `${name} set`,
+  floatNodes: new Map(name === "all" ? [] : [[`${name}_node`, "test"]]),
+});
 
 /** The search over candidates with per-run times `ms` (fp32 at 10 ms) and validation accuracies `acc`. */
 async function search(ms: Record<string, number>, acc: Record<string, number | null>, fp32Accuracy: number | null, budget = 0.3) {
@@ -37,7 +52,14 @@ async function search(ms: Record<string, number>, acc: Record<string, number | n
     fp32Accuracy,
     accuracyBudgetPoints: budget,
     accuracyOf: async (c) => acc[c.name] ?? null,
-    speedupsOf: async (cs) => (await interleavedSpeedups(fakeTimer(FP32_VARIANT, 10, clock), cs.map((c) => fakeTimer(c.name, ms[c.name]!, clock)), { ...tuneInterleaveSettings(2000), now: () => clock.t })).speedups,
+    speedupsOf: async (cs) =>
+      (
+        await interleavedSpeedups(
+          fakeTimer(FP32_VARIANT, 10, clock),
+          cs.map((c) => fakeTimer(c.name, ms[c.name]!, clock)),
+          { ...tuneInterleaveSettings(2000), now: () => clock.t },
+        )
+      ).speedups,
   });
 }
 
@@ -45,8 +67,22 @@ describe("INT8 tuner search", () => {
   it("keeps the fastest candidate within the budget; a faster one over budget loses", async () => {
     const r = await search({ all: 8, fast: 5, fastest: 4 }, { all: 0.99, fast: 0.988, fastest: 0.985 }, 0.99);
     assert.equal(r.chosen, "fast");
-    assert.deepEqual(r.candidates.map((c) => [c.name, c.speedup, c.withinBudget]), [["all", 1.25, true], ["fast", 2, true], ["fastest", 2.5, false]]);
-    assert.deepEqual(r.candidates.map((c) => c.ci95), [[1.25, 1.25], [2, 2], [2.5, 2.5]]);
+    assert.deepEqual(
+      r.candidates.map((c) => [c.name, c.speedup, c.withinBudget]),
+      [
+        ["all", 1.25, true],
+        ["fast", 2, true],
+        ["fastest", 2.5, false],
+      ],
+    );
+    assert.deepEqual(
+      r.candidates.map((c) => c.ci95),
+      [
+        [1.25, 1.25],
+        [2, 2],
+        [2.5, 2.5],
+      ],
+    );
     assert.equal(r.why, "fastest within 0.3 accuracy points of FP32: 2.00x over FP32; faster but over budget: fastest (0.50 points below FP32)");
     assert.deepEqual(r.candidates[1]?.floatNodes, ["fast_node"]);
     assert.equal(r.candidates[1]?.accuracyDropPoints?.toFixed(6), "0.200000");
@@ -70,11 +106,16 @@ describe("INT8 tuner search", () => {
   });
 
   it("refuses an empty candidate list, and a baseline timer not named fp32", async () => {
-    await assert.rejects(searchInt8({ candidates: [], fp32Accuracy: 1, accuracyBudgetPoints: 0.3, accuracyOf: async () => 1, speedupsOf: async () => new Map() }), {
-      message: "searchInt8 needs at least one candidate",
-    });
+    await assert.rejects(
+      searchInt8({ candidates: [], fp32Accuracy: 1, accuracyBudgetPoints: 0.3, accuracyOf: async () => 1, speedupsOf: async () => new Map() }),
+      {
+        message: "searchInt8 needs at least one candidate",
+      },
+    );
     const clock = { t: 0 };
-    await assert.rejects(interleavedSpeedups(fakeTimer("int8", 1, clock), [], tuneInterleaveSettings(10)), { message: 'The baseline timer must be named "fp32", got "int8"' });
+    await assert.rejects(interleavedSpeedups(fakeTimer("int8", 1, clock), [], tuneInterleaveSettings(10)), {
+      message: 'The baseline timer must be named "fp32", got "int8"',
+    });
   });
 });
 
@@ -82,29 +123,68 @@ describe("INT8 tuner candidates", () => {
   it("LeNet: every node, image-input Conv float, last layer float, both, each weighted op type float (duplicates merged)", () => {
     const got = int8Candidates(buildReferenceModel("lenet")).map((c) => [c.name, [...c.floatNodes.keys()]]);
     assert.deepEqual(got, [
-      ["all", []], ["image-convs-float", ["conv_1"]], ["last-float", ["gemm_12"]], ["first-last-float", ["conv_1", "gemm_12"]],
-      ["conv-float", ["conv_1", "conv_4"]], ["gemm-float", ["gemm_8", "gemm_10", "gemm_12"]],
+      ["all", []],
+      ["image-convs-float", ["conv_1"]],
+      ["last-float", ["gemm_12"]],
+      ["first-last-float", ["conv_1", "gemm_12"]],
+      ["conv-float", ["conv_1", "conv_4"]],
+      ["gemm-float", ["gemm_8", "gemm_10", "gemm_12"]],
     ]);
-    assert.equal(int8Candidates(buildReferenceModel("lenet"))[1]?.floatNodes.get("conv_1"), 'kept float by the tuned recipe "image-convs-float": Conv with fewer than 4 input channels');
+    assert.equal(
+      int8Candidates(buildReferenceModel("lenet"))[1]?.floatNodes.get("conv_1"),
+      'kept float by the tuned recipe "image-convs-float": Conv with fewer than 4 input channels',
+    );
   });
 
   it("basic CNN: the MatMul head gives a matmul-float candidate; max caps the list", () => {
-    assert.deepEqual(int8Candidates(buildReferenceModel("basic-cnn")).map((c) => c.name), ["all", "image-convs-float", "last-float", "first-last-float", "conv-float", "matmul-float"]);
-    assert.deepEqual(int8Candidates(buildReferenceModel("basic-cnn"), 2).map((c) => c.name), ["all", "image-convs-float"]);
+    assert.deepEqual(
+      int8Candidates(buildReferenceModel("basic-cnn")).map((c) => c.name),
+      ["all", "image-convs-float", "last-float", "first-last-float", "conv-float", "matmul-float"],
+    );
+    assert.deepEqual(
+      int8Candidates(buildReferenceModel("basic-cnn"), 2).map((c) => c.name),
+      ["all", "image-convs-float"],
+    );
   });
 });
 
 describe("INT8 tuner in the report", () => {
   it("the why column names the chosen candidate, its speedup and float nodes, then the others", () => {
     const c = (name: string, speedup: number | null, floatNodes: string[], withinBudget = true) => ({
-      name, description: "", floatNodes, accuracy: 0.99, accuracyDropPoints: 0, withinBudget, speedup, ci95: null, verdict: null,
+      name,
+      description: "",
+      floatNodes,
+      accuracy: 0.99,
+      accuracyDropPoints: 0,
+      withinBudget,
+      speedup,
+      ci95: null,
+      verdict: null,
     });
     const why = tuningWhy({
-      ep: "cpu", batch: 32, intraOpThreads: 0, accuracyBudgetPoints: 0.3, validation: { split: "train", images: 2000 }, fp32Accuracy: 0.99,
-      measureMs: 3000, cycles: 12, chosen: "image-convs-float", why: "", seconds: 4, opProfile: null,
-      candidates: [c("all", 1.22, []), c("image-convs-float", 2.1, ["conv_1"]), c("last-float", 2.5, ["gemm_12"], false), c("conv-float", null, ["conv_1", "conv_4"])],
+      ep: "cpu",
+      batch: 32,
+      intraOpThreads: 0,
+      accuracyBudgetPoints: 0.3,
+      validation: { split: "train", images: 2000 },
+      fp32Accuracy: 0.99,
+      measureMs: 3000,
+      cycles: 12,
+      chosen: "image-convs-float",
+      why: "",
+      seconds: 4,
+      opProfile: null,
+      candidates: [
+        c("all", 1.22, []),
+        c("image-convs-float", 2.1, ["conv_1"]),
+        c("last-float", 2.5, ["gemm_12"], false),
+        c("conv-float", null, ["conv_1", "conv_4"]),
+      ],
     });
-    assert.equal(why, "tuned on cpu at batch 32 (ORT's default threads): chose image-convs-float (2.10x, float: conv_1) over all (1.22x), last-float (2.50x, over accuracy budget), conv-float (?)");
+    assert.equal(
+      why,
+      "tuned on cpu at batch 32 (ORT's default threads): chose image-convs-float (2.10x, float: conv_1) over all (1.22x), last-float (2.50x, over accuracy budget), conv-float (?)",
+    );
   });
 });
 
@@ -120,16 +200,53 @@ describe("INT8 tuner per-op profile hint", () => {
   it("attributes ORT's kernel names to weighted nodes (fused activations, NCHWc and token suffixes) and finds those slower in int8", () => {
     const aliases = kernelAliases(buildReferenceModel("lenet"));
     assert.equal(aliases.get("conv_1"), "conv_1");
-    const fp32 = nodeTimes(new Map([["t2:0_nchwc", [100, 140, 120]], ["fused gemm_8", [30]], ["gemm_12", [5]], ["softmax_13", [1]]]), new Map([["t2", "conv_1"], ["gemm_8", "gemm_8"], ["gemm_12", "gemm_12"]]));
-    assert.deepEqual([...fp32], [["conv_1", 120], ["gemm_8", 30], ["gemm_12", 5]]);
-    const int8 = new Map([["conv_1", 400], ["gemm_8", 10], ["gemm_12", 6]]);
+    const fp32 = nodeTimes(
+      new Map([
+        ["t2:0_nchwc", [100, 140, 120]],
+        ["fused gemm_8", [30]],
+        ["gemm_12", [5]],
+        ["softmax_13", [1]],
+      ]),
+      new Map([
+        ["t2", "conv_1"],
+        ["gemm_8", "gemm_8"],
+        ["gemm_12", "gemm_12"],
+      ]),
+    );
+    assert.deepEqual(
+      [...fp32],
+      [
+        ["conv_1", 120],
+        ["gemm_8", 30],
+        ["gemm_12", 5],
+      ],
+    );
+    const int8 = new Map([
+      ["conv_1", 400],
+      ["gemm_8", 10],
+      ["gemm_12", 6],
+    ]);
     assert.deepEqual(slowerInInt8(fp32, int8, ["conv_1", "conv_4", "gemm_8", "gemm_12"]), ["conv_1", "gemm_12"]);
-    assert.equal(attributeKernel("conv_1_token_3", new Map([["conv_1", "conv_1"], ["conv_1_x", "other"]])), "conv_1");
+    assert.equal(
+      attributeKernel(
+        "conv_1_token_3",
+        new Map([
+          ["conv_1", "conv_1"],
+          ["conv_1_x", "other"],
+        ]),
+      ),
+      "conv_1",
+    );
     assert.equal(attributeKernel("Transpose_token_10", new Map([["conv_1", "conv_1"]])), undefined);
   });
 
   it("adds the profile's set as the second candidate, merged when it equals another", () => {
-    assert.deepEqual(int8Candidates(buildReferenceModel("lenet"), 8, ["conv_1", "gemm_12"]).map((c) => c.name).slice(0, 3), ["all", "profile-slow-float", "image-convs-float"]);
+    assert.deepEqual(
+      int8Candidates(buildReferenceModel("lenet"), 8, ["conv_1", "gemm_12"])
+        .map((c) => c.name)
+        .slice(0, 3),
+      ["all", "profile-slow-float", "image-convs-float"],
+    );
     assert.deepEqual(int8Candidates(buildReferenceModel("lenet"), 8, []).map((c) => c.name)[1], "image-convs-float");
   });
 });

@@ -24,10 +24,13 @@ describe("seams/stage-imports", () => {
     assert.deepEqual(await lint("profile/work/probe.ts", 'export const m = () => import("../../export/export-onnx-file.ts");\n'), [
       'seams/stage-imports: "../../export/export-onnx-file.ts" reaches into export/: import it from export/index.ts, or from formats/ if it is a file passed between stages',
     ]);
-    assert.deepEqual(await lint("bench/probe.ts", 'export { percentile } from "../measure/statistics.ts";\nexport type { EpCeilings } from "../profile/ceilings/index.ts";\n'), [
-      'seams/stage-imports: "../measure/statistics.ts" reaches into measure/: import it from measure/index.ts, or from formats/ if it is a file passed between stages',
-      'seams/stage-imports: "../profile/ceilings/index.ts" reaches into profile/: import it from profile/index.ts, or from formats/ if it is a file passed between stages',
-    ]);
+    assert.deepEqual(
+      await lint("bench/probe.ts", 'export { percentile } from "../measure/statistics.ts";\nexport type { EpCeilings } from "../profile/ceilings/index.ts";\n'),
+      [
+        'seams/stage-imports: "../measure/statistics.ts" reaches into measure/: import it from measure/index.ts, or from formats/ if it is a file passed between stages',
+        'seams/stage-imports: "../profile/ceilings/index.ts" reaches into profile/: import it from profile/index.ts, or from formats/ if it is a file passed between stages',
+      ],
+    );
   });
 
   it("fails formats/ importing any stage", async () => {
@@ -37,13 +40,14 @@ describe("seams/stage-imports", () => {
   });
 
   it("passes index.ts, formats/, same-stage imports, and tests importing internals", async () => {
-    const allowed = [
-      'import { RunStore } from "../profile/index.ts";',
-      'import { readFacts } from "../formats/run/run-records.ts";',
-      'import { percentile } from "../measure/index.ts";',
-      'import { loadReportData } from "./load-run.ts";',
-      'export const all = [RunStore, readFacts, percentile, loadReportData, () => import("../train/datasets/index.ts")];',
-    ].join("\n") + "\n";
+    const allowed =
+      [
+        'import { RunStore } from "../profile/index.ts";',
+        'import { readFacts } from "../formats/run/run-records.ts";',
+        'import { percentile } from "../measure/index.ts";',
+        'import { loadReportData } from "./load-run.ts";',
+        'export const all = [RunStore, readFacts, percentile, loadReportData, () => import("../train/datasets/index.ts")];',
+      ].join("\n") + "\n";
     assert.deepEqual(await lint("reports/probe.ts", allowed), []);
     assert.deepEqual(await lint("formats/probe.ts", 'import { onnx } from "./onnx/onnx-io.ts";\nexport const o = onnx;\n'), []);
     assert.deepEqual(await lint("test/probe.test.ts", 'import { RunStore } from "../profile/run-store.ts";\nexport const s = RunStore;\n'), []);

@@ -26,7 +26,11 @@ function driftingTimer(name: string, baseMs: number, clock: { t: number }, slown
 }
 
 const SETTINGS = { warmupTimeMs: 20, warmupIterations: 5, measureMs: 4000, maxMs: 8000, blockMs: 20, minCycles: 3, seed: 7 };
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 describe("cycleOrder", () => {
   it("is a permutation followed by its reverse, so each variant's mean position is the same", () => {
@@ -41,8 +45,20 @@ describe("cycleOrder", () => {
     }
   });
   it("is ABBA or BAAB for two variants, and seeded", () => {
-    const a = Array.from({ length: 8 }, ((r) => () => cycleOrder(2, r).join(""))(seededRandom(5)));
-    const b = Array.from({ length: 8 }, ((r) => () => cycleOrder(2, r).join(""))(seededRandom(5)));
+    const a = Array.from(
+      { length: 8 },
+      (
+        (r) => () =>
+          cycleOrder(2, r).join("")
+      )(seededRandom(5)),
+    );
+    const b = Array.from(
+      { length: 8 },
+      (
+        (r) => () =>
+          cycleOrder(2, r).join("")
+      )(seededRandom(5)),
+    );
     assert.deepEqual(a, b);
     assert.ok(a.every((o) => o === "0110" || o === "1001"));
     assert.ok(a.includes("0110") && a.includes("1001"));
@@ -70,7 +86,10 @@ describe("pairedSpeedup", () => {
   });
   it("widens the interval when rounds disagree (a process in a slow mode), and pools their cycles", () => {
     const blocks: BlockMedian[] = [];
-    for (const [round, ratio] of [[1, 1.2], [2, 1.5]] as const) {
+    for (const [round, ratio] of [
+      [1, 1.2],
+      [2, 1.5],
+    ] as const) {
       for (let c = 0; c < 20; c++) {
         const jitter = 1 + 0.01 * Math.sin(c * 1.7 + round);
         blocks.push({ round, cycle: c, variant: "fp32", runs: 5, medianMs: ratio * jitter });
@@ -82,7 +101,11 @@ describe("pairedSpeedup", () => {
     assert.equal(est.rounds, 2);
     assert.equal(est.pairs, 40);
     assert.ok(est.ci95[0] < 1.23 && est.ci95[1] > 1.47, `interval ${est.ci95.join("–")} should span both rounds`);
-    const one = pairedSpeedup(blocks.filter((b) => b.round === 1), "fp32", "int8");
+    const one = pairedSpeedup(
+      blocks.filter((b) => b.round === 1),
+      "fp32",
+      "int8",
+    );
     assert.ok(one && one.ci95[1] - one.ci95[0] < 0.03);
   });
   it("is null without a shared cycle, and the verdict covers the three cases", () => {
@@ -92,7 +115,14 @@ describe("pairedSpeedup", () => {
     assert.equal(verdictOf([1.01, 1.2]), "faster");
     // Two pairs cannot call a difference, however narrow their interval.
     assert.equal(verdictOf([1.01, 1.2], 2), "no clear difference");
-    const two = pairedSpeedup([0, 1].flatMap((c) => [{ round: 1, cycle: c, variant: "fp32", runs: 1, medianMs: 2 }, { round: 1, cycle: c, variant: "int8", runs: 1, medianMs: 1 }]), "fp32", "int8");
+    const two = pairedSpeedup(
+      [0, 1].flatMap((c) => [
+        { round: 1, cycle: c, variant: "fp32", runs: 1, medianMs: 2 },
+        { round: 1, cycle: c, variant: "int8", runs: 1, medianMs: 1 },
+      ]),
+      "fp32",
+      "int8",
+    );
     assert.deepEqual([two?.speedup, two?.ci95, two?.verdict], [2, [2, 2], "no clear difference"]);
   });
 });
@@ -111,7 +141,10 @@ describe("measureInterleaved under a known drift", () => {
     assert.ok(Math.abs(est.speedup - 1.25) < 0.005, `paired estimate ${est.speedup}`);
     assert.ok(est.ci95[0] <= 1.25 && est.ci95[1] >= 1.25);
     assert.ok(res.cycles >= 3);
-    assert.deepEqual(res.runsPerBlock.map((n) => n > 100), [true, true]);
+    assert.deepEqual(
+      res.runsPerBlock.map((n) => n > 100),
+      [true, true],
+    );
     // The same time spent on FP32 first, then INT8: the drift lands in the ratio.
     const seq = { t: 0 };
     const a = await driftingTimer("fp32", 0.125, seq, slowness).runBlock(Math.round(res.samples[0]!.length));
@@ -121,10 +154,12 @@ describe("measureInterleaved under a known drift", () => {
   });
   it("keeps every variant's samples, sizes blocks by each one's speed and stops at the hard limit", async () => {
     const clock = { t: 0 };
-    const res = await measureInterleaved(
-      [driftingTimer("a", 1, clock, () => 1), driftingTimer("b", 10, clock, () => 1)],
-      { ...SETTINGS, measureMs: 1e9, maxMs: 2000, now: () => clock.t },
-    );
+    const res = await measureInterleaved([driftingTimer("a", 1, clock, () => 1), driftingTimer("b", 10, clock, () => 1)], {
+      ...SETTINGS,
+      measureMs: 1e9,
+      maxMs: 2000,
+      now: () => clock.t,
+    });
     assert.deepEqual(res.runsPerBlock, [20, 2]);
     assert.ok(clock.t <= 2000 + 2 * (20 * 1 + 2 * 10));
     assert.equal(res.samples[0]!.length, res.cycles * 2 * 20);
@@ -133,7 +168,10 @@ describe("measureInterleaved under a known drift", () => {
   it("runs one cycle of single-run blocks when the first run already exceeds the limit", async () => {
     const clock = { t: 0 };
     const res = await measureInterleaved([driftingTimer("a", 900, clock, () => 1), driftingTimer("b", 800, clock, () => 1)], {
-      ...SETTINGS, maxMs: 500, firstRunMs: 900, now: () => clock.t,
+      ...SETTINGS,
+      maxMs: 500,
+      firstRunMs: 900,
+      now: () => clock.t,
     });
     assert.equal(res.cycles, 1);
     assert.deepEqual(res.runsPerBlock, [1, 1]);
@@ -143,7 +181,16 @@ describe("measureInterleaved under a known drift", () => {
 
 describe("unpairedSpeedup", () => {
   it("is the ratio of medians with an interval from each side's rounds", () => {
-    const est = unpairedSpeedup([[2, 2.1, 1.9], [2.2, 2.3]], [[1, 1.05], [0.95, 1]]);
+    const est = unpairedSpeedup(
+      [
+        [2, 2.1, 1.9],
+        [2.2, 2.3],
+      ],
+      [
+        [1, 1.05],
+        [0.95, 1],
+      ],
+    );
     assert.ok(est);
     assert.equal(est.speedup, 2.1 / 1);
     assert.equal(est.rounds, 2);

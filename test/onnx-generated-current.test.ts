@@ -31,7 +31,10 @@ test("npm run gen:onnx regenerates formats/onnx/generated/onnx-pb.js and onnx-pb
   try {
     // the same command, writing into `dir` (the source stays formats/onnx/generated/onnx.proto)
     const command = script.replaceAll(`${GEN}/onnx-pb.`, `${dir}/onnx-pb.`);
-    assert.ok(command !== script && command.includes(`${GEN}/onnx.proto`), `package.json's gen:onnx does not write ${GEN}/onnx-pb.js from ${GEN}/onnx.proto: ${script}`);
+    assert.ok(
+      command !== script && command.includes(`${GEN}/onnx.proto`),
+      `package.json's gen:onnx does not write ${GEN}/onnx-pb.js from ${GEN}/onnx.proto: ${script}`,
+    );
     const env = { ...process.env, PATH: `${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}` };
     await promisify(execFile)("sh", ["-c", command], { cwd: ROOT, env });
     for (const file of ["onnx-pb.js", "onnx-pb.d.ts"]) {
@@ -54,7 +57,9 @@ test("formats/onnx/generated/onnx.proto is the file its README names (sha256)", 
   const readme = await readFile(join(ROOT, GEN, "README.md"), "utf8");
   const recorded = /sha256 of onnx\.proto: ([0-9a-f]{64})/.exec(readme)?.[1];
   assert.ok(recorded, `${GEN}/README.md records no "sha256 of onnx.proto: <hex>" line`);
-  const actual = createHash("sha256").update(await readFile(join(ROOT, GEN, "onnx.proto"))).digest("hex");
+  const actual = createHash("sha256")
+    .update(await readFile(join(ROOT, GEN, "onnx.proto")))
+    .digest("hex");
   assert.equal(
     actual,
     recorded,

@@ -26,7 +26,17 @@ test("onnx-io.ts changes no protobufjs global on import or decode; int64 fields 
     opsetImport: [{ domain: "", version: 13 }],
     graph: {
       name: "g",
-      node: [{ opType: "Flatten", input: ["x"], output: ["y"], attribute: [{ name: "axis", i: 1, type: 2 }, { name: "perm", ints: [0, 2, 1], type: 7 }] }],
+      node: [
+        {
+          opType: "Flatten",
+          input: ["x"],
+          output: ["y"],
+          attribute: [
+            { name: "axis", i: 1, type: 2 },
+            { name: "perm", ints: [0, 2, 1], type: 7 },
+          ],
+        },
+      ],
       initializer: [{ name: "shape", dataType: 7, dims: [3], int64Data: [1, -1, 2 ** 40] }],
       input: [{ name: "x", type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: "batch" }, { dimValue: 4 }] } } } }],
       output: [{ name: "y", type: { tensorType: { elemType: 1 } } }],
@@ -44,7 +54,10 @@ test("onnx-io.ts changes no protobufjs global on import or decode; int64 fields 
   assert.deepEqual(node.attribute[1]?.ints, [0, 2, 1]);
   assert.deepEqual(init.dims, [3]);
   assert.deepEqual(init.int64Data, [1, -1, 2 ** 40]);
-  assert.deepEqual(model.graph.input[0]?.type?.tensorType?.shape?.dim.map((d) => d.dimValue), [null, 4]);
+  assert.deepEqual(
+    model.graph.input[0]?.type?.tensorType?.shape?.dim.map((d) => d.dimValue),
+    [null, 4],
+  );
   // normalised: absent scalars and lists read as their defaults
   assert.equal(node.name, "");
   assert.equal(node.domain, "");

@@ -10,7 +10,16 @@ import { parseBatchList, resolveProfileOptions } from "../formats/options/profil
 import { runProfile } from "../profile/run-profile.ts";
 import { RUN_FILES, readRunResults, type ResultRow } from "../formats/run/results-schema.ts";
 
-const FAST = { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100, accuracyBudgetMs: 500 };
+const FAST = {
+  rowBudgetMs: 200,
+  warmupTimeMs: 5,
+  warmupIterations: 1,
+  minTimeMs: 20,
+  minIterations: 3,
+  profileIterations: 1,
+  profileBudgetMs: 100,
+  accuracyBudgetMs: 500,
+};
 let dir = "";
 
 before(async () => {
@@ -56,11 +65,17 @@ test("bad files, a crashing or hanging child and a missing dataset become rows; 
   await writeFile(notOnnx, "this is a text file, not a model\n");
   await writeOnnx(crash, buildTinyClassifier());
   await writeOnnx(hang, buildTinyClassifier());
-  await writeOnnx(noData, buildTinyClassifier([3, 8, 8], 10, {
-    metadata: { model: "nodata", dataset: "cifar10", layout: "NCHW", inputShape: [3, 8, 8], scale: 1 / 255, classNames: [], precision: "fp32" },
-  }));
+  await writeOnnx(
+    noData,
+    buildTinyClassifier([3, 8, 8], 10, {
+      metadata: { model: "nodata", dataset: "cifar10", layout: "NCHW", inputShape: [3, 8, 8], scale: 1 / 255, classNames: [], precision: "fp32" },
+    }),
+  );
   // The cpu EP, except that its children crash on crashme.onnx and hang on hangme.onnx.
-  const run = await runProfile({ ...quiet(), onnx: [good, truncated, notOnnx, crash, hang, noData], eps: ["cpu"], batches: [1, 4], childTimeoutMs: 8000 }, { runners: [faultyCpuEp] });
+  const run = await runProfile(
+    { ...quiet(), onnx: [good, truncated, notOnnx, crash, hang, noData], eps: ["cpu"], batches: [1, 4], childTimeoutMs: 8000 },
+    { runners: [faultyCpuEp] },
+  );
   const rows = (await readRunResults(run.dir)).rows;
   assert.equal(rows.length, 12);
   assert.equal(byKey(rows, "good|fp32|cpu|1").state, "ok");
@@ -104,10 +119,13 @@ test("bad files, a crashing or hanging child and a missing dataset become rows; 
   assert.equal(d.state, "ok");
   if (d.state === "ok") {
     assert.equal(d.accuracy, null);
-    assert.deepEqual(d.warnings.filter((w) => w.code === "accuracy-skipped").map((w) => w.text), [
-      "accuracy skipped: cifar10 has no default location: pass --data-dir with the folder holding " +
-        "data_batch_1.bin..data_batch_5.bin and test_batch.bin (the CIFAR-10 binary version, cifar-10-batches-bin)",
-    ]);
+    assert.deepEqual(
+      d.warnings.filter((w) => w.code === "accuracy-skipped").map((w) => w.text),
+      [
+        "accuracy skipped: cifar10 has no default location: pass --data-dir with the folder holding " +
+          "data_batch_1.bin..data_batch_5.bin and test_batch.bin (the CIFAR-10 binary version, cifar-10-batches-bin)",
+      ],
+    );
   }
   // Facts of the 4 files that load (the two unreadable ones never reach a child), 2 batches each.
   const facts = (await readFile(join(run.dir, RUN_FILES.facts), "utf8")).trim().split("\n");

@@ -16,7 +16,16 @@ import { runProfile } from "../profile/run-profile.ts";
 import type { ProfileOptions } from "../formats/options/profile-options.ts";
 
 const skip = existsSync(DEFAULT_CHROMIUM) ? false : `skipped: ${DEFAULT_CHROMIUM} is absent (apt-get install chromium)`;
-const FAST = { rowBudgetMs: 300, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 0, profileBudgetMs: 0, accuracyBudgetMs: 500 };
+const FAST = {
+  rowBudgetMs: 300,
+  warmupTimeMs: 5,
+  warmupIterations: 1,
+  minTimeMs: 20,
+  minIterations: 3,
+  profileIterations: 0,
+  profileBudgetMs: 0,
+  accuracyBudgetMs: 500,
+};
 const FEEDS: BatchFeeds = { batch: 2, inputs: [{ name: "input", shape: [2, 1, 8, 8], elemType: 1 }] };
 
 let dir = "";
@@ -31,7 +40,17 @@ after(async () => {
 });
 
 function quiet(out: string): ProfileOptions {
-  return { onnx: [model], batches: [1], quick: true, measure: FAST, out: join(dir, out), progress: false, printTable: false, log: () => undefined, childTimeoutMs: 60_000 };
+  return {
+    onnx: [model],
+    batches: [1],
+    quick: true,
+    measure: FAST,
+    out: join(dir, out),
+    progress: false,
+    printTable: false,
+    log: () => undefined,
+    childTimeoutMs: 60_000,
+  };
 }
 
 /** Runs `fn` with `vars` set in process.env (children inherit them), then restores it. */
@@ -79,7 +98,13 @@ for (const kind of ["wasm", "webgpu"] as BrowserEpKind[]) {
 
 test("browser-wasm and browser-webgpu rows land in the run with browser, thread and adapter facts", { skip }, async () => {
   const run = await runProfile({ ...quiet("both"), eps: ["browser-wasm", "browser-webgpu"] });
-  assert.deepEqual(run.results.rows.map((r) => [r.key, r.state]), [["tiny|fp32|browser-wasm|1", "ok"], ["tiny|fp32|browser-webgpu|1", "ok"]]);
+  assert.deepEqual(
+    run.results.rows.map((r) => [r.key, r.state]),
+    [
+      ["tiny|fp32|browser-wasm|1", "ok"],
+      ["tiny|fp32|browser-webgpu|1", "ok"],
+    ],
+  );
   const [wasm, webgpu] = run.results.eps;
   assert.equal(wasm?.state, "available", JSON.stringify(wasm));
   assert.equal(webgpu?.state, "available", JSON.stringify(webgpu));
@@ -98,9 +123,10 @@ test("browser-wasm and browser-webgpu rows land in the run with browser, thread 
 
 test("a missing browser makes skipped rows with the reason and the install fix", async () => {
   const run = await withEnv({ HARNESS_CHROMIUM: "/nonexistent/chromium" }, () => runProfile({ ...quiet("missing"), eps: ["browser-wasm"] }));
-  assert.deepEqual(run.results.rows.map((r) => (r.state === "skipped" ? [r.key, r.reason, r.fix] : [r.key, r.state])), [
-    ["tiny|fp32|browser-wasm|1", "Chromium not found at /nonexistent/chromium", CHROMIUM_FIX],
-  ]);
+  assert.deepEqual(
+    run.results.rows.map((r) => (r.state === "skipped" ? [r.key, r.reason, r.fix] : [r.key, r.state])),
+    [["tiny|fp32|browser-wasm|1", "Chromium not found at /nonexistent/chromium", CHROMIUM_FIX]],
+  );
 });
 
 test("a page that never loads times out into an errored row", { skip }, async () => {
@@ -108,5 +134,6 @@ test("a page that never loads times out into an errored row", { skip }, async ()
   const run = await withEnv({ HARNESS_PAGE_TIMEOUT_MS: "1500" }, () => runProfile({ ...quiet("hang"), eps: ["browser-wasm"] }, { runners: [hangingPageEp] }));
   const row = run.results.rows[0];
   assert.equal(row?.state, "errored", JSON.stringify(row));
-  if (row?.state === "errored") assert.match(row.error, /^the browser could not start: the measuring page did not load within 1\.5 s: page\.goto: Timeout 1500ms exceeded/);
+  if (row?.state === "errored")
+    assert.match(row.error, /^the browser could not start: the measuring page did not load within 1\.5 s: page\.goto: Timeout 1500ms exceeded/);
 });

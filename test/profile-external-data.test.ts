@@ -17,8 +17,14 @@ function withExternalData(model: onnx.IModelProto, location: string): { model: o
     const bytes = Buffer.from(values.buffer);
     chunks.push(bytes);
     const entry: onnx.ITensorProto = {
-      ...t, floatData: [], dataLocation: 1,
-      externalData: [{ key: "location", value: location }, { key: "offset", value: String(offset) }, { key: "length", value: String(bytes.length) }],
+      ...t,
+      floatData: [],
+      dataLocation: 1,
+      externalData: [
+        { key: "location", value: location },
+        { key: "offset", value: String(offset) },
+        { key: "length", value: String(bytes.length) },
+      ],
     };
     offset += bytes.length;
     return entry;

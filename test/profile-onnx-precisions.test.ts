@@ -35,13 +35,25 @@ function fakeQuantizer(calls: string[][]): NonNullable<OnnxSuiteOptions["quantiz
   };
 }
 
-const base = (precisions: Precision[], extra: Partial<OnnxSuiteOptions> = {}): OnnxSuiteOptions => ({ onnx: [fp32], precisions, out: join(dir, "out"), log: () => {}, ...extra });
+const base = (precisions: Precision[], extra: Partial<OnnxSuiteOptions> = {}): OnnxSuiteOptions => ({
+  onnx: [fp32],
+  precisions,
+  out: join(dir, "out"),
+  log: () => {},
+  ...extra,
+});
 
 describe("profile --onnx precisions", () => {
   it("quantizes a requested precision the file lacks, once, and reuses the cached file", async () => {
     const calls: string[][] = [];
     const files = await onnxSuiteFiles(base(["fp32", "int8"], { quantize: fakeQuantizer(calls) }));
-    assert.deepEqual(files.map((f) => [f.precision, f.model, f.path.startsWith(join(dir, "out", "onnx-quantized", "net-"))]), [["fp32", "net", false], ["int8", "net", true]]);
+    assert.deepEqual(
+      files.map((f) => [f.precision, f.model, f.path.startsWith(join(dir, "out", "onnx-quantized", "net-"))]),
+      [
+        ["fp32", "net", false],
+        ["int8", "net", true],
+      ],
+    );
     assert.ok(files[1]?.path.endsWith("/net.int8.onnx"));
     assert.deepEqual(calls, [["int8"]]);
     const again = await onnxSuiteFiles(base(["fp32", "int8"], { quantize: fakeQuantizer(calls) }));
@@ -50,25 +62,44 @@ describe("profile --onnx precisions", () => {
   });
 
   it("a quantizer failure or a missing output is an error naming the file, never a dropped row", async () => {
-    await assert.rejects(onnxSuiteFiles(base(["fp32", "fp16"], { quantize: async () => { throw new Error("boom"); } })), {
-      message: `Cannot make precision fp16 of "${fp32}": boom`,
-    });
-    await assert.rejects(onnxSuiteFiles(base(["int8-all"], { quantize: async () => {} })), (e: Error) => e.message.startsWith(`Cannot make precision "int8-all" of "${fp32}": the quantizer wrote no `));
+    await assert.rejects(
+      onnxSuiteFiles(
+        base(["fp32", "fp16"], {
+          quantize: async () => {
+            throw new Error("boom");
+          },
+        }),
+      ),
+      {
+        message: `Cannot make precision fp16 of "${fp32}": boom`,
+      },
+    );
+    await assert.rejects(onnxSuiteFiles(base(["int8-all"], { quantize: async () => {} })), (e: Error) =>
+      e.message.startsWith(`Cannot make precision "int8-all" of "${fp32}": the quantizer wrote no `),
+    );
   });
 
   it("--int8 pairs the user's own INT8 file with the FP32 one under the FP32 model's name", async () => {
     const mine = join(dir, "mine-quantized.onnx");
     await writeOnnx(mine, buildReferenceModel("lenet"));
     const files = await onnxSuiteFiles(base(["fp32", "int8"], { int8: mine, quantize: async () => assert.fail("nothing to quantize") }));
-    assert.deepEqual(files, [{ path: fp32, precision: "fp32", model: "net" }, { path: mine, precision: "int8", model: "net" }]);
+    assert.deepEqual(files, [
+      { path: fp32, precision: "fp32", model: "net" },
+      { path: mine, precision: "int8", model: "net" },
+    ]);
   });
 
   it("without --precision each file is profiled as it is; an INT8 file outside the list is named", async () => {
     const int8 = join(dir, "net.int8.onnx");
     await writeOnnx(int8, buildReferenceModel("lenet"));
-    assert.deepEqual(await onnxSuiteFiles({ ...base([]), onnx: [fp32, int8] }), [{ path: fp32, precision: "fp32", model: "net" }, { path: int8, precision: "int8", model: "net" }]);
+    assert.deepEqual(await onnxSuiteFiles({ ...base([]), onnx: [fp32, int8] }), [
+      { path: fp32, precision: "fp32", model: "net" },
+      { path: int8, precision: "int8", model: "net" },
+    ]);
     // the int8 file beside the FP32 one is used instead of quantizing
-    assert.deepEqual(await onnxSuiteFiles(base(["int8"], { quantize: async () => assert.fail("nothing to quantize") })), [{ path: int8, precision: "int8", model: "net" }]);
+    assert.deepEqual(await onnxSuiteFiles(base(["int8"], { quantize: async () => assert.fail("nothing to quantize") })), [
+      { path: int8, precision: "int8", model: "net" },
+    ]);
     await assert.rejects(onnxSuiteFiles({ ...base(["fp32"]), onnx: [fp32, int8] }), {
       message: `"${int8}" is int8, which is not among the requested precisions (fp32). Add it to --precision or leave the file out.`,
     });
@@ -82,6 +113,8 @@ describe("profile --onnx precisions", () => {
 
   it("--int8 needs exactly one FP32 file", async () => {
     await writeFile(join(dir, "other.onnx"), "");
-    await assert.rejects(onnxSuiteFiles(base(["int8"], { onnx: [], int8: fp32 })), { message: `--int8 "${fp32}" pairs with exactly one FP32 --onnx file; got 0.` });
+    await assert.rejects(onnxSuiteFiles(base(["int8"], { onnx: [], int8: fp32 })), {
+      message: `--int8 "${fp32}" pairs with exactly one FP32 --onnx file; got 0.`,
+    });
   });
 });

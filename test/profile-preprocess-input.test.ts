@@ -8,7 +8,15 @@ import { buildFeeds } from "../profile/input-tensors.ts";
 import { toModelInput } from "../formats/model-input.ts";
 
 const meta = (over: Partial<HarnessMetadata>): HarnessMetadata => ({
-  model: "m", dataset: "synthetic", layout: "NCHW", inputShape: [3, 2, 2], scale: 2 / 255, offset: -1, classNames: ["a", "b"], precision: "fp32", ...over,
+  model: "m",
+  dataset: "synthetic",
+  layout: "NCHW",
+  inputShape: [3, 2, 2],
+  scale: 2 / 255,
+  offset: -1,
+  classNames: ["a", "b"],
+  precision: "fp32",
+  ...over,
 });
 
 describe("profile input preprocessing", () => {
@@ -17,12 +25,21 @@ describe("profile input preprocessing", () => {
     const images = Float32Array.from([0, 0, 1, 0.25, 0, 1, 0.5, 0, 1, 0.75, 0, 1]);
     const out = new Float32Array(12);
     fillBatch({ images, labels: Uint8Array.of(0), count: 1 }, 0, 1, meta({}), out);
-    assert.deepEqual([...out].map((v) => Math.round(v * 1e6) / 1e6), [-1, -0.5, 0, 0.5, -1, -1, -1, -1, 1, 1, 1, 1]);
+    assert.deepEqual(
+      [...out].map((v) => Math.round(v * 1e6) / 1e6),
+      [-1, -0.5, 0, 0.5, -1, -1, -1, -1, 1, 1, 1, 1],
+    );
   });
 
   it("an older export without offset keeps value = pixel × 255 × scale", () => {
     const out = new Float32Array(4);
-    fillBatch({ images: Float32Array.from([0, 0.5, 1, 0.25]), labels: Uint8Array.of(0), count: 1 }, 0, 1, meta({ inputShape: [1, 2, 2], scale: 1 / 255, offset: undefined }), out);
+    fillBatch(
+      { images: Float32Array.from([0, 0.5, 1, 0.25]), labels: Uint8Array.of(0), count: 1 },
+      0,
+      1,
+      meta({ inputShape: [1, 2, 2], scale: 1 / 255, offset: undefined }),
+      out,
+    );
     assert.deepEqual([...out], [0, 0.5, 1, 0.25]);
   });
 
@@ -31,7 +48,12 @@ describe("profile input preprocessing", () => {
     const src = Float32Array.from({ length: 5 * 7 }, (_, i) => ((i * 37) % 11) / 10);
     const ours = new Float32Array(9 * 4 * 3);
     toModelInput(src, 1, [5, 7, 1], { shape: [9, 4, 3], scale: 1 / 255, offset: 0 }, ours);
-    const theirs = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(src, [1, 5, 7, 1]), [9, 4], false, true).tile([1, 1, 1, 3]).dataSync());
+    const theirs = tf.tidy(() =>
+      tf.image
+        .resizeBilinear(tf.tensor4d(src, [1, 5, 7, 1]), [9, 4], false, true)
+        .tile([1, 1, 1, 3])
+        .dataSync(),
+    );
     const maxDiff = Math.max(...ours.map((v, i) => Math.abs(v - theirs[i]!)));
     assert.ok(maxDiff < 1e-6, `max |Δ| ${maxDiff}`);
   });

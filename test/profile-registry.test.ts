@@ -21,17 +21,32 @@ const registry: EpRegistry = {
 };
 
 test("the default registry lists cpu, cuda, webgpu, browser-wasm, browser-webgpu in table order", () => {
-  assert.deepEqual(defaultEpRegistry().runners.map((r) => r.name), ["cpu", "cuda", "webgpu", "browser-wasm", "browser-webgpu"]);
+  assert.deepEqual(
+    defaultEpRegistry().runners.map((r) => r.name),
+    ["cpu", "cuda", "webgpu", "browser-wasm", "browser-webgpu"],
+  );
 });
 
 test("no --eps selects every registered EP", () => {
-  assert.deepEqual(selectEps(registry).map((r) => r.name), ["alpha", "beta", "gamma"]);
-  assert.deepEqual(selectEps(registry, []).map((r) => r.name), ["alpha", "beta", "gamma"]);
+  assert.deepEqual(
+    selectEps(registry).map((r) => r.name),
+    ["alpha", "beta", "gamma"],
+  );
+  assert.deepEqual(
+    selectEps(registry, []).map((r) => r.name),
+    ["alpha", "beta", "gamma"],
+  );
 });
 
 test("--eps keeps table order and accepts comma lists and case", () => {
-  assert.deepEqual(selectEps(registry, "gamma,ALPHA").map((r) => r.name), ["alpha", "gamma"]);
-  assert.deepEqual(selectEps(registry, ["beta", "alpha"]).map((r) => r.name), ["alpha", "beta"]);
+  assert.deepEqual(
+    selectEps(registry, "gamma,ALPHA").map((r) => r.name),
+    ["alpha", "gamma"],
+  );
+  assert.deepEqual(
+    selectEps(registry, ["beta", "alpha"]).map((r) => r.name),
+    ["alpha", "beta"],
+  );
 });
 
 test("an unknown EP names the value and lists the valid ones", () => {
@@ -63,7 +78,10 @@ test("the resolver uses the given probe function (the profiler probes in a child
     return { available: true, facts: { via: "child" } };
   });
   assert.deepEqual(seen, ["alpha", "beta"]);
-  assert.deepEqual(statuses.map((s) => s.state), ["available", "available"]);
+  assert.deepEqual(
+    statuses.map((s) => s.state),
+    ["available", "available"],
+  );
 });
 
 test("the cpu EP probes available with the ORT version", async () => {

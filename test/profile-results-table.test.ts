@@ -6,23 +6,79 @@ import type { ResultRow } from "../formats/run/results-schema.ts";
 import { okRow, runResults } from "./report-fixtures.ts";
 
 const skipped = (model: string, precision: string, batch: number): ResultRow => ({
-  key: `${model}|${precision}|cuda|${batch}`, model, precision, ep: "cuda", batch, onnxPath: "/x", finishedAt: "t", state: "skipped", reason: "no GPU", fix: "install CUDA",
+  key: `${model}|${precision}|cuda|${batch}`,
+  model,
+  precision,
+  ep: "cuda",
+  batch,
+  onnxPath: "/x",
+  finishedAt: "t",
+  state: "skipped",
+  reason: "no GPU",
+  fix: "install CUDA",
 });
-const errored: ResultRow = { key: "basic-cnn|fp32|cpu|1", model: "basic-cnn", precision: "fp32", ep: "cpu", batch: 1, onnxPath: "/x", finishedAt: "t", state: "errored", error: "child exited with code 1: boom", exitCode: 1, signal: null, stderrTail: "" };
+const errored: ResultRow = {
+  key: "basic-cnn|fp32|cpu|1",
+  model: "basic-cnn",
+  precision: "fp32",
+  ep: "cpu",
+  batch: 1,
+  onnxPath: "/x",
+  finishedAt: "t",
+  state: "errored",
+  error: "child exited with code 1: boom",
+  exitCode: 1,
+  signal: null,
+  stderrTail: "",
+};
 
 function fixture() {
   const rows: ResultRow[] = [
-    okRow("lenet", "fp32", "cpu", 1, 0.0612), okRow("lenet", "int8", "cpu", 1, 0.0421, { accuracy: { top1: 0.9795, count: 100, dataset: "mnist" } }),
-    okRow("lenet", "fp32", "cpu", 32, 1.21), okRow("lenet", "int8", "cpu", 32, 0.99),
-    okRow("fcnn", "fp32", "cpu", 1, 0.03), okRow("fcnn", "int8", "cpu", 1, 0.0301),
-    skipped("lenet", "fp32", 1), skipped("lenet", "int8", 1), skipped("lenet", "fp32", 32), skipped("lenet", "int8", 32),
+    okRow("lenet", "fp32", "cpu", 1, 0.0612),
+    okRow("lenet", "int8", "cpu", 1, 0.0421, { accuracy: { top1: 0.9795, count: 100, dataset: "mnist" } }),
+    okRow("lenet", "fp32", "cpu", 32, 1.21),
+    okRow("lenet", "int8", "cpu", 32, 0.99),
+    okRow("fcnn", "fp32", "cpu", 1, 0.03),
+    okRow("fcnn", "int8", "cpu", 1, 0.0301),
+    skipped("lenet", "fp32", 1),
+    skipped("lenet", "int8", 1),
+    skipped("lenet", "fp32", 32),
+    skipped("lenet", "int8", 32),
     errored,
   ];
   return {
     ...runResults(rows),
     comparisons: [
-      { kind: "precision" as const, precision: "int8", model: "lenet", ep: "cpu", batch: 1, baseline: "fp32", variant: "int8", speedup: 1.4536, ci95: [1.381, 1.523] as [number, number], paired: true, pairs: 40, rounds: 2, verdict: "faster" as const },
-      { kind: "precision" as const, precision: "int8", model: "fcnn", ep: "cpu", batch: 1, baseline: "fp32", variant: "int8", speedup: 0.99, ci95: [0.95, 1.04] as [number, number], paired: true, pairs: 40, rounds: 2, verdict: "no clear difference" as const },
+      {
+        kind: "precision" as const,
+        precision: "int8",
+        model: "lenet",
+        ep: "cpu",
+        batch: 1,
+        baseline: "fp32",
+        variant: "int8",
+        speedup: 1.4536,
+        ci95: [1.381, 1.523] as [number, number],
+        paired: true,
+        pairs: 40,
+        rounds: 2,
+        verdict: "faster" as const,
+      },
+      {
+        kind: "precision" as const,
+        precision: "int8",
+        model: "fcnn",
+        ep: "cpu",
+        batch: 1,
+        baseline: "fp32",
+        variant: "int8",
+        speedup: 0.99,
+        ci95: [0.95, 1.04] as [number, number],
+        paired: true,
+        pairs: 40,
+        rounds: 2,
+        verdict: "no clear difference" as const,
+      },
     ],
   };
 }
@@ -60,7 +116,9 @@ test("--wide keeps every row, skipped ones included", () => {
 });
 
 test("a run with no ok row gets the exit message; one ok row is enough", () => {
-  assert.equal(noOkRowsMessage({ rows: [errored, skipped("lenet", "fp32", 1)] }),
-    "error: no row was measured (1 errored, 1 skipped of 2); exit status 1. The table above and results.json give each row's error or reason.");
+  assert.equal(
+    noOkRowsMessage({ rows: [errored, skipped("lenet", "fp32", 1)] }),
+    "error: no row was measured (1 errored, 1 skipped of 2); exit status 1. The table above and results.json give each row's error or reason.",
+  );
   assert.equal(noOkRowsMessage({ rows: [errored, okRow("lenet", "fp32", "cpu", 1, 1)] }), undefined);
 });

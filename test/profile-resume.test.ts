@@ -41,10 +41,13 @@ async function setUp(prefix: string, count: number, extra: Record<string, unknow
     files.push(f);
   }
   const config = join(dir, `${prefix}.config.json`);
-  await writeFile(config, JSON.stringify({
-    ...extra,
-    measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100 },
-  }));
+  await writeFile(
+    config,
+    JSON.stringify({
+      ...extra,
+      measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100 },
+    }),
+  );
   return { files, config };
 }
 
@@ -52,12 +55,15 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
   const { files, config } = await setUp("m", 4, {});
   const out = join(dir, "out");
   let sent = false;
-  const first = await cli(["--config", config, "--onnx", ...files, "--eps", "cpu", "--batch", "1,2", "--rounds", "2", "--out", out, "--no-progress"], (text, child) => {
-    if (!sent && /m0\|cpu\|2 round 1: /.test(text)) {
-      sent = true;
-      child.kill("SIGINT");
-    }
-  });
+  const first = await cli(
+    ["--config", config, "--onnx", ...files, "--eps", "cpu", "--batch", "1,2", "--rounds", "2", "--out", out, "--no-progress"],
+    (text, child) => {
+      if (!sent && /m0\|cpu\|2 round 1: /.test(text)) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    },
+  );
   assert.equal(first.code, 130, first.stderr);
   const runs = await readdir(join(out, "runs"));
   assert.equal(runs.length, 1);
@@ -66,7 +72,13 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
   const partial = await readRunResults(runDir);
   assert.equal(partial.complete, false);
   assert.ok(partial.rows.length >= 2 && partial.rows.length < 8, `rows after Ctrl-C: ${partial.rows.length}`);
-  assert.deepEqual(partial.rows.slice(0, 2).map((r) => [r.key, r.state]), [["m0|fp32|cpu|1", "ok"], ["m0|fp32|cpu|2", "ok"]]);
+  assert.deepEqual(
+    partial.rows.slice(0, 2).map((r) => [r.key, r.state]),
+    [
+      ["m0|fp32|cpu|1", "ok"],
+      ["m0|fp32|cpu|2", "ok"],
+    ],
+  );
   const before = (await readFile(join(runDir, RUN_FILES.rounds), "utf8")).trim().split("\n").length;
 
   const second = await cli(["--resume", runDir, "--no-progress"]);
@@ -74,11 +86,20 @@ test("Ctrl-C keeps finished rows and prints the resume command; --resume complet
   assert.match(second.stdout, /Run dir: /);
   const full = await readRunResults(runDir);
   assert.equal(full.complete, true);
-  assert.deepEqual(full.rows.map((r) => r.key), [0, 1, 2, 3].flatMap((i) => [`m${i}|fp32|cpu|1`, `m${i}|fp32|cpu|2`]));
+  assert.deepEqual(
+    full.rows.map((r) => r.key),
+    [0, 1, 2, 3].flatMap((i) => [`m${i}|fp32|cpu|1`, `m${i}|fp32|cpu|2`]),
+  );
   assert.ok(full.rows.every((r) => r.state === "ok"));
   // Every row got both rounds: its round medians, and two lines in rounds.jsonl.
-  assert.deepEqual(full.rows.map((r) => (r.state === "ok" ? r.roundP50s?.length : 0)), Array(8).fill(2));
-  const records = (await readFile(join(runDir, RUN_FILES.rounds), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { group: string; batch: number; round: number });
+  assert.deepEqual(
+    full.rows.map((r) => (r.state === "ok" ? r.roundP50s?.length : 0)),
+    Array(8).fill(2),
+  );
+  const records = (await readFile(join(runDir, RUN_FILES.rounds), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { group: string; batch: number; round: number });
   assert.deepEqual(new Set(records.map((r) => `${r.group}|${r.batch}#${r.round}`)).size, 16);
   assert.equal(full.settings.rounds, 2);
   // Resume appended to the same records; nothing measured before Ctrl-C was measured again.
@@ -101,14 +122,26 @@ test("Ctrl-C in a later round keeps every row; --resume runs only the rounds sti
   const runDir = join(out, "runs", (await readdir(join(out, "runs")))[0]!);
   const partial = await readRunResults(runDir);
   assert.equal(partial.complete, false);
-  assert.deepEqual(partial.rows.map((r) => [r.key, r.state === "ok" ? r.roundP50s?.length : r.state]), [["r0|fp32|cpu|1", 2], ["r1|fp32|cpu|1", 1]]);
+  assert.deepEqual(
+    partial.rows.map((r) => [r.key, r.state === "ok" ? r.roundP50s?.length : r.state]),
+    [
+      ["r0|fp32|cpu|1", 2],
+      ["r1|fp32|cpu|1", 1],
+    ],
+  );
 
   const second = await cli(["--resume", runDir, "--no-progress"]);
   assert.equal(second.code, 0, second.stderr);
-  assert.deepEqual(second.stdout.split("\n").filter((l) => l.startsWith("measuring")), ["measuring round 2/2 r1 fp32 cpu at batch 1"]);
+  assert.deepEqual(
+    second.stdout.split("\n").filter((l) => l.startsWith("measuring")),
+    ["measuring round 2/2 r1 fp32 cpu at batch 1"],
+  );
   const full = await readRunResults(runDir);
   assert.equal(full.complete, true);
-  assert.deepEqual(full.rows.map((r) => (r.state === "ok" ? r.roundP50s?.length : r.state)), [2, 2]);
+  assert.deepEqual(
+    full.rows.map((r) => (r.state === "ok" ? r.roundP50s?.length : r.state)),
+    [2, 2],
+  );
 });
 
 test("a bad config key is named", async () => {

@@ -71,17 +71,33 @@ test("a row's figures pool its measured rounds", () => {
 test("stability warnings are typed and say what moved and by how much", () => {
   const f = roundFigures([round([1, 1, 1]), round([2, 2, 2])], 1);
   const warnings = stabilityWarnings(f, 0.1);
-  assert.deepEqual(warnings.map((w) => w.code), ["high-cv", "rounds-differ"]);
-  assert.equal(warnings[0]!.text, "single runs vary by robust CV 49.4% (1.4826·MAD/median, above 10%; p50 1.50 ms, p95 2.00 ms): the median and its interval still hold, single-run times do not");
-  assert.equal(warnings[1]!.text, "round medians 1.00, 2.00 ms differ by 2.00× (CV 47.1%, above 10%): the machine's speed moved between rounds; absolute times carry it, paired speedups cancel it");
+  assert.deepEqual(
+    warnings.map((w) => w.code),
+    ["high-cv", "rounds-differ"],
+  );
+  assert.equal(
+    warnings[0]!.text,
+    "single runs vary by robust CV 49.4% (1.4826·MAD/median, above 10%; p50 1.50 ms, p95 2.00 ms): the median and its interval still hold, single-run times do not",
+  );
+  assert.equal(
+    warnings[1]!.text,
+    "round medians 1.00, 2.00 ms differ by 2.00× (CV 47.1%, above 10%): the machine's speed moved between rounds; absolute times carry it, paired speedups cancel it",
+  );
   assert.deepEqual(warnings[1]!.figures, { roundsCv: f.roundsCv, threshold: 0.1, minRoundP50Ms: 1, maxRoundP50Ms: 2 });
   assert.deepEqual(stabilityWarnings(roundFigures([round([1, 1.01, 0.99])], 1), 0.1), []);
 });
 
 function timing(roundNo: number, p50: number): TimingRecord {
   return {
-    group: "m|cpu", batch: 4, round: roundNo, finishedAt: "2026-01-01T00:00:00.000Z", loadAverage1m: 1,
-    variants: [{ name: "fp32", ...round([p50]), sessionCreateMs: 1 }], blocks: [], cycles: 1, variantErrors: [],
+    group: "m|cpu",
+    batch: 4,
+    round: roundNo,
+    finishedAt: "2026-01-01T00:00:00.000Z",
+    loadAverage1m: 1,
+    variants: [{ name: "fp32", ...round([p50]), sessionCreateMs: 1 }],
+    blocks: [],
+    cycles: 1,
+    variantErrors: [],
   };
 }
 
@@ -93,7 +109,13 @@ test("rounds.jsonl: a later line for the same round wins, a torn line is ignored
   await appendTiming(run, timing(2, 7));
   await appendFile(join(run, RUN_FILES.rounds), '{"group":"m|cpu","rou');
   const read = await readTimings(run);
-  assert.deepEqual([...read].map(([k, r]) => [k, r.variants[0]?.latency.p50]), [["m|cpu|4|2", 7], ["m|cpu|4|1", 1]]);
+  assert.deepEqual(
+    [...read].map(([k, r]) => [k, r.variants[0]?.latency.p50]),
+    [
+      ["m|cpu|4|2", 7],
+      ["m|cpu|4|1", 1],
+    ],
+  );
   assert.deepEqual(await readTimings(join(dir, "absent")), new Map());
 });
 
@@ -120,65 +142,129 @@ test("precisions of a model are timed together in every round; a round that cras
     },
   };
   const logged: string[] = [];
-  const run = await runProfile({
-    onnx: [fp32, int8, crash], eps: ["cpu"], batches: [1, 4], rounds: 2, quick: true, out: join(dir, "out"), progress: false, printTable: false,
-    measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100 },
-    log: (line) => {
-      if (line.startsWith("measuring")) logged.push(line);
-      if (line.startsWith("measuring round 2/2")) faulty = true;
+  const run = await runProfile(
+    {
+      onnx: [fp32, int8, crash],
+      eps: ["cpu"],
+      batches: [1, 4],
+      rounds: 2,
+      quick: true,
+      out: join(dir, "out"),
+      progress: false,
+      printTable: false,
+      measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100 },
+      log: (line) => {
+        if (line.startsWith("measuring")) logged.push(line);
+        if (line.startsWith("measuring round 2/2")) faulty = true;
+      },
     },
-  }, { runners: [flaky] });
+    { runners: [flaky] },
+  );
   assert.equal(run.complete, true);
   // Facts alone per file, then one paired child per model and round.
   assert.deepEqual(logged, [
-    "measuring facts good fp32 cpu at batch 1,4", "measuring facts good int8 cpu at batch 1,4", "measuring round 1/2 good fp32+int8 cpu at batch 1,4",
-    "measuring facts crashme fp32 cpu at batch 1,4", "measuring round 1/2 crashme fp32 cpu at batch 1,4",
-    "measuring round 2/2 good fp32+int8 cpu at batch 1,4", "measuring round 2/2 crashme fp32 cpu at batch 1,4",
+    "measuring facts good fp32 cpu at batch 1,4",
+    "measuring facts good int8 cpu at batch 1,4",
+    "measuring round 1/2 good fp32+int8 cpu at batch 1,4",
+    "measuring facts crashme fp32 cpu at batch 1,4",
+    "measuring round 1/2 crashme fp32 cpu at batch 1,4",
+    "measuring round 2/2 good fp32+int8 cpu at batch 1,4",
+    "measuring round 2/2 crashme fp32 cpu at batch 1,4",
   ]);
   const results = await readRunResults(run.dir);
   // The machine-speed reference was timed once before each of the 4 timing children (2 models × 2 rounds).
   assert.equal(results.stability.speedProbeMs?.count, 4);
   assert.ok(results.stability.speedProbeMs.min > 0 && results.stability.speedProbeMs.min <= results.stability.speedProbeMs.max);
   const rows = results.rows as OkRow[];
-  assert.deepEqual(rows.map((r) => [r.key, r.state, r.roundP50s?.length, r.roundBlockMedians?.length]), [
-    ["good|fp32|cpu|1", "ok", 2, 2], ["good|fp32|cpu|4", "ok", 2, 2], ["good|int8|cpu|1", "ok", 2, 2], ["good|int8|cpu|4", "ok", 2, 2],
-    ["crashme|fp32|cpu|1", "ok", 1, 1], ["crashme|fp32|cpu|4", "ok", 1, 1],
-  ]);
-  for (const r of rows.slice(4)) assert.deepEqual(r.warnings.filter((w) => w.code === "round-failed").map((w) => w.text), ["round 2 of 2 failed: child process was killed by signal SIGSEGV"]);
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.state, r.roundP50s?.length, r.roundBlockMedians?.length]),
+    [
+      ["good|fp32|cpu|1", "ok", 2, 2],
+      ["good|fp32|cpu|4", "ok", 2, 2],
+      ["good|int8|cpu|1", "ok", 2, 2],
+      ["good|int8|cpu|4", "ok", 2, 2],
+      ["crashme|fp32|cpu|1", "ok", 1, 1],
+      ["crashme|fp32|cpu|4", "ok", 1, 1],
+    ],
+  );
+  for (const r of rows.slice(4))
+    assert.deepEqual(
+      r.warnings.filter((w) => w.code === "round-failed").map((w) => w.text),
+      ["round 2 of 2 failed: child process was killed by signal SIGSEGV"],
+    );
   // The speedups are paired, over both rounds.
-  assert.deepEqual(results.comparisons.map((c) => [c.kind, c.model, c.ep, c.batch, c.baseline, c.variant, c.paired, c.rounds]), [
-    ["precision", "good", "cpu", 1, "fp32", "int8", true, 2], ["precision", "good", "cpu", 4, "fp32", "int8", true, 2],
-  ]);
+  assert.deepEqual(
+    results.comparisons.map((c) => [c.kind, c.model, c.ep, c.batch, c.baseline, c.variant, c.paired, c.rounds]),
+    [
+      ["precision", "good", "cpu", 1, "fp32", "int8", true, 2],
+      ["precision", "good", "cpu", 4, "fp32", "int8", true, 2],
+    ],
+  );
   for (const c of results.comparisons) assert.ok(c.ci95[0] <= c.speedup && c.speedup <= c.ci95[1] && c.pairs >= 2);
   // A pooled row counts every sample of its rounds.
   const records = await readTimings(run.dir);
-  const samplesOf = (model: string, precision: string, batch: number) => [1, 2].reduce((n, k) => n + (records.get(`${model}|cpu|${batch}|${k}`)?.variants.find((v) => v.name === precision)?.latency.samples ?? 0), 0);
+  const samplesOf = (model: string, precision: string, batch: number) =>
+    [1, 2].reduce((n, k) => n + (records.get(`${model}|cpu|${batch}|${k}`)?.variants.find((v) => v.name === precision)?.latency.samples ?? 0), 0);
   for (const r of rows.slice(0, 4)) assert.equal(r.latency.samples, samplesOf(r.model, r.precision, r.batch));
   // The per-op pass runs once per file (in its facts child), on the first batch.
-  assert.deepEqual(rows.map((r) => r.ops !== null), [true, false, true, false, true, false]);
-  const lines = (await readFile(join(run.dir, RUN_FILES.rounds), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as TimingRecord);
-  assert.deepEqual(lines.map((l) => [l.group, l.batch, l.round, l.failure?.error ?? l.variants.map((v) => v.name).join("+")]), [
-    ["good|cpu", 1, 1, "fp32+int8"], ["good|cpu", 4, 1, "fp32+int8"], ["crashme|cpu", 1, 1, "fp32"], ["crashme|cpu", 4, 1, "fp32"],
-    ["good|cpu", 1, 2, "fp32+int8"], ["good|cpu", 4, 2, "fp32+int8"],
-    ["crashme|cpu", 1, 2, "child process was killed by signal SIGSEGV"], ["crashme|cpu", 4, 2, "child process was killed by signal SIGSEGV"],
-  ]);
-  assert.ok((await readFile(join(run.dir, RUN_FILES.comparisonsCsv), "utf8")).startsWith("kind,model,ep,precision,batch,baseline,variant,speedup,ci95_lo,ci95_hi,paired,pairs,rounds,verdict\nprecision,good,cpu,int8,1,fp32,int8,"));
+  assert.deepEqual(
+    rows.map((r) => r.ops !== null),
+    [true, false, true, false, true, false],
+  );
+  const lines = (await readFile(join(run.dir, RUN_FILES.rounds), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as TimingRecord);
+  assert.deepEqual(
+    lines.map((l) => [l.group, l.batch, l.round, l.failure?.error ?? l.variants.map((v) => v.name).join("+")]),
+    [
+      ["good|cpu", 1, 1, "fp32+int8"],
+      ["good|cpu", 4, 1, "fp32+int8"],
+      ["crashme|cpu", 1, 1, "fp32"],
+      ["crashme|cpu", 4, 1, "fp32"],
+      ["good|cpu", 1, 2, "fp32+int8"],
+      ["good|cpu", 4, 2, "fp32+int8"],
+      ["crashme|cpu", 1, 2, "child process was killed by signal SIGSEGV"],
+      ["crashme|cpu", 4, 2, "child process was killed by signal SIGSEGV"],
+    ],
+  );
+  assert.ok(
+    (await readFile(join(run.dir, RUN_FILES.comparisonsCsv), "utf8")).startsWith(
+      "kind,model,ep,precision,batch,baseline,variant,speedup,ci95_lo,ci95_hi,paired,pairs,rounds,verdict\nprecision,good,cpu,int8,1,fp32,int8,",
+    ),
+  );
 });
 
 test("accuracy, measured after latency, reaches every row of its child; later rounds keep it", async () => {
   const model = join(dir, "mnist-tiny.onnx");
-  await writeOnnx(model, buildTinyClassifier([1, 28, 28], 10, {
-    seed: 3,
-    metadata: { model: "mnist-tiny", dataset: "mnist", layout: "NCHW", inputShape: [1, 28, 28], scale: 1 / 255, classNames: [], precision: "fp32" },
-  }));
+  await writeOnnx(
+    model,
+    buildTinyClassifier([1, 28, 28], 10, {
+      seed: 3,
+      metadata: { model: "mnist-tiny", dataset: "mnist", layout: "NCHW", inputShape: [1, 28, 28], scale: 1 / 255, classNames: [], precision: "fp32" },
+    }),
+  );
   const run = await runProfile({
-    onnx: [model], eps: ["cpu"], batches: [1, 4], rounds: 2, quick: true, accuracyLimit: 100, out: join(dir, "out-acc"), progress: false, printTable: false,
-    measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 0 }, log: () => undefined,
+    onnx: [model],
+    eps: ["cpu"],
+    batches: [1, 4],
+    rounds: 2,
+    quick: true,
+    accuracyLimit: 100,
+    out: join(dir, "out-acc"),
+    progress: false,
+    printTable: false,
+    measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 0 },
+    log: () => undefined,
   });
   const rows = (await readRunResults(run.dir)).rows as OkRow[];
-  assert.deepEqual(rows.map((r) => [r.key, r.accuracy?.count, r.accuracy?.dataset, r.roundP50s?.length]), [
-    ["mnist-tiny|fp32|cpu|1", 100, "mnist", 2], ["mnist-tiny|fp32|cpu|4", 100, "mnist", 2],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.accuracy?.count, r.accuracy?.dataset, r.roundP50s?.length]),
+    [
+      ["mnist-tiny|fp32|cpu|1", 100, "mnist", 2],
+      ["mnist-tiny|fp32|cpu|4", 100, "mnist", 2],
+    ],
+  );
   assert.equal(rows[0]!.accuracy!.top1, rows[1]!.accuracy!.top1);
   for (const r of rows) assert.equal(r.accuracyPerMParams, (r.accuracy!.top1 * 100) / (r.params / 1e6));
 });
@@ -190,7 +276,14 @@ test("peak RSS is the child's own, not the memory of the profiler that forked it
   let ballast: Buffer | undefined = Buffer.alloc(600 * 1024 * 1024, 1);
   try {
     const run = await runProfile({
-      onnx: [model], eps: ["cpu"], batches: [1], quick: true, out: join(dir, "out-rss"), progress: false, printTable: false, log: () => undefined,
+      onnx: [model],
+      eps: ["cpu"],
+      batches: [1],
+      quick: true,
+      out: join(dir, "out-rss"),
+      progress: false,
+      printTable: false,
+      log: () => undefined,
       measure: { rowBudgetMs: 100, warmupTimeMs: 0, warmupIterations: 0, minTimeMs: 10, minIterations: 3, profileIterations: 0 },
     });
     const row = (await readRunResults(run.dir)).rows[0] as OkRow;

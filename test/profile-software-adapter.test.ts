@@ -20,42 +20,102 @@ const EPS: RunPlan["eps"] = [
   { name: "webgpu", state: "available", facts: { vendor: "Google", architecture: "swiftshader (CPU)", softwareFallback: "yes" } },
   { name: "browser-webgpu", state: "available", facts: { adapterVendor: "nvidia", adapterArchitecture: "hopper", softwareFallback: "no" } },
 ];
-const job = (ep: string): RunPlan["jobs"][number] => ({ model: "m", precision: "fp32", ep, onnxPath: "/m.onnx", batches: [1], params: 1000, sizeBytes: 4000, inputs: [] });
+const job = (ep: string): RunPlan["jobs"][number] => ({
+  model: "m",
+  precision: "fp32",
+  ep,
+  onnxPath: "/m.onnx",
+  batches: [1],
+  params: 1000,
+  sizeBytes: 4000,
+  inputs: [],
+});
 const plan: RunPlan = {
-  schemaVersion: 2, runId: "r", startedAt: AT, settings: { rounds: 2 }, eps: EPS, jobs: [job("cpu"), job("webgpu"), job("browser-webgpu")],
-  hardware: { hostname: "h", cpu: { model: "c", cores: 2, threads: 2, flags: [], speedGHz: null }, memoryGiB: 1, gpus: [], os: { platform: "linux", distro: "d", release: "1", kernel: "k", arch: "x64" }, versions: {} },
+  schemaVersion: 2,
+  runId: "r",
+  startedAt: AT,
+  settings: { rounds: 2 },
+  eps: EPS,
+  jobs: [job("cpu"), job("webgpu"), job("browser-webgpu")],
+  hardware: {
+    hostname: "h",
+    cpu: { model: "c", cores: 2, threads: 2, flags: [], speedGHz: null },
+    memoryGiB: 1,
+    gpus: [],
+    os: { platform: "linux", distro: "d", release: "1", kernel: "k", arch: "x64" },
+    versions: {},
+  },
 };
 const facts = (key: string): FactsRecord => ({
-  key, state: "measured", finishedAt: AT, sessionCreateMs: 5, firstRunMs: 2, peakRssMiB: 120, baselineRssMiB: 60, accuracy: null, ops: null, arena: null, warnings: [],
+  key,
+  state: "measured",
+  finishedAt: AT,
+  sessionCreateMs: 5,
+  firstRunMs: 2,
+  peakRssMiB: 120,
+  baselineRssMiB: 60,
+  accuracy: null,
+  ops: null,
+  arena: null,
+  warnings: [],
 });
 const round = (group: string, r: number): TimingRecord => ({
-  group, batch: 1, round: r, finishedAt: AT, loadAverage1m: 0.5, speedProbeMs: 1,
+  group,
+  batch: 1,
+  round: r,
+  finishedAt: AT,
+  loadAverage1m: 0.5,
+  speedProbeMs: 1,
   variants: [{ name: "fp32", latency: summarizeLatency([1, 1, 1]), sketch: latencySketch([1, 1, 1]), sessionCreateMs: 5 }],
-  blocks: [{ cycle: 0, variant: "fp32", runs: 3, medianMs: 1 }], cycles: 1, variantErrors: [],
+  blocks: [{ cycle: 0, variant: "fp32", runs: 3, medianMs: 1 }],
+  cycles: 1,
+  variantErrors: [],
 });
 
 describe("software adapters", () => {
   it("are told by the probe's softwareFallback fact", () => {
-    assert.deepEqual(EPS.map((e) => [onSoftwareAdapter(EPS, e.name), roundsOn(EPS, e.name, 2)]), [[false, 2], [true, 1], [false, 2]]);
+    assert.deepEqual(
+      EPS.map((e) => [onSoftwareAdapter(EPS, e.name), roundsOn(EPS, e.name, 2)]),
+      [
+        [false, 2],
+        [true, 1],
+        [false, 2],
+      ],
+    );
   });
   it("get one timing round while the others get the run's two", () => {
-    const tasks = pendingTasks(plan, new Map(), new Map(), 2).filter((t) => t.kind === "timing").map((t) => t.kind === "timing" ? `${t.group} r${t.round}` : "");
+    const tasks = pendingTasks(plan, new Map(), new Map(), 2)
+      .filter((t) => t.kind === "timing")
+      .map((t) => (t.kind === "timing" ? `${t.group} r${t.round}` : ""));
     assert.deepEqual(tasks, ["m|cpu r1", "m|webgpu r1", "m|browser-webgpu r1", "m|cpu r2", "m|browser-webgpu r2"]);
   });
   it("facts children take a 1 s accuracy slice and 3 per-op runs, never more than asked", () => {
     const s = softwareAdapterFacts(DEFAULT_MEASURE);
     assert.deepEqual([s.accuracyBudgetMs, s.profileIterations, s.rowBudgetMs], [1000, 3, DEFAULT_MEASURE.rowBudgetMs]);
-    assert.deepEqual([softwareAdapterFacts({ ...DEFAULT_MEASURE, accuracyBudgetMs: 200, profileIterations: 0 }).accuracyBudgetMs, softwareAdapterFacts({ ...DEFAULT_MEASURE, profileIterations: 0 }).profileIterations], [200, 0]);
+    assert.deepEqual(
+      [
+        softwareAdapterFacts({ ...DEFAULT_MEASURE, accuracyBudgetMs: 200, profileIterations: 0 }).accuracyBudgetMs,
+        softwareAdapterFacts({ ...DEFAULT_MEASURE, profileIterations: 0 }).profileIterations,
+      ],
+      [200, 0],
+    );
   });
   it("rows complete with one round and say why they were measured lighter", () => {
     const f = new Map(plan.jobs.map((j) => [`m|fp32|${j.ep}|1`, facts(`m|fp32|${j.ep}|1`)]));
-    const t = new Map([round("m|cpu", 1), round("m|cpu", 2), round("m|webgpu", 1), round("m|browser-webgpu", 1), round("m|browser-webgpu", 2)].map((x) => [timingKey(x), x]));
+    const t = new Map(
+      [round("m|cpu", 1), round("m|cpu", 2), round("m|webgpu", 1), round("m|browser-webgpu", 1), round("m|browser-webgpu", 2)].map((x) => [timingKey(x), x]),
+    );
     const built = buildRows({ plan, facts: f, timings: t, rounds: 2, cvThreshold: 0.1 });
     assert.equal(built.complete, true);
     const warned = built.rows.map((r) => [r.key, r.state === "ok" ? r.warnings.map((w) => w.text) : []]);
     assert.deepEqual(warned, [
       ["m|fp32|cpu|1", []],
-      ["m|fp32|webgpu|1", ["webgpu ran on a software adapter (Google swiftshader (CPU): the GPU emulated on the CPU), so its times are the CPU's: measured lighter (1 timing round of 2, accuracy on a 1 s slice, per-op pass of 3 runs)"]],
+      [
+        "m|fp32|webgpu|1",
+        [
+          "webgpu ran on a software adapter (Google swiftshader (CPU): the GPU emulated on the CPU), so its times are the CPU's: measured lighter (1 timing round of 2, accuracy on a 1 s slice, per-op pass of 3 runs)",
+        ],
+      ],
       ["m|fp32|browser-webgpu|1", []],
     ]);
   });

@@ -25,7 +25,15 @@ test("percentiles interpolate linearly; the median CI brackets the median", () =
 test("a paired child's settings: each variant gets the measuring time, the child stays in the variants' row budgets", () => {
   const s = { ...DEFAULT_MEASURE, rowBudgetMs: 6000 };
   assert.deepEqual(interleaveSettings(s, 2, 7, 30), {
-    warmupTimeMs: 250, warmupIterations: 10, measureMs: 2000, maxMs: 12_000, blockMs: 20, minCycles: 4, minRuns: 30, seed: 7, firstRunMs: 30,
+    warmupTimeMs: 250,
+    warmupIterations: 10,
+    measureMs: 2000,
+    maxMs: 12_000,
+    blockMs: 20,
+    minCycles: 4,
+    minRuns: 30,
+    seed: 7,
+    firstRunMs: 30,
   });
   // A row budget below the measuring time: 80% of it is measured.
   assert.equal(interleaveSettings({ ...s, rowBudgetMs: 500 }, 3, 1).measureMs, 1200);
@@ -50,14 +58,21 @@ test("--shape and --precision parse or name the bad value", () => {
 });
 
 test("config errors name the file and the bad key", () => {
-  assert.throws(() => parseProfileConfig({ batches: [1, 0] }, "p.json"), { message: 'Invalid config "p.json": batches.1: Too small: expected number to be >0' });
+  assert.throws(() => parseProfileConfig({ batches: [1, 0] }, "p.json"), {
+    message: 'Invalid config "p.json": batches.1: Too small: expected number to be >0',
+  });
   assert.throws(() => parseProfileConfig({ epss: ["cpu"] }, "p.json"), { message: 'Invalid config "p.json": (root): Unrecognized key: "epss": epss' });
   assert.deepEqual(parseProfileConfig({ eps: ["cpu"], measure: { rowBudgetMs: 100 } }, "p.json"), { eps: ["cpu"], measure: { rowBudgetMs: 100 } });
 });
 
 test("ORT traces: first run left out, time per op type × EP, arena in MiB", () => {
-  const ev = (name: string, ts: number, dur: number, op: string, provider: string, extra: Record<string, string> = {}) =>
-    ({ cat: "Node", name: `${name}_kernel_time`, ts, dur, args: { op_name: op, provider, ...extra } });
+  const ev = (name: string, ts: number, dur: number, op: string, provider: string, extra: Record<string, string> = {}) => ({
+    cat: "Node",
+    name: `${name}_kernel_time`,
+    ts,
+    dur,
+    args: { op_name: op, provider, ...extra },
+  });
   const profile = parseOrtTrace([
     { cat: "Session", name: "model_run", ts: 0, dur: 100 },
     ev("conv", 10, 90, "Conv", "CPUExecutionProvider"),
@@ -83,7 +98,20 @@ test("WebGPU adapter facts are inferred from the Vulkan ICD", () => {
 });
 
 test("CSV: header and one line per row, reasons quoted", () => {
-  const csv = rowsToCsv([{ key: "m|fp32|cuda|1", model: "m", precision: "fp32", ep: "cuda", batch: 1, onnxPath: "/m.onnx", finishedAt: "t", state: "skipped", reason: "no GPU, sorry.", fix: "buy one" }]);
+  const csv = rowsToCsv([
+    {
+      key: "m|fp32|cuda|1",
+      model: "m",
+      precision: "fp32",
+      ep: "cuda",
+      batch: 1,
+      onnxPath: "/m.onnx",
+      finishedAt: "t",
+      state: "skipped",
+      reason: "no GPU, sorry.",
+      fix: "buy one",
+    },
+  ]);
   const [header, line] = csv.trim().split("\n");
   assert.match(header!, /^model,precision,ep,batch,state,p50_ms,/);
   assert.match(line!, /^m,fp32,cuda,1,skipped,.*,"no GPU, sorry\. Fix: buy one",,,$/);

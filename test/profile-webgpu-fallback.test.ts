@@ -13,7 +13,12 @@ let dir = "";
 let paths: VulkanPaths;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "webgpu-fallback-"));
-  paths = { libDirs: [join(dir, "lib")], icdDirs: [join(dir, "icd.d")], swiftshaderIcd: join(dir, "chromium", "vk_swiftshader_icd.json"), chromiumDir: join(dir, "chromium") };
+  paths = {
+    libDirs: [join(dir, "lib")],
+    icdDirs: [join(dir, "icd.d")],
+    swiftshaderIcd: join(dir, "chromium", "vk_swiftshader_icd.json"),
+    chromiumDir: join(dir, "chromium"),
+  };
   await mkdir(join(dir, "lib"), { recursive: true });
   await writeFile(join(dir, "lib", "libvulkan.so.1"), "");
 });
@@ -31,12 +36,21 @@ test("with a system ICD and SwiftShader, the system's drivers are probed first a
     { label: SWIFTSHADER_LABEL, env: { VK_ICD_FILENAMES: paths.swiftshaderIcd } },
   ]);
   // The user's VK_ICD_FILENAMES replaces the system's drivers, still with SwiftShader behind it.
-  assert.deepEqual(webgpuProbeEnvs({ XDG_RUNTIME_DIR: "/run/user/0", VK_ICD_FILENAMES: "/x/my.json" }, paths).map((c) => c.label), ["VK_ICD_FILENAMES=/x/my.json", SWIFTSHADER_LABEL]);
+  assert.deepEqual(
+    webgpuProbeEnvs({ XDG_RUNTIME_DIR: "/run/user/0", VK_ICD_FILENAMES: "/x/my.json" }, paths).map((c) => c.label),
+    ["VK_ICD_FILENAMES=/x/my.json", SWIFTSHADER_LABEL],
+  );
   await rm(join(dir, "icd.d"), { recursive: true });
   // No system ICD: SwiftShader alone.
-  assert.deepEqual(webgpuProbeEnvs({ XDG_RUNTIME_DIR: "/run/user/0" }, paths).map((c) => c.label), [SWIFTSHADER_LABEL]);
+  assert.deepEqual(
+    webgpuProbeEnvs({ XDG_RUNTIME_DIR: "/run/user/0" }, paths).map((c) => c.label),
+    [SWIFTSHADER_LABEL],
+  );
   await rm(join(dir, "chromium"), { recursive: true });
-  assert.deepEqual(webgpuProbeEnvs({ XDG_RUNTIME_DIR: "/run/user/0" }, paths).map((c) => c.label), ["system (no Vulkan ICD found)"]);
+  assert.deepEqual(
+    webgpuProbeEnvs({ XDG_RUNTIME_DIR: "/run/user/0" }, paths).map((c) => c.label),
+    ["system (no Vulkan ICD found)"],
+  );
 });
 
 const skip = existsSync(SWIFTSHADER_ICD) ? false : `${SWIFTSHADER_ICD} is absent (apt-get install chromium)`;
@@ -47,11 +61,29 @@ test("when the first Vulkan driver gives Dawn no adapter, the run falls back to 
   await writeFile(broken, JSON.stringify({ file_format_version: "1.0.0", ICD: { library_path: join(dir, "no-such-driver.so"), api_version: "1.3.0" } }));
   const model = join(dir, "tiny.onnx");
   await writeOnnx(model, buildTinyClassifier());
-  const run = await runProfile({
-    onnx: [model], eps: ["webgpu"], batches: [1], quick: true,
-    measure: { rowBudgetMs: 300, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 2, profileBudgetMs: 300, accuracyBudgetMs: 500 },
-    out: join(dir, "out"), progress: false, printTable: false, log: () => undefined,
-  }, { runners: [createWebgpuEp({ ...process.env, VK_ICD_FILENAMES: broken })] });
+  const run = await runProfile(
+    {
+      onnx: [model],
+      eps: ["webgpu"],
+      batches: [1],
+      quick: true,
+      measure: {
+        rowBudgetMs: 300,
+        warmupTimeMs: 5,
+        warmupIterations: 1,
+        minTimeMs: 20,
+        minIterations: 3,
+        profileIterations: 2,
+        profileBudgetMs: 300,
+        accuracyBudgetMs: 500,
+      },
+      out: join(dir, "out"),
+      progress: false,
+      printTable: false,
+      log: () => undefined,
+    },
+    { runners: [createWebgpuEp({ ...process.env, VK_ICD_FILENAMES: broken })] },
+  );
   const ep = run.results.eps[0];
   assert.equal(ep?.state, "available", JSON.stringify(ep));
   if (ep?.state === "available") {
@@ -59,5 +91,8 @@ test("when the first Vulkan driver gives Dawn no adapter, the run falls back to 
     assert.equal(ep.facts.icd, SWIFTSHADER_ICD);
     assert.match(ep.facts.fallbackFrom ?? "", new RegExp(`^VK_ICD_FILENAMES=${broken.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: no WebGPU adapter`));
   }
-  assert.deepEqual(run.results.rows.map((r) => [r.key, r.state]), [["tiny|fp32|webgpu|1", "ok"]]);
+  assert.deepEqual(
+    run.results.rows.map((r) => [r.key, r.state]),
+    [["tiny|fp32|webgpu|1", "ok"]],
+  );
 });

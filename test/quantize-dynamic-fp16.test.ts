@@ -22,7 +22,10 @@ test("dynamic: Conv → ConvInteger, Gemm → MatMulInteger; runs close to float
   const ops = (model.graph?.node ?? []).map((n) => n.opType);
   assert.equal(ops.filter((o) => o === "ConvInteger").length, 2);
   assert.equal(ops.filter((o) => o === "MatMulInteger").length, 3);
-  assert.deepEqual(report.quantized.map((q) => q.opType), ["Conv", "Conv", "Gemm", "Gemm", "Gemm"]);
+  assert.deepEqual(
+    report.quantized.map((q) => q.opType),
+    ["Conv", "Conv", "Gemm", "Gemm", "Gemm"],
+  );
   assert.ok(report.float.every((f) => f.reason.includes("no integer kernel")));
   const want = (await run(encodeOnnx(fp32), feed)).data as Float32Array;
   const got = (await run(encodeOnnx(model), feed)).data as Float32Array;
@@ -35,11 +38,14 @@ test("fp16: float16 weights, float32 interface, ops without CPU fp16 kernels kep
   const { model, report } = convertFp16(fp32);
   assert.ok(Math.abs(encodeOnnx(model).byteLength / encodeOnnx(fp32).byteLength - 0.5) < 0.02);
   assert.ok((model.graph?.initializer ?? []).filter((t) => t.dataType === 1).length === 0, "no float32 initializers left");
-  assert.deepEqual(report.float.find((f) => f.opType === "Conv"), {
-    name: "conv_1",
-    opType: "Conv",
-    reason: "no float16 kernel for Conv in ORT's CPU EP (x86-64): kept float32",
-  });
+  assert.deepEqual(
+    report.float.find((f) => f.opType === "Conv"),
+    {
+      name: "conv_1",
+      opType: "Conv",
+      reason: "no float16 kernel for Conv in ORT's CPU EP (x86-64): kept float32",
+    },
+  );
   const out = await run(encodeOnnx(model), feed);
   assert.equal(out.type, "float32");
   const want = (await run(encodeOnnx(fp32), feed)).data as Float32Array;

@@ -14,12 +14,16 @@ import { floatTensor, int64Tensor } from "../formats/onnx/tensor-data.ts";
 
 const seq = (n: number, scale: number, offset = 0) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + offset) * scale);
 const out = (name: string): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1 } } });
-const input = (name: string, dims: number[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+const input = (name: string, dims: number[]): onnx.IValueInfoProto => ({
+  name,
+  type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
+});
 
 /** x [1,4,4,4] → Conv "conv" (1×1, 4→4) → c → `nodes` → y. */
 function afterConv(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[] = []): onnx.IModelProto {
   return {
-    irVersion: 8, opsetImport: [{ domain: "", version: 13 }],
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 13 }],
     graph: {
       name: "handler",
       node: [{ opType: "Conv", name: "conv", input: ["x", "w", "b"], output: ["c"], attribute: [attr.ints("kernel_shape", [1, 1])] }, ...nodes],
@@ -33,7 +37,8 @@ function afterConv(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[] = []): o
 /** x [1,8] → `op` "op" with constant weight [8,4] (and bias [4] for Gemm) → y. */
 function weighted(op: "Gemm" | "MatMul"): onnx.IModelProto {
   return {
-    irVersion: 8, opsetImport: [{ domain: "", version: 13 }],
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 13 }],
     graph: {
       name: op,
       node: [{ opType: op, name: "op", input: op === "Gemm" ? ["x", "w", "b"] : ["x", "w"], output: ["y"] }],
@@ -53,12 +58,16 @@ const CASES: Record<string, onnx.IModelProto> = {
   Mul: afterConv([{ opType: "Mul", name: "op", input: ["c", "k"], output: ["y"] }], [k("k", [0.5, 1, 1.5, 2])]),
   Concat: afterConv([{ opType: "Concat", name: "op", input: ["c", "c"], output: ["y"], attribute: [attr.int("axis", 1)] }]),
   GlobalAveragePool: afterConv([{ opType: "GlobalAveragePool", name: "op", input: ["c"], output: ["y"] }]),
-  AveragePool: afterConv([{ opType: "AveragePool", name: "op", input: ["c"], output: ["y"], attribute: [attr.ints("kernel_shape", [2, 2]), attr.ints("strides", [2, 2])] }]),
+  AveragePool: afterConv([
+    { opType: "AveragePool", name: "op", input: ["c"], output: ["y"], attribute: [attr.ints("kernel_shape", [2, 2]), attr.ints("strides", [2, 2])] },
+  ]),
   Relu: afterConv([{ opType: "Relu", name: "op", input: ["c"], output: ["y"] }]),
   Clip: afterConv([{ opType: "Clip", name: "op", input: ["c", "lo", "hi"], output: ["y"] }], [k("lo", [0]), k("hi", [0.3])]),
   LeakyRelu: afterConv([{ opType: "LeakyRelu", name: "op", input: ["c"], output: ["y"], attribute: [attr.float("alpha", 0.1)] }]),
   Sigmoid: afterConv([{ opType: "Sigmoid", name: "op", input: ["c"], output: ["y"] }]),
-  MaxPool: afterConv([{ opType: "MaxPool", name: "op", input: ["c"], output: ["y"], attribute: [attr.ints("kernel_shape", [2, 2]), attr.ints("strides", [2, 2])] }]),
+  MaxPool: afterConv([
+    { opType: "MaxPool", name: "op", input: ["c"], output: ["y"], attribute: [attr.ints("kernel_shape", [2, 2]), attr.ints("strides", [2, 2])] },
+  ]),
   Reshape: afterConv([{ opType: "Reshape", name: "op", input: ["c", "shape"], output: ["y"] }], [int64Tensor("shape", [2], [1, -1])]),
   Flatten: afterConv([{ opType: "Flatten", name: "op", input: ["c"], output: ["y"] }]),
   Transpose: afterConv([{ opType: "Transpose", name: "op", input: ["c"], output: ["y"], attribute: [attr.ints("perm", [0, 2, 3, 1])] }]),
@@ -68,7 +77,17 @@ const CASES: Record<string, onnx.IModelProto> = {
 
 function feedOf(model: onnx.IModelProto, seed: number): Record<string, ort.Tensor> {
   const dims = (model.graph?.input?.[0]?.type?.tensorType?.shape?.dim ?? []).map((d) => Number(d.dimValue));
-  return { x: new ort.Tensor("float32", seq(dims.reduce((a, b) => a * b, 1), 1, seed), dims) };
+  return {
+    x: new ort.Tensor(
+      "float32",
+      seq(
+        dims.reduce((a, b) => a * b, 1),
+        1,
+        seed,
+      ),
+      dims,
+    ),
+  };
 }
 
 async function run(model: onnx.IModelProto, feed: Record<string, ort.Tensor>): Promise<Float32Array> {
@@ -91,8 +110,14 @@ describe("quantizer op handlers", () => {
     it(`${op} (${OP_HANDLERS[op]?.kind}) is quantized, runs and stays close to float`, async () => {
       const { model: q, report } = await quantizeStatic(model, calibration(model), { method: "minmax", activationType: "uint8" });
       const name = op === "Conv" ? "conv" : "op";
-      assert.ok(report.quantized.some((n) => n.name === name), JSON.stringify(report));
-      assert.deepEqual(report.float.filter((n) => n.name === name), []);
+      assert.ok(
+        report.quantized.some((n) => n.name === name),
+        JSON.stringify(report),
+      );
+      assert.deepEqual(
+        report.float.filter((n) => n.name === name),
+        [],
+      );
       assert.ok((q.graph?.node ?? []).some((n) => n.opType === "QuantizeLinear"));
       const feed = feedOf(model, 5);
       const [want, got] = [await run(model, feed), await run(q, feed)];
@@ -104,7 +129,8 @@ describe("quantizer op handlers", () => {
 
   it("names why nodes stay float: non-constant weight, no quantized producer, Softmax, an op outside the table", async () => {
     const model: onnx.IModelProto = {
-      irVersion: 8, opsetImport: [{ domain: "", version: 13 }],
+      irVersion: 8,
+      opsetImport: [{ domain: "", version: 13 }],
       graph: {
         name: "reasons",
         node: [
@@ -130,7 +156,11 @@ describe("quantizer op handlers", () => {
 
   it("floatNodes keeps a node float with the caller's reason, and data movement after it follows", async () => {
     const model = CASES.MaxPool!;
-    const { report } = await quantizeStatic(model, calibration(model), { method: "minmax", activationType: "uint8", floatNodes: new Map([["conv", "kept float by test"]]) });
+    const { report } = await quantizeStatic(model, calibration(model), {
+      method: "minmax",
+      activationType: "uint8",
+      floatNodes: new Map([["conv", "kept float by test"]]),
+    });
     assert.deepEqual(report.quantized, []);
     assert.deepEqual(report.float, [
       { name: "conv", opType: "Conv", reason: "kept float by test" },

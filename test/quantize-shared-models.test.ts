@@ -54,7 +54,11 @@ for (const name of MODELS) {
     const half = convertFp16(model);
     assert.ok(half.report.float.length > 0);
 
-    for (const [label, m] of [["static", st.model], ["dynamic", dyn.model], ["fp16", half.model]] as const) {
+    for (const [label, m] of [
+      ["static", st.model],
+      ["dynamic", dyn.model],
+      ["fp16", half.model],
+    ] as const) {
       const bytes = encodeOnnx(m);
       // splat weights stay ConstantOfShape nodes (small files), except Conv weights with a
       // BatchNormalization folded in: ResNet-50's 23.5 M conv weights become dense int8

@@ -43,7 +43,9 @@ for (const name of ["lenet", "basic-cnn"] as const) {
     assert.equal(hist.Conv, undefined);
     if (name === "lenet") assert.equal(hist.QGemm, 3);
     else assert.equal(hist.QLinearMatMul, 2);
-    assert.deepEqual(report.float, [{ name: "softmax_13", opType: "Softmax", reason: "Softmax output kept float: probabilities would be rounded to 1/256 steps" }]);
+    assert.deepEqual(report.float, [
+      { name: "softmax_13", opType: "Softmax", reason: "Softmax output kept float: probabilities would be rounded to 1/256 steps" },
+    ]);
     assert.ok(report.quantized.filter((q) => q.opType === "Conv").length === 2);
     const feed = randomImageFeeds(1, 4, 99)[0] ?? {};
     const diff = maxAbsDiff(await run(encodeOnnx(fp32), feed), await run(path, feed));

@@ -20,8 +20,11 @@ async function machine(root: string, sub: string, host: string, cpu: string, ort
   const results: RunResults = {
     ...base,
     hardware: {
-      ...base.hardware, hostname: host, cpu: { ...base.hardware.cpu, model: cpu, flags: host === "node-a" ? ["avx2", "avx512f", "avx512_vnni"] : ["avx2"] },
-      gpus: gpu ? [{ model: gpu, vendor: "NVIDIA", driver: "550", vramMiB: 16384 }] : [], versions: { node: "20.20.2", onnxruntimeNode: ort },
+      ...base.hardware,
+      hostname: host,
+      cpu: { ...base.hardware.cpu, model: cpu, flags: host === "node-a" ? ["avx2", "avx512f", "avx512_vnni"] : ["avx2"] },
+      gpus: gpu ? [{ model: gpu, vendor: "NVIDIA", driver: "550", vramMiB: 16384 }] : [],
+      versions: { node: "20.20.2", onnxruntimeNode: ort },
     },
   };
   await mkdir(join(root, sub), { recursive: true });
@@ -32,12 +35,24 @@ async function lab(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), "report-lab-"));
   roots.push(root);
   await machine(root, "a/runs/r1", "node-a", "AMD EPYC", "1.30.0", [
-    okRow("lenet", "fp32", "cpu", 1, 0.1), okRow("lenet", "int8", "cpu", 1, 0.05), okRow("lenet", "fp32", "cpu", 32, 1.1),
+    okRow("lenet", "fp32", "cpu", 1, 0.1),
+    okRow("lenet", "int8", "cpu", 1, 0.05),
+    okRow("lenet", "fp32", "cpu", 32, 1.1),
   ]);
-  await machine(root, "b/runs/r2", "node-b", "Intel Xeon", "1.30.0", [
-    okRow("lenet", "fp32", "cpu", 1, 0.2), okRow("lenet", "int8", "cpu", 1, 0.16, { sizeBytes: 123_456 }), okRow("lenet", "fp32", "cpu", 32, 2.2),
-    okRow("lenet", "fp32", "cuda", 1, 0.02),
-  ], "Tesla T4");
+  await machine(
+    root,
+    "b/runs/r2",
+    "node-b",
+    "Intel Xeon",
+    "1.30.0",
+    [
+      okRow("lenet", "fp32", "cpu", 1, 0.2),
+      okRow("lenet", "int8", "cpu", 1, 0.16, { sizeBytes: 123_456 }),
+      okRow("lenet", "fp32", "cpu", 32, 2.2),
+      okRow("lenet", "fp32", "cuda", 1, 0.02),
+    ],
+    "Tesla T4",
+  );
   await machine(root, "c", "node-c", "Arm Neoverse", "1.29.0", [okRow("lenet", "fp32", "cpu", 1, 0.4)]);
   return root;
 }
@@ -45,7 +60,10 @@ async function lab(): Promise<string> {
 test("the lab's machines table shows each machine's hardware; the reference is the first by name unless chosen", async () => {
   const root = await lab();
   const data = await loadLab(root);
-  assert.deepEqual(data.machines.map((m) => m.label), ["node-a", "node-b", "node-c"]);
+  assert.deepEqual(
+    data.machines.map((m) => m.label),
+    ["node-a", "node-b", "node-c"],
+  );
   const md = tableToMarkdown(machinesTable(data)).split("\n");
   assert.deepEqual(md.slice(2, 9), [
     "|  | node-a (reference) | node-b | node-c |",
@@ -58,7 +76,7 @@ test("the lab's machines table shows each machine's hardware; the reference is t
   ]);
   assert.equal(md[10], "| onnxruntime-node | 1.30.0 | 1.30.0 | 1.29.0 |");
   assert.equal((await loadLab(root, "node-b")).reference.label, "node-b");
-  await assert.rejects(loadLab(root, "node-z"), { message: "Unknown reference machine \"node-z\". Expected one of: node-a, node-b, node-c" });
+  await assert.rejects(loadLab(root, "node-z"), { message: 'Unknown reference machine "node-z". Expected one of: node-a, node-b, node-c' });
 });
 
 test("one row per model × precision × EP × batch with each machine's throughput, ratio to the reference and speedup; non-comparable rows flagged", async () => {
@@ -95,5 +113,8 @@ test("npm run report -- --lab writes one HTML and Markdown report with the throu
   const md = await readFile(join(root, "lab-report.md"), "utf8");
   assert.match(md, /!\[Throughput per machine and EP\]\(lab-plots\/lab-throughput\.svg\)/);
   const written = await writeLabReport(root);
-  assert.deepEqual(written.tables.map((f) => f.slice(root.length)), ["/lab-tables/lab-machines.csv", "/lab-tables/lab-machines.json", "/lab-tables/lab-throughput.csv", "/lab-tables/lab-throughput.json"]);
+  assert.deepEqual(
+    written.tables.map((f) => f.slice(root.length)),
+    ["/lab-tables/lab-machines.csv", "/lab-tables/lab-machines.json", "/lab-tables/lab-throughput.csv", "/lab-tables/lab-throughput.json"],
+  );
 });

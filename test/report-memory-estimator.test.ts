@@ -6,12 +6,25 @@ import { tableToMarkdown } from "../reports/report-table.ts";
 
 test("the exercise by hand: 200x300 RGB, three 3x3 stride-2 same convs, 100/200/400 maps", () => {
   const e = exerciseEstimate(50);
-  assert.deepEqual(e.layers.map((l) => l.outputShape), [[100, 150, 100], [50, 75, 200], [25, 38, 400]]);
+  assert.deepEqual(
+    e.layers.map((l) => l.outputShape),
+    [
+      [100, 150, 100],
+      [50, 75, 200],
+      [25, 38, 400],
+    ],
+  );
   // params: 3·3·3·100+100, 3·3·100·200+200, 3·3·200·400+400
-  assert.deepEqual(e.layers.map((l) => l.params), [2_800, 180_200, 720_400]);
+  assert.deepEqual(
+    e.layers.map((l) => l.params),
+    [2_800, 180_200, 720_400],
+  );
   assert.equal(e.params, 903_400);
   assert.equal(e.weightBytes, 3_613_600); // ≈ 3.6 MB
-  assert.deepEqual(e.layers.map((l) => l.activations), [1_500_000, 750_000, 380_000]);
+  assert.deepEqual(
+    e.layers.map((l) => l.activations),
+    [1_500_000, 750_000, 380_000],
+  );
   assert.equal(e.activationValues, 2_630_000);
   assert.equal(e.activationBytes, 10_520_000); // ≈ 10.5 MB per instance
   assert.equal(e.inputValues, 180_000);
@@ -35,15 +48,22 @@ test("the exercise table shows each layer and the totals as text", () => {
 });
 
 test("valid padding, pooling and dense layers", () => {
-  const layers = layersFromSpecs([28, 28, 1], [
-    { kind: "conv2d", filters: 32, kernel: 5 },
-    { kind: "maxPool2d", pool: 2 },
-    { kind: "flatten" },
-    { kind: "dense", units: 10 },
-  ]);
-  assert.deepEqual(layers.map((l) => l.outputShape), [[24, 24, 32], [12, 12, 32], [4608], [10]]);
-  assert.deepEqual(layers.map((l) => l.params), [832, 0, 0, 46_090]);
-  assert.deepEqual(layers.map((l) => l.activations), [18_432, 4_608, 0, 10]);
+  const layers = layersFromSpecs(
+    [28, 28, 1],
+    [{ kind: "conv2d", filters: 32, kernel: 5 }, { kind: "maxPool2d", pool: 2 }, { kind: "flatten" }, { kind: "dense", units: 10 }],
+  );
+  assert.deepEqual(
+    layers.map((l) => l.outputShape),
+    [[24, 24, 32], [12, 12, 32], [4608], [10]],
+  );
+  assert.deepEqual(
+    layers.map((l) => l.params),
+    [832, 0, 0, 46_090],
+  );
+  assert.deepEqual(
+    layers.map((l) => l.activations),
+    [18_432, 4_608, 0, 10],
+  );
 });
 
 test("tfjs layer lists: Keras-style shapes parsed, aliasing layers cost nothing", () => {

@@ -15,7 +15,16 @@ import { efficiencyTable } from "../reports/efficiency-table.ts";
 import { roofLines } from "../reports/roofline.ts";
 import { okRow, runResults, writeFixtureRun } from "./report-fixtures.ts";
 
-const CEILINGS: EpCeilings = { ep: "cpu", measuredAt: "2026-01-01T00:00:00.000Z", seconds: 9, figures: [], fp32Gflops: 100, int8Gops: 400, bandwidthGBs: 10, notes: [] };
+const CEILINGS: EpCeilings = {
+  ep: "cpu",
+  measuredAt: "2026-01-01T00:00:00.000Z",
+  seconds: 9,
+  figures: [],
+  fp32Gflops: 100,
+  int8Gops: 400,
+  bandwidthGBs: 10,
+  notes: [],
+};
 
 async function fixture() {
   const rows = [
@@ -54,20 +63,33 @@ test("efficiency table: achieved, % of ceiling, bound and energy (unavailable ro
   const [b1, b32] = t.rows;
   assert.deepEqual([b1?.achieved, b1?.achievedUnit, b1?.ceilingShare, b1?.bound, b1?.joulesPerImage], [39.05426, "GFLOP/s", 39.05426, "memory", null]);
   assert.equal(b32?.joulesPerImage, "unavailable (E1)");
-  assert.deepEqual(t.columns.slice(9, 15).map((c) => c.header), ["Achieved", "Unit", "Of ceiling", "Bound", "Energy", "Images per joule"]);
+  assert.deepEqual(
+    t.columns.slice(9, 15).map((c) => c.header),
+    ["Achieved", "Unit", "Of ceiling", "Bound", "Energy", "Images per joule"],
+  );
   assert.ok(t.notes.includes("E1. Energy unavailable: powercap: no RAPL here. Fix: modprobe intel_rapl_msr"), t.notes.join("\n"));
 });
 
 test("roofline: one plot per EP with the measured roofs, and a note saying which roof applies", async () => {
   const data = await fixture();
   const plots = await rooflinePlots(data);
-  assert.deepEqual(plots.map((p) => p.id), ["roofline-cpu"]);
+  assert.deepEqual(
+    plots.map((p) => p.id),
+    ["roofline-cpu"],
+  );
   assert.match(plots[0]?.svg ?? "", /FP32 100\.0 GFLOP\/s/);
   assert.match(plots[0]?.svg ?? "", /Arithmetic intensity \(FLOP\/byte, 1 MAC = 2 FLOPs\)/);
   assert.deepEqual(roofLines(CEILINGS, 1, 100), [
-    { roof: "FP32 100.0 GFLOP/s", intensity: 1, gops: 10 }, { roof: "FP32 100.0 GFLOP/s", intensity: 10, gops: 100 }, { roof: "FP32 100.0 GFLOP/s", intensity: 100, gops: 100 },
-    { roof: "INT8 400.0 GOP/s", intensity: 1, gops: 10 }, { roof: "INT8 400.0 GOP/s", intensity: 40, gops: 400 }, { roof: "INT8 400.0 GOP/s", intensity: 100, gops: 400 },
+    { roof: "FP32 100.0 GFLOP/s", intensity: 1, gops: 10 },
+    { roof: "FP32 100.0 GFLOP/s", intensity: 10, gops: 100 },
+    { roof: "FP32 100.0 GFLOP/s", intensity: 100, gops: 100 },
+    { roof: "INT8 400.0 GOP/s", intensity: 1, gops: 10 },
+    { roof: "INT8 400.0 GOP/s", intensity: 40, gops: 400 },
+    { roof: "INT8 400.0 GOP/s", intensity: 100, gops: 400 },
   ]);
   const [note] = boundNotes(data);
-  assert.match(note ?? "", /^lenet fp32 on cpu: 6\.8 FLOP\/byte at batch 1, 17\.9 at batch 32 \(the ridge, where bandwidth stops limiting FP32, is at 10\.0\)\. Memory-bound at batch 1, compute-bound at batch 32: reading the weights once for more images moved it past the ridge\./);
+  assert.match(
+    note ?? "",
+    /^lenet fp32 on cpu: 6\.8 FLOP\/byte at batch 1, 17\.9 at batch 32 \(the ridge, where bandwidth stops limiting FP32, is at 10\.0\)\. Memory-bound at batch 1, compute-bound at batch 32: reading the weights once for more images moved it past the ridge\./,
+  );
 });

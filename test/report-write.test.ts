@@ -12,23 +12,47 @@ test("escapeHtml turns markup into text", () => {
 });
 
 test("writeReport writes html, md, plots and tables; names from models are escaped", async () => {
-  const { runDir } = await writeFixtureRun([
-    okRow("basic-cnn", "fp32", "cpu", 1, 0.2), okRow("basic-cnn", "fp32", "cpu", 32, 2),
-    okRow("basic-cnn", "int8", "cpu", 1, 0.1), okRow("basic-cnn", "int8", "cpu", 32, 1),
-    okRow(EVIL, "fp32", "cpu", 1, 0.3),
-  ], { "basic-cnn": trainRecord("basic-cnn") });
+  const { runDir } = await writeFixtureRun(
+    [
+      okRow("basic-cnn", "fp32", "cpu", 1, 0.2),
+      okRow("basic-cnn", "fp32", "cpu", 32, 2),
+      okRow("basic-cnn", "int8", "cpu", 1, 0.1),
+      okRow("basic-cnn", "int8", "cpu", 32, 1),
+      okRow(EVIL, "fp32", "cpu", 1, 0.3),
+    ],
+    { "basic-cnn": trainRecord("basic-cnn") },
+  );
   const written = await writeReport(runDir, { modelImages: false, confusion: false });
   const html = await readFile(written.html, "utf8");
   assert.ok(!html.includes("<img src=x"), "the model name must not become an element");
   assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"));
   assert.ok(!/<script/i.test(html));
-  for (const id of ["summary-fastest", "summary-int8-speedup", "efficiency", "fp32-vs-int8", "architecture-sweep", "filter-sweep", "cnn-vs-fcnn", "transfer-vs-scratch", "best-models", "memory-estimate", "memory-exercise"]) {
+  for (const id of [
+    "summary-fastest",
+    "summary-int8-speedup",
+    "efficiency",
+    "fp32-vs-int8",
+    "architecture-sweep",
+    "filter-sweep",
+    "cnn-vs-fcnn",
+    "transfer-vs-scratch",
+    "best-models",
+    "memory-estimate",
+    "memory-exercise",
+  ]) {
     assert.ok(html.includes(`id="table-${id}"`), id);
   }
   const plots = (await readdir(join(runDir, "plots"))).sort();
   assert.deepEqual(plots, [
-    "accuracy-per-mparams.svg", "accuracy-vs-params.svg", "accuracy-vs-training-time.svg", "cnn-vs-fcnn.svg", "int8-speedup.svg",
-    "latency-distribution.svg", "latency-vs-params.svg", "throughput-vs-batch.svg", "training-basic-cnn.svg",
+    "accuracy-per-mparams.svg",
+    "accuracy-vs-params.svg",
+    "accuracy-vs-training-time.svg",
+    "cnn-vs-fcnn.svg",
+    "int8-speedup.svg",
+    "latency-distribution.svg",
+    "latency-vs-params.svg",
+    "throughput-vs-batch.svg",
+    "training-basic-cnn.svg",
   ]);
   for (const p of plots) assert.ok(html.includes(`data-plot="${p.replace(/\.svg$/, "")}"`), p);
   const md = await readFile(written.markdown, "utf8");
@@ -40,14 +64,24 @@ test("writeReport writes html, md, plots and tables; names from models are escap
 });
 
 test("compare marks a change only beyond the measured noise", async () => {
-  const a = await writeFixtureRun([okRow("m", "fp32", "cpu", 1, 1, { bestRoundP50: 1 }), okRow("n", "fp32", "cpu", 1, 1), okRow("o", "fp32", "cpu", 1, 1)], {}, "A", {
-    speedProbeMs: { min: 0.4, median: 0.5, max: 0.6, count: 3 },
-  });
-  const b = await writeFixtureRun([
-    okRow("m", "fp32", "cpu", 1, 0.5, { bestRoundP50: 0.95 }), // CIs disjoint, -50% > 2·CV (10%): faster
-    okRow("n", "fp32", "cpu", 1, 1.05), // CIs [0.98,1.02] vs [1.029,1.071] disjoint, but +5% < 10%: noise
-    okRow("o", "fp32", "cpu", 1, 1.5, { accuracy: { top1: 0.5, count: 100, dataset: "synthetic" } }),
-  ], {}, "B", { speedProbeMs: { min: 0.6, median: 0.65, max: 0.7, count: 3 } });
+  const a = await writeFixtureRun(
+    [okRow("m", "fp32", "cpu", 1, 1, { bestRoundP50: 1 }), okRow("n", "fp32", "cpu", 1, 1), okRow("o", "fp32", "cpu", 1, 1)],
+    {},
+    "A",
+    {
+      speedProbeMs: { min: 0.4, median: 0.5, max: 0.6, count: 3 },
+    },
+  );
+  const b = await writeFixtureRun(
+    [
+      okRow("m", "fp32", "cpu", 1, 0.5, { bestRoundP50: 0.95 }), // CIs disjoint, -50% > 2·CV (10%): faster
+      okRow("n", "fp32", "cpu", 1, 1.05), // CIs [0.98,1.02] vs [1.029,1.071] disjoint, but +5% < 10%: noise
+      okRow("o", "fp32", "cpu", 1, 1.5, { accuracy: { top1: 0.5, count: 100, dataset: "synthetic" } }),
+    ],
+    {},
+    "B",
+    { speedProbeMs: { min: 0.6, median: 0.65, max: 0.7, count: 3 } },
+  );
   const c = await compareRuns([a.runDir, b.runDir]);
   assert.deepEqual(c.table.notes.slice(2), [
     "Run 2 vs run 1: p50 within ±10% in 1 of 3 rows; best-round p50 (the least-disturbed round's median) in 1 of 1; min latency in 1 of 3.",

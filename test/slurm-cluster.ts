@@ -45,23 +45,65 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
   await writeFile(key, randomBytes(1024));
   await chmod(key, 0o400);
   const socket = join(dir, "munge.socket");
-  execFileSync(which("munged")!, ["--key-file", key, "--socket", socket, "--pid-file", join(dir, "munged.pid"), "--log-file", join(dir, "munged.log"), "--seed-file", join(dir, "munge.seed"), "--force"]);
+  execFileSync(which("munged")!, [
+    "--key-file",
+    key,
+    "--socket",
+    socket,
+    "--pid-file",
+    join(dir, "munged.pid"),
+    "--log-file",
+    join(dir, "munged.log"),
+    "--seed-file",
+    join(dir, "munge.seed"),
+    "--force",
+  ]);
   const conf = join(dir, "slurm.conf");
-  await writeFile(conf, [
-    "ClusterName=labtest", `SlurmctldHost=${node}(127.0.0.1)`, `SlurmctldPort=${port}`, `SlurmdPort=${port + 1}`,
-    "SlurmUser=root", "SlurmdUser=root", "AuthType=auth/munge", "CredType=cred/munge", `AuthInfo=socket=${socket}`,
-    `StateSaveLocation=${join(dir, "state")}`, `SlurmdSpoolDir=${join(dir, "spool")}`,
-    `SlurmctldPidFile=${join(dir, "slurmctld.pid")}`, `SlurmdPidFile=${join(dir, "slurmd.pid")}`,
-    `SlurmctldLogFile=${join(dir, "slurmctld.log")}`, `SlurmdLogFile=${join(dir, "slurmd.log")}`,
-    "ProctrackType=proctrack/linuxproc", "TaskPlugin=task/none", "SelectType=select/cons_tres", "SelectTypeParameters=CR_Core",
-    "SchedulerType=sched/builtin", "JobCompType=jobcomp/none", "AccountingStorageType=accounting_storage/none", "MpiDefault=none",
-    "ReturnToService=2", "SlurmdParameters=config_overrides",
-    `NodeName=${node} NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN`, `PartitionName=lab Nodes=${node} Default=YES MaxTime=INFINITE State=UP`, "",
-  ].join("\n"));
+  await writeFile(
+    conf,
+    [
+      "ClusterName=labtest",
+      `SlurmctldHost=${node}(127.0.0.1)`,
+      `SlurmctldPort=${port}`,
+      `SlurmdPort=${port + 1}`,
+      "SlurmUser=root",
+      "SlurmdUser=root",
+      "AuthType=auth/munge",
+      "CredType=cred/munge",
+      `AuthInfo=socket=${socket}`,
+      `StateSaveLocation=${join(dir, "state")}`,
+      `SlurmdSpoolDir=${join(dir, "spool")}`,
+      `SlurmctldPidFile=${join(dir, "slurmctld.pid")}`,
+      `SlurmdPidFile=${join(dir, "slurmd.pid")}`,
+      `SlurmctldLogFile=${join(dir, "slurmctld.log")}`,
+      `SlurmdLogFile=${join(dir, "slurmd.log")}`,
+      "ProctrackType=proctrack/linuxproc",
+      "TaskPlugin=task/none",
+      "SelectType=select/cons_tres",
+      "SelectTypeParameters=CR_Core",
+      "SchedulerType=sched/builtin",
+      "JobCompType=jobcomp/none",
+      "AccountingStorageType=accounting_storage/none",
+      "MpiDefault=none",
+      "ReturnToService=2",
+      "SlurmdParameters=config_overrides",
+      `NodeName=${node} NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN`,
+      `PartitionName=lab Nodes=${node} Default=YES MaxTime=INFINITE State=UP`,
+      "",
+    ].join("\n"),
+  );
   const env = { ...process.env, SLURM_CONF: conf };
   execFileSync(which("slurmctld")!, ["-i", "-c"], { env });
   execFileSync(which("slurmd")!, [], { env });
-  const pids = async () => Promise.all(["slurmd.pid", "slurmctld.pid", "munged.pid"].map((f) => readFile(join(dir, f), "utf8").then((s) => Number(s.trim()), () => 0)));
+  const pids = async () =>
+    Promise.all(
+      ["slurmd.pid", "slurmctld.pid", "munged.pid"].map((f) =>
+        readFile(join(dir, f), "utf8").then(
+          (s) => Number(s.trim()),
+          () => 0,
+        ),
+      ),
+    );
   const alive = (pid: number) => {
     try {
       process.kill(pid, 0);

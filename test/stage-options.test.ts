@@ -30,20 +30,52 @@ function flagError(register: (p: Command) => void, name: string, args: string[])
 
 describe("stage options schemas", () => {
   it("a flag and the API name a bad value alike", () => {
-    assert.equal(flagError(registerTrain, "train", ["--epochs", "0"]), `error: option '--epochs <n>' argument '0' is invalid. Invalid epochs "0": expected a whole number ≥ 1`);
+    assert.equal(
+      flagError(registerTrain, "train", ["--epochs", "0"]),
+      `error: option '--epochs <n>' argument '0' is invalid. Invalid epochs "0": expected a whole number ≥ 1`,
+    );
     assert.throws(() => resolveTrainOptions({ model: "lenet", epochs: 0 }), { message: 'Invalid epochs "0": expected a whole number ≥ 1' });
-    assert.equal(flagError(registerProfile, "profile", ["--rounds", "0"]), `error: option '--rounds <n>' argument '0' is invalid. Invalid rounds "0": expected a positive integer like 3`);
+    assert.equal(
+      flagError(registerProfile, "profile", ["--rounds", "0"]),
+      `error: option '--rounds <n>' argument '0' is invalid. Invalid rounds "0": expected a positive integer like 3`,
+    );
     assert.throws(() => resolveProfileOptions({ rounds: 0 }), { message: 'Invalid rounds "0": expected a positive integer like 3' });
-    assert.equal(flagError(registerProfile, "profile", ["--batch", "1,x"]), `error: option '--batch <list>' argument '1,x' is invalid. Invalid batch size "x": expected positive integers like 1,8,32`);
-    assert.equal(flagError(registerReport, "report", ["--training-batch", "0"]), `error: option '--training-batch <n>' argument '0' is invalid. Invalid training batch "0": expected a whole number ≥ 1`);
+    assert.equal(
+      flagError(registerProfile, "profile", ["--batch", "1,x"]),
+      `error: option '--batch <list>' argument '1,x' is invalid. Invalid batch size "x": expected positive integers like 1,8,32`,
+    );
+    assert.equal(
+      flagError(registerReport, "report", ["--training-batch", "0"]),
+      `error: option '--training-batch <n>' argument '0' is invalid. Invalid training batch "0": expected a whole number ≥ 1`,
+    );
     assert.throws(() => resolveReportOptions("run", { trainingBatch: 0 }), { message: 'Invalid training batch "0": expected a whole number ≥ 1' });
   });
 
   it("profile: flags the user typed go over the config file; defaults are the stage's", async () => {
     const { program, cmd } = command(registerProfile, "profile");
-    program.parse(["node", "cli", "profile", "--onnx", "a.onnx", "b.onnx", "--shape", "x=1x2", "--row-budget", "100", "--child-timeout", "7", "--wide", "--no-progress"]);
+    program.parse([
+      "node",
+      "cli",
+      "profile",
+      "--onnx",
+      "a.onnx",
+      "b.onnx",
+      "--shape",
+      "x=1x2",
+      "--row-budget",
+      "100",
+      "--child-timeout",
+      "7",
+      "--wide",
+      "--no-progress",
+    ]);
     assert.deepEqual(await profileOptionsFromFlags(cmd.opts(), cmd), {
-      onnx: ["a.onnx", "b.onnx"], shapes: { x: [1, 2] }, measure: { rowBudgetMs: 100 }, childTimeoutMs: 7000, table: "wide", progress: false,
+      onnx: ["a.onnx", "b.onnx"],
+      shapes: { x: [1, 2] },
+      measure: { rowBudgetMs: 100 },
+      childTimeoutMs: 7000,
+      table: "wide",
+      progress: false,
     });
     const bare = command(registerProfile, "profile");
     bare.program.parse(["node", "cli", "profile"]);
@@ -57,7 +89,12 @@ describe("stage options schemas", () => {
 
   it("recorded settings: older plans (keys missing, unknown keys) load typed", () => {
     assert.deepEqual(ProfileSettingsSchema.parse({}), {});
-    assert.deepEqual(ProfileSettingsSchema.parse({ dataset: "mnist", accuracyLimit: null, measure: { rowBudgetMs: 5 }, old: 1 }), { dataset: "mnist", accuracyLimit: null, measure: { rowBudgetMs: 5 }, old: 1 });
+    assert.deepEqual(ProfileSettingsSchema.parse({ dataset: "mnist", accuracyLimit: null, measure: { rowBudgetMs: 5 }, old: 1 }), {
+      dataset: "mnist",
+      accuracyLimit: null,
+      measure: { rowBudgetMs: 5 },
+      old: 1,
+    });
     assert.equal(RunPlanSchema.shape.settings, ProfileSettingsSchema);
   });
 });

@@ -15,21 +15,24 @@ describe("model summary", () => {
       ],
     });
     const text = formatSummary("tiny", summarize(model));
-    assert.equal(text, [
-      'Model: "tiny"',
-      "_".repeat(66),
-      "Layer (type)                Output Shape                   Param #",
-      "=".repeat(66),
-      "c (Conv2D)                  (None, 3, 3, 2)                     20",
-      "bn (BatchNormalization)     (None, 3, 3, 2)                      8",
-      "f (Flatten)                 (None, 18)                           0",
-      "d (Dense)                   (None, 1000)                    19,000",
-      "=".repeat(66),
-      "Total params: 19,028",
-      "Trainable params: 19,024",
-      "Non-trainable params: 4",
-      "_".repeat(66),
-    ].join("\n"));
+    assert.equal(
+      text,
+      [
+        'Model: "tiny"',
+        "_".repeat(66),
+        "Layer (type)                Output Shape                   Param #",
+        "=".repeat(66),
+        "c (Conv2D)                  (None, 3, 3, 2)                     20",
+        "bn (BatchNormalization)     (None, 3, 3, 2)                      8",
+        "f (Flatten)                 (None, 18)                           0",
+        "d (Dense)                   (None, 1000)                    19,000",
+        "=".repeat(66),
+        "Total params: 19,028",
+        "Trainable params: 19,024",
+        "Non-trainable params: 4",
+        "_".repeat(66),
+      ].join("\n"),
+    );
     model.dispose();
   });
 });

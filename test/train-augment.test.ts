@@ -5,7 +5,11 @@ import * as tf from "@tensorflow/tfjs";
 import { augmentBatch } from "../train/augment.ts";
 
 const image = () => tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
-const run = (kinds: ("flip" | "shift" | "rotation")[], r: number, extra: Partial<{ shiftFraction: number; rotationDegrees: number; fillValue: number }> = {}) => {
+const run = (
+  kinds: ("flip" | "shift" | "rotation")[],
+  r: number,
+  extra: Partial<{ shiftFraction: number; rotationDegrees: number; fillValue: number }> = {},
+) => {
   const x = image();
   const y = augmentBatch(x, { kinds, shiftFraction: 1 / 3, rotationDegrees: 90, ...extra }, () => r);
   const out = Array.from(y.dataSync());

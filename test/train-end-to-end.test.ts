@@ -17,8 +17,16 @@ describe("training end to end (synthetic data, wasm backend)", () => {
 
   it("trains tiny-cnn well above chance and records everything in train.json", async () => {
     const { dir, record } = await trainModel({
-      model: "tiny-cnn", dataset: "synthetic", epochs: 3, batchSize: 32, limit: 600, testLimit: 200,
-      backend: "wasm", out, progress: false, seed: 7,
+      model: "tiny-cnn",
+      dataset: "synthetic",
+      epochs: 3,
+      batchSize: 32,
+      limit: 600,
+      testLimit: 200,
+      backend: "wasm",
+      out,
+      progress: false,
+      seed: 7,
     });
     assert.equal(dir, join(out, "models", "tiny-cnn-synthetic"));
     assert.deepEqual((await readdir(dir)).sort(), ["model.json", "train.json", "weights.bin"]);
@@ -30,7 +38,10 @@ describe("training end to end (synthetic data, wasm backend)", () => {
     assert.equal(saved.backend.reason, "requested by name");
     assert.equal(saved.epochsRun, 3);
     assert.equal(saved.history.length, 3);
-    assert.deepEqual(saved.history.map((h) => h.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      saved.history.map((h) => h.epoch),
+      [1, 2, 3],
+    );
     assert.deepEqual([saved.dataset.trainCount, saved.dataset.valCount, saved.dataset.testCount], [540, 60, 200]);
     assert.deepEqual(saved.dataset.inputShape, [28, 28, 1]);
     assert.equal(saved.params.total, 26698);
@@ -51,10 +62,19 @@ describe("training end to end (synthetic data, wasm backend)", () => {
   });
 
   it("the same seed gives the same history", async () => {
-    const run = (sub: string) => trainModel({
-      model: "fcnn", dataset: "synthetic", epochs: 1, batchSize: 50, limit: 200, testLimit: 50,
-      backend: "wasm", out: join(out, sub), progress: false, seed: 3,
-    });
+    const run = (sub: string) =>
+      trainModel({
+        model: "fcnn",
+        dataset: "synthetic",
+        epochs: 1,
+        batchSize: 50,
+        limit: 200,
+        testLimit: 50,
+        backend: "wasm",
+        out: join(out, sub),
+        progress: false,
+        seed: 3,
+      });
     const [a, b] = [await run("a"), await run("b")];
     assert.equal(a.record.history[0]!.loss, b.record.history[0]!.loss);
     assert.equal(a.record.test.accuracy, b.record.test.accuracy);
@@ -62,8 +82,18 @@ describe("training end to end (synthetic data, wasm backend)", () => {
 
   it("early stopping restores the best epoch's weights", async () => {
     const { record } = await trainModel({
-      model: "tiny-cnn", dataset: "synthetic", epochs: 4, batchSize: 32, limit: 300, testLimit: 50,
-      backend: "wasm", out: join(out, "es"), progress: false, seed: 5, patience: 1, learningRate: 0.05,
+      model: "tiny-cnn",
+      dataset: "synthetic",
+      epochs: 4,
+      batchSize: 32,
+      limit: 300,
+      testLimit: 50,
+      backend: "wasm",
+      out: join(out, "es"),
+      progress: false,
+      seed: 5,
+      patience: 1,
+      learningRate: 0.05,
     });
     const vals = record.history.map((h) => h.valAccuracy!);
     assert.equal(record.bestEpoch, record.history[vals.indexOf(Math.max(...vals))]!.epoch);

@@ -23,8 +23,12 @@ describe("training options", () => {
     assert.throws(() => resolveTrainOptions({ model: "lenet", epochs: 0 }), { message: 'Invalid epochs "0": expected a whole number ≥ 1' });
     assert.throws(() => resolveTrainOptions({ model: "lenet", batchSize: 2.5 }), { message: 'Invalid batch size "2.5": expected a whole number ≥ 1' });
     assert.throws(() => resolveTrainOptions({ model: "lenet", validationSplit: 1 }), { message: 'Invalid validation split "1": expected a number in [0, 1)' });
-    assert.throws(() => resolveTrainOptions({ model: "lenet", optimizer: "rmsprop" as "adam" }), { message: 'Unknown optimizer "rmsprop". Expected one of: adam, sgd' });
-    assert.throws(() => resolveTrainOptions({ model: "lenet", augment: ["zoom" as "flip"] }), { message: 'Unknown augmentation "zoom". Expected any of: flip, shift, rotation' });
+    assert.throws(() => resolveTrainOptions({ model: "lenet", optimizer: "rmsprop" as "adam" }), {
+      message: 'Unknown optimizer "rmsprop". Expected one of: adam, sgd',
+    });
+    assert.throws(() => resolveTrainOptions({ model: "lenet", augment: ["zoom" as "flip"] }), {
+      message: 'Unknown augmentation "zoom". Expected any of: flip, shift, rotation',
+    });
   });
 });
 
@@ -32,16 +36,20 @@ describe("CNN from a JSON config", () => {
   it("builds the described network (hand-computed parameters)", () => {
     const config = parseCnnConfig({
       name: "my-cnn",
-      convBlocks: [{ filters: 8, kernel: 3, batchNorm: true }, { filters: 16, kernel: 5, pool: 2, poolType: "avg", dropout: 0.1 }],
+      convBlocks: [
+        { filters: 8, kernel: 3, batchNorm: true },
+        { filters: 16, kernel: 5, pool: 2, poolType: "avg", dropout: 0.1 },
+      ],
       dense: [32],
       dropout: 0.2,
     });
     const model = buildConfigCnn(config, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
     // conv 3x3x1x8+8 = 80, BN 4x8 = 32; conv 5x5x8x16+16 = 3216; 7x7x16 = 784 → 32: 25120; 32 → 10: 330.
     assert.equal(summarize(model).total, 80 + 32 + 3216 + 25120 + 330);
-    assert.deepEqual(model.layers.map((l) => l.getClassName()), [
-      "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D", "Conv2D", "AveragePooling2D", "Dropout", "Flatten", "Dense", "Dropout", "Dense",
-    ]);
+    assert.deepEqual(
+      model.layers.map((l) => l.getClassName()),
+      ["Conv2D", "BatchNormalization", "Activation", "MaxPooling2D", "Conv2D", "AveragePooling2D", "Dropout", "Flatten", "Dense", "Dropout", "Dense"],
+    );
     model.dispose();
   });
 

@@ -49,20 +49,36 @@ describe("lab recipes", () => {
   });
 
   it("every zoo model has a recipe; mobilenetv2's is the lab6-f3 preset", () => {
-    assert.deepEqual(MODEL_NAMES.filter((m) => m !== "mobilenetv2" && !(m in LAB_RECIPES)), []);
+    assert.deepEqual(
+      MODEL_NAMES.filter((m) => m !== "mobilenetv2" && !(m in LAB_RECIPES)),
+      [],
+    );
     const o = resolveTrainOptions({ model: "mobilenetv2", recipe: "lab" });
     assert.deepEqual([o.imageSize, o.alpha, o.preprocess, o.fineTuneLayers, o.fineTuneLrFactor, o.batchSize], [[224, 224], 1, "symmetric", 30, 0.01, 32]);
   });
 
   it("errors name the bad preset or combination", () => {
-    assert.throws(() => recipeFor("mobilenetv2", "default", "lab7"), { message: "Unknown preset \"lab7\". Expected one of: lab6-f3, lab3-part6, assignment6-q10" });
-    assert.throws(() => resolveTrainOptions({ model: "lenet", preset: "lab6-f3" }), { message: 'Preset "lab6-f3" is for --model mobilenetv2, not "lenet"; other models take --recipe lab' });
-    assert.throws(() => resolveTrainOptions({ model: "lenet", optimizer: "adam", lrDecay: 0.1 }), { message: 'Learning-rate decay 0.1 needs --optimizer sgd (got "adam")' });
+    assert.throws(() => recipeFor("mobilenetv2", "default", "lab7"), {
+      message: 'Unknown preset "lab7". Expected one of: lab6-f3, lab3-part6, assignment6-q10',
+    });
+    assert.throws(() => resolveTrainOptions({ model: "lenet", preset: "lab6-f3" }), {
+      message: 'Preset "lab6-f3" is for --model mobilenetv2, not "lenet"; other models take --recipe lab',
+    });
+    assert.throws(() => resolveTrainOptions({ model: "lenet", optimizer: "adam", lrDecay: 0.1 }), {
+      message: 'Learning-rate decay 0.1 needs --optimizer sgd (got "adam")',
+    });
   });
 
   it("cifar-cnn --recipe lab trains on generated CIFAR-10 files (flow and shapes only) and records the recipe", async () => {
     const { record: r } = await trainModel({
-      model: "cifar-cnn", recipe: "lab", dataset: "cifar10", dataDir: dir, epochs: 1, backend: "wasm", out: join(dir, "out"), progress: false,
+      model: "cifar-cnn",
+      recipe: "lab",
+      dataset: "cifar10",
+      dataDir: dir,
+      epochs: 1,
+      backend: "wasm",
+      out: join(dir, "out"),
+      progress: false,
     });
     assert.deepEqual([r.dataset.trainCount, r.dataset.valCount, r.dataset.testCount], [32, 8, 8]);
     assert.deepEqual(r.dataset.inputShape, [32, 32, 3]);
@@ -75,9 +91,23 @@ describe("lab recipes", () => {
 
   it("--image-size resizes any dataset: cifar-cnn on 32x32 CIFAR files at 40x40", async () => {
     const { record: r } = await trainModel({
-      model: "cifar-cnn", dataset: "cifar10", dataDir: dir, epochs: 1, batchSize: 16, imageSize: [40, 40], backend: "wasm", out: join(dir, "out40"), progress: false,
+      model: "cifar-cnn",
+      dataset: "cifar10",
+      dataDir: dir,
+      epochs: 1,
+      batchSize: 16,
+      imageSize: [40, 40],
+      backend: "wasm",
+      out: join(dir, "out40"),
+      progress: false,
     });
-    assert.deepEqual([r.dataset.inputShape, r.dataset.imageShape], [[40, 40, 3], [32, 32, 3]]);
+    assert.deepEqual(
+      [r.dataset.inputShape, r.dataset.imageShape],
+      [
+        [40, 40, 3],
+        [32, 32, 3],
+      ],
+    );
     // 40→36→18→14→7: 7·7·80 = 3920 into Dense 256.
     assert.equal(r.architecture.find((l) => l.className === "Dense")?.params, 3920 * 256 + 256);
   });
@@ -89,8 +119,19 @@ describe("lab recipes", () => {
     const optimizer = tf.train.momentum(0.5, 0.9, true);
     model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
     const s: LoopSettings = {
-      epochs: 2, firstEpoch: 1, batchSize: 8, imageShape: [4, 4, 1], input: { shape: [4, 4, 1], scale: 1 / 255, offset: 0 }, numClasses: 2, labels: "onehot",
-      patience: 0, augment: { kinds: [], shiftFraction: 0, rotationDegrees: 0 }, seed: 1, progress: false, label: "t", decay: { learningRate: 0.5, rate: 0.25 },
+      epochs: 2,
+      firstEpoch: 1,
+      batchSize: 8,
+      imageShape: [4, 4, 1],
+      input: { shape: [4, 4, 1], scale: 1 / 255, offset: 0 },
+      numClasses: 2,
+      labels: "onehot",
+      patience: 0,
+      augment: { kinds: [], shiftFraction: 0, rotationDegrees: 0 },
+      seed: 1,
+      progress: false,
+      label: "t",
+      decay: { learningRate: 0.5, rate: 0.25 },
     };
     await runEpochs(model, data.train, { images: new Float32Array(0), labels: new Uint8Array(0), count: 0 }, s);
     // 2 epochs × 5 batches: the last step is step 9.

@@ -33,10 +33,16 @@ describe("summary without data", () => {
   it("the lab6-f3 preset builds the notebook's 224x224 MobileNetV2 with a bare GAP + Dense head", async () => {
     const o = await outlineModel({ model: "mobilenetv2", preset: "lab6-f3", progress: false });
     assert.deepEqual(o.inputShape, [224, 224, 3]);
-    assert.deepEqual(o.summary.layers.slice(-2).map((l) => l.className), ["GlobalAveragePooling2D", "Dense"]);
+    assert.deepEqual(
+      o.summary.layers.slice(-2).map((l) => l.className),
+      ["GlobalAveragePooling2D", "Dense"],
+    );
     const a3 = await outlineModel({ model: "mobilenetv2", preset: "assignment6-q10", progress: false });
     assert.deepEqual(a3.inputShape, [96, 96, 3]);
-    assert.deepEqual(a3.summary.layers.slice(-4).map((l) => `${l.className}:${l.params}`), ["GlobalAveragePooling2D:0", "Dense:327936", "Dropout:0", "Dense:2570"]);
+    assert.deepEqual(
+      a3.summary.layers.slice(-4).map((l) => `${l.className}:${l.params}`),
+      ["GlobalAveragePooling2D:0", "Dense:327936", "Dropout:0", "Dense:2570"],
+    );
   });
 });
 
@@ -44,12 +50,21 @@ describe("CNN config: padding and batch norm placement", () => {
   it("writes the lab's create_cnn_with_config ShallowCNN with batch_norm (after the activation)", () => {
     const config = parseCnnConfig({
       name: "shallow-bn",
-      convBlocks: [{ filters: 16, kernel: 3 }, { filters: 32, kernel: 3 }],
-      dense: [64], dropout: 0.3, batchNorm: true, batchNormPosition: "after-activation",
+      convBlocks: [
+        { filters: 16, kernel: 3 },
+        { filters: 32, kernel: 3 },
+      ],
+      dense: [64],
+      dropout: 0.3,
+      batchNorm: true,
+      batchNormPosition: "after-activation",
     });
     const model = buildConfigCnn(config, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
     const s = summarize(model);
-    assert.deepEqual(s.layers.map((l) => l.className), ["Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D", "BatchNormalization", "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense"]);
+    assert.deepEqual(
+      s.layers.map((l) => l.className),
+      ["Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D", "BatchNormalization", "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense"],
+    );
     assert.equal((model.layers[0]!.getConfig() as { activation: string }).activation, "relu");
     // 160 + 64 + 4,640 + 128 + 1,568·64+64 + 650 (same padding: 28→14→7).
     assert.deepEqual([s.total, s.nonTrainable], [106058, 96]);
@@ -60,13 +75,28 @@ describe("CNN config: padding and batch norm placement", () => {
     const dir = await mkdtemp(join(tmpdir(), "cnn-config-"));
     try {
       const path = join(dir, "bn.json");
-      await writeFile(path, JSON.stringify({
-        name: "cifar-bn-config", padding: "valid", batchNorm: true, denseBatchNorm: true, batchNormMomentum: 0.75,
-        convBlocks: [{ filters: 96, kernel: 5, dropout: 0.25 }, { filters: 80, kernel: 5, dropout: 0.25 }], dense: [256], dropout: 0.5,
-      }));
+      await writeFile(
+        path,
+        JSON.stringify({
+          name: "cifar-bn-config",
+          padding: "valid",
+          batchNorm: true,
+          denseBatchNorm: true,
+          batchNormMomentum: 0.75,
+          convBlocks: [
+            { filters: 96, kernel: 5, dropout: 0.25 },
+            { filters: 80, kernel: 5, dropout: 0.25 },
+          ],
+          dense: [256],
+          dropout: 0.5,
+        }),
+      );
       const o = await outlineModel({ model: "lenet", modelConfig: path, dataset: "cifar10", progress: false });
       assert.deepEqual([o.summary.total, o.summary.nonTrainable], [715930, 864]);
-      assert.deepEqual(o.summary.layers.slice(0, 3).map((l) => l.className), ["Conv2D", "BatchNormalization", "Activation"]);
+      assert.deepEqual(
+        o.summary.layers.slice(0, 3).map((l) => l.className),
+        ["Conv2D", "BatchNormalization", "Activation"],
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -77,11 +107,32 @@ describe("CNN config: padding and batch norm placement", () => {
     try {
       const path = join(dir, "deep.json");
       // Lab 3's DeepCNN config, key for key.
-      await writeFile(path, JSON.stringify({
-        name: "deep-config", activation: "relu", dense: [128], dropout: 0.3, optimizer: "sgd",
-        convBlocks: [{ filters: 32, kernel: 3, pool: 2 }, { filters: 64, kernel: 3, pool: 2 }, { filters: 128, kernel: 3, pool: 2 }],
-      }));
-      const common = { model: "lenet", modelConfig: path, dataset: "synthetic" as const, limit: 32, testLimit: 8, epochs: 1, backend: "cpu" as const, out: join(dir, "out"), progress: false };
+      await writeFile(
+        path,
+        JSON.stringify({
+          name: "deep-config",
+          activation: "relu",
+          dense: [128],
+          dropout: 0.3,
+          optimizer: "sgd",
+          convBlocks: [
+            { filters: 32, kernel: 3, pool: 2 },
+            { filters: 64, kernel: 3, pool: 2 },
+            { filters: 128, kernel: 3, pool: 2 },
+          ],
+        }),
+      );
+      const common = {
+        model: "lenet",
+        modelConfig: path,
+        dataset: "synthetic" as const,
+        limit: 32,
+        testLimit: 8,
+        epochs: 1,
+        backend: "cpu" as const,
+        out: join(dir, "out"),
+        progress: false,
+      };
       const a = await trainModel(common);
       assert.deepEqual([a.record.options.optimizer, a.record.params.total], ["sgd", 320 + 18496 + 73856 + (3 * 3 * 128 * 128 + 128) + 1290]);
       const b = await trainModel({ ...common, optimizer: "adam" });

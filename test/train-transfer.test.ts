@@ -66,13 +66,29 @@ describe("mobilenetv2 transfer learning", () => {
 
   it("trains the head, then fine-tunes, and records both phases", async () => {
     const { record } = await trainModel({
-      model: "mobilenetv2", dataset: "synthetic", epochs: 1, batchSize: 32, limit: 64, testLimit: 32,
-      pretrained: join(dir, "pre3"), alpha: 0.35, fineTuneLayers: 10, fineTuneEpochs: 1, backend: "wasm",
-      out: join(dir, "out"), progress: false,
+      model: "mobilenetv2",
+      dataset: "synthetic",
+      epochs: 1,
+      batchSize: 32,
+      limit: 64,
+      testLimit: 32,
+      pretrained: join(dir, "pre3"),
+      alpha: 0.35,
+      fineTuneLayers: 10,
+      fineTuneEpochs: 1,
+      backend: "wasm",
+      out: join(dir, "out"),
+      progress: false,
     });
     assert.equal(record.epochsRun, 2);
     assert.equal(record.transfer?.pretrained, join(dir, "pre3"));
-    assert.deepEqual([record.dataset.inputShape, record.dataset.imageShape], [[28, 28, 3], [28, 28, 1]]);
+    assert.deepEqual(
+      [record.dataset.inputShape, record.dataset.imageShape],
+      [
+        [28, 28, 3],
+        [28, 28, 1],
+      ],
+    );
     assert.equal(record.transfer?.fineTuneEpochs, 1);
     assert.equal(record.transfer?.fineTuneLearningRate, 0.0001);
   });
@@ -80,8 +96,18 @@ describe("mobilenetv2 transfer learning", () => {
   it("a frozen phase leaves every base weight and batch-norm statistic bit-identical; the ONNX metadata carries the [-1, 1] preprocessing", async () => {
     const out = join(dir, "frozen");
     const { dir: modelDir, record } = await trainModel({
-      model: "mobilenetv2", dataset: "synthetic", epochs: 1, batchSize: 16, limit: 48, testLimit: 16, validationSplit: 0,
-      pretrained: join(dir, "pre3"), alpha: 0.35, backend: "cpu", out, progress: false,
+      model: "mobilenetv2",
+      dataset: "synthetic",
+      epochs: 1,
+      batchSize: 16,
+      limit: 48,
+      testLimit: 16,
+      validationSplit: 0,
+      pretrained: join(dir, "pre3"),
+      alpha: 0.35,
+      backend: "cpu",
+      out,
+      progress: false,
     });
     assert.deepEqual([record.dataset.scale, record.dataset.offset], [2 / 255, -1]);
     const [pre, trained] = [await loadTfjsModel(join(dir, "pre3")), await loadTfjsModel(modelDir)];

@@ -9,5 +9,8 @@ export function assertCandidates(candidates: readonly { name: string; floatNodes
   const missing = expected.filter(([name]) => !rest.some(([n]) => n === name));
   assert.ok(missing.length <= (slow ? 1 : 0), `missing ${JSON.stringify(missing)} from ${JSON.stringify(candidates.map((c) => c.name))}`);
   if (missing[0]) assert.equal(slow?.floatNodes.length, missing[0][1]);
-  assert.deepEqual(rest, expected.filter(([name]) => !missing.some(([m]) => m === name)));
+  assert.deepEqual(
+    rest,
+    expected.filter(([name]) => !missing.some(([m]) => m === name)),
+  );
 }

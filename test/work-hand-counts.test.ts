@@ -27,13 +27,25 @@ function mobilenetV2Block(hw = 56): onnx.IModelProto {
       input: [{ name: "x", type: { tensorType: { elemType: 1, shape: { dim: ["N", 24, hw, hw].map(dim) } } } }],
       output: [{ name: "y", type: { tensorType: { elemType: 1, shape: { dim: ["N", 24, hw, hw].map(dim) } } } }],
       initializer: [
-        f("we", [144, 24, 1, 1]), f("be", [144]), f("wd", [144, 1, 3, 3]), f("bd", [144]), f("wp", [24, 144, 1, 1]), f("bp", [24]),
-        floatTensor("zero", [], new Float32Array([0])), floatTensor("six", [], new Float32Array([6])),
+        f("we", [144, 24, 1, 1]),
+        f("be", [144]),
+        f("wd", [144, 1, 3, 3]),
+        f("bd", [144]),
+        f("wp", [24, 144, 1, 1]),
+        f("bp", [24]),
+        floatTensor("zero", [], new Float32Array([0])),
+        floatTensor("six", [], new Float32Array([6])),
       ],
       node: [
         { opType: "Conv", name: "expand", input: ["x", "we", "be"], output: ["e"] },
         { opType: "Clip", name: "expand_relu6", input: ["e", "zero", "six"], output: ["e6"] },
-        { opType: "Conv", name: "depthwise", input: ["e6", "wd", "bd"], output: ["d"], attribute: [attr.int("group", 144), attr.ints("pads", [1, 1, 1, 1]), attr.ints("kernel_shape", [3, 3])] },
+        {
+          opType: "Conv",
+          name: "depthwise",
+          input: ["e6", "wd", "bd"],
+          output: ["d"],
+          attribute: [attr.int("group", 144), attr.ints("pads", [1, 1, 1, 1]), attr.ints("kernel_shape", [3, 3])],
+        },
         { opType: "Clip", name: "depthwise_relu6", input: ["d", "zero", "six"], output: ["d6"] },
         { opType: "Conv", name: "project", input: ["d6", "wp", "bp"], output: ["p"] },
         { opType: "Add", name: "residual", input: ["p", "x"], output: ["y"] },
@@ -54,12 +66,23 @@ test("LeNet: MACs, other ops, weight and activation bytes as counted by hand", (
   // parameters: 832 + 51,264 + 123,000 + 10,164 + 850 = 186,110 floats
   assert.equal(w.weightBytes, 186_110 * 4);
   // activation elements read + written per node (Flatten is a view): 103,006 floats
-  assert.equal(w.activationBytes, (784 + 18_432 + 36_864 + 18_432 + 4_608 + 4_608 + 4_096 + 8_192 + 4_096 + 1_024 + 1_024 + 120 + 240 + 120 + 84 + 168 + 84 + 10 + 20) * 4);
+  assert.equal(
+    w.activationBytes,
+    (784 + 18_432 + 36_864 + 18_432 + 4_608 + 4_608 + 4_096 + 8_192 + 4_096 + 1_024 + 1_024 + 120 + 240 + 120 + 84 + 168 + 84 + 10 + 20) * 4,
+  );
   assert.equal(w.intMacs, 0);
   assert.deepEqual(w.uncounted, []);
-  assert.deepEqual(w.byFamily.map((f) => [f.family, f.nodes, f.macs]), [
-    ["conv", 2, 3_737_600], ["matmul", 3, 133_800], ["pooling", 2, 0], ["elementwise", 4, 0], ["softmax", 1, 0], ["data movement", 1, 0],
-  ]);
+  assert.deepEqual(
+    w.byFamily.map((f) => [f.family, f.nodes, f.macs]),
+    [
+      ["conv", 2, 3_737_600],
+      ["matmul", 3, 133_800],
+      ["pooling", 2, 0],
+      ["elementwise", 4, 0],
+      ["softmax", 1, 0],
+      ["data movement", 1, 0],
+    ],
+  );
   assert.equal(w.byFamily[0]?.share, (2 * 3_737_600 + 18_432 + 4_096) / w.flops);
 });
 
@@ -135,7 +158,11 @@ test("inferred output shapes match what ONNX Runtime returns (batch 3)", async (
 test("INT8 QDQ LeNet is counted as ORT fuses it: integer MACs, int8 weights, uint8 activations between layers", async () => {
   const { quantizeStatic } = await import("../export/quantize/index.ts");
   const { randomImageFeeds } = await import("./fixtures/reference-models.ts");
-  const { model } = await quantizeStatic(buildReferenceModel("lenet"), randomImageFeeds(2, 4), { method: "minmax", activationType: "uint8", minConvInputChannels: 0 });
+  const { model } = await quantizeStatic(buildReferenceModel("lenet"), randomImageFeeds(2, 4), {
+    method: "minmax",
+    activationType: "uint8",
+    minConvInputChannels: 0,
+  });
   const w = modelWork(model, { input: [1, 1, 28, 28] }, 1);
   assert.equal(w.macs, 3_871_400);
   assert.equal(w.intMacs, 3_871_400);

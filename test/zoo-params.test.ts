@@ -28,7 +28,11 @@ const EXPECTED: Record<string, [[number, number, number], number, number]> = {
   "mixed-filters": [MNIST, conv(3, 1, 32) + conv(5, 32, 64) + dense(3136, 128) + dense(128, 10), 0],
   fcnn: [MNIST, dense(784, 512) + dense(512, 256) + dense(256, 10), 0],
   // 32→16→8→4 with three pools: 4·4·256 = 4096.
-  "alexnet-cifar": [CIFAR, conv(3, 3, 64) + conv(3, 64, 192) + conv(3, 192, 384) + conv(3, 384, 256) + conv(3, 256, 256) + dense(4096, 1024) + dense(1024, 512) + dense(512, 10), 0],
+  "alexnet-cifar": [
+    CIFAR,
+    conv(3, 3, 64) + conv(3, 64, 192) + conv(3, 192, 384) + conv(3, 384, 256) + conv(3, 256, 256) + dense(4096, 1024) + dense(1024, 512) + dense(512, 10),
+    0,
+  ],
   // The CIFAR-10 lab (004): 5x5 valid convs, 32→28→14→10→5: 5·5·80 = 2000 into Dense 256.
   "cifar-cnn": [CIFAR, conv(5, 3, 96) + conv(5, 96, 80) + dense(2000, 256) + dense(256, 10), 0],
   "cifar-cnn-dropout": [CIFAR, conv(5, 3, 96) + conv(5, 96, 80) + dense(2000, 256) + dense(256, 10), 0],
@@ -91,7 +95,10 @@ describe("model zoo parameter counts", () => {
   });
 
   it("every zoo name has an expected count or is mobilenetv2", () => {
-    assert.deepEqual(MODEL_NAMES.filter((n) => !(n in EXPECTED)), ["mobilenetv2"]);
+    assert.deepEqual(
+      MODEL_NAMES.filter((n) => !(n in EXPECTED)),
+      ["mobilenetv2"],
+    );
   });
 
   it("an unknown model name lists the valid ones", () => {

@@ -1,20 +1,91 @@
 /** Public exports of the training stage. */
 export { trainInParallel, type ParallelTrained } from "./train-parallel.ts";
-export { trainModel, ensureTrained, trainedAlready, resolveTrainOptions, loadTrainingData, outlineModel, modelInputFor, pickedRecipe, type TrainedModel, type ModelOutline } from "./train-model.ts";
-export { LAB_RECIPES, MOBILENET_PRESETS, MOBILENET_PRESET_NAMES, RECIPE_NAMES, recipeFor, type Recipe, type RecipeName, type MobilenetPresetName } from "./recipes.ts";
-export { AUGMENT_KINDS, TRAIN_DEFAULTS, TrainOptionsSchema, TrainRecordOptionsSchema, type TrainOptions, type TrainOptionsInput, type AugmentKind } from "../formats/options/train-options.ts";
-export { MODEL_FILES, TRAIN_RECORD_VERSION, TrainRecordSchema, loadTfjsModel, modelDir, readTrainRecord, saveTfjsModel, type TrainRecord } from "../formats/model-dir.ts";
+export {
+  trainModel,
+  ensureTrained,
+  trainedAlready,
+  resolveTrainOptions,
+  loadTrainingData,
+  outlineModel,
+  modelInputFor,
+  pickedRecipe,
+  type TrainedModel,
+  type ModelOutline,
+} from "./train-model.ts";
+export {
+  LAB_RECIPES,
+  MOBILENET_PRESETS,
+  MOBILENET_PRESET_NAMES,
+  RECIPE_NAMES,
+  recipeFor,
+  type Recipe,
+  type RecipeName,
+  type MobilenetPresetName,
+} from "./recipes.ts";
+export {
+  AUGMENT_KINDS,
+  TRAIN_DEFAULTS,
+  TrainOptionsSchema,
+  TrainRecordOptionsSchema,
+  type TrainOptions,
+  type TrainOptionsInput,
+  type AugmentKind,
+} from "../formats/options/train-options.ts";
+export {
+  MODEL_FILES,
+  TRAIN_RECORD_VERSION,
+  TrainRecordSchema,
+  loadTfjsModel,
+  modelDir,
+  readTrainRecord,
+  saveTfjsModel,
+  type TrainRecord,
+} from "../formats/model-dir.ts";
 export { MODEL_NAMES, ZOO, buildModel, zooEntry } from "./models/zoo.ts";
 export type { ModelBuildContext, ZooEntry } from "./models/zoo-types.ts";
 export { formatSummary, summarize, type ModelSummary, type LayerSummary } from "./models/summary.ts";
 export { buildConfigCnn, parseCnnConfig, readCnnConfig, CnnConfigSchema, type CnnConfig } from "./models/config-cnn.ts";
 export { mobilenetV2, MOBILENETV2_DEFAULTS } from "./models/mobilenetv2.ts";
 export {
-  BACKEND_NAMES, BACKEND_REQUESTS, TRAINING_BACKENDS, WASM_TRAINING_KERNELS, installWasmTrainingKernels, parseBackendRequest, restoreStockWasmKernels, selectBackend,
-  type BackendChoice, type BackendName, type BackendRequest, type TrainingBackend, type WasmKernelSet,
+  BACKEND_NAMES,
+  BACKEND_REQUESTS,
+  TRAINING_BACKENDS,
+  WASM_TRAINING_KERNELS,
+  installWasmTrainingKernels,
+  parseBackendRequest,
+  restoreStockWasmKernels,
+  selectBackend,
+  type BackendChoice,
+  type BackendName,
+  type BackendRequest,
+  type TrainingBackend,
+  type WasmKernelSet,
 } from "./backends/index.ts";
 export {
-  DATASET_IMAGE_SHAPES, DATASET_NAMES, DatasetError, PREPROCESSINGS, PREPROCESS_NAMES, checkConvertible, imageSize, isDatasetName, loadDataset, loadNamedDataset, sameShape, toModelInput,
-  sliceSet, takeBatch, takeFirst, validationSplit, valuesPerImage,
-  type BatchBuffer, type Dataset, type DatasetInfo, type DatasetName, type ImageSet, type ImageShape, type LoadDatasetOptions, type ModelInput, type PreprocessName,
+  DATASET_IMAGE_SHAPES,
+  DATASET_NAMES,
+  DatasetError,
+  PREPROCESSINGS,
+  PREPROCESS_NAMES,
+  checkConvertible,
+  imageSize,
+  isDatasetName,
+  loadDataset,
+  loadNamedDataset,
+  sameShape,
+  toModelInput,
+  sliceSet,
+  takeBatch,
+  takeFirst,
+  validationSplit,
+  valuesPerImage,
+  type BatchBuffer,
+  type Dataset,
+  type DatasetInfo,
+  type DatasetName,
+  type ImageSet,
+  type ImageShape,
+  type LoadDatasetOptions,
+  type ModelInput,
+  type PreprocessName,
 } from "./datasets/index.ts";

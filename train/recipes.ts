@@ -19,7 +19,15 @@ export interface Recipe {
 export { RECIPE_NAMES, type RecipeName };
 
 /** The CIFAR-10 lab's SGD: `SGD(learning_rate=0.01, decay=1e-6, momentum=0.9, nesterov=True)`, categorical cross-entropy. */
-const CIFAR_LAB_SGD: Partial<TrainOptions> = { optimizer: "sgd", learningRate: 0.01, lrDecay: 1e-6, momentum: 0.9, labels: "onehot", batchSize: 32, validationSplit: 0.2 };
+const CIFAR_LAB_SGD: Partial<TrainOptions> = {
+  optimizer: "sgd",
+  learningRate: 0.01,
+  lrDecay: 1e-6,
+  momentum: 0.9,
+  labels: "onehot",
+  batchSize: 32,
+  validationSplit: 0.2,
+};
 const CIFAR_LAB = "004_8744a69186e23c83.txt (CIFAR-10 lab)";
 
 /**
@@ -31,7 +39,10 @@ const CIFAR_LAB = "004_8744a69186e23c83.txt (CIFAR-10 lab)";
 const LAB3: Recipe = {
   source: "001_42f451896106f300.txt (lab 3), train_and_evaluate_model",
   options: { optimizer: "adam", learningRate: 0.001, labels: "onehot", batchSize: 128, epochs: 20, patience: 3, validationSplit: 0.1 },
-  notes: ["the notebook's batch_size, epochs and patience defaults are cut off in its text: 128, 20 and 3 are assumed", "validation: a seeded random 10% where the notebook holds out the last 6,000 images"],
+  notes: [
+    "the notebook's batch_size, epochs and patience defaults are cut off in its text: 128, 20 and 3 are assumed",
+    "validation: a seeded random 10% where the notebook holds out the last 6,000 images",
+  ],
 };
 
 /** Zoo model → its notebook recipe. */
@@ -65,8 +76,16 @@ export const LAB_RECIPES: Readonly<Record<string, Recipe>> = {
     notes: [],
   },
   "cifar-cnn": { source: `${CIFAR_LAB} section 3: fit(batch_size=32, epochs=5, validation_split=0.2)`, options: { ...CIFAR_LAB_SGD, epochs: 5 }, notes: [] },
-  "cifar-cnn-dropout": { source: `${CIFAR_LAB} section 4.1: fit(batch_size=32, epochs=10, validation_split=0.2)`, options: { ...CIFAR_LAB_SGD, epochs: 10 }, notes: [] },
-  "cifar-cnn-bn": { source: `${CIFAR_LAB} section 4.2: fit(batch_size=32, epochs=15, validation_split=0.2)`, options: { ...CIFAR_LAB_SGD, epochs: 15 }, notes: [] },
+  "cifar-cnn-dropout": {
+    source: `${CIFAR_LAB} section 4.1: fit(batch_size=32, epochs=10, validation_split=0.2)`,
+    options: { ...CIFAR_LAB_SGD, epochs: 10 },
+    notes: [],
+  },
+  "cifar-cnn-bn": {
+    source: `${CIFAR_LAB} section 4.2: fit(batch_size=32, epochs=15, validation_split=0.2)`,
+    options: { ...CIFAR_LAB_SGD, epochs: 15 },
+    notes: [],
+  },
   "cifar-cnn-final": {
     source: `${CIFAR_LAB} section 5: SGD(learning_rate=0.04, decay=1e-6, momentum=0.9, nesterov=True), fit(batch_size=32, epochs=25, validation_split=0.2)`,
     options: { ...CIFAR_LAB_SGD, learningRate: 0.04, epochs: 25 },
@@ -79,10 +98,23 @@ export { MOBILENET_PRESET_NAMES, type MobilenetPresetName };
 /** The notebooks' MobileNetV2 transfer-learning settings. Every one needs `--pretrained` ImageNet weights to mean what the notebook meant. */
 export const MOBILENET_PRESETS: Readonly<Record<MobilenetPresetName, Recipe>> = {
   "lab6-f3": {
-    source: "000_1ac9288ef9b2c726.txt (lab 6) F.3: CIFAR-10 resized to 224, preprocess_input, MobileNetV2(alpha 1.0) frozen, GAP + Dense softmax, adam 3 epochs at batch 32; then the top 30 layers at Adam(1e-5) for 2 epochs",
+    source:
+      "000_1ac9288ef9b2c726.txt (lab 6) F.3: CIFAR-10 resized to 224, preprocess_input, MobileNetV2(alpha 1.0) frozen, GAP + Dense softmax, adam 3 epochs at batch 32; then the top 30 layers at Adam(1e-5) for 2 epochs",
     options: {
-      imageSize: [224, 224], alpha: 1, preprocess: "symmetric", headDense: 0, headDropout: 0, optimizer: "adam", learningRate: 0.001,
-      labels: "sparse", batchSize: 32, epochs: 3, validationSplit: 0, fineTuneLayers: 30, fineTuneEpochs: 2, fineTuneLrFactor: 0.01,
+      imageSize: [224, 224],
+      alpha: 1,
+      preprocess: "symmetric",
+      headDense: 0,
+      headDropout: 0,
+      optimizer: "adam",
+      learningRate: 0.001,
+      labels: "sparse",
+      batchSize: 32,
+      epochs: 3,
+      validationSplit: 0,
+      fineTuneLayers: 30,
+      fineTuneEpochs: 2,
+      fineTuneLrFactor: 0.01,
     },
     notes: [
       "the notebook validates on the test set each epoch; the harness holds out nothing (validation split 0) and evaluates the test set at the end",
@@ -90,10 +122,24 @@ export const MOBILENET_PRESETS: Readonly<Record<MobilenetPresetName, Recipe>> = 
     ],
   },
   "lab3-part6": {
-    source: "001_42f451896106f300.txt (lab 3) part 6: 32x32 resized to 224 in the model, MobileNetV2(alpha 1.0) frozen, GAP + Dense 256 relu + Dropout 0.3, adam 10 epochs; then the top 10 layers at Adam(1e-4) for 5 epochs",
+    source:
+      "001_42f451896106f300.txt (lab 3) part 6: 32x32 resized to 224 in the model, MobileNetV2(alpha 1.0) frozen, GAP + Dense 256 relu + Dropout 0.3, adam 10 epochs; then the top 10 layers at Adam(1e-4) for 5 epochs",
     options: {
-      imageSize: [224, 224], alpha: 1, preprocess: "symmetric", headDense: 256, headDropout: 0.3, optimizer: "adam", learningRate: 0.001,
-      labels: "onehot", batchSize: 128, epochs: 10, patience: 3, validationSplit: 0.1, fineTuneLayers: 10, fineTuneEpochs: 5, fineTuneLrFactor: 0.1,
+      imageSize: [224, 224],
+      alpha: 1,
+      preprocess: "symmetric",
+      headDense: 256,
+      headDropout: 0.3,
+      optimizer: "adam",
+      learningRate: 0.001,
+      labels: "onehot",
+      batchSize: 128,
+      epochs: 10,
+      patience: 3,
+      validationSplit: 0.1,
+      fineTuneLayers: 10,
+      fineTuneEpochs: 5,
+      fineTuneLrFactor: 0.1,
     },
     notes: [
       "the notebook feeds [0, 1] pixels to ImageNet weights (no preprocess_input); the preset uses MobileNetV2's [-1, 1] (--preprocess unit reproduces the notebook)",
@@ -102,11 +148,26 @@ export const MOBILENET_PRESETS: Readonly<Record<MobilenetPresetName, Recipe>> = 
     ],
   },
   "assignment6-q10": {
-    source: "002_ef41ef41bad94182.txt (assignment 06) Q10: CIFAR-10 at 96x96, 20% validation, flips/shifts/rotations, MobileNetV2(alpha 1.0) frozen, GAP + Dense 256 relu + Dropout 0.5, Adam(1e-3) 10 epochs at batch 32; then the whole base at Adam(1e-4) for 10 epochs",
+    source:
+      "002_ef41ef41bad94182.txt (assignment 06) Q10: CIFAR-10 at 96x96, 20% validation, flips/shifts/rotations, MobileNetV2(alpha 1.0) frozen, GAP + Dense 256 relu + Dropout 0.5, Adam(1e-3) 10 epochs at batch 32; then the whole base at Adam(1e-4) for 10 epochs",
     options: {
-      imageSize: [96, 96], alpha: 1, preprocess: "symmetric", headDense: 256, headDropout: 0.5, optimizer: "adam", learningRate: 0.001,
-      labels: "sparse", batchSize: 32, epochs: 10, validationSplit: 0.2, augment: ["flip", "shift", "rotation"], shiftFraction: 0.1, rotationDegrees: 15,
-      fineTuneLayers: 1000, fineTuneEpochs: 10, fineTuneLrFactor: 0.1,
+      imageSize: [96, 96],
+      alpha: 1,
+      preprocess: "symmetric",
+      headDense: 256,
+      headDropout: 0.5,
+      optimizer: "adam",
+      learningRate: 0.001,
+      labels: "sparse",
+      batchSize: 32,
+      epochs: 10,
+      validationSplit: 0.2,
+      augment: ["flip", "shift", "rotation"],
+      shiftFraction: 0.1,
+      rotationDegrees: 15,
+      fineTuneLayers: 1000,
+      fineTuneEpochs: 10,
+      fineTuneLrFactor: 0.1,
     },
     notes: [
       "the notebook rescales to [0, 1] (ImageDataGenerator rescale=1/255) and never resizes its 32x32 images to the 96x96 input: the bug behind its 11.11% test accuracy; the preset resizes and uses MobileNetV2's [-1, 1]",

@@ -71,7 +71,10 @@ export interface LoopResult {
 /** Makes the label tensor for `labels` (one-hot [n, classes] or sparse [n, 1]). */
 export function labelTensor(labels: ArrayLike<number>, n: number, numClasses: number, mode: "onehot" | "sparse"): tf.Tensor {
   return tf.tidy(() => {
-    const idx = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => labels[i]!), "int32");
+    const idx = tf.tensor1d(
+      Int32Array.from({ length: n }, (_, i) => labels[i]!),
+      "int32",
+    );
     return mode === "onehot" ? tf.oneHot(idx, numClasses).toFloat() : idx.toFloat().reshape([n, 1]);
   });
 }
@@ -92,7 +95,11 @@ export function modelInputTensor(images: Float32Array, n: number, s: Pick<LoopSe
 }
 
 /** Loss and accuracy of `model` on `set`, evaluated in batches of `batchSize`. */
-export async function evaluateSet(model: tf.LayersModel, set: ImageSet, s: Pick<LoopSettings, "batchSize" | "imageShape" | "input" | "numClasses" | "labels">): Promise<{ loss: number; accuracy: number }> {
+export async function evaluateSet(
+  model: tf.LayersModel,
+  set: ImageSet,
+  s: Pick<LoopSettings, "batchSize" | "imageShape" | "input" | "numClasses" | "labels">,
+): Promise<{ loss: number; accuracy: number }> {
   const size = valuesPerImage(set);
   let loss = 0;
   let correct = 0;
@@ -142,11 +149,14 @@ export async function runEpochs(model: tf.LayersModel, train: ImageSet, val: Ima
   for (let epoch = s.firstEpoch; epoch <= lastEpoch; epoch++) {
     const order = shuffledIndices(train.count, random);
     const bar = tty
-      ? new cliProgress.SingleBar({
-          format: `${s.label} epoch ${epoch}/${lastEpoch} {bar} {percentage}% | {value}/{total} | loss {loss} acc {acc} | {rate} samples/s | ETA {eta}s`,
-          hideCursor: true,
-          stream: process.stderr,
-        }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          {
+            format: `${s.label} epoch ${epoch}/${lastEpoch} {bar} {percentage}% | {value}/{total} | loss {loss} acc {acc} | {rate} samples/s | ETA {eta}s`,
+            hideCursor: true,
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        )
       : undefined;
     bar?.start(train.count, 0, { loss: "-", acc: "-", rate: "-" });
     const t0 = performance.now();
@@ -184,7 +194,9 @@ export async function runEpochs(model: tf.LayersModel, train: ImageSet, val: Ima
     history.push(figures);
     if (s.progress) {
       const valText = figures.valAccuracy === undefined ? "" : ` | val loss ${figures.valLoss!.toFixed(4)} acc ${figures.valAccuracy.toFixed(4)}`;
-      console.log(`${s.label} epoch ${epoch}/${lastEpoch}: loss ${figures.loss.toFixed(4)} acc ${figures.accuracy.toFixed(4)}${valText} | ${Math.round(figures.samplesPerSecond)} samples/s, ${seconds.toFixed(1)} s`);
+      console.log(
+        `${s.label} epoch ${epoch}/${lastEpoch}: loss ${figures.loss.toFixed(4)} acc ${figures.accuracy.toFixed(4)}${valText} | ${Math.round(figures.samplesPerSecond)} samples/s, ${seconds.toFixed(1)} s`,
+      );
     }
     const score = figures.valAccuracy ?? figures.accuracy;
     if (score > best.accuracy) {
@@ -192,7 +204,8 @@ export async function runEpochs(model: tf.LayersModel, train: ImageSet, val: Ima
       best = { accuracy: score, epoch, weights: s.patience > 0 ? model.getWeights().map((w) => w.clone()) : undefined };
       sinceBest = 0;
     } else if (s.patience > 0 && ++sinceBest >= s.patience) {
-      if (s.progress) console.log(`${s.label}: early stopping after epoch ${epoch}, no val accuracy gain for ${s.patience} epochs; restoring epoch ${best.epoch}`);
+      if (s.progress)
+        console.log(`${s.label}: early stopping after epoch ${epoch}, no val accuracy gain for ${s.patience} epochs; restoring epoch ${best.epoch}`);
       break;
     }
   }

@@ -6,7 +6,17 @@ import { access, readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "./backends/index.ts";
-import { checkConvertible, loadDataset, validationSplit, DATASET_IMAGE_SHAPES, PREPROCESSINGS, type Dataset, type DatasetName, type ImageShape, type ModelInput } from "./datasets/index.ts";
+import {
+  checkConvertible,
+  loadDataset,
+  validationSplit,
+  DATASET_IMAGE_SHAPES,
+  PREPROCESSINGS,
+  type Dataset,
+  type DatasetName,
+  type ImageShape,
+  type ModelInput,
+} from "./datasets/index.ts";
 import { MODEL_FILES, modelDir, readTrainRecord, saveTfjsModel, TRAIN_RECORD_VERSION, writeTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
 import { buildConfigCnn, readCnnConfig } from "./models/config-cnn.ts";
 import { mobilenetV2 } from "./models/mobilenetv2.ts";
@@ -47,7 +57,14 @@ export function resolveTrainOptions(input: TrainOptionsInput): TrainOptions {
   if (!input.modelConfig) zooEntry(input.model);
   const recipe = pickedRecipe(input);
   const modelDefaults: Partial<TrainOptions> = { preprocess: !input.modelConfig && input.model === "mobilenetv2" ? "symmetric" : "unit" };
-  const o = parseOptions(TrainOptionsSchema, { ...TRAIN_DEFAULTS, ...modelDefaults, ...recipe?.options, ...stripUndefined(input), model: input.model, dataset });
+  const o = parseOptions(TrainOptionsSchema, {
+    ...TRAIN_DEFAULTS,
+    ...modelDefaults,
+    ...recipe?.options,
+    ...stripUndefined(input),
+    model: input.model,
+    dataset,
+  });
   if (o.lrDecay > 0 && o.optimizer !== "sgd") throw new Error(`Learning-rate decay ${o.lrDecay} needs --optimizer sgd (got "${o.optimizer}")`);
   return o;
 }
@@ -57,7 +74,10 @@ export function resolveTrainOptions(input: TrainOptionsInput): TrainOptions {
  * the preprocessing. A pretrained MobileNetV2 takes RGB: grey images are repeated to 3
  * channels, as lab 3's `tf.repeat(x, 3, axis=-1)`.
  */
-export function modelInputFor(o: Pick<TrainOptions, "imageSize" | "preprocess"> & Partial<Pick<TrainOptions, "model" | "modelConfig" | "pretrained">>, imageShape: ImageShape): ModelInput {
+export function modelInputFor(
+  o: Pick<TrainOptions, "imageSize" | "preprocess"> & Partial<Pick<TrainOptions, "model" | "modelConfig" | "pretrained">>,
+  imageShape: ImageShape,
+): ModelInput {
   const [height, width] = o.imageSize ?? [imageShape[0], imageShape[1]];
   const rgb = o.model === "mobilenetv2" && !o.modelConfig && o.pretrained !== undefined && imageShape[2] === 1;
   const shape: ImageShape = [height, width, rgb ? 3 : imageShape[2]];
@@ -151,7 +171,9 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
   const data = await loadTrainingData(o);
   const { info } = data;
   const { train, val } = validationSplit(data.train, o.validationSplit, o.seed);
-  log(`dataset: ${info.name} (${shortSource(info.source)}): ${train.count} train, ${val.count} validation, ${data.test.count} test images of ${info.height}x${info.width}x${info.channels}`);
+  log(
+    `dataset: ${info.name} (${shortSource(info.source)}): ${train.count} train, ${val.count} validation, ${data.test.count} test images of ${info.height}x${info.width}x${info.channels}`,
+  );
 
   const imageShape: [number, number, number] = [info.height, info.width, info.channels];
   const modelInput = modelInputFor(o, imageShape);
@@ -171,7 +193,13 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
         const loaded = await loadPretrained(model, o.pretrained);
         const frozen = freezeBase(model);
         log(`pretrained: ${loaded.loaded} layers loaded from ${loaded.source}; ${frozen} base layers frozen under a new head`);
-        transfer = { pretrained: loaded.source, loadedLayers: loaded.loaded, missingLayers: loaded.missing, frozenLayers: frozen, fineTuneLayers: o.fineTuneLayers };
+        transfer = {
+          pretrained: loaded.source,
+          loadedLayers: loaded.loaded,
+          missingLayers: loaded.missing,
+          frozenLayers: frozen,
+          fineTuneLayers: o.fineTuneLayers,
+        };
         fineTune = o.fineTuneLayers > 0;
       } else {
         log("mobilenetv2: no --pretrained weights given, so the whole network trains from scratch (no transfer learning)");
@@ -206,7 +234,12 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
       const unfrozen = unfreezeTop(model, o.fineTuneLayers);
       const fineLr = compile(model, o, o.fineTuneLrFactor);
       log(`fine-tuning: ${unfrozen} top base layers unfrozen (batch norm stays frozen), learning rate ${fineLr}`);
-      const phase2 = await runEpochs(model, train, val, { ...settings, epochs: o.fineTuneEpochs, firstEpoch: history.length + 1, decay: { learningRate: fineLr, rate: o.lrDecay } });
+      const phase2 = await runEpochs(model, train, val, {
+        ...settings,
+        epochs: o.fineTuneEpochs,
+        firstEpoch: history.length + 1,
+        decay: { learningRate: fineLr, rate: o.lrDecay },
+      });
       history = [...history, ...phase2.history];
       bestEpoch = phase2.bestEpoch;
       transfer = { ...transfer, unfrozenLayers: unfrozen, fineTuneLearningRate: fineLr, fineTuneEpochs: phase2.history.length };
@@ -286,7 +319,14 @@ async function timeInference(model: tf.LayersModel, test: Dataset["test"], s: Pi
 export async function trainedAlready(input: TrainOptionsInput): Promise<TrainedModel | undefined> {
   const o = resolveTrainOptions(input);
   const dir = modelDir(o.out, o.model, o.dataset);
-  const present = await Promise.all(Object.values(MODEL_FILES).map((f) => access(join(dir, f)).then(() => true, () => false)));
+  const present = await Promise.all(
+    Object.values(MODEL_FILES).map((f) =>
+      access(join(dir, f)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   if (!present.every(Boolean)) return undefined;
   try {
     return { dir, record: await readTrainRecord(dir) };

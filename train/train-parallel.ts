@@ -58,12 +58,15 @@ export async function trainInParallel(
 ): Promise<ParallelTrained[]> {
   const bars = options.bars ?? process.stderr.isTTY === true;
   const multi = bars
-    ? new cliProgress.MultiBar({
-        format: "{label} epoch {epoch} {bar} {percentage}% | loss {loss} acc {acc} | {rate} samples/s | ETA {eta}s",
-        hideCursor: true,
-        stream: process.stderr,
-        clearOnComplete: false,
-      }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.MultiBar(
+        {
+          format: "{label} epoch {epoch} {bar} {percentage}% | loss {loss} acc {acc} | {rate} samples/s | ETA {eta}s",
+          hideCursor: true,
+          stream: process.stderr,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   const width = Math.max(...jobs.map((j) => j.label.length));
   // Over a bar, a line wider than the terminal wraps and the redraw garbles it: clip it.
@@ -73,40 +76,51 @@ export async function trainInParallel(
   const failures: string[] = [];
   let next = 0;
 
-  const runOne = (index: number): Promise<void> => new Promise((resolve) => {
-    const { label, input } = jobs[index]!;
-    const bar = multi?.create(1, 0, { label: label.padEnd(width), epoch: "-", loss: "-", acc: "-", rate: "-" });
-    const child = fork(CHILD_SCRIPT, [], { execArgv: ["--import", tsxImport()], stdio: ["ignore", "pipe", "pipe", "ipc"] });
-    let stderr = "";
-    let pending = "";
-    let ended = false;
-    child.stdout?.on("data", (chunk: Buffer) => {
-      const lines = (pending + chunk.toString("utf8")).split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) if (line.trim() && !(options.quietLine?.(line) ?? false)) log(`[${label}] ${line}`);
+  const runOne = (index: number): Promise<void> =>
+    new Promise((resolve) => {
+      const { label, input } = jobs[index]!;
+      const bar = multi?.create(1, 0, { label: label.padEnd(width), epoch: "-", loss: "-", acc: "-", rate: "-" });
+      const child = fork(CHILD_SCRIPT, [], { execArgv: ["--import", tsxImport()], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+      let stderr = "";
+      let pending = "";
+      let ended = false;
+      child.stdout?.on("data", (chunk: Buffer) => {
+        const lines = (pending + chunk.toString("utf8")).split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) if (line.trim() && !(options.quietLine?.(line) ?? false)) log(`[${label}] ${line}`);
+      });
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString("utf8")).slice(-4000);
+      });
+      child.on("message", (m: TrainChildMessage) => {
+        if (m.kind === "progress") {
+          const p = m.progress;
+          bar?.setTotal(p.total);
+          bar?.update(p.seen, {
+            epoch: `${p.epoch}/${p.lastEpoch}`,
+            loss: p.loss.toFixed(4),
+            acc: p.accuracy.toFixed(4),
+            rate: Math.round(p.samplesPerSecond),
+          });
+        } else if (m.kind === "done") {
+          ended = true;
+          results[index] = { label, dir: m.dir, testAccuracy: m.testAccuracy };
+        } else {
+          ended = true;
+          failures.push(`training ${label} failed: ${m.message}`);
+        }
+      });
+      child.on("exit", (code, signal) => {
+        if (pending.trim()) log(`[${label}] ${pending}`);
+        if (!ended)
+          failures.push(
+            `training ${label} failed: its child exited (${signal ?? `code ${code}`}) before it finished${stderr.trim() ? `:\n${stderr.trim()}` : ""}`,
+          );
+        bar?.stop();
+        resolve();
+      });
+      child.send({ input });
     });
-    child.stderr?.on("data", (chunk: Buffer) => { stderr = (stderr + chunk.toString("utf8")).slice(-4000); });
-    child.on("message", (m: TrainChildMessage) => {
-      if (m.kind === "progress") {
-        const p = m.progress;
-        bar?.setTotal(p.total);
-        bar?.update(p.seen, { epoch: `${p.epoch}/${p.lastEpoch}`, loss: p.loss.toFixed(4), acc: p.accuracy.toFixed(4), rate: Math.round(p.samplesPerSecond) });
-      } else if (m.kind === "done") {
-        ended = true;
-        results[index] = { label, dir: m.dir, testAccuracy: m.testAccuracy };
-      } else {
-        ended = true;
-        failures.push(`training ${label} failed: ${m.message}`);
-      }
-    });
-    child.on("exit", (code, signal) => {
-      if (pending.trim()) log(`[${label}] ${pending}`);
-      if (!ended) failures.push(`training ${label} failed: its child exited (${signal ?? `code ${code}`}) before it finished${stderr.trim() ? `:\n${stderr.trim()}` : ""}`);
-      bar?.stop();
-      resolve();
-    });
-    child.send({ input });
-  });
 
   const worker = async (): Promise<void> => {
     while (next < jobs.length) await runOne(next++);

@@ -23,10 +23,15 @@ async function loadSource(source: string): Promise<tf.LayersModel> {
     try {
       return await tf.loadLayersModel(url);
     } catch (e) {
-      throw new Error(`Cannot load pretrained weights from "${url}": ${(e as Error).message}. Give a reachable URL or a local tfjs model directory (model.json + weights).`);
+      throw new Error(
+        `Cannot load pretrained weights from "${url}": ${(e as Error).message}. Give a reachable URL or a local tfjs model directory (model.json + weights).`,
+      );
     }
   }
-  const isDir = await stat(source).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(source).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new Error(`Pretrained weights "${source}" is not a directory. Give a tfjs model directory (model.json + weights) or an http(s) URL.`);
   return loadTfjsModel(source);
 }
@@ -51,7 +56,9 @@ export async function loadPretrained(model: tf.LayersModel, source: string): Pro
       }
     }
     if (loaded === 0) {
-      throw new Error(`Pretrained model "${source}" shares no layer (same name and shape) with this MobileNetV2; check --alpha and the input channels (pretrained ImageNet weights need 3 channels).`);
+      throw new Error(
+        `Pretrained model "${source}" shares no layer (same name and shape) with this MobileNetV2; check --alpha and the input channels (pretrained ImageNet weights need 3 channels).`,
+      );
     }
     return { source, loaded, missing };
   } finally {

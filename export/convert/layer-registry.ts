@@ -4,12 +4,7 @@ import { convertActivation, convertLeakyReLU, convertReLU } from "./layers/activ
 import { convertBatchNormalization } from "./layers/batch-norm.ts";
 import { convertConv2D, convertDepthwiseConv2D } from "./layers/conv.ts";
 import { convertDense, convertFlatten } from "./layers/dense.ts";
-import {
-  convertAveragePooling2D,
-  convertGlobalAveragePooling2D,
-  convertGlobalMaxPooling2D,
-  convertMaxPooling2D,
-} from "./layers/pooling.ts";
+import { convertAveragePooling2D, convertGlobalAveragePooling2D, convertGlobalMaxPooling2D, convertMaxPooling2D } from "./layers/pooling.ts";
 import { convertAdd, convertDropout, convertZeroPadding2D } from "./layers/structure.ts";
 
 /** Converters by tfjs class name. `InputLayer` is handled by the walker (it becomes the graph input). */

@@ -6,12 +6,7 @@ import { onnx } from "../../formats/onnx/onnx-io.ts";
 import { makeAttribute, makeNode, makeTensor, type OnnxAttribute, type OnnxNode, type OnnxTensor } from "../../formats/onnx/onnx-model.ts";
 
 /** An attribute value: integers and floats are told apart explicitly (ONNX types them). */
-export type AttributeValue =
-  | { int: number }
-  | { float: number }
-  | { ints: readonly number[] }
-  | { floats: readonly number[] }
-  | { string: string };
+export type AttributeValue = { int: number } | { float: number } | { ints: readonly number[] } | { floats: readonly number[] } | { string: string };
 
 /** The nodes and initializers of one graph under construction. */
 export class OnnxGraphBuilder {

@@ -9,13 +9,7 @@
  * before = floor(total / 2), after = total − before (the extra pixel goes after, e.g. for even kernels).
  * `valid`: no padding.
  */
-export function tfPadding(
-  mode: "valid" | "same",
-  inputSize: number,
-  kernel: number,
-  stride: number,
-  dilation = 1,
-): [number, number] {
+export function tfPadding(mode: "valid" | "same", inputSize: number, kernel: number, stride: number, dilation = 1): [number, number] {
   if (mode === "valid") return [0, 0];
   const effectiveKernel = (kernel - 1) * dilation + 1;
   const outputSize = Math.ceil(inputSize / stride);

@@ -72,8 +72,15 @@ export function convertTfjsToOnnx(model: tf.LayersModel, options: ConvertOptions
   const builder = new OnnxGraphBuilder();
   builder.uniqueName(INPUT_NAME);
   const facts: ConverterFacts = {
-    opset, irVersion: IR_VERSION, inputName: INPUT_NAME, inputShape: [], outputName: "", outputShape: [],
-    layers: [], foldedBatchNorms: [], removedLayers: [],
+    opset,
+    irVersion: IR_VERSION,
+    inputName: INPUT_NAME,
+    inputShape: [],
+    outputName: "",
+    outputShape: [],
+    layers: [],
+    foldedBatchNorms: [],
+    removedLayers: [],
   };
   const order = topologicalNodes(model.outputs);
   refuseUnsupported(order);

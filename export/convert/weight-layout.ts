@@ -6,8 +6,7 @@ export function hwioToOihw(data: Float32Array, shape: readonly number[]): { data
   const out = new Float32Array(data.length);
   for (let i = 0; i < kh; i++)
     for (let j = 0; j < kw; j++)
-      for (let c = 0; c < cin; c++)
-        for (let o = 0; o < cout; o++) out[((o * cin + c) * kh + i) * kw + j] = data[((i * kw + j) * cin + c) * cout + o]!;
+      for (let c = 0; c < cin; c++) for (let o = 0; o < cout; o++) out[((o * cin + c) * kh + i) * kw + j] = data[((i * kw + j) * cin + c) * cout + o]!;
   return { data: out, dims: [cout, cin, kh, kw] };
 }
 
@@ -32,13 +31,7 @@ export function depthwiseToGroupedOihw(data: Float32Array, shape: readonly numbe
  * rows in NCHW flatten order (channel, row, column), so the Dense can read an ONNX
  * Flatten of an NCHW tensor directly.
  */
-export function permuteDenseRowsHwcToChw(
-  kernel: Float32Array,
-  units: number,
-  height: number,
-  width: number,
-  channels: number,
-): Float32Array {
+export function permuteDenseRowsHwcToChw(kernel: Float32Array, units: number, height: number, width: number, channels: number): Float32Array {
   const out = new Float32Array(kernel.length);
   for (let h = 0; h < height; h++)
     for (let w = 0; w < width; w++)

@@ -41,9 +41,13 @@ export function foldBatchNorm(view: GraphView, pairs: readonly FoldablePair[]): 
     const w = view.constFloat(inputAt(conv, 1));
     if (!w) continue;
     const channels = w.dims[0] ?? 0;
-    const [scale, shift, mean, variance] = bn.input.slice(1, 5).map((p) => float32Of(view.constFloat(p) ?? { kind: "splat", dims: [channels], value: 0, shapeName: "" }));
+    const [scale, shift, mean, variance] = bn.input
+      .slice(1, 5)
+      .map((p) => float32Of(view.constFloat(p) ?? { kind: "splat", dims: [channels], value: 0, shapeName: "" }));
     const eps = attrFloat(bn, "epsilon", 1e-5);
-    const bias = conv.input[2] ? float32Of(view.constFloat(conv.input[2]) ?? { kind: "splat", dims: [channels], value: 0, shapeName: "" }) : new Float32Array(channels);
+    const bias = conv.input[2]
+      ? float32Of(view.constFloat(conv.input[2]) ?? { kind: "splat", dims: [channels], value: 0, shapeName: "" })
+      : new Float32Array(channels);
     const weights = float32Of(w).slice();
     const per = weights.length / channels;
     const newBias = new Float32Array(channels);

@@ -6,14 +6,7 @@
 import * as ort from "onnxruntime-node";
 import { encodeOnnx, onnx } from "../../formats/onnx/onnx-io.ts";
 import { makeValueInfo } from "../../formats/onnx/onnx-model.ts";
-import {
-  addToHistogram,
-  entropyRange,
-  type Histogram,
-  makeHistogram,
-  percentileRange,
-  type RangeStats,
-} from "./calibration-methods.ts";
+import { addToHistogram, entropyRange, type Histogram, makeHistogram, percentileRange, type RangeStats } from "./calibration-methods.ts";
 import { cloneModel } from "../../formats/onnx/graph-view.ts";
 import type { CalibrationMethod } from "./options.ts";
 import { DT } from "../../formats/onnx/tensor-data.ts";

@@ -42,7 +42,9 @@ export function quantizeDynamic(model: onnx.IModelProto): { model: OnnxModel; re
     const known = dynamicInputs.get(x);
     if (known) return known;
     const d = { q: view.fresh(`${x}_qv`), scale: view.fresh(`${x}_s`), zeroPoint: view.fresh(`${x}_zp`) };
-    view.nodes.push(makeNode({ opType: "DynamicQuantizeLinear", name: view.fresh(`${x}_DynamicQuantizeLinear`), input: [x], output: [d.q, d.scale, d.zeroPoint] }));
+    view.nodes.push(
+      makeNode({ opType: "DynamicQuantizeLinear", name: view.fresh(`${x}_DynamicQuantizeLinear`), input: [x], output: [d.q, d.scale, d.zeroPoint] }),
+    );
     dynamicInputs.set(x, d);
     return d;
   };
@@ -90,9 +92,19 @@ export function quantizeDynamic(model: onnx.IModelProto): { model: OnnxModel; re
     const integer = view.fresh(`${y}_integer`);
     if (op === "Conv") {
       const attrs = n.attribute.filter((a) => ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"].includes(a.name));
-      view.nodes.push(makeNode({ opType: "ConvInteger", name: view.fresh(`${n.name || y}_ConvInteger`), input: [d.q, w.quantName, d.zeroPoint, wZp], output: [integer], attribute: attrs }));
+      view.nodes.push(
+        makeNode({
+          opType: "ConvInteger",
+          name: view.fresh(`${n.name || y}_ConvInteger`),
+          input: [d.q, w.quantName, d.zeroPoint, wZp],
+          output: [integer],
+          attribute: attrs,
+        }),
+      );
     } else {
-      view.nodes.push(makeNode({ opType: "MatMulInteger", name: view.fresh(`${n.name || y}_MatMulInteger`), input: [d.q, w.quantName, d.zeroPoint, wZp], output: [integer] }));
+      view.nodes.push(
+        makeNode({ opType: "MatMulInteger", name: view.fresh(`${n.name || y}_MatMulInteger`), input: [d.q, w.quantName, d.zeroPoint, wZp], output: [integer] }),
+      );
     }
     const scales = view.fresh(`${y}_scales`);
     const asFloat = view.fresh(`${y}_integer_float`);
@@ -100,7 +112,13 @@ export function quantizeDynamic(model: onnx.IModelProto): { model: OnnxModel; re
     const scaled = bias ? view.fresh(`${y}_no_bias`) : y;
     view.nodes.push(
       makeNode({ opType: "Mul", name: view.fresh(`${y}_scales_mul`), input: [d.scale, wScale], output: [scales] }),
-      makeNode({ opType: "Cast", name: view.fresh(`${y}_cast`), input: [integer], output: [asFloat], attribute: [makeAttribute({ name: "to", i: DT.FLOAT, type: onnx.AttributeProto.AttributeType.INT })] }),
+      makeNode({
+        opType: "Cast",
+        name: view.fresh(`${y}_cast`),
+        input: [integer],
+        output: [asFloat],
+        attribute: [makeAttribute({ name: "to", i: DT.FLOAT, type: onnx.AttributeProto.AttributeType.INT })],
+      }),
       makeNode({ opType: "Mul", name: view.fresh(`${y}_output_scale_mul`), input: [asFloat, scales], output: [scaled] }),
     );
     if (bias) view.nodes.push(makeNode({ opType: "Add", name: view.fresh(`${y}_bias_add`), input: [scaled, bias], output: [y] }));

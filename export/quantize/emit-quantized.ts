@@ -47,7 +47,7 @@ export function emitWeighted(n: OnnxNode, ctx: EmitContext): true | string {
   if (!bName || op === "MatMul") return true;
   const bc = view.constFloat(bName);
   const inParams = ctx.act.get(inputAt(n, 0));
-  const channels = op === "Conv" ? (wc.dims[0] ?? 0) : (attrInt(n, "transB", 0) ? wc.dims[0] : wc.dims[1]) ?? 0;
+  const channels = op === "Conv" ? (wc.dims[0] ?? 0) : ((attrInt(n, "transB", 0) ? wc.dims[0] : wc.dims[1]) ?? 0);
   const biasOk = bc && inParams && bc.dims.reduce((a, b) => a * b, 1) === channels && (op !== "Gemm" || attrFloat(n, "beta", 1) === 1);
   if (!biasOk) return true; // bias stays float; ORT then runs this node unfused
   const qb = quantizeBias(float32Of(bc), inParams.scale, w.scales);

@@ -16,7 +16,19 @@ import { attrTensor, DT, float16Tensor, tensorToFloat32 } from "../../formats/on
  * float16 models and looking for the Casts ORT inserts around nodes it has no float16
  * kernel for (Conv, Gemm, MatMul, Relu, pools, Add, Softmax… all get Casts there).
  */
-export const ORT_CPU_FP16_OPS: ReadonlySet<string> = new Set(["Identity", "Flatten", "Concat", "Transpose", "Reshape", "Squeeze", "Unsqueeze", "Max", "Min", "Round", "Clip"]);
+export const ORT_CPU_FP16_OPS: ReadonlySet<string> = new Set([
+  "Identity",
+  "Flatten",
+  "Concat",
+  "Transpose",
+  "Reshape",
+  "Squeeze",
+  "Unsqueeze",
+  "Max",
+  "Min",
+  "Round",
+  "Clip",
+]);
 
 /** Data-movement ops: they run in float16 only when their data input already is float16. */
 const FOLLOWERS = new Set(["Identity", "Flatten", "Concat", "Transpose", "Reshape", "Squeeze", "Unsqueeze"]);
@@ -62,7 +74,9 @@ export function convertFp16(model: onnx.IModelProto, options: Fp16Options = {}):
     if (n.opType === "ConstantOfShape" && !t) {
       n.attribute = [attr.tensor("value", float16Tensor("", [1], new Float32Array(1)))];
     } else if (t?.dataType === DT.FLOAT) {
-      n.attribute = n.attribute.map((a) => (a.name === "value" ? attr.tensor("value", float16Tensor(t.name, t.dims.map(Number), tensorToFloat32(t) ?? new Float32Array())) : a));
+      n.attribute = n.attribute.map((a) =>
+        a.name === "value" ? attr.tensor("value", float16Tensor(t.name, t.dims.map(Number), tensorToFloat32(t) ?? new Float32Array())) : a,
+      );
     } else continue;
     half.add(outputAt(n, 0));
   }
@@ -73,7 +87,9 @@ export function convertFp16(model: onnx.IModelProto, options: Fp16Options = {}):
     const known = casts.get(key);
     if (known) return known;
     const name = view.fresh(`${t}_${toHalf ? "fp16" : "fp32"}`);
-    newNodes.push(makeNode({ opType: "Cast", name: view.fresh(`${name}_cast`), input: [t], output: [name], attribute: [attr.int("to", toHalf ? DT.FLOAT16 : DT.FLOAT)] }));
+    newNodes.push(
+      makeNode({ opType: "Cast", name: view.fresh(`${name}_cast`), input: [t], output: [name], attribute: [attr.int("to", toHalf ? DT.FLOAT16 : DT.FLOAT)] }),
+    );
     casts.set(key, name);
     return name;
   };
@@ -99,7 +115,12 @@ export function convertFp16(model: onnx.IModelProto, options: Fp16Options = {}):
       for (const o of n.output) if (types.get(o) === DT.FLOAT) half.add(o);
       converted.push(n);
     } else if (floatIns.length > 0) {
-      reasons.set(n, FOLLOWERS.has(op) && fp16Ops.has(op) ? "data movement kept in its input's precision (float32)" : `no float16 kernel for ${op} in ORT's CPU EP (x86-64): kept float32`);
+      reasons.set(
+        n,
+        FOLLOWERS.has(op) && fp16Ops.has(op)
+          ? "data movement kept in its input's precision (float32)"
+          : `no float16 kernel for ${op} in ORT's CPU EP (x86-64): kept float32`,
+      );
     }
   }
   graph.node = newNodes;

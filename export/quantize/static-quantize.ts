@@ -70,14 +70,17 @@ export async function quantizeStatic(
   // calibrate before folding BatchNormalization (small splat weights stay splats for the float runs)
   const cache = options.rangeCache;
   const need = [...wanted].filter((t) => !cache?.has(t));
-  const fresh = need.length > 0 || !cache
-    ? await calibrateRanges(out, calibrationFeeds, need, { method: options.method, percentile: options.percentile ?? DEFAULT_PERCENTILE })
-    : new Map<string, RangeStats>();
+  const fresh =
+    need.length > 0 || !cache
+      ? await calibrateRanges(out, calibrationFeeds, need, { method: options.method, percentile: options.percentile ?? DEFAULT_PERCENTILE })
+      : new Map<string, RangeStats>();
   for (const [t, r] of fresh) cache?.set(t, r);
-  const ranges = new Map([...wanted].flatMap((t): [string, RangeStats][] => {
-    const r = fresh.get(t) ?? cache?.get(t);
-    return r ? [[t, r]] : [];
-  }));
+  const ranges = new Map(
+    [...wanted].flatMap((t): [string, RangeStats][] => {
+      const r = fresh.get(t) ?? cache?.get(t);
+      return r ? [[t, r]] : [];
+    }),
+  );
   const folded = foldBatchNorm(view, foldable);
   for (const bn of folded) types.set(outputAt(bn, 0), DT.FLOAT);
 

@@ -27,13 +27,15 @@ export function emitInt8Weight(view: GraphView, base: string, c: ConstTensor, ax
     const s = weightScale(Math.abs(c.value));
     const q = Math.max(-127, Math.min(127, Math.round(c.value / s)));
     const shapeName = transpose2d ? view.addInitializer(int64Tensor(view.fresh(`${base}_shape`), [2], dims)) : c.shapeName;
-    view.nodes.push(makeNode({
-      opType: "ConstantOfShape",
-      name: view.fresh(`${base}_qc`),
-      input: [shapeName],
-      output: [quantName],
-      attribute: [attr.tensor("value", int8Tensor("", [1], Int8Array.of(q)))],
-    }));
+    view.nodes.push(
+      makeNode({
+        opType: "ConstantOfShape",
+        name: view.fresh(`${base}_qc`),
+        input: [shapeName],
+        output: [quantName],
+        attribute: [attr.tensor("value", int8Tensor("", [1], Int8Array.of(q)))],
+      }),
+    );
     return { quantName, scales: new Float32Array(channels).fill(s), axis, dims };
   }
   const data = transpose2d ? transpose(c.data, c.dims[0] ?? 1, c.dims[1] ?? 1) : c.data;

@@ -56,7 +56,12 @@ export function weightedNodes(model: onnx.IModelProto): WeightedNode[] {
       const users = view.consumersOf(out);
       const sole = users.length === 1 ? users[0] : undefined;
       const act = sole && FUSABLE_ACTIVATIONS.has(sole.opType) ? sole.output : [];
-      return { key: nodeKey(n), aliases: [n.name, ...n.output, ...act].filter(Boolean), opType: n.opType, inputChannels: n.opType === "Conv" ? w?.dims[1] : undefined };
+      return {
+        key: nodeKey(n),
+        aliases: [n.name, ...n.output, ...act].filter(Boolean),
+        opType: n.opType,
+        inputChannels: n.opType === "Conv" ? w?.dims[1] : undefined,
+      };
     });
 }
 
@@ -70,14 +75,22 @@ export function int8Candidates(model: onnx.IModelProto, max = 8, slowInInt8: rea
   const out: Int8Candidate[] = [];
   const seen = new Set<string>();
   const add = (name: string, description: string, keep: readonly WeightedNode[], reason: string): void => {
-    const id = keep.map((n) => n.key).sort().join("|");
+    const id = keep
+      .map((n) => n.key)
+      .sort()
+      .join("|");
     if (seen.has(id) || (keep.length === nodes.length && nodes.length > 0) || out.length >= max) return;
     seen.add(id);
     out.push({ name, description, floatNodes: new Map(keep.map((n) => [n.key, `kept float by the tuned recipe "${name}": ${reason}`])) });
   };
   add(ALL_NODES, "every node the op table allows in int8 (ONNX Runtime's default recipe)", [], "");
   const slow = nodes.filter((n) => slowInInt8.includes(n.key));
-  add("profile-slow-float", "the weighted nodes whose int8 kernel the per-op profile found slower than their fp32 one float", slow, "its int8 kernel was slower than its fp32 one in the per-op profile");
+  add(
+    "profile-slow-float",
+    "the weighted nodes whose int8 kernel the per-op profile found slower than their fp32 one float",
+    slow,
+    "its int8 kernel was slower than its fp32 one in the per-op profile",
+  );
   const few = nodes.filter((n) => n.opType === "Conv" && (n.inputChannels ?? FEW_CHANNELS) < FEW_CHANNELS);
   add("image-convs-float", `Convs with fewer than ${FEW_CHANNELS} input channels float`, few, `Conv with fewer than ${FEW_CHANNELS} input channels`);
   const first = nodes.slice(0, 1);
@@ -85,9 +98,19 @@ export function int8Candidates(model: onnx.IModelProto, max = 8, slowInInt8: rea
   add("first-float", "the first weighted layer float", first, "first weighted layer");
   add("last-float", "the last weighted layer float", last, "last weighted layer");
   add("first-last-float", "the first and last weighted layers float", [...first, ...last.filter((n) => !first.includes(n))], "first or last weighted layer");
-  add("image-convs-last-float", `Convs with fewer than ${FEW_CHANNELS} input channels and the last weighted layer float`, [...few, ...last.filter((n) => !few.includes(n))], "image-input Conv or last weighted layer");
+  add(
+    "image-convs-last-float",
+    `Convs with fewer than ${FEW_CHANNELS} input channels and the last weighted layer float`,
+    [...few, ...last.filter((n) => !few.includes(n))],
+    "image-input Conv or last weighted layer",
+  );
   for (const op of [...new Set(nodes.map((n) => n.opType))]) {
-    add(`${op.toLowerCase()}-float`, `every ${op} float`, nodes.filter((n) => n.opType === op), `${op} kept float`);
+    add(
+      `${op.toLowerCase()}-float`,
+      `every ${op} float`,
+      nodes.filter((n) => n.opType === op),
+      `${op} kept float`,
+    );
   }
   return out;
 }

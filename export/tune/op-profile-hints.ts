@@ -43,11 +43,21 @@ export function slowerInInt8(fp32: NodeTimes, int8: NodeTimes, keys: readonly st
 }
 
 /** Per-node kernel durations (µs) of `runs` runs of `model` on `feed`, from ORT's profiler (CPU EP). */
-export async function profileKernels(model: Uint8Array, feed: Record<string, ort.Tensor>, runs: number, intraOpThreads: number): Promise<Map<string, number[]>> {
+export async function profileKernels(
+  model: Uint8Array,
+  feed: Record<string, ort.Tensor>,
+  runs: number,
+  intraOpThreads: number,
+): Promise<Map<string, number[]>> {
   const dir = await mkdtemp(join(tmpdir(), "int8-tune-profile-"));
   try {
     const session = await ort.InferenceSession.create(model, {
-      executionProviders: ["cpu"], graphOptimizationLevel: "all", intraOpNumThreads: intraOpThreads, enableProfiling: true, profileFilePrefix: join(dir, "p"), logSeverityLevel: 3,
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+      intraOpNumThreads: intraOpThreads,
+      enableProfiling: true,
+      profileFilePrefix: join(dir, "p"),
+      logSeverityLevel: 3,
     });
     try {
       for (let i = 0; i < runs; i++) await session.run(feed);

@@ -65,9 +65,15 @@ export async function searchInt8(inputs: SearchInputs): Promise<SearchResult> {
     const drop = accuracy === null || inputs.fp32Accuracy === null ? null : (inputs.fp32Accuracy - accuracy) * 100;
     const s = speedups.get(c.name) ?? null;
     return {
-      name: c.name, description: c.description, floatNodes: [...c.floatNodes.keys()],
-      accuracy, accuracyDropPoints: drop, withinBudget: drop === null || drop <= inputs.accuracyBudgetPoints + 1e-9,
-      speedup: s?.speedup ?? null, ci95: s?.ci95 ?? null, verdict: s?.verdict ?? null,
+      name: c.name,
+      description: c.description,
+      floatNodes: [...c.floatNodes.keys()],
+      accuracy,
+      accuracyDropPoints: drop,
+      withinBudget: drop === null || drop <= inputs.accuracyBudgetPoints + 1e-9,
+      speedup: s?.speedup ?? null,
+      ci95: s?.ci95 ?? null,
+      verdict: s?.verdict ?? null,
     };
   });
   // Fastest with confidence: the largest lower 95% bound, then the largest estimate (on a
@@ -77,15 +83,24 @@ export async function searchInt8(inputs: SearchInputs): Promise<SearchResult> {
   const ok = measured.filter((m) => m.withinBudget);
   const pick = fastest(ok);
   if (pick) {
-    const over = measured.filter((m) => !m.withinBudget && key(m)[0] > key(pick)[0]).map((m) => `${m.name} (${pts(m.accuracyDropPoints ?? 0)} points below FP32)`);
+    const over = measured
+      .filter((m) => !m.withinBudget && key(m)[0] > key(pick)[0])
+      .map((m) => `${m.name} (${pts(m.accuracyDropPoints ?? 0)} points below FP32)`);
     const speed = pick.speedup === null ? "no timing" : `${pick.speedup.toFixed(2)}x over FP32`;
     const unknown = pick.accuracy === null ? "; accuracy unknown (generated inputs): chosen on speed alone" : "";
     const slower = pick.speedup !== null && pick.speedup < 1 ? "; no candidate is faster than FP32: INT8 does not pay for this model here" : "";
     return {
-      candidates: measured, chosen: pick.name,
-      why: `fastest within ${inputs.accuracyBudgetPoints} accuracy points of FP32: ${speed}${unknown}${slower}` + (over.length ? `; faster but over budget: ${over.join(", ")}` : ""),
+      candidates: measured,
+      chosen: pick.name,
+      why:
+        `fastest within ${inputs.accuracyBudgetPoints} accuracy points of FP32: ${speed}${unknown}${slower}` +
+        (over.length ? `; faster but over budget: ${over.join(", ")}` : ""),
     };
   }
   const best = [...measured].sort((a, b) => (b.accuracy ?? 0) - (a.accuracy ?? 0) || (b.speedup ?? 0) - (a.speedup ?? 0))[0]!;
-  return { candidates: measured, chosen: best.name, why: `no candidate within ${inputs.accuracyBudgetPoints} accuracy points of FP32; the most accurate (${pts(best.accuracyDropPoints ?? 0)} points below) is kept` };
+  return {
+    candidates: measured,
+    chosen: best.name,
+    why: `no candidate within ${inputs.accuracyBudgetPoints} accuracy points of FP32; the most accurate (${pts(best.accuracyDropPoints ?? 0)} points below) is kept`,
+  };
 }

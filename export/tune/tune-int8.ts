@@ -82,7 +82,10 @@ export async function tuneInt8(
     accuracyOf: (c) => data.accuracyOf(bytesOf(c)),
     speedupsOf: async (cs) => {
       const options: ort.InferenceSession.SessionOptions = {
-        executionProviders: ["cpu"], graphOptimizationLevel: "all", intraOpNumThreads: settings.intraOpThreads, logSeverityLevel: 3,
+        executionProviders: ["cpu"],
+        graphOptimizationLevel: "all",
+        intraOpNumThreads: settings.intraOpThreads,
+        logSeverityLevel: 3,
         // Several sessions alternate in one process: a pool left spinning after its block
         // would steal the cores from the next session's block.
         extra: { session: { intra_op: { allow_spinning: "0" } } },
@@ -100,7 +103,11 @@ export async function tuneInt8(
           const s = await open(bytesOf(c));
           timers.push(functionTimer(c.name, () => s.run(data.timingFeed)));
         }
-        const out = await interleavedSpeedups(functionTimer(FP32_VARIANT, () => base.run(data.timingFeed)), timers, tuneInterleaveSettings(settings.measureMs));
+        const out = await interleavedSpeedups(
+          functionTimer(FP32_VARIANT, () => base.run(data.timingFeed)),
+          timers,
+          tuneInterleaveSettings(settings.measureMs),
+        );
         cycles = out.cycles;
         return out.speedups;
       } finally {
@@ -113,11 +120,19 @@ export async function tuneInt8(
     model: chosen.model,
     report: chosen.report,
     record: {
-      ep: "cpu", batch: settings.batch, intraOpThreads: settings.intraOpThreads, accuracyBudgetPoints: settings.accuracyBudgetPoints,
-      validation: data.validation, fp32Accuracy, measureMs: settings.measureMs, cycles,
+      ep: "cpu",
+      batch: settings.batch,
+      intraOpThreads: settings.intraOpThreads,
+      accuracyBudgetPoints: settings.accuracyBudgetPoints,
+      validation: data.validation,
+      fp32Accuracy,
+      measureMs: settings.measureMs,
+      cycles,
       opProfile: { runs, fp32Micros: Object.fromEntries(fp32Times), int8Micros: Object.fromEntries(int8Times), slowerInInt8: slower },
       candidates: result.candidates.map((c) => ({ ...c, ci95: c.ci95 ? [c.ci95[0], c.ci95[1]] : null })),
-      chosen: result.chosen, why: result.why, seconds: (performance.now() - started) / 1000,
+      chosen: result.chosen,
+      why: result.why,
+      seconds: (performance.now() - started) / 1000,
     },
   };
 }

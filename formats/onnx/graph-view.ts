@@ -4,7 +4,18 @@
  * the caller's model through this view; they never touch the caller's object.
  */
 import { decodeOnnx, encodeOnnx, onnx } from "./onnx-io.ts";
-import { inputAt, int64, isNormalizedGraph, makeAttribute, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from "./onnx-model.ts";
+import {
+  inputAt,
+  int64,
+  isNormalizedGraph,
+  makeAttribute,
+  type OnnxAttribute,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from "./onnx-model.ts";
 import { attrTensor, type ConstTensor, DT, numel, tensorToFloat32, tensorToInts } from "./tensor-data.ts";
 
 const AT = onnx.AttributeProto.AttributeType;
@@ -188,9 +199,7 @@ export class GraphView {
       this.graph.node = this.nodes.filter((n) => !dead.has(n));
     }
     const inputs = new Set(this.graph.input.map((v) => v.name));
-    this.graph.initializer = this.graph.initializer.filter(
-      (t) => this.consumers.has(t.name) || this.graphOutputs.has(t.name) || inputs.has(t.name),
-    );
+    this.graph.initializer = this.graph.initializer.filter((t) => this.consumers.has(t.name) || this.graphOutputs.has(t.name) || inputs.has(t.name));
     this.reindex();
   }
 

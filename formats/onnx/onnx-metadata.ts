@@ -64,5 +64,8 @@ export function fromMetadataProps(props: readonly onnx.IStringStringEntryProto[]
 /** Same as {@link fromMetadataProps}, from onnxruntime's `InferenceSession` metadata map (string values). */
 export function fromCustomMetadata(map: Record<string, string> | undefined, label?: string): HarnessMetadata | undefined {
   if (!map) return undefined;
-  return fromMetadataProps(Object.entries(map).map(([key, value]) => ({ key, value })), label);
+  return fromMetadataProps(
+    Object.entries(map).map(([key, value]) => ({ key, value })),
+    label,
+  );
 }

@@ -26,13 +26,7 @@ import $protobuf from "protobufjs/minimal.js";
 import { onnx } from "./generated/onnx-pb.js";
 
 type Scalar = string | number | boolean | Uint8Array;
-type Field<V> = V extends Scalar
-  ? V
-  : V extends readonly (infer E)[]
-    ? E extends Scalar
-      ? E[]
-      : Normalized<E>[]
-    : Normalized<V> | null | undefined;
+type Field<V> = V extends Scalar ? V : V extends readonly (infer E)[] ? (E extends Scalar ? E[] : Normalized<E>[]) : Normalized<V> | null | undefined;
 /** Oneof members: null on the prototype when the other member is set. */
 type OneofKey = "dimValue" | "dimParam";
 

@@ -16,22 +16,29 @@ export const ExportOptionsSchema = z.object({
   /** Trained model directory (model.json, weights.bin, train.json); the exports are written beside them. */
   modelDir: z.string().describe("trained model directory (model.json, weights.bin, train.json), e.g. artifacts/models/lenet-mnist"),
   /** Precisions to write. FP32 is always written: it is the others' source and reference. */
-  precisions: list("precision", PRECISIONS).readonly().default(["fp32", "int8"])
+  precisions: list("precision", PRECISIONS)
+    .readonly()
+    .default(["fp32", "int8"])
     .describe(`precisions to write, comma-separated: ${PRECISIONS.join(", ")} (fp32 is always written)`),
   /** Static INT8 calibration method. */
-  calibrationMethod: choice("calibration method", CALIBRATION_METHODS).default("minmax").describe(`static INT8 calibration: ${CALIBRATION_METHODS.join(", ")}`),
+  calibrationMethod: choice("calibration method", CALIBRATION_METHODS)
+    .default("minmax")
+    .describe(`static INT8 calibration: ${CALIBRATION_METHODS.join(", ")}`),
   /** Training images used to calibrate static INT8 (a seeded random sample). */
   calibrationSize: int("calibration size").default(300).describe("training images in the seeded calibration sample"),
   /** Percentile of |activation| kept by the "percentile" method, in percent. */
   percentile: num("percentile", 0, 100, { exclusiveMin: true }).default(99.99).describe("percentile method: share of |activation| kept in range, percent"),
   /** Integer type of quantized activations. */
-  activationType: choice("activation type", ACTIVATION_TYPES).default("uint8").describe(`integer type of quantized activations: ${ACTIVATION_TYPES.join(", ")}`),
+  activationType: choice("activation type", ACTIVATION_TYPES)
+    .default("uint8")
+    .describe(`integer type of quantized activations: ${ACTIVATION_TYPES.join(", ")}`),
   /**
    * Static INT8: Convs with fewer input channels than this stay float (0: every Conv
    * quantized). 4 keeps the 1-channel image-input Conv of the MNIST models float, where ORT's
    * int8 kernel is slower than its fp32 one (see `npm run bench -- quant`).
    */
-  minConvInputChannels: int("min conv input channels", 0).default(0)
+  minConvInputChannels: int("min conv input channels", 0)
+    .default(0)
     .describe("static INT8 with --no-tune: keep Convs with fewer input channels than N in float (0 = quantize every Conv)"),
   /**
    * Tune `int8`: time candidate node sets against FP32 on this machine's CPU EP and keep the
@@ -46,7 +53,8 @@ export const ExportOptionsSchema = z.object({
   /** Tuner: measuring time of the interleaved window (FP32 and every candidate), ms. */
   tuneMs: int("tune time").default(3000).describe("int8 tuner: measuring time of the interleaved window (FP32 and every candidate together), ms"),
   /** Tuner: training images (disjoint from the calibration sample) that check accuracy. */
-  validationSize: int("validation size").default(2000)
+  validationSize: int("validation size")
+    .default(2000)
     .describe("int8 tuner: training images (disjoint from the calibration sample) checking each candidate's accuracy"),
   /** Tuner: ORT intra-op threads of the timed sessions (0 = ORT's default, one per core). */
   intraOpThreads: int("intra-op threads", 0).default(0).describe("int8 tuner: ONNX Runtime intra-op threads of the timed sessions (0 = ORT's default)"),
@@ -59,7 +67,9 @@ export const ExportOptionsSchema = z.object({
   /** Images per inference batch, tfjs and ORT alike. */
   batchSize: int("batch size").default(256).describe("images per inference batch (tfjs and ONNX Runtime)"),
   /** tfjs backend computing the reference outputs: "auto" (the fastest that loads) or a name. */
-  tfjsBackend: choice("tfjs backend", ["auto", ...BACKEND_NAMES]).default("auto").describe(`tfjs backend of the reference outputs: ${["auto", ...BACKEND_NAMES].join(", ")}`),
+  tfjsBackend: choice("tfjs backend", ["auto", ...BACKEND_NAMES])
+    .default("auto")
+    .describe(`tfjs backend of the reference outputs: ${["auto", ...BACKEND_NAMES].join(", ")}`),
   /** Re-export even when export.json is fresh. */
   force: z.boolean().default(false).describe("re-export even when export.json is newer than weights.bin and made with the same options"),
 });

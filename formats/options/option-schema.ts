@@ -74,13 +74,24 @@ export function choice<const T extends readonly [string, ...string[]]>(name: str
 export function list<const T extends readonly [string, ...string[]]>(name: string, values: T, wording = "one of") {
   return field(z.array(z.enum(values)), {
     message: (v) => `Unknown ${name} "${text(v)}". Expected ${wording}: ${values.join(", ")}`,
-    fromFlag: (raw) => raw.split(",").map((s) => s.trim()).filter(Boolean),
+    fromFlag: (raw) =>
+      raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
   });
 }
 
 /** A comma-separated list of names not known here (zoo models, EPs: the stage checks them). */
 export function names() {
-  return field(z.array(z.string()), { message: (v) => `Invalid name "${text(v)}"`, fromFlag: (raw) => raw.split(",").map((s) => s.trim()).filter(Boolean) });
+  return field(z.array(z.string()), {
+    message: (v) => `Invalid name "${text(v)}"`,
+    fromFlag: (raw) =>
+      raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+  });
 }
 
 /** Paths given one per word of a variadic flag (`--onnx a.onnx b.onnx`). */
@@ -172,7 +183,11 @@ export function flagValue(schema: z.ZodType, raw: string): unknown {
   const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new Error(meta ? meta.message(issue && "input" in issue && issue.input !== undefined && issue.path.length > 0 ? issue.input : raw) : (issue?.message ?? parsed.error.message));
+  throw new Error(
+    meta
+      ? meta.message(issue && "input" in issue && issue.input !== undefined && issue.path.length > 0 ? issue.input : raw)
+      : (issue?.message ?? parsed.error.message),
+  );
 }
 
 type WithoutDefault<T> = T extends z.ZodDefault<infer I> ? I : T;
@@ -182,7 +197,7 @@ type WithoutDefault<T> = T extends z.ZodDefault<infer I> ? I : T;
  * (flags and defaults apply after it) and of recorded settings (older records lack newer keys).
  */
 export function optionalFields<T extends Readonly<Record<string, z.ZodType>>>(shape: T): { [K in keyof T]: z.ZodOptional<WithoutDefault<T[K]>> } {
-  return Object.fromEntries(
-    Object.entries(shape).map(([key, s]) => [key, (s instanceof z.ZodDefault ? (s.unwrap() as z.ZodType) : s).optional()]),
-  ) as { [K in keyof T]: z.ZodOptional<WithoutDefault<T[K]>> };
+  return Object.fromEntries(Object.entries(shape).map(([key, s]) => [key, (s instanceof z.ZodDefault ? (s.unwrap() as z.ZodType) : s).optional()])) as {
+    [K in keyof T]: z.ZodOptional<WithoutDefault<T[K]>>;
+  };
 }

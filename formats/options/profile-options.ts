@@ -93,14 +93,19 @@ export const PROFILE_TRAIN_EPOCHS = 1;
 /** Options of {@link runProfile}; every field optional. Each field's text is its `--help` line. */
 export const ProfileOptionsSchema = z.object({
   /** Zoo models to train/export if missing and profile (ignored with `onnx`). */
-  models: names().default([...DEFAULT_SUITE.models]).describe("zoo models to profile, comma-separated"),
+  models: names()
+    .default([...DEFAULT_SUITE.models])
+    .describe("zoo models to profile, comma-separated"),
   /** Dataset of the zoo models. */
   dataset: z.string().default(DEFAULT_SUITE.dataset).describe("dataset of the zoo models (accuracy uses its test split)"),
   /** ONNX files to profile instead of zoo models. */
   onnx: paths().default([]).describe("profile these ONNX files instead of zoo models (foreign models get random inputs)"),
   /** EP names; default every EP in the registry (unavailable ones become skipped rows). */
-  eps: names().default([])
-    .describe("execution providers, comma-separated: cpu, cuda, webgpu (onnxruntime-node), browser-wasm, browser-webgpu (onnxruntime-web in headless Chromium) (default: all; unavailable ones become skipped rows)"),
+  eps: names()
+    .default([])
+    .describe(
+      "execution providers, comma-separated: cpu, cuda, webgpu (onnxruntime-node), browser-wasm, browser-webgpu (onnxruntime-web in headless Chromium) (default: all; unavailable ones become skipped rows)",
+    ),
   /** Batch sizes. */
   batches: intList("batch size", 1, "positive integers like 1,8,32").default([1, 32]).describe("batch sizes, comma-separated"),
   /**
@@ -108,22 +113,33 @@ export const ProfileOptionsSchema = z.object({
    * precision; given, a precision a model lacks is made from its FP32 file (quantized and
    * cached, see `onnx-precisions.ts`) or is an error.
    */
-  precisions: list("precision", PRECISIONS).optional()
-    .describe("precisions: fp32, int8 (tuned), int8-all (every node), int8-dynamic, fp16 (default: fp32,int8 for zoo models; with --onnx each file as it is, and a precision given here is made from the FP32 file or is an error)"),
+  precisions: list("precision", PRECISIONS)
+    .optional()
+    .describe(
+      "precisions: fp32, int8 (tuned), int8-all (every node), int8-dynamic, fp16 (default: fp32,int8 for zoo models; with --onnx each file as it is, and a precision given here is made from the FP32 file or is an error)",
+    ),
   /** With `onnx`: the user's own INT8 file, profiled as the `int8` of the (one) FP32 file. */
   int8: z.string().optional().describe("with --onnx: your own INT8 file, profiled as the int8 of the FP32 file"),
   /** Short measurement for smoke tests. */
-  quick: z.boolean().default(false).describe(`short measurement for smoke tests, one round (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +
-    `min ${QUICK_MEASURE.minIterations} runs/${QUICK_MEASURE.minTimeMs} ms, row budget ${QUICK_MEASURE.rowBudgetMs} ms)`),
+  quick: z
+    .boolean()
+    .default(false)
+    .describe(
+      `short measurement for smoke tests, one round (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +
+        `min ${QUICK_MEASURE.minIterations} runs/${QUICK_MEASURE.minTimeMs} ms, row budget ${QUICK_MEASURE.rowBudgetMs} ms)`,
+    ),
   /** Artifacts root; run dirs go to `<out>/runs/`. */
   out: z.string().default("artifacts").describe("artifacts root: models in <out>/models, runs in <out>/runs/<timestamp>-<host>/"),
   /** Input shapes for dynamic dims of foreign models, by input name, e.g. `{ data: [1,3,224,224] }`. */
-  shapes: shapes().default({}).describe("input shape of a foreign model's dynamic dims, e.g. data=1x3x224x224 " +
-    "(axis 0 is replaced by each batch size when dynamic; without it dynamic dims default to batch on axis 0, " +
-    "3 on axis 1 of a 4-D input, 224 elsewhere)"),
+  shapes: shapes()
+    .default({})
+    .describe(
+      "input shape of a foreign model's dynamic dims, e.g. data=1x3x224x224 " +
+        "(axis 0 is replaced by each batch size when dynamic; without it dynamic dims default to batch on axis 0, " +
+        "3 on axis 1 of a 4-D input, 224 elsewhere)",
+    ),
   /** Run dir to complete instead of starting a new one. */
-  resume: z.string().optional()
-    .describe("complete an interrupted run: runs only the children whose records are missing from its facts.jsonl and rounds.jsonl"),
+  resume: z.string().optional().describe("complete an interrupted run: runs only the children whose records are missing from its facts.jsonl and rounds.jsonl"),
   /** Test images for accuracy per model (default: the full test set). */
   accuracyLimit: int("accuracy limit").optional().describe("test images used for accuracy (default: the full test set, within the accuracy time budget)"),
   /** Dataset root passed to the dataset readers. */
@@ -139,16 +155,22 @@ export const ProfileOptionsSchema = z.object({
    * jobs' round 1, then all jobs' round 2…); the row pools them. Default
    * {@link DEFAULT_ROUNDS}, 1 with `quick`. The measuring time per row is divided among them.
    */
-  rounds: int("rounds", 1, "a positive integer like 3").optional()
-    .describe("time each model x EP this many times, each in a fresh paired child, spread across the run (every model's round 1, then round 2...), " +
-      "and pool them: a process in a slow mode widens the speedup's CI instead of hiding in it (default: 1 with --quick)"),
+  rounds: int("rounds", 1, "a positive integer like 3")
+    .optional()
+    .describe(
+      "time each model x EP this many times, each in a fresh paired child, spread across the run (every model's round 1, then round 2...), " +
+        "and pool them: a process in a slow mode widens the speedup's CI instead of hiding in it (default: 1 with --quick)",
+    ),
   /**
    * Training epochs for zoo models that must be trained first (passed to ensureTrained), so a
    * fresh `npm run profile` stays short. Train longer beforehand with `npm run train` and the
    * profiler reuses that model.
    */
-  epochs: int("epochs").default(PROFILE_TRAIN_EPOCHS)
-    .describe("training epochs for zoo models that must be trained first (default 1, to keep a fresh run short; models trained before with npm run train are reused)"),
+  epochs: int("epochs")
+    .default(PROFILE_TRAIN_EPOCHS)
+    .describe(
+      "training epochs for zoo models that must be trained first (default 1, to keep a fresh run short; models trained before with npm run train are reused)",
+    ),
   /** Show progress bars (default: when stderr is a TTY). */
   progress: z.boolean().optional().describe("print one line per row instead of a progress bar"),
   /** Print the table at the end. */
@@ -192,14 +214,28 @@ export function resolveProfileOptions(input: ProfileOptions = {}): ResolvedProfi
  * back: the options that shape its rows, `accuracyLimit` / `dataDir` as null when unset.
  * Every key is optional and unknown keys are kept, so the plans and results of older runs load.
  */
-export const ProfileSettingsSchema = z.object({
-  ...optionalFields(ProfileOptionsSchema.pick({
-    models: true, dataset: true, onnx: true, eps: true, batches: true, precisions: true, quick: true, shapes: true, childTimeoutMs: true, cvThreshold: true, rounds: true,
-  }).shape),
-  accuracyLimit: z.number().int().nullable().optional(),
-  dataDir: z.string().nullable().optional(),
-  measure: z.object(optionalFields(MeasureSettingsSchema.shape)).loose().optional(),
-}).loose();
+export const ProfileSettingsSchema = z
+  .object({
+    ...optionalFields(
+      ProfileOptionsSchema.pick({
+        models: true,
+        dataset: true,
+        onnx: true,
+        eps: true,
+        batches: true,
+        precisions: true,
+        quick: true,
+        shapes: true,
+        childTimeoutMs: true,
+        cvThreshold: true,
+        rounds: true,
+      }).shape,
+    ),
+    accuracyLimit: z.number().int().nullable().optional(),
+    dataDir: z.string().nullable().optional(),
+    measure: z.object(optionalFields(MeasureSettingsSchema.shape)).loose().optional(),
+  })
+  .loose();
 
 /** Recorded settings of a run. */
 export type ProfileSettings = z.output<typeof ProfileSettingsSchema>;
@@ -222,10 +258,28 @@ export function parseShapes(entries: readonly string[]): Record<string, number[]
 }
 
 /** Zod schema of `profile.config.json`: the options a file may set, every key optional (CLI flags override it). */
-export const ProfileConfigSchema = z.strictObject(optionalFields(ProfileOptionsSchema.pick({
-  models: true, dataset: true, onnx: true, eps: true, batches: true, precisions: true, quick: true, out: true, shapes: true,
-  accuracyLimit: true, dataDir: true, childTimeoutMs: true, cvThreshold: true, rounds: true, epochs: true, measure: true,
-}).shape));
+export const ProfileConfigSchema = z.strictObject(
+  optionalFields(
+    ProfileOptionsSchema.pick({
+      models: true,
+      dataset: true,
+      onnx: true,
+      eps: true,
+      batches: true,
+      precisions: true,
+      quick: true,
+      out: true,
+      shapes: true,
+      accuracyLimit: true,
+      dataDir: true,
+      childTimeoutMs: true,
+      cvThreshold: true,
+      rounds: true,
+      epochs: true,
+      measure: true,
+    }).shape,
+  ),
+);
 
 /** Parsed `profile.config.json`. */
 export type ProfileConfig = z.infer<typeof ProfileConfigSchema>;

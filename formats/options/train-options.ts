@@ -50,33 +50,45 @@ export const TrainOptionsSchema = z.object({
   /** Zoo model name (`lenet`, ...) or a CNN config file via `modelConfig`. */
   model: z.string().describe("zoo model to train"),
   /** Path of a CNN config JSON (user-defined CNN); overrides `model` when set. */
-  modelConfig: z.string().optional()
+  modelConfig: z
+    .string()
+    .optional()
     .describe("train your own CNN from a JSON config (convBlocks, dense, dropout, activation, padding, batch norm) instead of a zoo model"),
   /** Dataset name; default: the model's lab dataset. */
   dataset: choice("dataset", DATASET_NAMES).describe("dataset (default: the model's lab dataset)"),
   /** Folder holding dataset files (CIFAR-10 batches, an image folder, Fashion-MNIST .gz). */
-  dataDir: z.string().optional()
+  dataDir: z
+    .string()
+    .optional()
     .describe("folder with the dataset files: CIFAR-10 binary batches, an image folder (one subfolder per class), or Fashion-MNIST .gz files"),
   /** `lab`: the model's notebook recipe (optimizer, batch size, epochs, validation split) for options left unset. */
-  recipe: choice("recipe", RECIPE_NAMES)
-    .describe("lab: train as the model's notebook did (optimizer, learning rate, batch size, epochs, validation split); flags you give still win"),
+  recipe: choice("recipe", RECIPE_NAMES).describe(
+    "lab: train as the model's notebook did (optimizer, learning rate, batch size, epochs, validation split); flags you give still win",
+  ),
   /** MobileNetV2: a notebook's whole transfer-learning setup (see `MOBILENET_PRESETS`). */
-  preset: choice("preset", MOBILENET_PRESET_NAMES).optional()
-    .describe("mobilenetv2: one notebook's whole transfer-learning setup (input size, width, head, learning rates, epochs, optimizer, batch size, validation split)"),
+  preset: choice("preset", MOBILENET_PRESET_NAMES)
+    .optional()
+    .describe(
+      "mobilenetv2: one notebook's whole transfer-learning setup (input size, width, head, learning rates, epochs, optimizer, batch size, validation split)",
+    ),
   /**
    * Model input size [height, width], pixels: every dataset's images are resized to it
    * (bilinear, per batch; an image folder is decoded at it). Default: the dataset's own size
    * (an image folder: 32x32).
    */
-  imageSize: size("image size").optional()
+  imageSize: size("image size")
+    .optional()
     .describe("model input size: every dataset's images are resized to it, bilinear (default: the dataset's own size; image folders 32x32)"),
   /**
    * Pixel preprocessing the model is trained with and its ONNX metadata records: `unit`
    * (x/255, [0, 1]) or `symmetric` (x/127.5 − 1, [-1, 1], MobileNetV2's `preprocess_input`).
    * Default: `symmetric` for mobilenetv2 (what ImageNet weights expect), `unit` otherwise.
    */
-  preprocess: choice("preprocessing", PREPROCESS_NAMES as [PreprocessName, ...PreprocessName[]]).optional()
-    .describe("pixel preprocessing, applied in training and recorded in the ONNX metadata: unit = x/255 in [0, 1], symmetric = x/127.5 - 1 in [-1, 1] (default: symmetric for mobilenetv2, unit otherwise)"),
+  preprocess: choice("preprocessing", PREPROCESS_NAMES as [PreprocessName, ...PreprocessName[]])
+    .optional()
+    .describe(
+      "pixel preprocessing, applied in training and recorded in the ONNX metadata: unit = x/255 in [0, 1], symmetric = x/127.5 - 1 in [-1, 1] (default: symmetric for mobilenetv2, unit otherwise)",
+    ),
   /** Epochs (of the first phase for transfer learning). */
   epochs: int("epochs").describe(`training epochs (default ${d.epochs})`),
   /** Mini-batch size, images. */
@@ -90,10 +102,13 @@ export const TrainOptionsSchema = z.object({
   /** Momentum for sgd (Nesterov). */
   momentum: num("momentum", 0, 1).describe(`sgd momentum (default ${d.momentum})`),
   /** Label encoding, which also picks the loss. */
-  labels: choice("label encoding", ["onehot", "sparse"])
-    .describe(`label encoding: onehot (categorical cross-entropy) or sparse (sparse categorical cross-entropy) (default ${d.labels})`),
+  labels: choice("label encoding", ["onehot", "sparse"]).describe(
+    `label encoding: onehot (categorical cross-entropy) or sparse (sparse categorical cross-entropy) (default ${d.labels})`,
+  ),
   /** Fraction of the training split held out for validation (seeded). */
-  validationSplit: num("validation split", 0, 1, { exclusiveMax: true }).describe(`fraction of training images held out for validation, seeded (default ${d.validationSplit})`),
+  validationSplit: num("validation split", 0, 1, { exclusiveMax: true }).describe(
+    `fraction of training images held out for validation, seeded (default ${d.validationSplit})`,
+  ),
   /** Early stopping patience in epochs on validation accuracy (best weights restored); 0 = off. */
   patience: int("patience", 0).describe("early stopping on validation accuracy after this many epochs without gain, best weights restored (default 0 = off)"),
   /** Augmentations for training batches. */
@@ -117,15 +132,22 @@ export const TrainOptionsSchema = z.object({
   /** MobileNetV2 head: dropout before the output layer. */
   headDropout: num("head dropout", 0, 1, { exclusiveMax: true }).describe(`mobilenetv2 head: dropout before the output layer (default ${d.headDropout})`),
   /** MobileNetV2: tfjs model directory or URL with pretrained weights (loaded by layer name). */
-  pretrained: z.string().optional()
-    .describe("mobilenetv2: tfjs model directory or URL with pretrained weights (loaded by layer name); base frozen (batch norms in inference mode), new head trained"),
+  pretrained: z
+    .string()
+    .optional()
+    .describe(
+      "mobilenetv2: tfjs model directory or URL with pretrained weights (loaded by layer name); base frozen (batch norms in inference mode), new head trained",
+    ),
   /** MobileNetV2 transfer learning: base layers unfrozen for fine-tuning (from the top); 0 = no fine-tuning. */
-  fineTuneLayers: int("fine-tune layers", 0)
-    .describe(`mobilenetv2 with --pretrained: unfreeze the top N base layers for a fine-tuning phase (default ${d.fineTuneLayers} = none)`),
+  fineTuneLayers: int("fine-tune layers", 0).describe(
+    `mobilenetv2 with --pretrained: unfreeze the top N base layers for a fine-tuning phase (default ${d.fineTuneLayers} = none)`,
+  ),
   /** Epochs of the fine-tuning phase. */
   fineTuneEpochs: int("fine-tune epochs").describe(`epochs of the fine-tuning phase (default ${d.fineTuneEpochs})`),
   /** Learning rate factor of the fine-tuning phase. */
-  fineTuneLrFactor: num("fine-tune lr factor", 0, 1, { exclusiveMin: true }).describe(`learning rate multiplier of the fine-tuning phase (default ${d.fineTuneLrFactor})`),
+  fineTuneLrFactor: num("fine-tune lr factor", 0, 1, { exclusiveMin: true }).describe(
+    `learning rate multiplier of the fine-tuning phase (default ${d.fineTuneLrFactor})`,
+  ),
   /** Artifacts root; the model goes to `<out>/models/<model>-<dataset>/`. */
   out: z.string().describe("artifacts root"),
   /** Print the Keras-style summary before training. */

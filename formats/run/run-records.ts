@@ -58,12 +58,17 @@ export const TimingRecordSchema = z.object({
   /** The machine-speed reference (`speed-probe.ts`) just before this round's child started, ms. */
   speedProbeMs: z.number().optional(),
   /** Each precision measured: its latency over this round's samples and their sketch. */
-  variants: z.array(z.object({
-    name: z.string(), latency: LatencySchema, sketch: z.array(z.number()), sessionCreateMs: z.number(),
-    /** Energy of this precision's blocks in the round, or why none could be read. */
-    energy: EnergySchema.optional(),
-    threads: ThreadsSchema.optional(),
-  })),
+  variants: z.array(
+    z.object({
+      name: z.string(),
+      latency: LatencySchema,
+      sketch: z.array(z.number()),
+      sessionCreateMs: z.number(),
+      /** Energy of this precision's blocks in the round, or why none could be read. */
+      energy: EnergySchema.optional(),
+      threads: ThreadsSchema.optional(),
+    }),
+  ),
   blocks: z.array(BlockSchema),
   cycles: z.number().int(),
   /** Precisions that could not be measured in this round, with why. */

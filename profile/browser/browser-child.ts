@@ -45,19 +45,33 @@ async function measureAccuracy(job: FactsJob, session: BrowserSession, names: { 
   if (!acc) return;
   try {
     const predictions = await session.accuracy({
-      batch: acc.batch, budgetMs: job.measure.accuracyBudgetMs, fixedBatch: acc.fixedBatch, count: set.count,
-      inputShape: acc.metadata.inputShape, ...names,
+      batch: acc.batch,
+      budgetMs: job.measure.accuracyBudgetMs,
+      fixedBatch: acc.fixedBatch,
+      count: set.count,
+      inputShape: acc.metadata.inputShape,
+      ...names,
     });
     const correct = predictions.filter((p, i) => p === set.labels[i]).length;
     await writeFile(acc.predictionsFile, Uint8Array.from(predictions));
-    await sendToParent({ type: "accuracy", top1: predictions.length > 0 ? correct / predictions.length : 0, count: predictions.length, dataset: acc.metadata.dataset });
+    await sendToParent({
+      type: "accuracy",
+      top1: predictions.length > 0 ? correct / predictions.length : 0,
+      count: predictions.length,
+      dataset: acc.metadata.dataset,
+    });
   } catch (e) {
     await sendToParent({ type: "accuracy-error", message: (e as Error).message });
   }
 }
 
 /** Opens the browser on `models` (sessions 0, 1, …); reports why it cannot, and resolves undefined then. */
-async function open(job: { ep: string; childModule?: string }, models: readonly string[], batches: readonly number[], accuracyBatch?: (start: number, n: number) => Float32Array) {
+async function open(
+  job: { ep: string; childModule?: string },
+  models: readonly string[],
+  batches: readonly number[],
+  accuracyBatch?: (start: number, n: number) => Float32Array,
+) {
   const { pageRequest } = await runnerFor(job);
   const opened = await openChecked(kindOf(job.ep), {
     modelPath: models[0]!,
@@ -106,11 +120,18 @@ async function runFacts(job: FactsJob): Promise<void> {
   }
   const meta = job.accuracy?.metadata;
   const per = meta ? meta.inputShape.reduce((a, b) => a * b, 1) : 0;
-  const session = await open(job, [job.onnxPath], job.batches.map((b) => b.batch), set && meta ? (start, n) => {
-    const out = new Float32Array(n * per);
-    fillBatch(set, start, n, meta, out, sourceShape);
-    return out;
-  } : undefined);
+  const session = await open(
+    job,
+    [job.onnxPath],
+    job.batches.map((b) => b.batch),
+    set && meta
+      ? (start, n) => {
+          const out = new Float32Array(n * per);
+          fillBatch(set, start, n, meta, out, sourceShape);
+          return out;
+        }
+      : undefined,
+  );
   if (!session) return;
   try {
     const created = await create(session, kind, 0);
@@ -138,7 +159,11 @@ async function runFacts(job: FactsJob): Promise<void> {
 
 async function runPaired(job: PairedJob): Promise<void> {
   const kind = kindOf(job.ep);
-  const session = await open(job, job.variants.map((v) => v.onnxPath), job.batches);
+  const session = await open(
+    job,
+    job.variants.map((v) => v.onnxPath),
+    job.batches,
+  );
   if (!session) return;
   try {
     const live: { key: number; name: string; sessionCreateMs: number; feeds: PairedVariant["feeds"] }[] = [];
@@ -165,7 +190,10 @@ async function runPaired(job: PairedJob): Promise<void> {
         if (timers.length === 0) continue;
         const res = await measureInterleaved(timers, interleaveSettings(job.measure, timers.length, job.seed + b, firstRunMs));
         const variants: VariantLatency[] = timers.map((t, i) => ({
-          name: t.name, latency: summarizeLatency(res.samples[i]!), sketch: latencySketch(res.samples[i]!), sessionCreateMs: t.sessionCreateMs,
+          name: t.name,
+          latency: summarizeLatency(res.samples[i]!),
+          sketch: latencySketch(res.samples[i]!),
+          sessionCreateMs: t.sessionCreateMs,
         }));
         await sendToParent({ type: "paired-batch", batch, variants, blocks: res.blocks, cycles: res.cycles });
       } catch (e) {

@@ -39,9 +39,10 @@ export function adapterFacts(info: Extract<AdapterInfo, { ok: true }>): EpFacts 
 }
 
 /** Opens a session for `kind` on `modelPath`; for WebGPU also checks the adapter. */
-export async function openChecked(kind: BrowserEpKind, options: Omit<BrowserSessionOptions, "kind">): Promise<
-  { session: BrowserSession; facts: EpFacts } | { reason: string; fix: string }
-> {
+export async function openChecked(
+  kind: BrowserEpKind,
+  options: Omit<BrowserSessionOptions, "kind">,
+): Promise<{ session: BrowserSession; facts: EpFacts } | { reason: string; fix: string }> {
   let session: BrowserSession;
   try {
     session = await BrowserSession.open({ kind, ...options });
@@ -74,7 +75,11 @@ export async function probeBrowserEp(kind: BrowserEpKind): Promise<EpProbe> {
       await opened.session.loadFeeds({ batch: 1, inputs: [{ name: "x", shape: [1, 4], elemType: 1 }] });
       await opened.session.timedRun(1);
     } catch (e) {
-      return { available: false, reason: `onnxruntime-web (${kind}) failed to run the probe model: ${(e as Error).message.split("\n")[0]}`, fix: BROWSER_PAGE_FIX };
+      return {
+        available: false,
+        reason: `onnxruntime-web (${kind}) failed to run the probe model: ${(e as Error).message.split("\n")[0]}`,
+        fix: BROWSER_PAGE_FIX,
+      };
     } finally {
       await opened.session.close();
     }

@@ -31,8 +31,7 @@ export type PageFacts = Record<string, string>;
 
 /** WebGPU adapter info, or why there is none. */
 export type AdapterInfo =
-  | { ok: true; vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: string }
-  | { ok: false; why: string };
+  { ok: true; vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: string } | { ok: false; why: string };
 
 /** Raw outputs of one run: name → dims and values. */
 export type RawOutputs = Record<string, { dims: number[]; data: number[] }>;
@@ -120,11 +119,17 @@ export class BrowserSession {
       const page = await launched.browser.newPage();
       try {
         await page.goto(`${server.origin}/`, { timeout: timeouts.pageMs });
-        await page.waitForFunction(() => (window as unknown as { harness?: { ready?: boolean } }).harness?.ready === true, undefined, { timeout: timeouts.pageMs });
+        await page.waitForFunction(() => (window as unknown as { harness?: { ready?: boolean } }).harness?.ready === true, undefined, {
+          timeout: timeouts.pageMs,
+        });
       } catch (e) {
         throw new Error(`the measuring page did not load within ${(timeouts.pageMs / 1000).toFixed(1)} s: ${(e as Error).message.split("\n")[0]}`);
       }
-      const facts = await withTimeout("loading onnxruntime-web", timeouts.pageMs, page.evaluate((k) => (window as unknown as PageWindow).harness.init(k), o.kind));
+      const facts = await withTimeout(
+        "loading onnxruntime-web",
+        timeouts.pageMs,
+        page.evaluate((k) => (window as unknown as PageWindow).harness.init(k), o.kind),
+      );
       return new BrowserSession(page, launched, server, timeouts, facts, feedsStore);
     } catch (e) {
       await launched?.close();
@@ -139,12 +144,19 @@ export class BrowserSession {
 
   /** The WebGPU adapter's info (`navigator.gpu.requestAdapter()`), or why there is none. */
   adapter(): Promise<AdapterInfo> {
-    return this.step("requesting a WebGPU adapter", this.page.evaluate(() => (window as unknown as PageWindow).harness.adapter()), this.timeouts.pageMs);
+    return this.step(
+      "requesting a WebGPU adapter",
+      this.page.evaluate(() => (window as unknown as PageWindow).harness.adapter()),
+      this.timeouts.pageMs,
+    );
   }
 
   /** Creates session `key` on the served model `key`; resolves its creation time in the page, ms. */
   async createSession(key = 0): Promise<{ sessionCreateMs: number; inputNames: string[]; outputNames: string[] }> {
-    return this.step("creating the onnxruntime-web session", this.page.evaluate((k) => (window as unknown as PageWindow).harness.create(k), key));
+    return this.step(
+      "creating the onnxruntime-web session",
+      this.page.evaluate((k) => (window as unknown as PageWindow).harness.create(k), key),
+    );
   }
 
   /** Builds the feeds of `batch` for session `key` (same values as the Node child's buildFeeds) and hands them to the page. */
@@ -154,32 +166,60 @@ export class BrowserSession {
     for (const [name, t] of Object.entries(tensors)) entry[name] = { data: t.data as ArrayBufferView, type: t.type, dims: t.dims };
     this.feedsStore.set(`${key}/${batch.batch}`, entry);
     const spec = Object.entries(entry).map(([name, t]) => ({ name, type: t.type, dims: [...t.dims] }));
-    await this.step("sending the feeds", this.page.evaluate(([b, s, k]) => (window as unknown as PageWindow).harness.feeds(b, s, k).then(() => undefined), [batch.batch, spec, key] as const));
+    await this.step(
+      "sending the feeds",
+      this.page.evaluate(([b, s, k]) => (window as unknown as PageWindow).harness.feeds(b, s, k).then(() => undefined), [batch.batch, spec, key] as const),
+    );
   }
 
   /** One timed `session.run` of session `key` at `batch` in the page, ms. */
   timedRun(batch: number, key = 0): Promise<number> {
-    return this.step(`a run at batch ${batch}`, this.page.evaluate(([b, k]) => (window as unknown as PageWindow).harness.timedRun(b, k), [batch, key] as const));
+    return this.step(
+      `a run at batch ${batch}`,
+      this.page.evaluate(([b, k]) => (window as unknown as PageWindow).harness.timedRun(b, k), [batch, key] as const),
+    );
   }
 
   /** `runs` timed runs of session `key` at `batch` back to back in the page; resolves each one's time, ms. */
   block(batch: number, key: number, runs: number): Promise<number[]> {
-    return this.step(`a block of ${runs} runs at batch ${batch}`, this.page.evaluate(([b, k, n]) => (window as unknown as PageWindow).harness.block(b, k, n), [batch, key, runs] as const));
+    return this.step(
+      `a block of ${runs} runs at batch ${batch}`,
+      this.page.evaluate(([b, k, n]) => (window as unknown as PageWindow).harness.block(b, k, n), [batch, key, runs] as const),
+    );
   }
 
   /** Raw outputs of one run of `batch` (after {@link loadFeeds}). */
   outputs(batch: number): Promise<RawOutputs> {
-    return this.step(`reading outputs at batch ${batch}`, this.page.evaluate((b) => (window as unknown as PageWindow).harness.outputs(b), batch));
+    return this.step(
+      `reading outputs at batch ${batch}`,
+      this.page.evaluate((b) => (window as unknown as PageWindow).harness.outputs(b), batch),
+    );
   }
 
   /** Top-1 predictions in the page over the first `count` test images, within `budgetMs`. */
-  accuracy(o: { batch: number; budgetMs: number; fixedBatch: boolean; count: number; inputShape: number[]; inputName: string; outputName: string }): Promise<number[]> {
-    return this.step("accuracy", this.page.evaluate((opts) => (window as unknown as PageWindow).harness.accuracy(opts), o), o.budgetMs + this.timeouts.stepMs);
+  accuracy(o: {
+    batch: number;
+    budgetMs: number;
+    fixedBatch: boolean;
+    count: number;
+    inputShape: number[];
+    inputName: string;
+    outputName: string;
+  }): Promise<number[]> {
+    return this.step(
+      "accuracy",
+      this.page.evaluate((opts) => (window as unknown as PageWindow).harness.accuracy(opts), o),
+      o.budgetMs + this.timeouts.stepMs,
+    );
   }
 
   /** Releases the page's session, closes Chromium and the server; never throws. */
   async close(): Promise<void> {
-    await withTimeout("releasing the session", 5000, this.page.evaluate(() => (window as unknown as PageWindow).harness.release())).catch(() => undefined);
+    await withTimeout(
+      "releasing the session",
+      5000,
+      this.page.evaluate(() => (window as unknown as PageWindow).harness.release()),
+    ).catch(() => undefined);
     await withTimeout("closing Chromium", 10_000, this.launched.close()).catch(() => undefined);
     await this.server.close();
   }

@@ -25,8 +25,15 @@ export function chromiumMissingReason(path: string): string {
 export type BrowserEpKind = "wasm" | "webgpu";
 
 const COMMON_FLAGS = [
-  "--headless=new", "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-extensions", "--disable-default-apps", "--mute-audio",
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-extensions",
+  "--disable-default-apps",
+  "--mute-audio",
 ];
 
 /**

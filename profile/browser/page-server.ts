@@ -76,7 +76,12 @@ async function sendFile(res: ServerResponse, path: string | undefined): Promise<
   try {
     const info = await stat(path);
     if (!info.isFile()) return sendStatus(res, 404);
-    res.writeHead(200, { ...ISOLATION_HEADERS, "Content-Type": MIME[extname(path)] ?? "application/octet-stream", "Content-Length": info.size, "Cache-Control": "no-store" });
+    res.writeHead(200, {
+      ...ISOLATION_HEADERS,
+      "Content-Type": MIME[extname(path)] ?? "application/octet-stream",
+      "Content-Length": info.size,
+      "Cache-Control": "no-store",
+    });
     createReadStream(path).pipe(res);
   } catch {
     sendStatus(res, 404);
@@ -127,9 +132,10 @@ export async function startPageServer(options: PageServerOptions): Promise<PageS
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -47,9 +47,15 @@ export const EpCeilingsSchema = z.object({
   /** Why a figure is missing or how to read it. */
   notes: z.array(z.string()),
   /** The CPU's theoretical peak derived from its facts (theoretical-peak.ts), for the cpu EP. */
-  theoretical: z.object({
-    fp32Gflops: z.number().nullable(), int8Gops: z.number().nullable(), fp32Formula: z.string(), int8Formula: z.string(), caveat: z.string(),
-  }).optional(),
+  theoretical: z
+    .object({
+      fp32Gflops: z.number().nullable(),
+      int8Gops: z.number().nullable(),
+      fp32Formula: z.string(),
+      int8Formula: z.string(),
+      caveat: z.string(),
+    })
+    .optional(),
 });
 
 /** Zod schema of a ceilings cache file. */
@@ -72,8 +78,12 @@ export type CeilingFile = z.infer<typeof CeilingFileSchema>;
 /** What identifies a machine for the cache: a 12-hex hash of host, CPU, threads, GPUs and ORT version. */
 export function machineFingerprint(hw: Hardware): string {
   const key = {
-    host: hw.hostname, cpu: hw.cpu.model, cores: hw.cpu.cores, threads: hw.cpu.threads,
-    gpus: hw.gpus.map((g) => `${g.vendor} ${g.model} ${g.driver}`), ort: hw.versions.onnxruntimeNode ?? "unknown",
+    host: hw.hostname,
+    cpu: hw.cpu.model,
+    cores: hw.cpu.cores,
+    threads: hw.cpu.threads,
+    gpus: hw.gpus.map((g) => `${g.vendor} ${g.model} ${g.driver}`),
+    ort: hw.versions.onnxruntimeNode ?? "unknown",
   };
   return createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 12);
 }
@@ -101,8 +111,12 @@ export async function writeCeilings(out: string, hw: Hardware, entries: readonly
   const path = ceilingCachePath(out, hw);
   const kept = (await readCeilings(out, hw)).filter((e) => !entries.some((n) => n.ep === e.ep));
   const file: CeilingFile = {
-    schemaVersion: 1, fingerprint: machineFingerprint(hw), hostname: hw.hostname, cpu: hw.cpu.model,
-    ortVersion: hw.versions.onnxruntimeNode ?? "unknown", eps: [...kept, ...entries],
+    schemaVersion: 1,
+    fingerprint: machineFingerprint(hw),
+    hostname: hw.hostname,
+    cpu: hw.cpu.model,
+    ortVersion: hw.versions.onnxruntimeNode ?? "unknown",
+    eps: [...kept, ...entries],
   };
   await mkdir(join(out, "ceilings"), { recursive: true });
   await writeFile(path, JSON.stringify(file, null, 2) + "\n");

@@ -74,9 +74,13 @@ export function int8QLinearMatMul(n: number): CeilingModel {
       input: [vi("a", UINT8, [n, n])],
       output: [vi("y", UINT8, [n, n])],
       initializer: [
-        scalar("a_s", 0.02), int8Tensor("a_zp", [], new Uint8Array([128])),
-        int8Tensor("b", [n, n], randomInt8(n * n, 2)), scalar("b_s", 0.01), int8Tensor("b_zp", [], new Int8Array([0])),
-        scalar("y_s", 0.5), int8Tensor("y_zp", [], new Uint8Array([128])),
+        scalar("a_s", 0.02),
+        int8Tensor("a_zp", [], new Uint8Array([128])),
+        int8Tensor("b", [n, n], randomInt8(n * n, 2)),
+        scalar("b_s", 0.01),
+        int8Tensor("b_zp", [], new Int8Array([0])),
+        scalar("y_s", 0.5),
+        int8Tensor("y_zp", [], new Uint8Array([128])),
       ],
       node: [{ opType: "QLinearMatMul", input: ["a", "a_s", "a_zp", "b", "b_s", "b_zp", "y_s", "y_zp"], output: ["y"] }],
     }),
@@ -124,7 +128,7 @@ export function bandwidthModel(elements: number): CeilingModel {
     input: { name: "x", shape: [elements], elemType: FLOAT },
     ops: 0,
     bytes: 3 * elements * 4,
-    description: `Mul + ReduceSum over ${(elements * 4 / 2 ** 20).toFixed(0)} MiB of float32`,
+    description: `Mul + ReduceSum over ${((elements * 4) / 2 ** 20).toFixed(0)} MiB of float32`,
   };
 }
 

@@ -31,8 +31,16 @@ export interface CeilingOptions {
 /** Timing of one ceiling round: warm-up, then at least 0.6 s (0.2 s quick) and 5 runs, at most 4 s. */
 function settings(quick: boolean): MeasureSettings {
   return {
-    warmupTimeMs: quick ? 50 : 200, warmupIterations: 3, minTimeMs: quick ? 200 : 600, minIterations: 5, rowBudgetMs: 4000,
-    blockMs: 50, minCycles: 1, profileIterations: 0, profileBudgetMs: 0, accuracyBudgetMs: 0,
+    warmupTimeMs: quick ? 50 : 200,
+    warmupIterations: 3,
+    minTimeMs: quick ? 200 : 600,
+    minIterations: 5,
+    rowBudgetMs: 4000,
+    blockMs: 50,
+    minCycles: 1,
+    profileIterations: 0,
+    profileBudgetMs: 0,
+    accuracyBudgetMs: 0,
   };
 }
 
@@ -42,15 +50,29 @@ export function figureAt(m: CeilingModel, ms: number): { unit: string; value: nu
   return { unit: m.kind === "fp32-matmul" ? "GFLOP/s" : "GOP/s", value: m.ops / (ms * 1e6) };
 }
 
-async function oneRound(runner: EpRunner, m: CeilingModel, path: string, o: Required<Omit<CeilingOptions, "log">>): Promise<{ p50: number; min: number } | { error: string }> {
+async function oneRound(
+  runner: EpRunner,
+  m: CeilingModel,
+  path: string,
+  o: Required<Omit<CeilingOptions, "log">>,
+): Promise<{ p50: number; min: number } | { error: string }> {
   // A paired child with one variant: the profiler's own timing protocol (measure/interleave.ts).
   const job: PairedJob = {
-    kind: "paired", ep: runner.name, batches: [1], measure: settings(o.quick), seed: 1,
-    variants: [{ name: m.kind, onnxPath: path, feeds: [{ batch: 1, inputs: [{ name: m.input.name, shape: [...m.input.shape], elemType: m.input.elemType }] }] }],
+    kind: "paired",
+    ep: runner.name,
+    batches: [1],
+    measure: settings(o.quick),
+    seed: 1,
+    variants: [
+      { name: m.kind, onnxPath: path, feeds: [{ batch: 1, inputs: [{ name: m.input.name, shape: [...m.input.shape], elemType: m.input.elemType }] }] },
+    ],
   };
   let result: { p50: number; min: number } | { error: string } | undefined;
   const exit = await runChild(job, {
-    env: runner.childEnv(), timeoutMs: o.childTimeoutMs, script: runner.childScript, childModule: runner.childModule,
+    env: runner.childEnv(),
+    timeoutMs: o.childTimeoutMs,
+    script: runner.childScript,
+    childModule: runner.childModule,
     onMessage: (msg: ChildMessage) => {
       const v = msg.type === "paired-batch" ? msg.variants[0] : undefined;
       if (v) result = { p50: v.latency.p50, min: v.latency.min };
@@ -58,7 +80,11 @@ async function oneRound(runner: EpRunner, m: CeilingModel, path: string, o: Requ
       else if (msg.type === "cannot-start") result = { error: `${msg.reason} (${msg.fix})` };
     },
   });
-  return result ?? { error: `child ended without a figure (exit ${String(exit.exitCode)}${exit.timedOut ? ", timed out" : ""}): ${exit.stderrTail.split("\n").filter(Boolean).pop() ?? ""}` };
+  return (
+    result ?? {
+      error: `child ended without a figure (exit ${String(exit.exitCode)}${exit.timedOut ? ", timed out" : ""}): ${exit.stderrTail.split("\n").filter(Boolean).pop() ?? ""}`,
+    }
+  );
 }
 
 /** Measures the ceilings of `runner`'s EP on this machine. */
@@ -72,11 +98,13 @@ export async function measureCeilings(runner: EpRunner, options: CeilingOptions 
   const int8Note = noInt8Reason(runner.name);
   if (int8Note) notes.push(int8Note);
   try {
-    const paths = await Promise.all(models.map(async (m) => {
-      const path = join(dir, `${m.kind}.onnx`);
-      await writeOnnx(path, m.model);
-      return path;
-    }));
+    const paths = await Promise.all(
+      models.map(async (m) => {
+        const path = join(dir, `${m.kind}.onnx`);
+        await writeOnnx(path, m.model);
+        return path;
+      }),
+    );
     const rounds = new Map<string, { p50: number; min: number }[]>(models.map((m) => [m.kind, []]));
     const errors = new Map<string, string>();
     for (let r = 0; r < o.rounds; r++) {
@@ -86,7 +114,9 @@ export async function measureCeilings(runner: EpRunner, options: CeilingOptions 
         if ("error" in res) errors.set(m.kind, res.error);
         else {
           rounds.get(m.kind)?.push(res);
-          log(`ceilings ${runner.name} round ${r + 1}/${o.rounds}: ${m.kind} ${figureAt(m, res.p50).value.toFixed(1)} ${figureAt(m, res.p50).unit} (p50 ${res.p50.toFixed(3)} ms)`);
+          log(
+            `ceilings ${runner.name} round ${r + 1}/${o.rounds}: ${m.kind} ${figureAt(m, res.p50).value.toFixed(1)} ${figureAt(m, res.p50).unit} (p50 ${res.p50.toFixed(3)} ms)`,
+          );
         }
       }
     }
@@ -98,16 +128,31 @@ export async function measureCeilings(runner: EpRunner, options: CeilingOptions 
       if (rs.length === 0) continue;
       const values = rs.map((x) => figureAt(m, x.p50).value);
       figures.push({
-        kind: m.kind, description: m.description, unit: figureAt(m, 1).unit,
-        value: Math.max(...values), median: percentile([...values].sort((a, b) => a - b), 50), min: Math.min(...values), max: Math.max(...values),
-        best: figureAt(m, Math.min(...rs.map((x) => x.min))).value, roundP50Ms: rs.map((x) => x.p50),
+        kind: m.kind,
+        description: m.description,
+        unit: figureAt(m, 1).unit,
+        value: Math.max(...values),
+        median: percentile(
+          [...values].sort((a, b) => a - b),
+          50,
+        ),
+        min: Math.min(...values),
+        max: Math.max(...values),
+        best: figureAt(m, Math.min(...rs.map((x) => x.min))).value,
+        roundP50Ms: rs.map((x) => x.p50),
       });
     }
     const get = (kind: string) => figures.find((f) => f.kind === kind)?.value ?? null;
     const int8 = [get("int8-qlinearmatmul"), get("int8-matmulinteger")].filter((v): v is number => v !== null);
     return {
-      ep: runner.name, measuredAt: new Date().toISOString(), seconds: (performance.now() - t0) / 1000, figures,
-      fp32Gflops: get("fp32-matmul"), int8Gops: int8.length > 0 ? Math.max(...int8) : null, bandwidthGBs: get("bandwidth"), notes,
+      ep: runner.name,
+      measuredAt: new Date().toISOString(),
+      seconds: (performance.now() - t0) / 1000,
+      figures,
+      fp32Gflops: get("fp32-matmul"),
+      int8Gops: int8.length > 0 ? Math.max(...int8) : null,
+      bandwidthGBs: get("bandwidth"),
+      notes,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

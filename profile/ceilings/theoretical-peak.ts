@@ -57,10 +57,17 @@ export function theoreticalPeak(hw: Hardware, clock: { ghz: number | null; sourc
   const speedGHz = hw.cpu.speedGHz ?? clock.ghz;
   const clockFrom = hw.cpu.speedGHz ? "nominal" : clock.source;
   const bits = simdBits(flags);
-  const caveat = "per FMA pipe: cores with two FMA pipes reach twice this; the nominal clock is used (turbo and AVX-512 down-clocking change it); a VM's vCPUs may share physical cores.";
+  const caveat =
+    "per FMA pipe: cores with two FMA pipes reach twice this; the nominal clock is used (turbo and AVX-512 down-clocking change it); a VM's vCPUs may share physical cores.";
   if (!bits || !speedGHz || cores <= 0) {
     const missing = !bits ? "no known SIMD flag" : !speedGHz ? "no clock speed" : "no core count";
-    return { fp32Gflops: null, int8Gops: null, fp32Formula: `not derivable: ${missing} in the CPU facts`, int8Formula: `not derivable: ${missing} in the CPU facts`, caveat };
+    return {
+      fp32Gflops: null,
+      int8Gops: null,
+      fp32Formula: `not derivable: ${missing} in the CPU facts`,
+      int8Formula: `not derivable: ${missing} in the CPU facts`,
+      caveat,
+    };
   }
   const fma = flags.includes("fma") || bits === 512 || flags.includes("neon") || flags.includes("asimd");
   const lanes = bits / 32;

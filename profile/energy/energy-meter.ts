@@ -64,7 +64,10 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
     ...gpus.map((g, k) => ({ name: `gpu${g.index} ${g.name}`, delta: (a: EnergyMark, b: EnergyMark) => ((b.gpu[k] ?? 0) - (a.gpu[k] ?? 0)) / 1000 })),
   ];
   const read = async (): Promise<EnergyMark> => {
-    const [rapl, g] = await Promise.all([zones.length > 0 ? readEnergyUj(zones) : Promise.resolve([]), gpus.length > 0 ? queryNvidiaSmi(command) : Promise.resolve([])]);
+    const [rapl, g] = await Promise.all([
+      zones.length > 0 ? readEnergyUj(zones) : Promise.resolve([]),
+      gpus.length > 0 ? queryNvidiaSmi(command) : Promise.resolve([]),
+    ]);
     const byIndex = Array.isArray(g) ? new Map(g.map((x) => [x.index, x.energyMj])) : new Map<number, number | null>();
     return { t: performance.now(), rapl, gpu: gpus.map((x) => byIndex.get(x.index) ?? null) };
   };
@@ -91,9 +94,17 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
       const joules = per.reduce((s, d) => s + d.joules, 0);
       const netJoules = per.reduce((s, d) => s + d.netJoules, 0);
       return {
-        available: true, seconds, images, domains: per, joules, idleJoules: joules - netJoules, netJoules,
-        joulesPerImage: images > 0 ? netJoules / images : 0, imagesPerJoule: netJoules > 0 ? images / netJoules : 0,
-        idleSeconds, unavailable,
+        available: true,
+        seconds,
+        images,
+        domains: per,
+        joules,
+        idleJoules: joules - netJoules,
+        netJoules,
+        joulesPerImage: images > 0 ? netJoules / images : 0,
+        imagesPerJoule: netJoules > 0 ? images / netJoules : 0,
+        idleSeconds,
+        unavailable,
       };
     },
   };
@@ -109,11 +120,22 @@ export function sumEnergy(parts: readonly RowEnergy[]): RowEnergy | undefined {
   const images = add((p) => p.images);
   const netJoules = add((p) => p.netJoules);
   return {
-    available: true, seconds: add((p) => p.seconds), images,
-    domains: first.domains.map((d, k) => ({ name: d.name, idleWatts: d.idleWatts, joules: add((p) => p.domains[k]?.joules ?? 0), netJoules: add((p) => p.domains[k]?.netJoules ?? 0) })),
-    joules: add((p) => p.joules), idleJoules: add((p) => p.idleJoules), netJoules,
-    joulesPerImage: images > 0 ? netJoules / images : 0, imagesPerJoule: netJoules > 0 ? images / netJoules : 0,
-    idleSeconds: first.idleSeconds, unavailable: first.unavailable,
+    available: true,
+    seconds: add((p) => p.seconds),
+    images,
+    domains: first.domains.map((d, k) => ({
+      name: d.name,
+      idleWatts: d.idleWatts,
+      joules: add((p) => p.domains[k]?.joules ?? 0),
+      netJoules: add((p) => p.domains[k]?.netJoules ?? 0),
+    })),
+    joules: add((p) => p.joules),
+    idleJoules: add((p) => p.idleJoules),
+    netJoules,
+    joulesPerImage: images > 0 ? netJoules / images : 0,
+    imagesPerJoule: netJoules > 0 ? images / netJoules : 0,
+    idleSeconds: first.idleSeconds,
+    unavailable: first.unavailable,
   };
 }
 

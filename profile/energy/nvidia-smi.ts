@@ -26,10 +26,14 @@ const num = (s: string | undefined): number | null => {
 
 /** Parses `nvidia-smi --query-gpu=index,name,total_energy_consumption,power.draw --format=csv,noheader,nounits`. */
 export function parseNvidiaSmi(csv: string): GpuEnergy[] {
-  return csv.split("\n").map((l) => l.trim()).filter(Boolean).map((line) => {
-    const [index, name, energy, power] = line.split(",").map((x) => x.trim());
-    return { index: Number(index), name: name ?? "", energyMj: num(energy), powerW: num(power) };
-  });
+  return csv
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [index, name, energy, power] = line.split(",").map((x) => x.trim());
+      return { index: Number(index), name: name ?? "", energyMj: num(energy), powerW: num(power) };
+    });
 }
 
 /** Runs nvidia-smi's energy query; GPUs, or why not (no tool, no driver, no counter). */
@@ -38,15 +42,23 @@ export function queryNvidiaSmi(command = "nvidia-smi", timeoutMs = 5000): Promis
     execFile(command, NVIDIA_SMI_ARGS, { timeout: timeoutMs }, (error, stdout, stderr) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        resolve(code === "ENOENT"
-          ? { reason: `${command} is not on PATH (no NVIDIA driver on this machine)`, fix: "on a machine with an NVIDIA GPU install its driver (nvidia-smi comes with it)" }
-          : { reason: `${command} failed: ${(stderr || error.message).trim().split("\n")[0] ?? ""}`, fix: "check the NVIDIA driver: run nvidia-smi by hand" });
+        resolve(
+          code === "ENOENT"
+            ? {
+                reason: `${command} is not on PATH (no NVIDIA driver on this machine)`,
+                fix: "on a machine with an NVIDIA GPU install its driver (nvidia-smi comes with it)",
+              }
+            : { reason: `${command} failed: ${(stderr || error.message).trim().split("\n")[0] ?? ""}`, fix: "check the NVIDIA driver: run nvidia-smi by hand" },
+        );
         return;
       }
       const gpus = parseNvidiaSmi(stdout);
       if (gpus.length === 0) resolve({ reason: `${command} lists no GPU`, fix: "check the NVIDIA driver: run nvidia-smi by hand" });
       else if (gpus.every((g) => g.energyMj === null)) {
-        resolve({ reason: `${gpus.map((g) => g.name).join(", ")} report no total_energy_consumption (it needs a Volta or newer GPU)`, fix: "energy per inference needs a GPU with an energy counter; power.draw alone is not integrated here" });
+        resolve({
+          reason: `${gpus.map((g) => g.name).join(", ")} report no total_energy_consumption (it needs a Volta or newer GPU)`,
+          fix: "energy per inference needs a GPU with an energy counter; power.draw alone is not integrated here",
+        });
       } else resolve(gpus);
     });
   });

@@ -54,7 +54,10 @@ export async function findPowercapZones(root = POWERCAP_ROOT): Promise<PowercapZ
     for (const s of inner.filter((x) => ZONE_DIR.test(x))) if (!entries.includes(s)) dirs.add(join(root, e, s));
   }
   if (dirs.size === 0) {
-    return { reason: `no RAPL zones (intel-rapl:*) under ${root}: the powercap driver for this CPU is not loaded`, fix: "sudo modprobe intel_rapl_msr (Intel and AMD Zen CPUs)" };
+    return {
+      reason: `no RAPL zones (intel-rapl:*) under ${root}: the powercap driver for this CPU is not loaded`,
+      fix: "sudo modprobe intel_rapl_msr (Intel and AMD Zen CPUs)",
+    };
   }
   const zones: PowercapZone[] = [];
   for (const path of [...dirs].sort()) {
@@ -72,7 +75,8 @@ export async function findPowercapZones(root = POWERCAP_ROOT): Promise<PowercapZ
     const range = Number((await readFile(join(path, "max_energy_range_uj"), "utf8").catch(() => "0")).trim());
     zones.push({ path, name, maxEnergyRangeUj: Number.isFinite(range) ? range : 0 });
   }
-  if (zones.length === 0) return { reason: `RAPL zones under ${root} have no package or dram domain`, fix: "check the zone names: cat " + `${root}/intel-rapl:*/name` };
+  if (zones.length === 0)
+    return { reason: `RAPL zones under ${root} have no package or dram domain`, fix: "check the zone names: cat " + `${root}/intel-rapl:*/name` };
   return zones;
 }
 

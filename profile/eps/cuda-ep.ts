@@ -29,7 +29,11 @@ export const cudaEp: EpRunner = {
   childEnv: () => ({}),
   sessionOptions: () => ({ executionProviders: ["cuda"] }),
   explainStartFailure(error) {
-    if (/libonnxruntime_providers_cuda|Failed to load shared library|cuda.*not (found|available|supported)|LoadLibrary|cannot open shared object/i.test(error.message)) {
+    if (
+      /libonnxruntime_providers_cuda|Failed to load shared library|cuda.*not (found|available|supported)|LoadLibrary|cannot open shared object/i.test(
+        error.message,
+      )
+    ) {
       return { reason: `the CUDA EP could not start: ${error.message.split("\n")[0]}`, fix: CUDA_INSTALL_FIX };
     }
     return undefined;

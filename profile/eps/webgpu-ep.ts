@@ -37,7 +37,12 @@ export interface VulkanPaths {
 }
 
 /** The system's paths. */
-export const SYSTEM_VULKAN_PATHS: VulkanPaths = { libDirs: SYSTEM_LIB_DIRS, icdDirs: SYSTEM_ICD_DIRS, swiftshaderIcd: SWIFTSHADER_ICD, chromiumDir: CHROMIUM_DIR };
+export const SYSTEM_VULKAN_PATHS: VulkanPaths = {
+  libDirs: SYSTEM_LIB_DIRS,
+  icdDirs: SYSTEM_ICD_DIRS,
+  swiftshaderIcd: SWIFTSHADER_ICD,
+  chromiumDir: CHROMIUM_DIR,
+};
 
 function hasVulkanLoader(paths: VulkanPaths): boolean {
   return paths.libDirs.some((d) => existsSync(`${d}/libvulkan.so.1`));
@@ -47,7 +52,10 @@ function hasVulkanLoader(paths: VulkanPaths): boolean {
 export function systemIcds(paths: VulkanPaths = SYSTEM_VULKAN_PATHS): string[] {
   return paths.icdDirs.flatMap((d) => {
     try {
-      return readdirSync(d).filter((f) => f.endsWith(".json")).sort().map((f) => `${d}/${f}`);
+      return readdirSync(d)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => `${d}/${f}`);
     } catch {
       return [];
     }
@@ -64,12 +72,14 @@ export const SWIFTSHADER_LABEL = "SwiftShader (CPU Vulkan driver from Debian's c
  */
 export function webgpuProbeEnvs(base: NodeJS.ProcessEnv = process.env, paths: VulkanPaths = SYSTEM_VULKAN_PATHS): ProbeEnv[] {
   const common: Record<string, string> = base.XDG_RUNTIME_DIR ? {} : { XDG_RUNTIME_DIR: tmpdir() };
-  const loader: Record<string, string> = !hasVulkanLoader(paths) && existsSync(`${paths.chromiumDir}/libvulkan.so.1`)
-    ? { LD_LIBRARY_PATH: [paths.chromiumDir, base.LD_LIBRARY_PATH].filter(Boolean).join(":") }
-    : {};
+  const loader: Record<string, string> =
+    !hasVulkanLoader(paths) && existsSync(`${paths.chromiumDir}/libvulkan.so.1`)
+      ? { LD_LIBRARY_PATH: [paths.chromiumDir, base.LD_LIBRARY_PATH].filter(Boolean).join(":") }
+      : {};
   const out: ProbeEnv[] = [];
   const icds = systemIcds(paths);
-  if (base.VK_ICD_FILENAMES) out.push({ label: `VK_ICD_FILENAMES=${base.VK_ICD_FILENAMES}`, env: { ...common, ...loader, VK_ICD_FILENAMES: base.VK_ICD_FILENAMES } });
+  if (base.VK_ICD_FILENAMES)
+    out.push({ label: `VK_ICD_FILENAMES=${base.VK_ICD_FILENAMES}`, env: { ...common, ...loader, VK_ICD_FILENAMES: base.VK_ICD_FILENAMES } });
   else if (icds.length > 0) out.push({ label: `system Vulkan drivers (${icds.join(", ")})`, env: { ...common, ...loader } });
   if (existsSync(paths.swiftshaderIcd) && base.VK_ICD_FILENAMES !== paths.swiftshaderIcd) {
     out.push({ label: SWIFTSHADER_LABEL, env: { ...common, ...loader, VK_ICD_FILENAMES: paths.swiftshaderIcd } });

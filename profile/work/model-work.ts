@@ -35,7 +35,13 @@ export function summarizeWork(nodes: readonly NodeWork[], batch: number, weightB
   const flops = 2 * macs + otherOps;
   const bytes = weightBytes + activationBytes;
   return {
-    batch, macs, intMacs, otherOps, flops, weightBytes, activationBytes,
+    batch,
+    macs,
+    intMacs,
+    otherOps,
+    flops,
+    weightBytes,
+    activationBytes,
     intensity: bytes > 0 ? flops / bytes : 0,
     byFamily: OP_FAMILIES.filter((f) => families.has(f)).map((family) => {
       const f = families.get(family)!;
@@ -54,5 +60,9 @@ export function modelWork(model: onnx.IModelProto, inputShapes: Readonly<Record<
   // a constant read by several nodes (shared weights) counts once
   const unique = new Map<string, number>();
   for (const n of nodes) for (const [name, bytes] of n.weights) unique.set(name, bytes);
-  return summarizeWork(nodes, batch, [...unique.values()].reduce((a, b) => a + b, 0));
+  return summarizeWork(
+    nodes,
+    batch,
+    [...unique.values()].reduce((a, b) => a + b, 0),
+  );
 }

@@ -17,14 +17,20 @@ const put = (family: OpFamily, ops: string) => ops.split(" ").forEach((op) => (F
 put("conv", "Conv ConvInteger QLinearConv ConvTranspose FusedConv NhwcConv NhwcFusedConv QLinearConvTranspose NchwcConv");
 put("matmul", "MatMul Gemm MatMulInteger QLinearMatMul QGemm FusedGemm FusedMatMul DynamicQuantizeMatMul MatMulIntegerToFloat MatMulNBits");
 put("pooling", "MaxPool AveragePool GlobalAveragePool GlobalMaxPool LpPool GlobalLpPool QLinearAveragePool QLinearGlobalAveragePool NhwcMaxPool");
-put("elementwise", "Relu Clip Sigmoid Tanh LeakyRelu Elu Selu HardSigmoid HardSwish Softplus Softsign Exp Log Sqrt Neg Abs Erf " +
-  "Reciprocal Floor Ceil Round Sign Gelu Mish Celu ThresholdedRelu PRelu Sin Cos Add Sub Mul Div Pow Max Min Sum Mean " +
-  "QLinearAdd QLinearMul QLinearSigmoid QLinearLeakyRelu BiasGelu FastGelu Where Equal Less Greater");
+put(
+  "elementwise",
+  "Relu Clip Sigmoid Tanh LeakyRelu Elu Selu HardSigmoid HardSwish Softplus Softsign Exp Log Sqrt Neg Abs Erf " +
+    "Reciprocal Floor Ceil Round Sign Gelu Mish Celu ThresholdedRelu PRelu Sin Cos Add Sub Mul Div Pow Max Min Sum Mean " +
+    "QLinearAdd QLinearMul QLinearSigmoid QLinearLeakyRelu BiasGelu FastGelu Where Equal Less Greater",
+);
 put("normalization", "BatchNormalization LRN LayerNormalization InstanceNormalization SkipLayerNormalization");
 put("softmax", "Softmax LogSoftmax QLinearSoftmax Hardmax");
 put("quantize", "QuantizeLinear DequantizeLinear DynamicQuantizeLinear");
-put("data movement", "Reshape Flatten Transpose Concat Squeeze Unsqueeze Pad Identity Dropout Cast Shape Gather Slice Split " +
-  "Expand Constant ConstantOfShape ReorderInput ReorderOutput MemcpyToHost MemcpyFromHost Resize Upsample Size");
+put(
+  "data movement",
+  "Reshape Flatten Transpose Concat Squeeze Unsqueeze Pad Identity Dropout Cast Shape Gather Slice Split " +
+    "Expand Constant ConstantOfShape ReorderInput ReorderOutput MemcpyToHost MemcpyFromHost Resize Upsample Size",
+);
 
 /** The family of an op type (ORT's fused and contrib names included); unknown ops are `other`. */
 export function opFamily(opType: string): OpFamily {
@@ -42,10 +48,46 @@ export const INTEGER_MAC_OPS = new Set(["ConvInteger", "QLinearConv", "MatMulInt
  * cost (inputs − 1) adds (+1 divide for Mean), handled in node-work.ts.
  */
 export const OPS_PER_ELEMENT: Readonly<Record<string, number>> = {
-  Relu: 1, Clip: 1, LeakyRelu: 1, Sigmoid: 1, Tanh: 1, Elu: 1, Selu: 1, Celu: 1, HardSigmoid: 1, HardSwish: 1,
-  Softplus: 1, Softsign: 1, Exp: 1, Log: 1, Sqrt: 1, Neg: 1, Abs: 1, Erf: 1, Reciprocal: 1, Floor: 1, Ceil: 1,
-  Round: 1, Sign: 1, Gelu: 1, Mish: 1, ThresholdedRelu: 1, PRelu: 1, Sin: 1, Cos: 1,
-  Add: 1, Sub: 1, Mul: 1, Div: 1, Pow: 1, Max: 1, Min: 1, Where: 1, Equal: 1, Less: 1, Greater: 1,
+  Relu: 1,
+  Clip: 1,
+  LeakyRelu: 1,
+  Sigmoid: 1,
+  Tanh: 1,
+  Elu: 1,
+  Selu: 1,
+  Celu: 1,
+  HardSigmoid: 1,
+  HardSwish: 1,
+  Softplus: 1,
+  Softsign: 1,
+  Exp: 1,
+  Log: 1,
+  Sqrt: 1,
+  Neg: 1,
+  Abs: 1,
+  Erf: 1,
+  Reciprocal: 1,
+  Floor: 1,
+  Ceil: 1,
+  Round: 1,
+  Sign: 1,
+  Gelu: 1,
+  Mish: 1,
+  ThresholdedRelu: 1,
+  PRelu: 1,
+  Sin: 1,
+  Cos: 1,
+  Add: 1,
+  Sub: 1,
+  Mul: 1,
+  Div: 1,
+  Pow: 1,
+  Max: 1,
+  Min: 1,
+  Where: 1,
+  Equal: 1,
+  Less: 1,
+  Greater: 1,
   /** Inference batch norm: one multiply and one add per element (scale and shift). */
   BatchNormalization: 2,
   InstanceNormalization: 4,

@@ -24,15 +24,73 @@ export interface ShapeMap {
 }
 
 const UNARY = new Set([
-  "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Clip", "Elu", "Selu", "HardSigmoid", "HardSwish", "Softplus", "Softsign",
-  "Exp", "Log", "Sqrt", "Neg", "Abs", "Erf", "Reciprocal", "Floor", "Ceil", "Round", "Sign", "Identity", "Dropout",
-  "Cast", "QuantizeLinear", "DequantizeLinear", "LRN", "BatchNormalization", "InstanceNormalization",
-  "LayerNormalization", "Softmax", "LogSoftmax", "Not", "IsNaN", "IsInf", "Gelu", "Mish", "Celu", "ThresholdedRelu",
-  "Sin", "Cos", "PRelu", "Hardmax", "CastLike",
+  "Relu",
+  "Sigmoid",
+  "Tanh",
+  "LeakyRelu",
+  "Clip",
+  "Elu",
+  "Selu",
+  "HardSigmoid",
+  "HardSwish",
+  "Softplus",
+  "Softsign",
+  "Exp",
+  "Log",
+  "Sqrt",
+  "Neg",
+  "Abs",
+  "Erf",
+  "Reciprocal",
+  "Floor",
+  "Ceil",
+  "Round",
+  "Sign",
+  "Identity",
+  "Dropout",
+  "Cast",
+  "QuantizeLinear",
+  "DequantizeLinear",
+  "LRN",
+  "BatchNormalization",
+  "InstanceNormalization",
+  "LayerNormalization",
+  "Softmax",
+  "LogSoftmax",
+  "Not",
+  "IsNaN",
+  "IsInf",
+  "Gelu",
+  "Mish",
+  "Celu",
+  "ThresholdedRelu",
+  "Sin",
+  "Cos",
+  "PRelu",
+  "Hardmax",
+  "CastLike",
 ]);
 const BROADCAST = new Set([
-  "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Equal", "Less", "Greater", "LessOrEqual",
-  "GreaterOrEqual", "Where", "And", "Or", "Xor", "Mod", "BitShift",
+  "Add",
+  "Sub",
+  "Mul",
+  "Div",
+  "Pow",
+  "Max",
+  "Min",
+  "Sum",
+  "Mean",
+  "Equal",
+  "Less",
+  "Greater",
+  "LessOrEqual",
+  "GreaterOrEqual",
+  "Where",
+  "And",
+  "Or",
+  "Xor",
+  "Mod",
+  "BitShift",
 ]);
 
 function attrString(node: OnnxNode, name: string): string | undefined {
@@ -58,7 +116,16 @@ export function broadcast(shapes: readonly Dims[]): number[] {
 }
 
 /** Output spatial size of a sliding window (Conv, pools), ONNX rules incl. auto_pad and ceil_mode. */
-export function windowOut(input: number, kernel: number, stride: number, dilation: number, padBegin: number, padEnd: number, autoPad: string, ceil: boolean): number {
+export function windowOut(
+  input: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  padBegin: number,
+  padEnd: number,
+  autoPad: string,
+  ceil: boolean,
+): number {
   if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") return Math.ceil(input / stride);
   const span = dilation * (kernel - 1) + 1;
   if (autoPad === "VALID") return Math.floor((input - span) / stride) + 1;
@@ -78,8 +145,7 @@ function windowDims(node: OnnxNode, x: Dims, kernel: readonly number[], ceil: bo
   const dilations = attrInts(node, "dilations") ?? new Array<number>(n).fill(1);
   const pads = attrInts(node, "pads") ?? new Array<number>(2 * n).fill(0);
   const autoPad = attrString(node, "auto_pad") ?? "NOTSET";
-  return spatial.map((d, i) =>
-    windowOut(d, kernel[i] ?? 1, strides[i] ?? 1, dilations[i] ?? 1, pads[i] ?? 0, pads[i + n] ?? 0, autoPad, ceil));
+  return spatial.map((d, i) => windowOut(d, kernel[i] ?? 1, strides[i] ?? 1, dilations[i] ?? 1, pads[i] ?? 0, pads[i + n] ?? 0, autoPad, ceil));
 }
 
 function normAxis(axis: number, rank: number): number {
@@ -158,12 +224,7 @@ export function inferShapes(loose: onnx.IModelProto | OnnxModel, inputShapes: Re
 type Out = { dims: Dims; value?: readonly number[] } | undefined;
 
 /** One node's output shapes, or undefined when the op or its inputs are not known. */
-function inferNode(
-  node: OnnxNode,
-  d: (k: number) => Dims | undefined,
-  v: (k: number) => readonly number[] | undefined,
-  opset: number,
-): Out[] | undefined {
+function inferNode(node: OnnxNode, d: (k: number) => Dims | undefined, v: (k: number) => readonly number[] | undefined, opset: number): Out[] | undefined {
   const op = node.opType;
   const x = d(0);
   if (op === "Constant") {
@@ -221,8 +282,11 @@ function inferNode(
       const outPad = attrInts(node, "output_padding") ?? new Array<number>(n).fill(0);
       const dil = attrInts(node, "dilations") ?? new Array<number>(n).fill(1);
       const given = attrInts(node, "output_shape");
-      const spatial = given ?? x.slice(2).map((s, i) =>
-        (strides[i] ?? 1) * (s - 1) + (outPad[i] ?? 0) + ((kernel[i] ?? 1) - 1) * (dil[i] ?? 1) + 1 - (pads[i] ?? 0) - (pads[i + n] ?? 0));
+      const spatial =
+        given ??
+        x
+          .slice(2)
+          .map((s, i) => (strides[i] ?? 1) * (s - 1) + (outPad[i] ?? 0) + ((kernel[i] ?? 1) - 1) * (dil[i] ?? 1) + 1 - (pads[i] ?? 0) - (pads[i + n] ?? 0));
       return [{ dims: [x[0] ?? 1, (w[1] ?? 1) * group, ...spatial] }];
     }
     case "MaxPool":
@@ -357,7 +421,7 @@ function inferNode(
       const keep = attrInt(node, "keepdims", 1) === 1;
       const arg = op.startsWith("Arg");
       const fromInput = op === "ReduceSum" ? opset >= 13 : opset >= 18;
-      const raw = arg ? [attrInt(node, "axis", 0)] : attrInts(node, "axes") ?? (fromInput ? v(1) : undefined);
+      const raw = arg ? [attrInt(node, "axis", 0)] : (attrInts(node, "axes") ?? (fromInput ? v(1) : undefined));
       const axes = (raw ?? x.map((_, i) => i)).map((a) => normAxis(a, x.length));
       const out = keep ? x.map((s, i) => (axes.includes(i) ? 1 : s)) : x.filter((_, i) => !axes.includes(i));
       return [{ dims: out }];

@@ -9,12 +9,7 @@ import { nativeBackend } from "./tfjs-node-backends.ts";
 import { wasmBackend } from "./wasm-backend.ts";
 
 /** The training backends, fastest first: tfjs-node-gpu, tfjs-node, wasm, cpu. */
-export const TRAINING_BACKENDS: readonly TrainingBackend[] = [
-  nativeBackend("tfjs-node-gpu"),
-  nativeBackend("tfjs-node"),
-  wasmBackend,
-  cpuBackend,
-];
+export const TRAINING_BACKENDS: readonly TrainingBackend[] = [nativeBackend("tfjs-node-gpu"), nativeBackend("tfjs-node"), wasmBackend, cpuBackend];
 
 /** The accepted values of a backend request, in the order error messages list them. */
 export const BACKEND_REQUESTS: readonly string[] = ["auto", ...BACKEND_NAMES];
@@ -45,10 +40,7 @@ function messageOf(e: unknown): string {
  *
  * @param table the backends in speed order; injectable for tests (default {@link TRAINING_BACKENDS}).
  */
-export async function selectBackend(
-  request: "auto" | BackendName,
-  table: readonly TrainingBackend[] = TRAINING_BACKENDS,
-): Promise<BackendChoice> {
+export async function selectBackend(request: "auto" | BackendName, table: readonly TrainingBackend[] = TRAINING_BACKENDS): Promise<BackendChoice> {
   const expected = BACKEND_REQUESTS.join(", ");
   parseBackendRequest(request);
   if (request === "auto") {
@@ -63,9 +55,7 @@ export async function selectBackend(
       const passed = rejected.length ? ` (${rejected.map((r) => r.name).join(", ")} did not load)` : "";
       return { name: backend.name, reason: `auto: fastest backend that loaded${passed}`, rejected };
     }
-    throw new Error(
-      `No training backend could be loaded:\n${rejected.map((r) => `  ${r.name}: ${r.reason}`).join("\n")}`,
-    );
+    throw new Error(`No training backend could be loaded:\n${rejected.map((r) => `  ${r.name}: ${r.reason}`).join("\n")}`);
   }
   const backend = table.find((b) => b.name === request);
   if (!backend) throw new Error(`Backend "${request}" is not in this backend table. Valid backends: ${expected}`);

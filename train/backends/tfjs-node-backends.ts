@@ -19,27 +19,17 @@ const NATIVE_TFJS_BACKEND = "tensorflow";
 /** Whether `e` says that `pkg` itself (not one of its files or dependencies) could not be found. */
 function isMissingPackage(e: unknown, pkg: string): boolean {
   const err = e as { code?: string; message?: string };
-  return (
-    (err.code === "ERR_MODULE_NOT_FOUND" || err.code === "MODULE_NOT_FOUND") &&
-    typeof err.message === "string" &&
-    err.message.includes(`'${pkg}'`)
-  );
+  return (err.code === "ERR_MODULE_NOT_FOUND" || err.code === "MODULE_NOT_FOUND") && typeof err.message === "string" && err.message.includes(`'${pkg}'`);
 }
 
 /** Reason text for a native package that is not installed. */
 export function notInstalledReason(name: "tfjs-node" | "tfjs-node-gpu"): string {
   const { pkg, needs } = NATIVE[name];
-  return (
-    `not installed: ${pkg}'s install downloads ${needs} from Google's storage, unreachable here; ` +
-    `on a connected machine run npm install ${pkg}`
-  );
+  return `not installed: ${pkg}'s install downloads ${needs} from Google's storage, unreachable here; ` + `on a connected machine run npm install ${pkg}`;
 }
 
 /** A native backend; `importer` is injectable for tests (default: the real dynamic import). */
-export function nativeBackend(
-  name: "tfjs-node" | "tfjs-node-gpu",
-  importer: () => Promise<unknown> = () => import(NATIVE[name].pkg),
-): TrainingBackend {
+export function nativeBackend(name: "tfjs-node" | "tfjs-node-gpu", importer: () => Promise<unknown> = () => import(NATIVE[name].pkg)): TrainingBackend {
   return {
     name: name satisfies BackendName,
     singleThreaded: false,

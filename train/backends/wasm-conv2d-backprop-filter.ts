@@ -96,12 +96,7 @@ export function conv2dBackpropFilterConfig(stockMatMul: tf.KernelConfig): tf.Ker
       const patches: Info = backend.makeOutput([1, rows, cols], "float32");
       try {
         im2colTransposed(heapF32(backend, x), heapF32(backend, patches), info);
-        const dW = callStock(
-          stockMatMul,
-          backend,
-          { a: patches, b: reshaped(dy, [1, cols, info.outChannels]) },
-          { transposeA: false, transposeB: false },
-        );
+        const dW = callStock(stockMatMul, backend, { a: patches, b: reshaped(dy, [1, cols, info.outChannels]) }, { transposeA: false, transposeB: false });
         return reshaped(dW, [...attrs.filterShape]);
       } finally {
         backend.disposeData(patches.dataId);

@@ -83,9 +83,7 @@ export function conv2dBackpropInputConfig(stockMatMul: tf.KernelConfig): tf.Kern
       const temps: Info[] = [];
       try {
         // Wᵀ: [Cout, fh·fw·Cin].
-        const wT = makeFilled(backend, [1, info.outChannels, rowLen], [filter], (out, w) =>
-          transposeInto(w!, out, 1, rowLen, info.outChannels),
-        );
+        const wT = makeFilled(backend, [1, info.outChannels, rowLen], [filter], (out, w) => transposeInto(w!, out, 1, rowLen, info.outChannels));
         temps.push(wT);
         const dy3: Info = { dataId: dy.dataId, shape: [1, positions, info.outChannels], dtype: dy.dtype };
         const cols = callStock(stockMatMul, backend, { a: dy3, b: wT }, { transposeA: false, transposeB: false });

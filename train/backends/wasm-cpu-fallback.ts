@@ -8,10 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { asWasm } from "./wasm-heap.ts";
 
 /** Kernels that get a cpu fallback on wasm when wasm has none. */
-export const WASM_CPU_FALLBACK_KERNELS: readonly string[] = [
-  "DepthwiseConv2dNativeBackpropFilter",
-  "DepthwiseConv2dNativeBackpropInput",
-];
+export const WASM_CPU_FALLBACK_KERNELS: readonly string[] = ["DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput"];
 
 /** A wasm kernel config that runs the cpu backend's `kernelName` kernel on copies of the data. */
 export function cpuFallbackKernel(kernelName: string): tf.KernelConfig {

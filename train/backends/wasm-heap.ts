@@ -45,12 +45,7 @@ export function reshaped(info: Info, shape: number[]): Info {
  * owns the returned data and must dispose it (`backend.disposeData`) unless it is the
  * kernel's own output.
  */
-export function callStock(
-  kernel: tf.KernelConfig,
-  backend: BackendWasm,
-  inputs: tf.NamedTensorInfoMap,
-  attrs: tf.NamedAttrMap,
-): Info {
+export function callStock(kernel: tf.KernelConfig, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info {
   const out = kernel.kernelFunc({ inputs, attrs, backend: backend as unknown as tf.KernelBackend });
   if (Array.isArray(out)) throw new Error(`stock kernel ${kernel.kernelName} returned several outputs`);
   return out as Info;
@@ -63,13 +58,7 @@ const BLOCK = 32;
  * Transposes `batch` row-major `rows × cols` matrices from `src` into `dst`
  * (`cols × rows` each), in cache-sized blocks.
  */
-export function transposeInto(
-  src: Float32Array,
-  dst: Float32Array,
-  batch: number,
-  rows: number,
-  cols: number,
-): void {
+export function transposeInto(src: Float32Array, dst: Float32Array, batch: number, rows: number, cols: number): void {
   const size = rows * cols;
   for (let b = 0; b < batch; b++) {
     const base = b * size;
@@ -91,12 +80,7 @@ export function transposeInto(
  * receives the heap views of `sources` and of the new output, taken after the
  * allocation) and returns it.
  */
-export function makeFilled(
-  backend: BackendWasm,
-  shape: number[],
-  sources: readonly Info[],
-  fill: (out: Float32Array, ...src: Float32Array[]) => void,
-): Info {
+export function makeFilled(backend: BackendWasm, shape: number[], sources: readonly Info[], fill: (out: Float32Array, ...src: Float32Array[]) => void): Info {
   const out = backend.makeOutput(shape, "float32");
   const views = sources.map((s) => heapF32(backend, s));
   fill(heapF32(backend, out), ...views);

@@ -23,12 +23,7 @@ interface MaxPoolGradAttrs {
 }
 
 /** Scatters `dy` into `dx` (zeroed first) at each window's first maximum of `x`. */
-export function maxPoolGradInto(
-  x: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  info: tf.backend_util.Conv2DInfo,
-): void {
+export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Array, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info;
   const fh = info.effectiveFilterHeight;
   const fw = info.effectiveFilterWidth;

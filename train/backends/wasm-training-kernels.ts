@@ -19,12 +19,7 @@ export type WasmKernelSet = "all" | "missing";
 const stockKernels = new Map<string, tf.KernelConfig | undefined>();
 
 /** Kernel names the wasm training kernels register, in `installWasmTrainingKernels("all")`. */
-export const WASM_TRAINING_KERNELS: readonly string[] = [
-  tf.Conv2DBackpropFilter,
-  tf.Conv2DBackpropInput,
-  tf.MaxPoolGrad,
-  tf.BatchMatMul,
-];
+export const WASM_TRAINING_KERNELS: readonly string[] = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.BatchMatMul];
 
 function stock(kernelName: string): tf.KernelConfig | undefined {
   return stockKernels.has(kernelName) ? stockKernels.get(kernelName) : tf.getKernel(kernelName, "wasm");

@@ -13,18 +13,7 @@ import { unitFloat } from "./unit-floats.ts";
 export const CIFAR10_RECORD_BYTES = 3073;
 
 /** The standard CIFAR-10 class names, index = label. */
-export const CIFAR10_CLASS_NAMES: readonly string[] = [
-  "airplane",
-  "automobile",
-  "bird",
-  "cat",
-  "deer",
-  "dog",
-  "frog",
-  "horse",
-  "ship",
-  "truck",
-];
+export const CIFAR10_CLASS_NAMES: readonly string[] = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
 
 /** Training batch file names, in reading order. */
 export const CIFAR10_TRAIN_FILES: readonly string[] = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
@@ -51,10 +40,7 @@ const PLANE = SIDE * SIDE;
  * Converts CIFAR-10 batch files to one NHWC {@link ImageSet}, keeping at most `limit` images.
  * @throws {DatasetError} when a file's size is not a multiple of 3073 bytes or a label exceeds 9.
  */
-export function decodeCifar10Batches(
-  files: readonly { readonly path: string; readonly bytes: Uint8Array }[],
-  limit = Number.POSITIVE_INFINITY,
-): ImageSet {
+export function decodeCifar10Batches(files: readonly { readonly path: string; readonly bytes: Uint8Array }[], limit = Number.POSITIVE_INFINITY): ImageSet {
   for (const { path, bytes } of files) {
     if (bytes.length % CIFAR10_RECORD_BYTES !== 0) {
       throw new DatasetError(

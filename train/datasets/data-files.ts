@@ -28,10 +28,7 @@ export function gunzipIfNeeded(bytes: Buffer, path: string): { data: Buffer; gzi
     return { data: gunzipSync(bytes), gzipped: true };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new DatasetError(
-      path,
-      `"${path}": corrupt gzip data (${reason}). Re-download or re-install the file`,
-    );
+    throw new DatasetError(path, `"${path}": corrupt gzip data (${reason}). Re-download or re-install the file`);
   }
 }
 

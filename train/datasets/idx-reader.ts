@@ -29,21 +29,13 @@ function hex(n: number): string {
 }
 
 /** Parses the header and checks magic and size; returns dims and the data view. */
-function parseIdx(
-  file: Buffer,
-  path: string,
-  magic: number,
-  what: "images" | "labels",
-): { dims: number[]; data: Uint8Array } {
+function parseIdx(file: Buffer, path: string, magic: number, what: "images" | "labels"): { dims: number[]; data: Uint8Array } {
   const { data: bytes, gzipped } = gunzipIfNeeded(file, path);
   const after = gzipped ? " after gunzip" : "";
   const ndims = magic & 0xff;
   const headerBytes = 4 + 4 * ndims;
   if (bytes.length < 4) {
-    throw new DatasetError(
-      path,
-      `"${path}": too short for an IDX file: expected at least ${headerBytes} header bytes, found ${bytes.length}${after}`,
-    );
+    throw new DatasetError(path, `"${path}": too short for an IDX file: expected at least ${headerBytes} header bytes, found ${bytes.length}${after}`);
   }
   const found = bytes.readUInt32BE(0);
   if (found !== magic) {
@@ -129,10 +121,7 @@ export interface IdxImageSet extends ImageSet {
  */
 export async function readIdxImageSet(options: IdxPairOptions): Promise<IdxImageSet> {
   const { imagesPath, labelsPath, classCount, fix } = options;
-  const [imageFile, labelFile] = await Promise.all([
-    readDataFile(imagesPath, fix),
-    readDataFile(labelsPath, fix),
-  ]);
+  const [imageFile, labelFile] = await Promise.all([readDataFile(imagesPath, fix), readDataFile(labelsPath, fix)]);
   const idx = parseIdxImages(imageFile, imagesPath);
   const allLabels = parseIdxLabels(labelFile, labelsPath);
   if (allLabels.length !== idx.count) {
@@ -145,10 +134,7 @@ export async function readIdxImageSet(options: IdxPairOptions): Promise<IdxImage
   const labels = allLabels.slice(0, count);
   for (let i = 0; i < count; i++) {
     if (labels[i]! >= classCount) {
-      throw new DatasetError(
-        labelsPath,
-        `"${labelsPath}": label ${labels[i]} at index ${i} is outside 0..${classCount - 1}`,
-      );
+      throw new DatasetError(labelsPath, `"${labelsPath}": label ${labels[i]} at index ${i} is outside 0..${classCount - 1}`);
     }
   }
   const size = idx.height * idx.width;

@@ -50,10 +50,7 @@ export async function readIdxSplits(options: IdxSplitsOptions): Promise<Dataset>
   const found = await Promise.all(names.map((base) => findIdxFile(dataDir, base)));
   const missing = names.filter((_, i) => found[i] === null);
   if (missing.length > 0) {
-    throw new DatasetError(
-      dataDir,
-      `${options.name}: "${dataDir}" lacks ${missing.map((m) => `${m}[.gz]`).join(", ")}. ${fix}`,
-    );
+    throw new DatasetError(dataDir, `${options.name}: "${dataDir}" lacks ${missing.map((m) => `${m}[.gz]`).join(", ")}. ${fix}`);
   }
   const [trainImages, trainLabels, testImages, testLabels] = found as [string, string, string, string];
   const classCount = options.classNames.length;

@@ -113,13 +113,7 @@ function splitFiles(files: readonly ImageFile[], classCount: number, fraction: n
 type SharpModule = (typeof import("sharp"))["default"];
 
 /** Decodes one file to `height × width × channels` bytes. */
-async function decodeImage(
-  sharp: SharpModule,
-  path: string,
-  height: number,
-  width: number,
-  channels: 1 | 3,
-): Promise<Uint8Array> {
+async function decodeImage(sharp: SharpModule, path: string, height: number, width: number, channels: 1 | 3): Promise<Uint8Array> {
   let data: Buffer;
   let info: { channels: number; width: number; height: number };
   try {

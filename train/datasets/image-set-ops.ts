@@ -40,11 +40,7 @@ export function takeFirst(set: ImageSet, n: number | undefined): ImageSet {
  * @param seed Seed of the shuffle.
  * @throws {RangeError} when `fraction` is outside [0, 1).
  */
-export function validationSplit(
-  set: ImageSet,
-  fraction: number,
-  seed: number,
-): { train: ImageSet; val: ImageSet } {
+export function validationSplit(set: ImageSet, fraction: number, seed: number): { train: ImageSet; val: ImageSet } {
   if (!(fraction >= 0 && fraction < 1)) {
     throw new RangeError(`Invalid validation fraction ${fraction}: expected a number in [0, 1)`);
   }
@@ -69,12 +65,7 @@ export interface BatchBuffer {
  * image. Reuse one `out` for every batch of an epoch.
  * @returns `n`, the number of images copied (shorter for the last batch of an epoch).
  */
-export function takeBatch(
-  set: ImageSet,
-  indices: ArrayLike<number>,
-  start: number,
-  out: BatchBuffer,
-): number {
+export function takeBatch(set: ImageSet, indices: ArrayLike<number>, start: number, out: BatchBuffer): number {
   const size = valuesPerImage(set);
   const n = Math.max(0, Math.min(out.labels.length, indices.length - start));
   if (out.images.length < n * size) {

@@ -10,7 +10,16 @@ import { takeFirst } from "./image-set-ops.ts";
 
 export type { Dataset, DatasetInfo, ImageSet } from "../../formats/dataset.ts";
 export { imageSize } from "../../formats/dataset.ts";
-export { PREPROCESSINGS, PREPROCESS_NAMES, checkConvertible, sameShape, toModelInput, type ImageShape, type ModelInput, type PreprocessName } from "../../formats/model-input.ts";
+export {
+  PREPROCESSINGS,
+  PREPROCESS_NAMES,
+  checkConvertible,
+  sameShape,
+  toModelInput,
+  type ImageShape,
+  type ModelInput,
+  type PreprocessName,
+} from "../../formats/model-input.ts";
 export type { LoadDatasetOptions } from "./load-options.ts";
 export { DatasetError } from "./data-files.ts";
 export { sliceSet, takeBatch, takeFirst, validationSplit, valuesPerImage, type BatchBuffer } from "./image-set-ops.ts";

@@ -48,15 +48,7 @@ function makePattern(random: Random, height: number, width: number, channels: nu
   return { blobs, colour };
 }
 
-function render(
-  pattern: ClassPattern,
-  random: Random,
-  height: number,
-  width: number,
-  channels: number,
-  out: Float32Array,
-  offset: number,
-): void {
+function render(pattern: ClassPattern, random: Random, height: number, width: number, channels: number, out: Float32Array, offset: number): void {
   const maxShift = Math.max(1, Math.floor(Math.min(height, width) / 8));
   const dy = Math.round((random() * 2 - 1) * maxShift);
   const dx = Math.round((random() * 2 - 1) * maxShift);
@@ -75,14 +67,7 @@ function render(
   }
 }
 
-function makeSet(
-  count: number,
-  patterns: readonly ClassPattern[],
-  random: Random,
-  height: number,
-  width: number,
-  channels: number,
-): ImageSet {
+function makeSet(count: number, patterns: readonly ClassPattern[], random: Random, height: number, width: number, channels: number): ImageSet {
   const size = height * width * channels;
   const images = new Float32Array(count * size);
   const labels = new Uint8Array(count);

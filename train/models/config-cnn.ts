@@ -111,7 +111,9 @@ export function buildConfigCnn(config: CnnConfig, ctx: ModelBuildContext): tf.Se
   config.convBlocks.forEach((b, i) => {
     const inputShape = i === 0 ? [...ctx.inputShape] : undefined;
     const pad = b.padding ?? config.padding;
-    withNorm(b.batchNorm ?? config.batchNorm, b.activation ?? config.activation, (activation) => k.conv(b.filters, b.kernel, { activation, padding: pad, inputShape }));
+    withNorm(b.batchNorm ?? config.batchNorm, b.activation ?? config.activation, (activation) =>
+      k.conv(b.filters, b.kernel, { activation, padding: pad, inputShape }),
+    );
     if (b.pool > 0) m.add(k.pool(b.pool, b.poolType));
     if (b.dropout > 0) m.add(k.dropout(b.dropout));
   });

@@ -48,7 +48,13 @@ export function assignmentCnn(ctx: ModelBuildContext): tf.Sequential {
  * A stack of 3x3 (or `kernels[i]`) same-padded conv blocks, each followed by 2x2 max pooling,
  * then Dense `dense` relu, Dropout, and the softmax output.
  */
-export function convStack(name: string, ctx: ModelBuildContext, filters: number[], dense: number, opts: { kernels?: number[]; dropout?: number } = {}): tf.Sequential {
+export function convStack(
+  name: string,
+  ctx: ModelBuildContext,
+  filters: number[],
+  dense: number,
+  opts: { kernels?: number[]; dropout?: number } = {},
+): tf.Sequential {
   const k = new LayerKit(ctx.seed);
   const model = tf.sequential({ name });
   filters.forEach((f, i) => {
@@ -67,11 +73,6 @@ export function fcnn(ctx: ModelBuildContext): tf.Sequential {
   const k = new LayerKit(ctx.seed);
   return tf.sequential({
     name: "fcnn",
-    layers: [
-      tf.layers.flatten({ inputShape: [...ctx.inputShape] }),
-      k.dense(512, "tanh"),
-      k.dense(256, "tanh"),
-      k.dense(ctx.numClasses, "softmax"),
-    ],
+    layers: [tf.layers.flatten({ inputShape: [...ctx.inputShape] }), k.dense(512, "tanh"), k.dense(256, "tanh"), k.dense(ctx.numClasses, "softmax")],
   });
 }

@@ -20,7 +20,11 @@ export class LayerKit {
   }
 
   /** 2-D convolution; `padding` default `same`, stride 1, no activation unless given. */
-  conv(filters: number, kernel: number, opts: { activation?: ActivationName; padding?: "same" | "valid"; strides?: number; useBias?: boolean; name?: string; inputShape?: number[] } = {}): tf.layers.Layer {
+  conv(
+    filters: number,
+    kernel: number,
+    opts: { activation?: ActivationName; padding?: "same" | "valid"; strides?: number; useBias?: boolean; name?: string; inputShape?: number[] } = {},
+  ): tf.layers.Layer {
     return tf.layers.conv2d({
       filters,
       kernelSize: kernel,
@@ -58,7 +62,9 @@ export class LayerKit {
 
   /** Max or average pooling, square window, stride = window. */
   pool(size: number, type: "max" | "avg" = "max"): tf.layers.Layer {
-    return type === "max" ? tf.layers.maxPooling2d({ poolSize: size, strides: size, padding: "valid" }) : tf.layers.averagePooling2d({ poolSize: size, strides: size, padding: "valid" });
+    return type === "max"
+      ? tf.layers.maxPooling2d({ poolSize: size, strides: size, padding: "valid" })
+      : tf.layers.averagePooling2d({ poolSize: size, strides: size, padding: "valid" });
   }
 
   /** Batch normalisation; `momentum` as in Keras/tfjs (moving = moving × momentum + batch × (1 − momentum)). */

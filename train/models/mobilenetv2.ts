@@ -29,11 +29,21 @@ function makeDivisible(v: number, divisor = 8): number {
 /** The inverted residual blocks: [expansion, output filters, stride] per block (Keras order). */
 const BLOCKS: [number, number, number][] = [
   [1, 16, 1],
-  [6, 24, 2], [6, 24, 1],
-  [6, 32, 2], [6, 32, 1], [6, 32, 1],
-  [6, 64, 2], [6, 64, 1], [6, 64, 1], [6, 64, 1],
-  [6, 96, 1], [6, 96, 1], [6, 96, 1],
-  [6, 160, 2], [6, 160, 1], [6, 160, 1],
+  [6, 24, 2],
+  [6, 24, 1],
+  [6, 32, 2],
+  [6, 32, 1],
+  [6, 32, 1],
+  [6, 64, 2],
+  [6, 64, 1],
+  [6, 64, 1],
+  [6, 64, 1],
+  [6, 96, 1],
+  [6, 96, 1],
+  [6, 96, 1],
+  [6, 160, 2],
+  [6, 160, 1],
+  [6, 160, 1],
   [6, 320, 1],
 ];
 
@@ -52,7 +62,9 @@ export function mobilenetV2(ctx: ModelBuildContext, options: Partial<MobileNetV2
   const init = () => tf.initializers.glorotUniform({ seed: seed++ });
   const input = tf.input({ shape: [...ctx.inputShape], name: "input" });
   const conv = (x: tf.SymbolicTensor, filters: number, kernel: number, stride: number, name: string) =>
-    tf.layers.conv2d({ filters, kernelSize: kernel, strides: stride, padding: "same", useBias: false, kernelInitializer: init(), name }).apply(x) as tf.SymbolicTensor;
+    tf.layers
+      .conv2d({ filters, kernelSize: kernel, strides: stride, padding: "same", useBias: false, kernelInitializer: init(), name })
+      .apply(x) as tf.SymbolicTensor;
 
   let x = conv(input, makeDivisible(32 * alpha), 3, 2, "Conv1");
   x = relu6("Conv1_relu").apply(bn("bn_Conv1").apply(x)) as tf.SymbolicTensor;
@@ -73,7 +85,9 @@ export function mobilenetV2(ctx: ModelBuildContext, options: Partial<MobileNetV2
       x = tf.layers.zeroPadding2d({ padding: [pad(h), pad(w)], name: `${prefix}pad` }).apply(x) as tf.SymbolicTensor;
       padding = "valid";
     }
-    x = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding, useBias: false, depthwiseInitializer: init(), name: `${prefix}depthwise` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .depthwiseConv2d({ kernelSize: 3, strides: stride, padding, useBias: false, depthwiseInitializer: init(), name: `${prefix}depthwise` })
+      .apply(x) as tf.SymbolicTensor;
     x = relu6(`${prefix}depthwise_relu`).apply(bn(`${prefix}depthwise_BN`).apply(x)) as tf.SymbolicTensor;
     x = conv(x, outChannels, 1, 1, `${prefix}project`);
     x = bn(`${prefix}project_BN`).apply(x) as tf.SymbolicTensor;
@@ -87,7 +101,8 @@ export function mobilenetV2(ctx: ModelBuildContext, options: Partial<MobileNetV2
   x = relu6(MOBILENETV2_BASE_OUTPUT).apply(bn("Conv_1_bn").apply(x)) as tf.SymbolicTensor;
 
   x = tf.layers.globalAveragePooling2d({ name: "head_pool" }).apply(x) as tf.SymbolicTensor;
-  if (headDense > 0) x = tf.layers.dense({ units: headDense, activation: "relu", kernelInitializer: init(), name: "head_hidden" }).apply(x) as tf.SymbolicTensor;
+  if (headDense > 0)
+    x = tf.layers.dense({ units: headDense, activation: "relu", kernelInitializer: init(), name: "head_hidden" }).apply(x) as tf.SymbolicTensor;
   if (headDropout > 0) x = tf.layers.dropout({ rate: headDropout, seed: seed++, name: "head_dropout" }).apply(x) as tf.SymbolicTensor;
   const output = tf.layers.dense({ units: ctx.numClasses, activation: "softmax", kernelInitializer: init(), name: "head_dense" }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: "mobilenetv2" });

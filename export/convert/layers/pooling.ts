@@ -14,7 +14,12 @@ function windowPool(opType: "MaxPool" | "AveragePool"): LayerConverter {
     const pads = onnxPads2d(paddingMode(ctx.config), input.shape, kernel, strides);
     const attributes = { kernel_shape: { ints: kernel }, strides: { ints: strides }, pads: { ints: pads } };
     // AveragePool: count_include_pad = 0 (the default) divides by the in-image pixels only, as TF does for "same".
-    const output = ctx.builder.addNode(opType, [input.name], ctx.layer.name, opType === "AveragePool" ? { ...attributes, count_include_pad: { int: 0 } } : attributes);
+    const output = ctx.builder.addNode(
+      opType,
+      [input.name],
+      ctx.layer.name,
+      opType === "AveragePool" ? { ...attributes, count_include_pad: { int: 0 } } : attributes,
+    );
     return { name: output, shape: ctx.outputShape, layout: { kind: "nchw" } };
   };
 }

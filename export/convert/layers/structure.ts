@@ -31,7 +31,11 @@ export const convertZeroPadding2D: LayerConverter = (ctx) => {
 };
 
 function zeroPadding(padding: unknown): [[number, number], [number, number]] {
-  if (typeof padding === "number") return [[padding, padding], [padding, padding]];
+  if (typeof padding === "number")
+    return [
+      [padding, padding],
+      [padding, padding],
+    ];
   if (Array.isArray(padding) && padding.length === 2) {
     const [rows, cols] = padding as unknown[];
     const pair = (v: unknown): [number, number] => {

@@ -16,8 +16,13 @@ const sessions = new Map();
 const feedsByBatch = new Map();
 
 const TYPED = {
-  float32: Float32Array, float16: Uint16Array, int64: BigInt64Array, int32: Int32Array,
-  uint8: Uint8Array, int8: Int8Array, bool: Uint8Array,
+  float32: Float32Array,
+  float16: Uint16Array,
+  int64: BigInt64Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  bool: Uint8Array,
 };
 
 async function fetchBytes(url) {
@@ -51,8 +56,11 @@ async function adapter() {
   const info = a.info ?? {};
   return {
     ok: true,
-    vendor: info.vendor ?? "", architecture: info.architecture ?? "", device: info.device ?? "",
-    description: info.description ?? "", isFallbackAdapter: String(Boolean(info.isFallbackAdapter ?? a.isFallbackAdapter)),
+    vendor: info.vendor ?? "",
+    architecture: info.architecture ?? "",
+    device: info.device ?? "",
+    description: info.description ?? "",
+    isFallbackAdapter: String(Boolean(info.isFallbackAdapter ?? a.isFallbackAdapter)),
   };
 }
 
