@@ -10,50 +10,15 @@ import type { ChildMessage } from "../profile/child-protocol.ts";
 import { factsRecords, timingRecords } from "../profile/child-records.ts";
 import { RunResultsSchema, upgradeResults, type OkRow } from "../formats/run/results-schema.ts";
 import type { ChildExit } from "../profile/run-child.ts";
-import type { RunPlan } from "../formats/run/run-plan.ts";
 import { timingKey, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
 import { pendingTasks } from "../profile/run-tasks.ts";
+import { AT, measuredFacts, planJob, testPlan } from "./fixtures/run-records.ts";
 
 const EXIT_OK: ChildExit = { exitCode: 0, signal: null, timedOut: false, stopped: false, completed: true, stderrTail: "" };
 const CRASHED: ChildExit = { exitCode: null, signal: "SIGSEGV", timedOut: false, stopped: false, completed: false, stderrTail: "" };
-const AT = "2026-01-01T00:00:00.000Z";
 
-function job(model: string, precision: string, ep = "cpu", extra: Partial<RunPlan["jobs"][number]> = {}): RunPlan["jobs"][number] {
-  return { model, precision, ep, onnxPath: `/m/${model}.${precision}.onnx`, batches: [1, 32], params: 1000, sizeBytes: 4000, inputs: [], ...extra };
-}
-
-function plan(jobs: RunPlan["jobs"], eps: RunPlan["eps"] = [{ name: "cpu", state: "available", facts: {} }]): RunPlan {
-  return {
-    schemaVersion: 2,
-    runId: "r",
-    startedAt: AT,
-    settings: { rounds: 2 },
-    eps,
-    jobs,
-    hardware: {
-      hostname: "h",
-      cpu: { model: "c", cores: 2, threads: 2, flags: [], speedGHz: null },
-      memoryGiB: 1,
-      gpus: [],
-      os: { platform: "linux", distro: "d", release: "1", kernel: "k", arch: "x64" },
-      versions: {},
-    },
-  };
-}
-
-const measuredFacts = (key: string): FactsRecord => ({
-  key,
-  state: "measured",
-  finishedAt: AT,
-  sessionCreateMs: 5,
-  firstRunMs: 2,
-  peakRssMiB: 120,
-  baselineRssMiB: 60,
-  accuracy: { top1: 0.99, count: 100, dataset: "mnist" },
-  ops: null,
-  arena: null,
-  warnings: [],
-});
+const job = planJob;
+const plan = testPlan;
 
 /** A timing round where FP32 blocks take `fp32Ms` and INT8 blocks `fp32Ms / speedup`, over `cycles` ABBA cycles. */
 function pairedRound(group: string, batch: number, round: number, fp32Ms: number, speedup: number, cycles = 6): TimingRecord {

@@ -13,52 +13,16 @@ import { timingKey } from "../formats/run/run-records.ts";
 import { pendingTasks } from "../profile/run-tasks.ts";
 import { onSoftwareAdapter, roundsOn, softwareAdapterFacts } from "../profile/software-adapter.ts";
 import type { RunPlan } from "../formats/run/run-plan.ts";
+import { AT, measuredFacts, planJob, testPlan } from "./fixtures/run-records.ts";
 
-const AT = "2026-01-01T00:00:00.000Z";
 const EPS: RunPlan["eps"] = [
   { name: "cpu", state: "available", facts: {} },
   { name: "webgpu", state: "available", facts: { vendor: "Google", architecture: "swiftshader (CPU)", softwareFallback: "yes" } },
   { name: "browser-webgpu", state: "available", facts: { adapterVendor: "nvidia", adapterArchitecture: "hopper", softwareFallback: "no" } },
 ];
-const job = (ep: string): RunPlan["jobs"][number] => ({
-  model: "m",
-  precision: "fp32",
-  ep,
-  onnxPath: "/m.onnx",
-  batches: [1],
-  params: 1000,
-  sizeBytes: 4000,
-  inputs: [],
-});
-const plan: RunPlan = {
-  schemaVersion: 2,
-  runId: "r",
-  startedAt: AT,
-  settings: { rounds: 2 },
-  eps: EPS,
-  jobs: [job("cpu"), job("webgpu"), job("browser-webgpu")],
-  hardware: {
-    hostname: "h",
-    cpu: { model: "c", cores: 2, threads: 2, flags: [], speedGHz: null },
-    memoryGiB: 1,
-    gpus: [],
-    os: { platform: "linux", distro: "d", release: "1", kernel: "k", arch: "x64" },
-    versions: {},
-  },
-};
-const facts = (key: string): FactsRecord => ({
-  key,
-  state: "measured",
-  finishedAt: AT,
-  sessionCreateMs: 5,
-  firstRunMs: 2,
-  peakRssMiB: 120,
-  baselineRssMiB: 60,
-  accuracy: null,
-  ops: null,
-  arena: null,
-  warnings: [],
-});
+const job = (ep: string): RunPlan["jobs"][number] => planJob("m", "fp32", ep, { onnxPath: "/m.onnx", batches: [1] });
+const plan: RunPlan = testPlan([job("cpu"), job("webgpu"), job("browser-webgpu")], EPS);
+const facts = (key: string): FactsRecord => measuredFacts(key, { accuracy: null });
 const round = (group: string, r: number): TimingRecord => ({
   group,
   batch: 1,
