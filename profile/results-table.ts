@@ -58,6 +58,15 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
       ),
     );
   }
+  const soft = [...new Set(results.rows.filter((r) => r.state === "ok" && r.warnings.some((w) => w.code === "software-adapter")).map((r) => r.ep))];
+  if (soft.length > 0) {
+    lines.push(
+      wrap(
+        `software adapter: ${soft.map(epDisplayName).join(", ")} ran on a software GPU adapter (the GPU emulated on the CPU, e.g. SwiftShader), ` +
+          "so their times are the CPU's, measured lighter: one timing round, accuracy on a 1 s slice, a 3-run per-op pass",
+      ),
+    );
+  }
   // Rows that failed or were skipped on an EP that did start (e.g. a fixed batch axis), grouped by message.
   const started = new Set(results.eps.filter((e) => e.state === "available").map((e) => e.name));
   const problems = new Map<string, string[]>();
