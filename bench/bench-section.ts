@@ -19,4 +19,6 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** EPs for sections that measure per EP (`ceilings`); default `cpu`. */
   readonly eps?: readonly string[];
+  /** Timing rounds per row (the repeatability section); default the profiler's. */
+  readonly rounds?: number;
 }

@@ -29,6 +29,7 @@ async function suiteRun(o: BenchOptions, precisions: ("fp32" | "int8")[], label:
     precisions,
     out: o.out,
     quick: o.quick,
+    ...(o.rounds !== undefined ? { rounds: o.rounds } : {}),
     // Accuracy and the per-op pass do not change timings; keep them short.
     accuracyLimit: 500,
     measure: { profileIterations: 0 },

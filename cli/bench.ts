@@ -13,8 +13,11 @@ const program = new Command("bench")
   .option("--out <dir>", "artifacts root; JSON goes to <out>/bench/", "artifacts")
   .option("--quick", "short measurement (smoke test, figures less stable)", false)
   .option("--eps <list>", "EPs of the ceilings section (comma-separated: cpu, cuda, webgpu, browser-wasm, browser-webgpu)", "cpu")
+  .option("--rounds <n>", "timing rounds per row of the repeatability section (default: the profiler's, 2)")
   .addHelpText("after", "\nSections:\n" + benchSections.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join("\n"))
-  .action(async (names: string[], opts: { out: string; quick: boolean; eps: string }) => {
+  .action(async (names: string[], opts: { out: string; quick: boolean; eps: string; rounds?: string }) => {
+    const rounds = opts.rounds === undefined ? undefined : Number(opts.rounds);
+    if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`Invalid --rounds "${opts.rounds}": expected a whole number ≥ 1`);
     const chosen: BenchSection[] = [];
     for (const name of names.length ? names : benchSections.map((s) => s.name)) {
       const section = benchSections.find((s) => s.name === name);
@@ -30,6 +33,7 @@ const program = new Command("bench")
       const result = await section.run({
         out: opts.out,
         quick: opts.quick,
+        ...(rounds !== undefined ? { rounds } : {}),
         eps: opts.eps
           .split(",")
           .map((e) => e.trim())
