@@ -42,6 +42,13 @@ export function efficiencyTable(data: ReportData): ReportTable {
     if (!skipNotes.has(text)) skipNotes.set(text, skipNotes.size + 1);
     return skipNotes.get(text)!;
   };
+  // One note per distinct software-adapter text ("A1"): it would otherwise fill every WebGPU row of a GPU-less machine.
+  const adapterNotes = new Map<string, number>();
+  const rowNote = (w: Warning): string => {
+    if (w.code !== "software-adapter") return shortWarning(w);
+    if (!adapterNotes.has(w.text)) adapterNotes.set(w.text, adapterNotes.size + 1);
+    return `software GPU adapter, measured lighter (A${adapterNotes.get(w.text)})`;
+  };
   const notStarted = data.results.eps.filter((e) => e.state === "skipped");
   const notStartedNames = new Set(notStarted.map((e) => e.name));
   const rows: Record<string, Cell>[] = data.results.rows
@@ -92,7 +99,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
         kerasParams: train?.params.total ?? null,
         size: r.sizeBytes / MIB,
         accPerM: r.accuracyPerMParams ?? (r.accuracy && r.params > 0 ? (r.accuracy.top1 * 100) / (r.params / 1e6) : null),
-        note: r.warnings.map(shortWarning).join("; ") || null,
+        note: r.warnings.map(rowNote).join("; ") || null,
       };
     });
   const notes = [
@@ -118,6 +125,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
     );
   }
   for (const [text, n] of energyNotes) notes.push(`E${n}. Energy unavailable: ${text}`);
+  for (const [text, n] of adapterNotes) notes.push(`A${n}. ${text}.`);
   for (const e of notStarted) {
     if (e.state !== "skipped") continue;
     const n = data.results.rows.filter((r) => r.ep === e.name).length;

@@ -190,3 +190,21 @@ test("the efficiency table shortens the two stability warnings from their figure
     "round 2 of 2 failed: child process was killed by signal SIGSEGV",
   );
 });
+
+test("the efficiency table gives a software adapter's warning once, as a note, and a short mark on its rows", async () => {
+  const text = "webgpu ran on a software adapter (Google swiftshader (CPU): the GPU emulated on the CPU), so its times are the CPU's: measured lighter";
+  const warning = { code: "software-adapter" as const, text, figures: { rounds: 1 } };
+  const { runDir } = await writeFixtureRun(
+    [okRow("lenet", "fp32", "webgpu", 1, 40, { warnings: [warning] }), okRow("lenet", "fp32", "webgpu", 32, 700, { warnings: [warning] })],
+    {},
+  );
+  const t = efficiencyTable(await loadReportData(runDir));
+  assert.deepEqual(
+    t.rows.map((r) => r.note),
+    ["software GPU adapter, measured lighter (A1)", "software GPU adapter, measured lighter (A1)"],
+  );
+  assert.deepEqual(
+    t.notes.filter((n) => /^A\d+\. /.test(n)),
+    [`A1. ${text}.`],
+  );
+});
