@@ -6,18 +6,21 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
 import { type BenchSection, benchSections } from "../bench/index.ts";
+import { ProfileOptionsSchema } from "../profile/index.ts";
+import { addFlags } from "./parse-flags.ts";
 
 const program = new Command("bench")
   .description("Speed and memory benchmarks, measured side by side in one run and written as JSON.")
   .argument("[sections...]", `sections to run: ${benchSections.map((s) => s.name).join(", ")} (default: all)`)
   .option("--out <dir>", "artifacts root; JSON goes to <out>/bench/", "artifacts")
   .option("--quick", "short measurement (smoke test, figures less stable)", false)
-  .option("--eps <list>", "EPs of the ceilings section (comma-separated: cpu, cuda, webgpu, browser-wasm, browser-webgpu)", "cpu")
-  .option("--rounds <n>", "timing rounds per row of the repeatability section (default: the profiler's, 2)")
+  .option("--eps <list>", "EPs of the ceilings section (comma-separated: cpu, cuda, webgpu, browser-wasm, browser-webgpu)", "cpu");
+addFlags(program, ProfileOptionsSchema.shape, [
+  { flags: "--rounds <n>", help: "timing rounds per row of the repeatability section (default: the profiler's, 2)" },
+]);
+program
   .addHelpText("after", "\nSections:\n" + benchSections.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join("\n"))
-  .action(async (names: string[], opts: { out: string; quick: boolean; eps: string; rounds?: string }) => {
-    const rounds = opts.rounds === undefined ? undefined : Number(opts.rounds);
-    if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`Invalid --rounds "${opts.rounds}": expected a whole number ≥ 1`);
+  .action(async (names: string[], opts: { out: string; quick: boolean; eps: string; rounds?: number }) => {
     const chosen: BenchSection[] = [];
     for (const name of names.length ? names : benchSections.map((s) => s.name)) {
       const section = benchSections.find((s) => s.name === name);
@@ -33,7 +36,7 @@ const program = new Command("bench")
       const result = await section.run({
         out: opts.out,
         quick: opts.quick,
-        ...(rounds !== undefined ? { rounds } : {}),
+        ...(opts.rounds !== undefined ? { rounds: opts.rounds } : {}),
         eps: opts.eps
           .split(",")
           .map((e) => e.trim())

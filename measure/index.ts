@@ -1,7 +1,7 @@
 /**
  * Measurement shared by the stages that time models (profile/, and export/'s INT8 tuner):
  * order statistics, interleaved block measurement and paired speedup estimates, and the
- * seeded random numbers every stage draws samples with.
+ * seeded random numbers every stage draws samples with, and how a stage forks a tsx child.
  */
 export {
   percentile,
@@ -29,3 +29,4 @@ export {
 } from "./paired-estimate.ts";
 export { measureInterleaved, functionTimer, type BlockTimer, type InterleaveSettings, type InterleavedResult } from "./interleave.ts";
 export { seededRandom, shuffledIndices, type Random } from "./random.ts";
+export { tsxExecArgv } from "./tsx-child.ts";

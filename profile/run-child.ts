@@ -3,6 +3,7 @@
  * messages and reports how it ended: exit code or signal, whether it timed out or was
  * stopped, and the tail of its stderr for the `errored` row.
  */
+import { tsxExecArgv } from "../measure/index.ts";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { ChildJob, ChildMessage } from "./child-protocol.ts";
@@ -42,15 +43,6 @@ export interface RunChildOptions {
   readonly childModule?: string;
 }
 
-/** The `--import` specifier for tsx, resolved from this package (absolute, cwd-independent). */
-function tsxImport(): string {
-  try {
-    return import.meta.resolve("tsx");
-  } catch {
-    return "tsx";
-  }
-}
-
 /**
  * Runs `job` in a fresh child process. Never rejects for child failures (see
  * {@link ChildExit}); rejects only when `onMessage` throws (e.g. the run dir is not writable).
@@ -58,7 +50,7 @@ function tsxImport(): string {
 export function runChild(job: ChildJob, options: RunChildOptions): Promise<ChildExit> {
   return new Promise((resolve, reject) => {
     const child = fork(options.script ?? CHILD_SCRIPT, [], {
-      execArgv: ["--import", tsxImport()],
+      execArgv: tsxExecArgv(),
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

@@ -7,22 +7,25 @@
  * pass of 3 runs (enough to show which ops the EP placed where). Each such row carries a `software-adapter` warning saying so.
  */
 import type { Warning } from "../formats/run/results-schema.ts";
+import type { EpStatus } from "./ep-registry.ts";
 import type { MeasureSettings } from "../formats/options/profile-options.ts";
 
 /** Accuracy budget of a facts child on a software adapter, ms. */
 export const SOFTWARE_ADAPTER_ACCURACY_MS = 1000;
 
-/** The probe's EP facts, as the plan records them. */
-type EpStatuses = readonly { readonly name: string; readonly state: string; readonly facts?: Readonly<Record<string, string>> }[];
+/** The probe's outcomes, as the plan records them. */
+type EpStatuses = readonly EpStatus[];
 
 /** True when the run's probe found `ep` served by a software adapter (facts `softwareFallback: "yes"`). */
 export function onSoftwareAdapter(eps: EpStatuses, ep: string): boolean {
-  return eps.find((e) => e.name === ep)?.facts?.["softwareFallback"] === "yes";
+  const status = eps.find((e) => e.name === ep);
+  return status?.state === "available" && status.facts["softwareFallback"] === "yes";
 }
 
 /** The adapter's name from the probe's facts (node: inferred from the Vulkan ICD; browser: the adapter info). */
 function adapterName(eps: EpStatuses, ep: string): string {
-  const f = eps.find((e) => e.name === ep)?.facts ?? {};
+  const status = eps.find((e) => e.name === ep);
+  const f = status?.state === "available" ? status.facts : {};
   return [f["adapterVendor"] ?? f["vendor"], f["adapterArchitecture"] ?? f["architecture"]].filter((x) => x && x !== "unknown").join(" ") || "SwiftShader";
 }
 

@@ -23,6 +23,12 @@ export function shortWarning(warning: Warning): string {
   return warning.text;
 }
 
+/** The number of `text` among `notes` (first seen, first numbered), adding it when new. */
+function noteNumber(notes: Map<string, number>, text: string): number {
+  if (!notes.has(text)) notes.set(text, notes.size + 1);
+  return notes.get(text)!;
+}
+
 /** Builds the hardware-efficiency table from a run. */
 export function efficiencyTable(data: ReportData): ReportTable {
   // Largest accuracy sample per model, so a row measured on fewer images (a slow EP's time budget) says so.
@@ -30,25 +36,15 @@ export function efficiencyTable(data: ReportData): ReportTable {
   for (const r of data.results.rows) {
     if (r.state === "ok" && r.accuracy) fullCount.set(r.model, Math.max(fullCount.get(r.model) ?? 0, r.accuracy.count));
   }
-  // One note per distinct energy unavailability ("E1") instead of the same text on every row.
+  // One numbered note per distinct text instead of the same long text on every row: energy
+  // unavailability (E1), skip reasons (S1), software GPU adapters (A1, else on every WebGPU row of a GPU-less machine).
   const energyNotes = new Map<string, number>();
-  const energyNote = (text: string) => {
-    if (!energyNotes.has(text)) energyNotes.set(text, energyNotes.size + 1);
-    return energyNotes.get(text)!;
-  };
-  // One note per distinct skip reason instead of the same long text on every row.
   const skipNotes = new Map<string, number>();
-  const skipNote = (text: string) => {
-    if (!skipNotes.has(text)) skipNotes.set(text, skipNotes.size + 1);
-    return skipNotes.get(text)!;
-  };
-  // One note per distinct software-adapter text ("A1"): it would otherwise fill every WebGPU row of a GPU-less machine.
   const adapterNotes = new Map<string, number>();
-  const rowNote = (w: Warning): string => {
-    if (w.code !== "software-adapter") return shortWarning(w);
-    if (!adapterNotes.has(w.text)) adapterNotes.set(w.text, adapterNotes.size + 1);
-    return `software GPU adapter, measured lighter (A${adapterNotes.get(w.text)})`;
-  };
+  const energyNote = (text: string) => noteNumber(energyNotes, text);
+  const skipNote = (text: string) => noteNumber(skipNotes, text);
+  const rowNote = (w: Warning): string =>
+    w.code === "software-adapter" ? `software GPU adapter, measured lighter (A${noteNumber(adapterNotes, w.text)})` : shortWarning(w);
   const notStarted = data.results.eps.filter((e) => e.state === "skipped");
   const notStartedNames = new Set(notStarted.map((e) => e.name));
   const rows: Record<string, Cell>[] = data.results.rows

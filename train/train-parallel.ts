@@ -6,6 +6,7 @@
  * (one per epoch) are passed on, prefixed with the model. A child that fails does not stop
  * the others; the first failure is thrown once all have ended.
  */
+import { tsxExecArgv } from "../measure/index.ts";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
@@ -28,14 +29,6 @@ export interface ParallelTrained {
 }
 
 const CHILD_SCRIPT = fileURLToPath(new URL("./train-child.ts", import.meta.url));
-
-function tsxImport(): string {
-  try {
-    return import.meta.resolve("tsx");
-  } catch {
-    return "tsx";
-  }
-}
 
 /**
  * Trains each input in its own child, `concurrency` at a time, in input order.
@@ -80,7 +73,7 @@ export async function trainInParallel(
     new Promise((resolve) => {
       const { label, input } = jobs[index]!;
       const bar = multi?.create(1, 0, { label: label.padEnd(width), epoch: "-", loss: "-", acc: "-", rate: "-" });
-      const child = fork(CHILD_SCRIPT, [], { execArgv: ["--import", tsxImport()], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+      const child = fork(CHILD_SCRIPT, [], { execArgv: tsxExecArgv(), stdio: ["ignore", "pipe", "pipe", "ipc"] });
       let stderr = "";
       let pending = "";
       let ended = false;
