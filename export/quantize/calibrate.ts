@@ -34,14 +34,15 @@ async function forEachRun(
   session: ort.InferenceSession,
   feeds: Record<string, ort.Tensor>[],
   names: readonly string[],
-  visit: (name: string, data: Float32Array) => void,
+  visit: (name: string, data: Float32Array, dims: readonly number[]) => void,
 ): Promise<void> {
   const outputs = new Set(session.outputNames);
   for (const feed of feeds) {
     const results = await session.run(feed);
     for (const name of names) {
-      const data = floatData(outputs.has(name) ? results[name] : feed[name]);
-      if (data) visit(name, data);
+      const t = outputs.has(name) ? results[name] : feed[name];
+      const data = floatData(t);
+      if (t && data) visit(name, data, t.dims);
     }
     for (const t of Object.values(results)) t.dispose();
   }
@@ -49,7 +50,8 @@ async function forEachRun(
 
 /**
  * Real range of each tensor in `names` (float tensors of `model`; graph inputs are read from
- * the feeds). Tensors never seen (not float, or not computed) are absent from the result.
+ * the feeds), with its per-sample dims as seen in the first run. Tensors never seen (not
+ * float, or not computed) are absent from the result.
  */
 export async function calibrateRanges(
   model: onnx.IModelProto,
@@ -74,8 +76,8 @@ export async function calibrateRanges(
   });
   try {
     const stats = new Map<string, RangeStats>();
-    await forEachRun(session, feeds, names, (name, data) => {
-      const s = stats.get(name) ?? { min: Infinity, max: -Infinity };
+    await forEachRun(session, feeds, names, (name, data, dims) => {
+      const s = stats.get(name) ?? { min: Infinity, max: -Infinity, dims: dims.slice(1) };
       minMax(data, s);
       stats.set(name, s);
     });
@@ -95,7 +97,7 @@ export async function calibrateRanges(
     for (const [name, s] of stats) {
       const h = hists.get(name);
       if (!h) continue;
-      ranges.set(name, abs ? percentileRange(h, s, request.percentile) : entropyRange(h, s));
+      ranges.set(name, { ...(abs ? percentileRange(h, s, request.percentile) : entropyRange(h, s)), dims: s.dims });
     }
     return ranges;
   } finally {

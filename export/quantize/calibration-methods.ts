@@ -16,6 +16,8 @@ export const QUANTIZED_BINS = 256;
 export interface RangeStats {
   min: number;
   max: number;
+  /** The tensor's dims without the batch axis, as seen in calibration (absent where not recorded). */
+  dims?: readonly number[];
 }
 
 /** A fixed-range histogram: `counts[i]` counts values in [lo + i·w, lo + (i+1)·w), w = (hi − lo)/bins. */

@@ -1,4 +1,5 @@
 /** Public option and report types of the quantizer (re-exported by index.ts). */
+import type { RangeStats } from "./calibration-methods.ts";
 
 /** How activation ranges are chosen from the calibration runs. */
 export type CalibrationMethod = "minmax" | "percentile" | "entropy";
@@ -33,7 +34,7 @@ export interface StaticQuantOptions {
    * (tensor name → observed range): read first, and filled with what is calibrated. The
    * tuner passes one map to every candidate so the model is calibrated once. Default: none.
    */
-  rangeCache?: Map<string, { min: number; max: number }>;
+  rangeCache?: Map<string, RangeStats>;
 }
 
 /** Which nodes were converted, and which stayed in float and why. */

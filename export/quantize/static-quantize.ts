@@ -11,7 +11,8 @@ import { inputAt, makeNode, type OnnxModel, type OnnxNode, outputAt } from "../.
 import { foldablePairs, foldBatchNorm } from "./batchnorm-fold.ts";
 import { calibrateRanges } from "./calibrate.ts";
 import type { RangeStats } from "./calibration-methods.ts";
-import { moveBiasReluAfterPool } from "./float-conv-boundary.ts";
+import { moveReluAfterPool } from "./float-conv-boundary.ts";
+import { flattenChannelsLast, type FlattenContext } from "./channels-last-flatten.ts";
 import type { EmitContext } from "./emit-quantized.ts";
 import { cloneModel, GraphView, inferElemTypes, topoSort } from "../../formats/onnx/graph-view.ts";
 import { handlerOf, unsupportedReason, type CheckContext } from "./op-handlers.ts";
@@ -118,17 +119,29 @@ export async function quantizeStatic(
     }
     chosen.add(n);
   }
-  // float Convs (few input channels) followed by Relu → MaxPool: bias and Relu after the pool (see float-conv-boundary.ts)
-  for (const n of [...plan.reasons.keys()]) if (n.opType === "Conv" && (minCin > 0 || forced.size > 0)) moveBiasReluAfterPool(view, n);
+  // float Convs (few input channels) followed by Relu → MaxPool: the Relu after the pool (see float-conv-boundary.ts)
+  for (const n of [...plan.reasons.keys()]) if (n.opType === "Conv" && (minCin > 0 || forced.size > 0)) moveReluAfterPool(view, n);
   // data movement and Relu/Clip only make sense after a quantized producer (else nothing is 8-bit there;
-  // a float Conv keeps its Relu so ORT fuses them)
-  for (const n of [...chosen]) {
+  // a float Conv keeps its Relu so ORT fuses them); in graph order, so a chain of them follows its producer
+  for (const n of view.nodes.filter((x) => chosen.has(x))) {
     if (!isDirect(n) && n.opType !== "Relu" && n.opType !== "Clip") continue;
     const p = view.producer.get(inputAt(n, 0));
     if (!p || !chosen.has(p)) {
       chosen.delete(n);
       plan.reasons.set(n, "input not produced by a quantized op");
     }
+  }
+
+  // Flatten after a quantized Conv: in NHWC order, so ORT needs no Transpose back to NCHW (see channels-last-flatten.ts)
+  const flattenContext: FlattenContext = { view, quantized: (n) => chosen.has(n), dimsOf: (t) => ranges.get(t)?.dims };
+  for (const n of view.nodes.filter((x) => x.opType === "Flatten" && chosen.has(x))) {
+    const transpose = flattenChannelsLast(flattenContext, n);
+    if (!transpose) continue;
+    chosen.add(transpose);
+    const [x = "", y = ""] = [inputAt(transpose, 0), outputAt(transpose, 0)];
+    types.set(y, DT.FLOAT);
+    const r = ranges.get(x);
+    if (r) ranges.set(y, r);
   }
 
   // 2. Relu after a quantized op: drop it, quantize the producer's output with Relu's range (ORT does this)

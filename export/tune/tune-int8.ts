@@ -55,7 +55,7 @@ export async function tuneInt8(
   settings: TuneSettings,
 ): Promise<{ model: onnx.IModelProto; report: QuantReport; record: TuningRecord }> {
   const started = performance.now();
-  const rangeCache = new Map<string, { min: number; max: number }>();
+  const rangeCache: NonNullable<StaticQuantOptions["rangeCache"]> = new Map();
   const quantize = async (floatNodes: ReadonlyMap<string, string>) => {
     const q = await quantizeStatic(fp32, calibrationFeeds, { ...quant, minConvInputChannels: 0, floatNodes, rangeCache });
     return { ...q, bytes: encodeOnnx(q.model) };
