@@ -11,7 +11,10 @@
  *   Relu after a quantized op is absorbed into its output range (as ORT does); two-input Sum
  *   becomes Add; BatchNormalization after a constant Conv is folded into it; Softmax stays
  *   float; image-input Convs (< 4 input channels) stay float by default (measured slower in
- *   int8 on ORT's CPU EP, see StaticQuantOptions.minConvInputChannels).
+ *   int8 on ORT's CPU EP, see StaticQuantOptions.minConvInputChannels). Two exact layout
+ *   rewrites spare ORT's NHWC int8 kernels data movement: a float Conv's Relu → MaxPool
+ *   before the int8 region becomes MaxPool → Relu (float-conv-boundary.ts), and a Flatten
+ *   after an int8 Conv reads NHWC order with the next weight's rows permuted (channels-last-flatten.ts).
  * - Calibration: minmax; percentile = percentile of |x| (2048-bin histogram) applied to both
  *   sides then clipped to the observed min/max (ORT's symmetric variant); entropy = KL
  *   divergence over a 2048-bin symmetric histogram against 256 levels, threshold with least KL.
