@@ -281,6 +281,8 @@ async function modelImages(
 export async function modelImagesSection(data: ReportData, o: ResolvedReportOptions, warnings: string[]): Promise<ReportSection> {
   const images: ImagePlot[] = [];
   const tf = (await import("@tensorflow/tfjs")) as Tf;
+  // as training does: production mode, so tfjs's cpu backend does not print its "install tfjs-node" banner into the report's output
+  tf.enableProdMode();
   await tf.ready();
   const accuracy = new Map(modelSummaries(data).map((s) => [s.model, s.accuracyPct ?? -1]));
   const cnns = modelNames(data.results.rows).filter((m) => data.models.get(m)?.train?.architecture.some((l) => /Conv2D/.test(l.className)));
