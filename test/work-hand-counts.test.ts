@@ -172,3 +172,17 @@ test("INT8 QDQ LeNet is counted as ORT fuses it: integer MACs, int8 weights, uin
   const fp32 = modelWork(buildReferenceModel("lenet"), { input: [1, 1, 28, 28] }, 1);
   assert.ok(w.activationBytes < fp32.activationBytes / 2, `${w.activationBytes} vs ${fp32.activationBytes}`);
 });
+
+test("a node whose output shape cannot be inferred is named by its output when it has no name", () => {
+  const model: onnx.IModelProto = {
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: 13 }],
+    graph: {
+      name: "unknown-op",
+      input: [{ name: "x", type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 4 }] } } } }],
+      output: [{ name: "y", type: { tensorType: { elemType: 1 } } }],
+      node: [{ opType: "NonMaxSuppression", input: ["x"], output: ["y"] }],
+    },
+  };
+  assert.deepEqual(modelWork(model, { x: [1, 4] }, 1).uncounted, ['output shape of NonMaxSuppression "y" not inferred']);
+});

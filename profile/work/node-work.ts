@@ -160,7 +160,7 @@ export function countNodeWork(loose: onnx.IModelProto | OnnxModel, inputShapes: 
     let uncounted: string | undefined;
     const view0 = VIEW_OPS.has(op);
     if (!out || (!x && !view0)) {
-      uncounted = `output shape of ${op} "${n.name}" not inferred`;
+      uncounted = `output shape of ${op} "${n.name || outs[0] || op}" not inferred`;
     } else if (MAC_OPS.has(op)) {
       ({ macs, otherOps } = macWork(n, op, out, shapes));
     } else if (op === "MaxPool" || op === "AveragePool" || op === "LpPool") {
