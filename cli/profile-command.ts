@@ -56,6 +56,7 @@ const PROFILE_FLAGS: readonly Flag[] = [
     help: "wall-clock limit per child process (a facts child per model file x EP, a paired child per model x EP x round), seconds",
   },
   { flags: "--epochs <n>" },
+  { flags: "--no-thread-check", key: "threadCheck" },
 ];
 const PROGRESS_FLAG: readonly Flag[] = [{ flags: "--no-progress", key: "progress" }];
 

@@ -9,6 +9,7 @@ import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "../for
 import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
 import type { Comparison, OkRow, ResultRow, Warning } from "../formats/run/results-schema.ts";
 import { roundFailedWarning, roundFigures, stabilityWarnings } from "./row-rounds.ts";
+import { oneThreadVariant } from "./intra-op-threads.ts";
 import { onSoftwareAdapter, roundsOn, softwareAdapterWarning } from "./software-adapter.ts";
 
 /** What {@link buildRows} reads. */
@@ -41,6 +42,11 @@ export const BASELINE_EP = "cpu";
 /** The timing records of a job's group at `batch`, rounds 1..`rounds` (undefined where not yet run). */
 function roundsOf(s: RowSources, job: PlannedJob, batch: number): (TimingRecord | undefined)[] {
   return Array.from({ length: roundsOn(s.plan.eps, job.ep, s.rounds) }, (_, i) => s.timings.get(timingKey({ group: groupKey(job), batch, round: i + 1 })));
+}
+
+/** Every block median of a model × EP group's paired children at `batch`, over its rounds (failed rounds left out). */
+function blocksOf(s: RowSources, job: PlannedJob, batch: number): BlockMedian[] {
+  return roundsOf(s, job, batch).flatMap((rec) => (rec && !rec.failure ? rec.blocks.map((b) => ({ ...b, round: rec.round })) : []));
 }
 
 function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow; allRounds: boolean } | undefined {
@@ -143,7 +149,7 @@ function comparison(what: Pick<Comparison, "kind" | "model" | "ep" | "precision"
     ...what,
     speedup: est.speedup,
     ci95: [est.ci95[0], est.ci95[1]],
-    paired: what.kind === "precision",
+    paired: what.kind !== "ep",
     pairs: est.pairs,
     rounds: est.rounds,
     verdict: est.verdict,
@@ -156,9 +162,7 @@ function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[]
   for (const base of ok.filter((r) => r.precision === BASELINE_PRECISION)) {
     const job = s.plan.jobs.find((j) => j.model === base.model && j.ep === base.ep && j.precision === base.precision);
     if (!job) continue;
-    const blocks: BlockMedian[] = roundsOf(s, job, base.batch).flatMap((rec) =>
-      rec && !rec.failure ? rec.blocks.map((b) => ({ ...b, round: rec.round })) : [],
-    );
+    const blocks = blocksOf(s, job, base.batch);
     for (const other of ok.filter((r) => r.model === base.model && r.ep === base.ep && r.batch === base.batch && r.precision !== BASELINE_PRECISION)) {
       const est = pairedSpeedup(blocks, BASELINE_PRECISION, other.precision);
       if (est)
@@ -177,6 +181,24 @@ function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[]
           ),
         );
     }
+  }
+  return out;
+}
+
+/** The paired speedups of each row's one-thread variant (the thread check) over the row itself, where its records have one. */
+function threadComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (const row of ok) {
+    const job = s.plan.jobs.find((j) => j.model === row.model && j.ep === row.ep && j.precision === row.precision);
+    if (!job) continue;
+    const variant = oneThreadVariant(row.precision);
+    const blocks = blocksOf(s, job, row.batch);
+    if (!blocks.some((b) => b.variant === variant)) continue;
+    const est = pairedSpeedup(blocks, row.precision, variant);
+    if (est)
+      out.push(
+        comparison({ kind: "threads", model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est),
+      );
   }
   return out;
 }
@@ -215,5 +237,5 @@ export function buildRows(s: RowSources): BuiltRows {
     }
   }
   const ok = rows.filter((r): r is OkRow => r.state === "ok");
-  return { rows, comparisons: [...precisionComparisons(s, ok), ...epComparisons(ok)], complete };
+  return { rows, comparisons: [...precisionComparisons(s, ok), ...epComparisons(ok), ...threadComparisons(s, ok)], complete };
 }

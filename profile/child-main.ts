@@ -20,6 +20,7 @@ import { functionTimer, latencySketch, measureInterleaved, summarizeLatency } fr
 import { evaluateAccuracy } from "./accuracy.ts";
 import { meteredTimer, openEnergyMeter } from "./energy/index.ts";
 import type { FactsJob, PairedJob, VariantLatency } from "./child-protocol.ts";
+import type { RowThreads } from "../formats/run/results-schema.ts";
 import { childRunner, sendToParent, serveChildJob } from "./child-runtime.ts";
 import { defaultEpRegistry } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
@@ -134,13 +135,15 @@ async function runFacts(job: FactsJob): Promise<void> {
 
 async function runPaired(job: PairedJob): Promise<void> {
   const runner = await runnerFor(job);
-  const sessions: { name: string; session: ort.InferenceSession; ms: number; feeds: PairedJob["variants"][number]["feeds"] }[] = [];
+  const sessions: { name: string; session: ort.InferenceSession; ms: number; feeds: PairedJob["variants"][number]["feeds"]; threads: RowThreads }[] = [];
   try {
     for (const v of job.variants) {
       try {
-        const started = await startSession(v.onnxPath, runner, TIMED_SESSION_OPTIONS);
+        const options = { ...TIMED_SESSION_OPTIONS, ...(v.intraOpThreads !== undefined ? { intraOpNumThreads: v.intraOpThreads } : {}) };
+        const started = await startSession(v.onnxPath, runner, options);
         if (!started) return;
-        sessions.push({ name: v.name, session: started.session, ms: started.ms, feeds: v.feeds });
+        const threads = { ...intraOpThreadsOf({ ...runner.sessionOptions(), ...options }), spinning: false };
+        sessions.push({ name: v.name, session: started.session, ms: started.ms, feeds: v.feeds, threads });
       } catch (e) {
         await sendToParent({ type: "variant-error", variant: v.name, message: (e as Error).message });
       }
@@ -168,14 +171,17 @@ async function runPaired(job: PairedJob): Promise<void> {
         }
         if (timers.length === 0) continue;
         const res = await measureInterleaved(timers, interleaveSettings(job.measure, timers.length, job.seed + b, firstRunMs));
-        const variants: VariantLatency[] = timers.map((t, i) => ({
-          name: t.name,
-          latency: summarizeLatency(res.samples[i]!),
-          sketch: latencySketch(res.samples[i]!),
-          sessionCreateMs: sessions.find((s) => s.name === t.name)?.ms ?? 0,
-          energy: t.energy(),
-          threads: { ...intraOpThreadsOf({ ...runner.sessionOptions(), ...TIMED_SESSION_OPTIONS }), spinning: false },
-        }));
+        const variants: VariantLatency[] = timers.map((t, i) => {
+          const s = sessions.find((x) => x.name === t.name);
+          return {
+            name: t.name,
+            latency: summarizeLatency(res.samples[i]!),
+            sketch: latencySketch(res.samples[i]!),
+            sessionCreateMs: s?.ms ?? 0,
+            energy: t.energy(),
+            ...(s ? { threads: s.threads } : {}),
+          };
+        });
         await sendToParent({ type: "paired-batch", batch, variants, blocks: res.blocks, cycles: res.cycles });
       } catch (e) {
         await sendToParent({ type: "batch-error", batch, message: (e as Error).message });

@@ -64,6 +64,8 @@ export interface PairedVariant {
   readonly onnxPath: string;
   /** Feeds per batch size, in the order of {@link PairedJob.batches}. */
   readonly feeds: readonly BatchFeeds[];
+  /** Intra-op threads of this variant's session (the thread check's `<precision>@1t`); absent: the runner's setting. */
+  readonly intraOpThreads?: number;
 }
 
 /** Latency of every variant of one model on one EP, interleaved, at each batch size. */

@@ -21,3 +21,17 @@ export function intraOpThreadsOf(options: InferenceSession.SessionOptions, logic
     throw new Error(`Invalid intraOpNumThreads ${requested}: expected a whole number ≥ 0 (0 = ONNX Runtime's default)`);
   return { requested, logicalCpus };
 }
+
+/** The name of a precision's one-thread variant in a paired child's records and in `threads` comparisons: `int8@1t`. */
+export function oneThreadVariant(precision: string): string {
+  return `${precision}@1t`;
+}
+
+/**
+ * Whether a paired child on `ep` also times each precision at one intra-op thread (the
+ * thread check): on the CPU EP, when enabled, on a machine with more than one logical CPU
+ * (with one, ORT's default is one thread already).
+ */
+export function threadCheckApplies(ep: string, enabled: boolean, logicalCpus = cpus().length): boolean {
+  return enabled && ep === "cpu" && logicalCpus > 1;
+}

@@ -104,6 +104,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
       childTimeoutMs: o.childTimeoutMs,
       cvThreshold: o.cvThreshold,
       rounds: o.rounds,
+      threadCheck: o.threadCheck,
     },
     hardware: await collectHardware(),
     eps,
@@ -124,6 +125,8 @@ function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProf
     cvThreshold: s.cvThreshold ?? o.cvThreshold,
     // Runs planned before rounds existed were measured once.
     rounds: s.rounds ?? 1,
+    // Runs planned before the thread check existed had no one-thread variants.
+    threadCheck: s.threadCheck ?? false,
   };
 }
 

@@ -5,9 +5,10 @@
  */
 import { loadavg } from "node:os";
 import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
-import type { BatchFeeds, ChildJob, ChildMessage } from "./child-protocol.ts";
+import type { BatchFeeds, ChildJob, ChildMessage, PairedVariant } from "./child-protocol.ts";
 import { factsRecords, timingRecords } from "./child-records.ts";
 import type { EpRunner } from "./ep-runner.ts";
+import { oneThreadVariant, threadCheckApplies } from "./intra-op-threads.ts";
 import { concreteShape, type InputSpec } from "./model-facts.ts";
 import type { ResolvedProfileOptions } from "../formats/options/profile-options.ts";
 import { measureForRound } from "./row-rounds.ts";
@@ -20,7 +21,7 @@ import type { RunTask } from "./run-tasks.ts";
 /** What {@link runTask} needs besides the task. */
 export interface TaskContext {
   readonly runner: EpRunner;
-  readonly options: Pick<ResolvedProfileOptions, "measure" | "dataDir" | "accuracyLimit" | "childTimeoutMs" | "shapes" | "rounds">;
+  readonly options: Pick<ResolvedProfileOptions, "measure" | "dataDir" | "accuracyLimit" | "childTimeoutMs" | "shapes" | "rounds" | "threadCheck">;
   /** The machine-speed reference taken before this child, ms (recorded with timing rounds). */
   readonly speedProbeMs?: number;
   readonly traceDir: string;
@@ -113,7 +114,8 @@ async function runFacts(task: Extract<RunTask, { kind: "facts" }>, ctx: TaskCont
 }
 
 async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskContext): Promise<TaskOutcome> {
-  const variants = task.jobs.map((job) => ({
+  const ep = task.jobs[0]!.ep;
+  const precisions: PairedVariant[] = task.jobs.map((job) => ({
     name: job.precision,
     onnxPath: job.onnxPath,
     // Facts already proved every timed batch takes these feeds.
@@ -122,10 +124,13 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
       return "reason" in f ? { batch: b, inputs: [] } : f;
     }),
   }));
+  // The thread check: each precision again at one intra-op thread, in the same window (intra-op-threads.ts).
+  const oneThread = threadCheckApplies(ep, ctx.options.threadCheck) ? precisions.map((v) => ({ ...v, name: oneThreadVariant(v.name), intraOpThreads: 1 })) : [];
+  const variants = [...precisions, ...oneThread];
   const { messages, exit } = await collect(
     {
       kind: "paired",
-      ep: task.jobs[0]!.ep,
+      ep,
       variants,
       batches: task.batches,
       measure: measureForRound(ctx.options.measure, ctx.options.rounds),

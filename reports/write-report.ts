@@ -19,6 +19,7 @@ import { modelImagesSection } from "./model-images.ts";
 import { modelPlots } from "./model-plots.ts";
 import { modelSummaries } from "./model-summaries.ts";
 import { precisionTable, speedupClaim } from "./precision-table.ts";
+import { threadsTable } from "./threads-table.ts";
 import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";
 import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } from "../formats/options/report-options.ts";
 import { tableToCsv, tableToJson, type ReportTable } from "./report-table.ts";
@@ -135,7 +136,7 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
       plots: rooflines,
       images: [],
     },
-    { id: "precision", title: "FP32 vs INT8", intro: precisionClaims(data), tables: [precisionTable(data)], plots: speedup, images: [] },
+    { id: "precision", title: "FP32 vs INT8", intro: precisionClaims(data), tables: [precisionTable(data), threadsTable(data)], plots: speedup, images: [] },
     {
       id: "labs",
       title: "Lab comparisons",

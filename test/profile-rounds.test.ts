@@ -192,15 +192,33 @@ test("precisions of a model are timed together in every round; a round that cras
       r.warnings.filter((w) => w.code === "round-failed").map((w) => w.text),
       ["round 2 of 2 failed: child process was killed by signal SIGSEGV"],
     );
-  // The speedups are paired, over both rounds.
+  // The speedups are paired, over both rounds; the thread check pairs each precision at one intra-op thread with itself (crashme: round 1 only).
   assert.deepEqual(
     results.comparisons.map((c) => [c.kind, c.model, c.ep, c.batch, c.baseline, c.variant, c.paired, c.rounds]),
     [
       ["precision", "good", "cpu", 1, "fp32", "int8", true, 2],
       ["precision", "good", "cpu", 4, "fp32", "int8", true, 2],
+      ["threads", "good", "cpu", 1, "fp32", "fp32@1t", true, 2],
+      ["threads", "good", "cpu", 4, "fp32", "fp32@1t", true, 2],
+      ["threads", "good", "cpu", 1, "int8", "int8@1t", true, 2],
+      ["threads", "good", "cpu", 4, "int8", "int8@1t", true, 2],
+      ["threads", "crashme", "cpu", 1, "fp32", "fp32@1t", true, 1],
+      ["threads", "crashme", "cpu", 4, "fp32", "fp32@1t", true, 1],
     ],
   );
-  for (const c of results.comparisons) assert.ok(c.ci95[0] <= c.speedup && c.speedup <= c.ci95[1] && c.pairs >= 2);
+  // The one-thread sessions ran with one intra-op thread, the others with ORT's default.
+  const round1 = (await readTimings(run.dir)).get("good|cpu|1|1");
+  assert.deepEqual(
+    round1?.variants.map((v) => [v.name, v.threads?.requested]),
+    [
+      ["fp32", 0],
+      ["int8", 0],
+      ["fp32@1t", 1],
+      ["int8@1t", 1],
+    ],
+  );
+  for (const c of results.comparisons)
+    assert.ok(c.ci95[0] <= c.speedup && c.speedup <= c.ci95[1] && c.pairs >= c.rounds, `${c.kind} ${c.variant}: ${c.pairs} pairs over ${c.rounds} rounds`);
   // A pooled row counts every sample of its rounds.
   const records = await readTimings(run.dir);
   const samplesOf = (model: string, precision: string, batch: number) =>
@@ -218,12 +236,12 @@ test("precisions of a model are timed together in every round; a round that cras
   assert.deepEqual(
     lines.map((l) => [l.group, l.batch, l.round, l.failure?.error ?? l.variants.map((v) => v.name).join("+")]),
     [
-      ["good|cpu", 1, 1, "fp32+int8"],
-      ["good|cpu", 4, 1, "fp32+int8"],
-      ["crashme|cpu", 1, 1, "fp32"],
-      ["crashme|cpu", 4, 1, "fp32"],
-      ["good|cpu", 1, 2, "fp32+int8"],
-      ["good|cpu", 4, 2, "fp32+int8"],
+      ["good|cpu", 1, 1, "fp32+int8+fp32@1t+int8@1t"],
+      ["good|cpu", 4, 1, "fp32+int8+fp32@1t+int8@1t"],
+      ["crashme|cpu", 1, 1, "fp32+fp32@1t"],
+      ["crashme|cpu", 4, 1, "fp32+fp32@1t"],
+      ["good|cpu", 1, 2, "fp32+int8+fp32@1t+int8@1t"],
+      ["good|cpu", 4, 2, "fp32+int8+fp32@1t+int8@1t"],
       ["crashme|cpu", 1, 2, "child process was killed by signal SIGSEGV"],
       ["crashme|cpu", 4, 2, "child process was killed by signal SIGSEGV"],
     ],
@@ -293,4 +311,33 @@ test("peak RSS is the child's own, not the memory of the profiler that forked it
   } finally {
     ballast = undefined;
   }
+});
+
+test("--no-thread-check: the paired child times the precisions only, and the run records that it was off", async () => {
+  const fp32 = join(dir, "nothreads.fp32.onnx");
+  const int8 = join(dir, "nothreads.int8.onnx");
+  await writeOnnx(fp32, buildTinyClassifier());
+  await writeOnnx(int8, buildTinyClassifier([1, 8, 8], 10, { seed: 5 }));
+  const run = await runProfile({
+    onnx: [fp32, int8],
+    eps: ["cpu"],
+    batches: [2],
+    quick: true,
+    threadCheck: false,
+    out: join(dir, "out-nothreads"),
+    progress: false,
+    printTable: false,
+    measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 1, profileBudgetMs: 100 },
+    log: () => {},
+  });
+  const results = await readRunResults(run.dir);
+  assert.equal(results.settings.threadCheck, false);
+  assert.deepEqual(
+    results.comparisons.map((c) => [c.kind, c.variant]),
+    [["precision", "int8"]],
+  );
+  assert.deepEqual(
+    [...(await readTimings(run.dir)).values()].map((r) => r.variants.map((v) => v.name)),
+    [["fp32", "int8"]],
+  );
 });

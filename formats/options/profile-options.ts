@@ -128,6 +128,17 @@ export const ProfileOptionsSchema = z.object({
       `short measurement for smoke tests, one round (warm-up ${QUICK_MEASURE.warmupIterations} runs/${QUICK_MEASURE.warmupTimeMs} ms, ` +
         `min ${QUICK_MEASURE.minIterations} runs/${QUICK_MEASURE.minTimeMs} ms, row budget ${QUICK_MEASURE.rowBudgetMs} ms)`,
     ),
+  /**
+   * Also time each precision at one intra-op thread beside ORT's default, in the same paired
+   * window, on the CPU EP (on a machine with more than one logical CPU): the run's `threads`
+   * comparisons and the report's threads table say which setting each precision wants.
+   */
+  threadCheck: z
+    .boolean()
+    .default(true)
+    .describe(
+      "on the CPU EP, do not also time each precision at one intra-op thread beside ORT's default (one per core); by default they are timed in the same paired window and the report says which setting FP32 and INT8 each want",
+    ),
   /** Artifacts root; run dirs go to `<out>/runs/`. */
   out: z.string().default("artifacts").describe("artifacts root: models in <out>/models, runs in <out>/runs/<timestamp>-<host>/"),
   /** Input shapes for dynamic dims of foreign models, by input name, e.g. `{ data: [1,3,224,224] }`. */
@@ -229,6 +240,7 @@ export const ProfileSettingsSchema = z
         childTimeoutMs: true,
         cvThreshold: true,
         rounds: true,
+        threadCheck: true,
       }).shape,
     ),
     accuracyLimit: z.number().int().nullable().optional(),

@@ -85,11 +85,16 @@ export const WarningSchema = z.object({
  * measured in different processes (`paired: false`).
  */
 export const ComparisonSchema = z.object({
-  kind: z.enum(["precision", "ep"]),
+  /**
+   * `precision`: a precision over FP32, paired; `ep`: an EP over the CPU EP, unpaired;
+   * `threads`: a precision's session at one intra-op thread (variant `<precision>@1t`) over
+   * the same file at ORT's default threads (baseline `<precision>`), paired (the thread check).
+   */
+  kind: z.enum(["precision", "ep", "threads"]),
   model: z.string(),
-  /** The EP of both sides (precision), or the variant's EP (ep). */
+  /** The EP of both sides (precision, threads), or the variant's EP (ep). */
   ep: z.string(),
-  /** The precision of both sides (ep), or the variant's precision (precision). */
+  /** The precision of both sides (ep, threads), or the variant's precision (precision). */
   precision: z.string(),
   batch: z.number().int().positive(),
   baseline: z.string(),
