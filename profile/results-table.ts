@@ -8,6 +8,7 @@ import type { RunResults } from "../formats/run/results-schema.ts";
 import { renderCompactTable } from "./results-compact-table.ts";
 import { pct, renderWideTable } from "./results-wide-table.ts";
 import { wrapText } from "./text-wrap.ts";
+import { threadCheckLine } from "./thread-check.ts";
 
 /** Options of {@link renderResultsTable}. */
 export interface ResultsTableOptions {
@@ -58,6 +59,8 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
       ),
     );
   }
+  const threads = threadCheckLine(results.comparisons ?? []);
+  if (threads) lines.push(wrap(threads));
   const soft = [...new Set(results.rows.filter((r) => r.state === "ok" && r.warnings.some((w) => w.code === "software-adapter")).map((r) => r.ep))];
   if (soft.length > 0) {
     lines.push(

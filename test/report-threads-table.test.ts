@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Comparison } from "../profile/index.ts";
 import { threadCheckApplies } from "../profile/intra-op-threads.ts";
+import { threadCheckLine, threadCheckSentences, threadsVerdict, wantedThreads } from "../profile/thread-check.ts";
 import type { ReportData } from "../reports/load-run.ts";
 import { tableToMarkdown } from "../reports/report-table.ts";
-import { threadsTable, threadsVerdict, wantedThreads } from "../reports/threads-table.ts";
+import { threadsTable } from "../reports/threads-table.ts";
 import { okRow, runResults } from "./report-fixtures.ts";
 
 function threads(model: string, batch: number, precision: string, speedup: number, ci95: [number, number]): Comparison {
@@ -53,14 +54,22 @@ test("what a precision wants from its one-thread comparison, and whether a model
 });
 
 test("the threads table: a row per model × EP × batch, a column per precision, what each wants and the sentence per batch", () => {
-  const t = threadsTable(
-    data([
-      threads("lenet", 1, "fp32", 1.114, [1.079, 1.141]),
-      threads("lenet", 32, "fp32", 0.618, [0.559, 0.683]),
-      threads("lenet", 1, "int8", 1.234, [1.166, 1.34]),
-      threads("lenet", 32, "int8", 1.268, [1.166, 1.376]),
-    ]),
+  const comparisons = [
+    threads("lenet", 1, "fp32", 1.114, [1.079, 1.141]),
+    threads("lenet", 32, "fp32", 0.618, [0.559, 0.683]),
+    threads("lenet", 1, "int8", 1.234, [1.166, 1.34]),
+    threads("lenet", 32, "int8", 1.268, [1.166, 1.376]),
+  ];
+  const t = threadsTable(data(comparisons));
+  // the terminal prints the same sentences; other kinds of comparison are not the thread check's
+  const precision: Comparison = { ...comparisons[0]!, kind: "precision", baseline: "fp32", variant: "int8", precision: "int8" };
+  assert.deepEqual(threadCheckSentences([precision, ...comparisons]), t.notes.slice(0, 2));
+  assert.equal(
+    threadCheckLine(comparisons),
+    "thread check (cpu, one intra-op thread vs ORT's default: the setting each precision wants, in how many models, and the one-thread speedups; table in the report): " +
+      "batch 1: fp32 1 thread 1/1 (1.11×), int8 1 thread 1/1 (1.23×); batch 32: fp32 default 1/1 (0.62×), int8 1 thread 1/1 (1.27×), 1/1 models disagree",
   );
+  assert.equal(threadCheckLine([precision]), undefined);
   assert.equal(
     tableToMarkdown(t),
     [
