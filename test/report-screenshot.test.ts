@@ -51,6 +51,7 @@ test(
         "summary-int8-speedup",
         "efficiency",
         "fp32-vs-int8",
+        "intra-op-threads",
         "architecture-sweep",
         "filter-sweep",
         "cnn-vs-fcnn",

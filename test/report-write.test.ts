@@ -32,6 +32,7 @@ test("writeReport writes html, md, plots and tables; names from models are escap
     "summary-int8-speedup",
     "efficiency",
     "fp32-vs-int8",
+    "intra-op-threads",
     "architecture-sweep",
     "filter-sweep",
     "cnn-vs-fcnn",
@@ -60,7 +61,7 @@ test("writeReport writes html, md, plots and tables; names from models are escap
   assert.match(md, /!\[Throughput vs batch size per EP\]\(plots\/throughput-vs-batch\.svg\)/);
   const csv = await readFile(join(runDir, "tables", "fp32-vs-int8.csv"), "utf8");
   assert.equal(csv.split("\n")[1]?.split(",").slice(0, 7).join(","), "basic-cnn,int8,cpu,1,0.2,0.1,2");
-  assert.equal(written.tables.length, 22);
+  assert.equal(written.tables.length, 24);
 });
 
 test("compare marks a change only beyond the measured noise", async () => {
