@@ -69,6 +69,7 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
       offset: train.dataset.offset ?? 0,
       classNames: train.dataset.classNames,
       precision: "fp32",
+      datasetSeed: train.seed,
     };
     const test = dataset.test;
     const classes = train.dataset.classNames.length;

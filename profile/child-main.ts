@@ -63,7 +63,7 @@ async function measureAccuracy(job: FactsJob, session: ort.InferenceSession): Pr
   try {
     const { loadNamedDataset } = await import("../train/datasets/index.ts");
     const name = acc.metadata.dataset;
-    const data = await loadNamedDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit });
+    const data = await loadNamedDataset(name, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit, seed: acc.metadata.datasetSeed });
     const result = await evaluateAccuracy(session, data.test, acc.metadata, {
       batch: acc.batch,
       budgetMs: job.measure.accuracyBudgetMs,

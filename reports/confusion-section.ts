@@ -18,9 +18,12 @@ export async function confusionSection(data: ReportData, o: ResolvedReportOption
     const row = representativeRow(rows, model);
     const dataset = row?.accuracy?.dataset ?? data.models.get(model)?.train?.dataset.name;
     if (!row || !dataset) continue;
-    if (!datasets.has(dataset))
-      datasets.set(dataset, await loadTestSet(dataset, o.confusionLimit, data.results.settings.dataDir).catch((e: unknown) => e as Error));
-    const test = datasets.get(dataset);
+    // the test split the profile measured: the seeded readers (folder, synthetic) take the training seed
+    const seed = data.models.get(model)?.train?.seed;
+    const key = `${dataset}|${seed ?? ""}`;
+    if (!datasets.has(key))
+      datasets.set(key, await loadTestSet(dataset, o.confusionLimit, data.results.settings.dataDir, seed).catch((e: unknown) => e as Error));
+    const test = datasets.get(key);
     if (!test || test instanceof Error) {
       warnings.push(`confusion matrix of ${model}: cannot load the ${dataset} test set (${test?.message ?? "unknown"})`);
       continue;

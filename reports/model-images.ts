@@ -297,6 +297,7 @@ export async function modelImagesSection(data: ReportData, o: ResolvedReportOpti
         train.dataset.name,
         Math.max(o.gradCamImages, o.featureMapImage + 1, o.predictionImages, 1000),
         data.results.settings.dataDir,
+        train.seed,
       );
       if (!samplesShown.has(train.dataset.name)) {
         samplesShown.add(train.dataset.name);

@@ -9,9 +9,9 @@ export interface TestSet {
   readonly shape: readonly [number, number, number];
 }
 
-/** Loads the first `limit` test images of dataset `name` (`dataDir` as the run used it). */
-export async function loadTestSet(name: string, limit: number, dataDir: string | null | undefined): Promise<TestSet> {
+/** Loads the first `limit` test images of dataset `name` (`dataDir` as the run used it; `seed`: the model's training seed, which a folder's test split and the synthetic images depend on; default 1). */
+export async function loadTestSet(name: string, limit: number, dataDir: string | null | undefined, seed?: number): Promise<TestSet> {
   const { loadNamedDataset } = await import("../train/datasets/index.ts");
-  const set = await loadNamedDataset(name, { limit: 1, testLimit: limit, ...(dataDir != null ? { dataDir } : {}) });
+  const set = await loadNamedDataset(name, { limit: 1, testLimit: limit, seed, ...(dataDir != null ? { dataDir } : {}) });
   return { test: set.test, classNames: set.info.classNames, shape: [set.info.height, set.info.width, set.info.channels] };
 }

@@ -96,6 +96,7 @@ describe("exportModel", () => {
       offset: 0,
       classNames: CLASSES,
       precision: "fp32",
+      datasetSeed: 1,
     });
     assert.deepEqual(await readExportRecord(dir), record);
   });

@@ -13,6 +13,10 @@ import { RUN_FILES, readRunResults, type OkRow } from "../formats/run/results-sc
 import { measureForRound, roundFigures, stabilityWarnings } from "../profile/row-rounds.ts";
 import { appendTiming, readTimings, type TimingRecord } from "../formats/run/run-records.ts";
 import { runProfile } from "../profile/run-profile.ts";
+import * as ort from "onnxruntime-node";
+import { evaluateAccuracy } from "../profile/accuracy.ts";
+import { generateSynthetic } from "../train/datasets/index.ts";
+import { predictionsPath } from "../formats/run/run-records.ts";
 import { coefficientOfVariation, latencySketch, pooledLatency, summarizeLatency } from "../measure/statistics.ts";
 
 let dir = "";
@@ -340,4 +344,41 @@ test("--no-thread-check: the paired child times the precisions only, and the run
     [...(await readTimings(run.dir)).values()].map((r) => r.variants.map((v) => v.name)),
     [["fp32", "int8"]],
   );
+});
+
+test("accuracy reads the test split of the seed the model was trained with (harness.datasetSeed), not the readers' default", async () => {
+  const model = join(dir, "synthetic-seeded.onnx");
+  const metadata = {
+    model: "synthetic-seeded",
+    dataset: "synthetic",
+    layout: "NCHW" as const,
+    inputShape: [1, 28, 28],
+    scale: 1 / 255,
+    classNames: [],
+    precision: "fp32" as const,
+    datasetSeed: 7,
+  };
+  await writeOnnx(model, buildTinyClassifier([1, 28, 28], 10, { seed: 3, metadata }));
+  const run = await runProfile({
+    onnx: [model],
+    eps: ["cpu"],
+    batches: [1],
+    quick: true,
+    threadCheck: false,
+    out: join(dir, "out-seeded"),
+    progress: false,
+    printTable: false,
+    measure: { rowBudgetMs: 200, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 20, minIterations: 3, profileIterations: 0 },
+    log: () => undefined,
+  });
+  const saved = new Uint8Array(await readFile(predictionsPath(run.dir, { model: "synthetic-seeded", precision: "fp32", ep: "cpu" })));
+  const session = await ort.InferenceSession.create(model);
+  const evaluate = async (seed: number) =>
+    evaluateAccuracy(session, generateSynthetic({ seed }).test, metadata, { batch: 32, budgetMs: 60_000, fixedBatch: false });
+  const [seeded, unseeded] = [await evaluate(7), await evaluate(1)];
+  await session.release();
+  assert.deepEqual([...saved], [...seeded.predictions]);
+  assert.notDeepEqual([...saved], [...unseeded.predictions]);
+  const row = (await readRunResults(run.dir)).rows[0] as OkRow;
+  assert.deepEqual([row.accuracy?.top1, row.accuracy?.count], [seeded.top1, 200]);
 });

@@ -25,6 +25,12 @@ export const HarnessMetadataSchema = z.object({
   classNames: z.array(z.string()),
   /** Precision of this file. */
   precision: z.enum(PRECISIONS),
+  /**
+   * Seed the model was trained with, which the seeded dataset readers take: a folder's
+   * test split and the synthetic images depend on it, so profile/ and reports/ read the test
+   * split the model never trained on. Absent (older exports): the readers' default, 1.
+   */
+  datasetSeed: z.number().int().optional(),
 });
 
 /** Metadata an exported model carries. */

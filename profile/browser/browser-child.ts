@@ -35,7 +35,7 @@ async function loadTestSet(job: FactsJob): Promise<{ set: ImageSet; shape: Image
   const acc = job.accuracy;
   if (!acc) throw new Error("no accuracy job");
   const { loadNamedDataset } = await import("../../train/datasets/index.ts");
-  const { test, info } = await loadNamedDataset(acc.metadata.dataset, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit });
+  const { test, info } = await loadNamedDataset(acc.metadata.dataset, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit, seed: acc.metadata.datasetSeed });
   return { set: test, shape: [info.height, info.width, info.channels] };
 }
 
