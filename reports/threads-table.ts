@@ -38,7 +38,9 @@ export function threadsTable(data: ReportData): ReportTable {
       ? [
           data.results.settings.threadCheck === false
             ? "This run was made with --no-thread-check: profile again without it to time each precision at one intra-op thread beside ORT's default on the CPU EP."
-            : "No thread check in this run: it runs on the CPU EP of a machine with more than one logical CPU (npm run profile -- --eps cpu).",
+            : data.results.settings.threadCheck === undefined
+              ? "This run was made before the thread check existed: profile again (npm run profile) to time each precision at one intra-op thread beside ORT's default on the CPU EP."
+              : "No thread check in this run: it runs on the CPU EP of a machine with more than one logical CPU (npm run profile -- --eps cpu).",
         ]
       : [
           ...threadCheckSentences(comparisons),

@@ -92,8 +92,11 @@ test("a run without the thread check says why and how to get it", () => {
   assert.deepEqual(threadsTable(data([], { threadCheck: false })).notes, [
     "This run was made with --no-thread-check: profile again without it to time each precision at one intra-op thread beside ORT's default on the CPU EP.",
   ]);
-  assert.deepEqual(threadsTable(data([])).notes, [
+  assert.deepEqual(threadsTable(data([], { threadCheck: true })).notes, [
     "No thread check in this run: it runs on the CPU EP of a machine with more than one logical CPU (npm run profile -- --eps cpu).",
+  ]);
+  assert.deepEqual(threadsTable(data([])).notes, [
+    "This run was made before the thread check existed: profile again (npm run profile) to time each precision at one intra-op thread beside ORT's default on the CPU EP.",
   ]);
   assert.deepEqual(threadsTable(data([])).rows, []);
 });
