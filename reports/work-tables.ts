@@ -149,7 +149,7 @@ export function ceilingsTable(data: ReportData): ReportTable {
           "No ceilings are cached for this machine and ONNX Runtime version: run npm run bench -- ceilings (the profile command measures the CPU EP's on its own).",
         ]
       : [
-          "Measured with small ONNX models built in code, each in a fresh child process like a profile row: FP32 MatMul, INT8 QLinearMatMul and MatMulInteger (uint8 × int8), and bandwidth as Mul + ReduceSum over a large float tensor (3 × its bytes moved per run).",
+          "Measured with small ONNX models built in code, each in a fresh child process like a profile row: FP32 MatMul and (CPU, CUDA) a 3×3 FP32 Conv, the FP32 roof being the better of the two, INT8 QLinearMatMul and MatMulInteger (uint8 × int8), and bandwidth as Mul + ReduceSum over a large float tensor (3 × its bytes moved per run).",
           "Value: ops (or bytes) ÷ median latency of the best round (rounds are fresh child processes; on a shared machine the least-disturbed round is the closest to the roof); spread: the smallest and largest round, median: their median; best run: at the fastest single run. Other tenants' load lowers and spreads these figures.",
           `Cached per machine and ORT version in ${data.ceilings.length > 0 ? "<artifacts>/ceilings/" : ""}; measured ${data.ceilings.map((c) => `${c.ep} ${c.measuredAt}`).join(", ")}.`,
         ];

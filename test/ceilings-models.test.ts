@@ -18,6 +18,7 @@ import {
   ensureCeilings,
   cpuinfoClockGHz,
   figureAt,
+  fp32Conv,
   fp32MatMul,
   int8MatMulInteger,
   int8QLinearMatMul,
@@ -71,7 +72,10 @@ test("ceiling models compute what they claim in ONNX Runtime, and their stated w
   assert.equal(modelWork(int8MatMulInteger(n).model, { a: [n, n] }, 1).intMacs, n ** 3);
   const bw = bandwidthModel(1024);
   assert.equal(bw.bytes, 3 * 1024 * 4);
-  for (const m of [fp32, int8QLinearMatMul(n), int8MatMulInteger(n), bw]) {
+  const conv = fp32Conv(8, 6);
+  assert.equal(conv.ops, 2 * 8 * 8 * 9 * 6 * 6);
+  assert.equal(modelWork(conv.model, { x: [1, 8, 6, 6] }, 1).macs, 8 * 8 * 9 * 6 * 6);
+  for (const m of [fp32, conv, int8QLinearMatMul(n), int8MatMulInteger(n), bw]) {
     const session = await ort.InferenceSession.create(encodeOnnx(m.model), { logSeverityLevel: 3 });
     try {
       const size = m.input.shape.reduce((a, b) => a * b, 1);
@@ -79,7 +83,7 @@ test("ceiling models compute what they claim in ONNX Runtime, and their stated w
       const out = await session.run({ [m.input.name]: new ort.Tensor(m.input.elemType === 1 ? "float32" : "uint8", data, [...m.input.shape]) });
       const y = out[session.outputNames[0] ?? ""];
       if (m.kind === "bandwidth") assert.equal(Number((y?.data as Float32Array)[0]).toFixed(1), (1024 * 1.0001).toFixed(1));
-      else assert.deepEqual(y?.dims, [n, n], m.kind);
+      else assert.deepEqual(y?.dims, m.kind === "fp32-conv" ? [1, 8, 6, 6] : [n, n], m.kind);
     } finally {
       await session.release();
     }
@@ -90,12 +94,13 @@ test("ceiling models compute what they claim in ONNX Runtime, and their stated w
   );
   assert.deepEqual(
     ceilingModels("cpu").map((m) => m.kind),
-    ["fp32-matmul", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"],
+    ["fp32-matmul", "fp32-conv", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"],
   );
 });
 
 test("figures: ops ÷ p50 in 10⁹/s, bytes ÷ p50 in GB/s", () => {
   assert.deepEqual(figureAt(fp32MatMul(1000), 20), { unit: "GFLOP/s", value: 100 });
+  assert.deepEqual(figureAt(fp32Conv(100, 10), 0.9), { unit: "GFLOP/s", value: 20 });
   assert.deepEqual(figureAt(int8QLinearMatMul(1000), 4), { unit: "GOP/s", value: 500 });
   assert.deepEqual(figureAt(bandwidthModel(2_500_000), 3), { unit: "GB/s", value: 10 });
 });

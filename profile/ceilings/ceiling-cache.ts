@@ -1,8 +1,9 @@
 /**
  * The measured ceilings of one machine, cached as JSON under the artifacts root:
  * `<out>/ceilings/<hostname>-<fingerprint>.json`, one entry per EP. The fingerprint hashes
- * what changes the figures (host, CPU model and threads, GPUs, ONNX Runtime version), so
- * new hardware or a new ORT reads as "not measured yet" and is measured again.
+ * what changes the figures (host, CPU model and threads, GPUs, ONNX Runtime version, the
+ * ceiling kernels), so new hardware, a new ORT or new kernels read as "not measured yet" and
+ * are measured again.
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -40,7 +41,7 @@ export const EpCeilingsSchema = z.object({
   /** Seconds the measurement took. */
   seconds: z.number(),
   figures: z.array(CeilingFigureSchema),
-  /** The roofline's roofs: the FP32 compute ceiling (GFLOP/s), the INT8 one (GOP/s, the better INT8 kernel), bandwidth (GB/s). */
+  /** The roofline's roofs: the FP32 compute ceiling (GFLOP/s, the better FP32 kernel), the INT8 one (GOP/s, the better INT8 kernel), bandwidth (GB/s). */
   fp32Gflops: z.number().nullable(),
   int8Gops: z.number().nullable(),
   bandwidthGBs: z.number().nullable(),
@@ -75,7 +76,7 @@ export type EpCeilings = z.infer<typeof EpCeilingsSchema>;
 /** A cache file. */
 export type CeilingFile = z.infer<typeof CeilingFileSchema>;
 
-/** What identifies a machine for the cache: a 12-hex hash of host, CPU, threads, GPUs and ORT version. */
+/** What identifies a machine for the cache: a 12-hex hash of host, CPU, threads, GPUs, ORT version and the ceiling kinds measured. */
 export function machineFingerprint(hw: Hardware): string {
   const key = {
     host: hw.hostname,
@@ -84,6 +85,8 @@ export function machineFingerprint(hw: Hardware): string {
     threads: hw.cpu.threads,
     gpus: hw.gpus.map((g) => `${g.vendor} ${g.model} ${g.driver}`),
     ort: hw.versions.onnxruntimeNode ?? "unknown",
+    // a cache measured with other ceiling kernels reads as "not measured yet"
+    kinds: CEILING_KINDS.join(","),
   };
   return createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 12);
 }

@@ -9,7 +9,7 @@ import { floatTensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
 import { seededRandom } from "../../measure/index.ts";
 
 /** The ceilings measured. */
-export const CEILING_KINDS = ["fp32-matmul", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"] as const;
+export const CEILING_KINDS = ["fp32-matmul", "fp32-conv", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"] as const;
 /** One ceiling kind. */
 export type CeilingKind = (typeof CEILING_KINDS)[number];
 
@@ -62,6 +62,29 @@ export function fp32MatMul(n: number): CeilingModel {
     ops: 2 * n ** 3,
     bytes: 3 * n * n * 4,
     description: `MatMul [${n}×${n}] × [${n}×${n}] float32`,
+  };
+}
+
+/**
+ * A 3×3 Conv, `c` → `c` channels on `[1, c, hw, hw]` with padding 1, float32: 2·c²·9·hw²
+ * FLOPs per run. On the CPU EP ORT runs it with its NCHWc kernels, which beat its SGEMM:
+ * measured on this project's 2-core VM, 164–171 GFLOP/s for 3×3 and 5×5 Convs against
+ * 100–120 for the 384² MatMul in the same minute, so a CNN's Convs ran at 143–157% of a
+ * MatMul-only ceiling. The FP32 roof is the better of the two.
+ */
+export function fp32Conv(c: number, hw: number): CeilingModel {
+  return {
+    kind: "fp32-conv",
+    model: wrap("fp32-conv", {
+      input: [vi("x", FLOAT, [1, c, hw, hw])],
+      output: [vi("y", FLOAT, [1, c, hw, hw])],
+      initializer: [floatTensor("w", [c, c, 3, 3], randomFloats(c * c * 9, 4))],
+      node: [{ opType: "Conv", input: ["x", "w"], output: ["y"], attribute: [{ name: "pads", ints: [1, 1, 1, 1], type: 7 }] }],
+    }),
+    input: { name: "x", shape: [1, c, hw, hw], elemType: FLOAT },
+    ops: 2 * c * c * 9 * hw * hw,
+    bytes: (2 * c * hw * hw + c * c * 9) * 4,
+    description: `Conv 3×3 ${c}→${c} channels on ${hw}×${hw}, float32`,
   };
 }
 
@@ -136,16 +159,21 @@ export function bandwidthModel(elements: number): CeilingModel {
 export interface CeilingSizes {
   /** MatMul side n. */
   readonly matmul: number;
+  /** Channels and side of the FP32 Conv ceiling (cpu and cuda only). */
+  readonly conv?: { readonly channels: number; readonly side: number };
   /** Float elements of the bandwidth model. */
   readonly elements: number;
 }
 
 /** The sizes used on `ep` (a software WebGPU adapter gets small ones). */
 export function ceilingSizes(ep: string, quick: boolean): CeilingSizes {
-  if (ep === "cuda") return { matmul: 4096, elements: 64 * 2 ** 20 };
+  if (ep === "cuda") return { matmul: 4096, elements: 64 * 2 ** 20, conv: { channels: 256, side: 64 } };
   // cpu: n = 384. On this project's 2-core AMD EPYC VM a 512×512 FP32 MatMul ran at a median of 15–19 GFLOP/s
   // against 61–86 for 384×384 in the same interleaved loop (power-of-two strides alias in the caches), and 1024 was slower still.
-  if (ep === "cpu") return quick ? { matmul: 256, elements: 8 * 2 ** 20 } : { matmul: 384, elements: 16 * 2 ** 20 };
+  if (ep === "cpu")
+    return quick
+      ? { matmul: 256, elements: 8 * 2 ** 20, conv: { channels: 64, side: 16 } }
+      : { matmul: 384, elements: 16 * 2 ** 20, conv: { channels: 128, side: 32 } };
   return { matmul: 256, elements: 2 * 2 ** 20 };
 }
 
@@ -153,7 +181,12 @@ export function ceilingSizes(ep: string, quick: boolean): CeilingSizes {
 export function ceilingModels(ep: string, quick = false): CeilingModel[] {
   const s = ceilingSizes(ep, quick);
   const int8 = ep === "cpu" || ep === "cuda" || ep === "browser-wasm";
-  return [fp32MatMul(s.matmul), ...(int8 ? [int8QLinearMatMul(s.matmul), int8MatMulInteger(s.matmul)] : []), bandwidthModel(s.elements)];
+  return [
+    fp32MatMul(s.matmul),
+    ...(s.conv ? [fp32Conv(s.conv.channels, s.conv.side)] : []),
+    ...(int8 ? [int8QLinearMatMul(s.matmul), int8MatMulInteger(s.matmul)] : []),
+    bandwidthModel(s.elements),
+  ];
 }
 
 /** Why an EP has no INT8 ceiling (undefined when it has one). */

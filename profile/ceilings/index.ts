@@ -4,6 +4,7 @@ export {
   ceilingModels,
   ceilingSizes,
   fp32MatMul,
+  fp32Conv,
   int8QLinearMatMul,
   int8MatMulInteger,
   bandwidthModel,

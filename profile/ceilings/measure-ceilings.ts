@@ -47,7 +47,7 @@ function settings(quick: boolean): MeasureSettings {
 /** The unit and figure of `m` at latency `ms`. */
 export function figureAt(m: CeilingModel, ms: number): { unit: string; value: number } {
   if (m.kind === "bandwidth") return { unit: "GB/s", value: m.bytes / (ms * 1e6) };
-  return { unit: m.kind === "fp32-matmul" ? "GFLOP/s" : "GOP/s", value: m.ops / (ms * 1e6) };
+  return { unit: m.kind.startsWith("fp32") ? "GFLOP/s" : "GOP/s", value: m.ops / (ms * 1e6) };
 }
 
 async function oneRound(
@@ -143,14 +143,17 @@ export async function measureCeilings(runner: EpRunner, options: CeilingOptions 
       });
     }
     const get = (kind: string) => figures.find((f) => f.kind === kind)?.value ?? null;
-    const int8 = [get("int8-qlinearmatmul"), get("int8-matmulinteger")].filter((v): v is number => v !== null);
+    const best = (...kinds: string[]) => {
+      const known = kinds.map(get).filter((v): v is number => v !== null);
+      return known.length > 0 ? Math.max(...known) : null;
+    };
     return {
       ep: runner.name,
       measuredAt: new Date().toISOString(),
       seconds: (performance.now() - t0) / 1000,
       figures,
-      fp32Gflops: get("fp32-matmul"),
-      int8Gops: int8.length > 0 ? Math.max(...int8) : null,
+      fp32Gflops: best("fp32-matmul", "fp32-conv"),
+      int8Gops: best("int8-qlinearmatmul", "int8-matmulinteger"),
       bandwidthGBs: get("bandwidth"),
       notes,
     };
