@@ -105,20 +105,23 @@ test("figures: ops ÷ p50 in 10⁹/s, bytes ÷ p50 in GB/s", () => {
   assert.deepEqual(figureAt(bandwidthModel(2_500_000), 3), { unit: "GB/s", value: 10 });
 });
 
+/** A cached CPU entry as the cache tests write and read it. */
+const CACHED_CPU: EpCeilings = {
+  ep: "cpu",
+  measuredAt: "2026-01-01T00:00:00.000Z",
+  seconds: 9,
+  figures: [],
+  fp32Gflops: 100,
+  int8Gops: 400,
+  bandwidthGBs: 10,
+  notes: [],
+};
+
 test("cache: written per machine + ORT version, read back, and empty for other hardware or another ORT", async () => {
   const out = await mkdtemp(join(tmpdir(), "ceilings-cache-"));
   try {
     const hw = hardware({ flags: ["avx2"] });
-    const entry: EpCeilings = {
-      ep: "cpu",
-      measuredAt: "2026-01-01T00:00:00.000Z",
-      seconds: 9,
-      figures: [],
-      fp32Gflops: 100,
-      int8Gops: 400,
-      bandwidthGBs: 10,
-      notes: [],
-    };
+    const entry = CACHED_CPU;
     const path = await writeCeilings(out, hw, [entry]);
     assert.match(path, /\/ceilings\/lab-1-[0-9a-f]{12}\.json$/);
     assert.deepEqual(await readCeilings(out, hw), [entry]);
@@ -138,16 +141,7 @@ test("ensureCeilings: cached EPs are not measured again; EPs outside the automat
   const out = await mkdtemp(join(tmpdir(), "ceilings-ensure-"));
   try {
     const hw = hardware({ flags: ["avx2"] });
-    const entry: EpCeilings = {
-      ep: "cpu",
-      measuredAt: "2026-01-01T00:00:00.000Z",
-      seconds: 9,
-      figures: [],
-      fp32Gflops: 100,
-      int8Gops: 400,
-      bandwidthGBs: 10,
-      notes: [],
-    };
+    const entry = CACHED_CPU;
     await writeCeilings(out, hw, [entry]);
     const webgpu: EpRunner = { ...cpuEp, name: "webgpu" };
     const lines: string[] = [];

@@ -145,3 +145,19 @@ export async function writeFixtureRun(
   await writeFile(join(runDir, "results.json"), JSON.stringify(runResults(fixed, runId, stability)));
   return { root, runDir };
 }
+
+/** The tables of a fixture run's report (model images and confusion matrices off), in page order. */
+export const FIXTURE_REPORT_TABLES: readonly string[] = [
+  "summary-fastest",
+  "summary-int8-speedup",
+  "efficiency",
+  "fp32-vs-int8",
+  "intra-op-threads",
+  "architecture-sweep",
+  "filter-sweep",
+  "cnn-vs-fcnn",
+  "transfer-vs-scratch",
+  "best-models",
+  "memory-estimate",
+  "memory-exercise",
+];

@@ -5,7 +5,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { writeReport } from "../reports/index.ts";
-import { okRow, trainRecord, writeFixtureRun } from "./report-fixtures.ts";
+import { FIXTURE_REPORT_TABLES, okRow, trainRecord, writeFixtureRun } from "./report-fixtures.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -46,20 +46,7 @@ test(
       });
       await page.goto(pathToFileURL(written.html).href);
       const tables = await page.$$eval("section.table", (els) => els.map((e) => e.getAttribute("data-table")));
-      assert.deepEqual(tables, [
-        "summary-fastest",
-        "summary-int8-speedup",
-        "efficiency",
-        "fp32-vs-int8",
-        "intra-op-threads",
-        "architecture-sweep",
-        "filter-sweep",
-        "cnn-vs-fcnn",
-        "transfer-vs-scratch",
-        "best-models",
-        "memory-estimate",
-        "memory-exercise",
-      ]);
+      assert.deepEqual(tables, FIXTURE_REPORT_TABLES);
       // At 1400 px every table fits the page; a wider one would scroll inside its own box, never past the page's edge.
       const overflow = await page.$$eval("section.table .scroll", (els) =>
         els.flatMap((e) => {

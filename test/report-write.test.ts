@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { compareRuns, escapeHtml, latencyChanged, writeReport } from "../reports/index.ts";
-import { okRow, trainRecord, writeFixtureRun } from "./report-fixtures.ts";
+import { FIXTURE_REPORT_TABLES, okRow, trainRecord, writeFixtureRun } from "./report-fixtures.ts";
 
 const EVIL = "<img src=x onerror=alert(1)>";
 
@@ -27,20 +27,7 @@ test("writeReport writes html, md, plots and tables; names from models are escap
   assert.ok(!html.includes("<img src=x"), "the model name must not become an element");
   assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"));
   assert.ok(!/<script/i.test(html));
-  for (const id of [
-    "summary-fastest",
-    "summary-int8-speedup",
-    "efficiency",
-    "fp32-vs-int8",
-    "intra-op-threads",
-    "architecture-sweep",
-    "filter-sweep",
-    "cnn-vs-fcnn",
-    "transfer-vs-scratch",
-    "best-models",
-    "memory-estimate",
-    "memory-exercise",
-  ]) {
+  for (const id of FIXTURE_REPORT_TABLES) {
     assert.ok(html.includes(`id="table-${id}"`), id);
   }
   const plots = (await readdir(join(runDir, "plots"))).sort();
