@@ -19,7 +19,8 @@ import * as ort from "onnxruntime-node";
 import { functionTimer, latencySketch, measureInterleaved, summarizeLatency } from "../measure/index.ts";
 import { evaluateAccuracy } from "./accuracy.ts";
 import { meteredTimer, openEnergyMeter } from "./energy/index.ts";
-import type { FactsJob, PairedJob, VariantLatency } from "./child-protocol.ts";
+import type { CeilingJob, FactsJob, PairedJob, VariantLatency } from "./child-protocol.ts";
+import { climbCeiling } from "./ceilings/ceiling-child.ts";
 import type { RowThreads } from "../formats/run/results-schema.ts";
 import { childRunner, sendToParent, serveChildJob } from "./child-runtime.ts";
 import { defaultEpRegistry } from "./ep-registry.ts";
@@ -192,4 +193,9 @@ async function runPaired(job: PairedJob): Promise<void> {
   }
 }
 
-serveChildJob({ probe: async (job) => (await runnerFor(job)).probe(), facts: runFacts, paired: runPaired });
+async function runCeiling(job: CeilingJob): Promise<void> {
+  const runner = await runnerFor(job);
+  await climbCeiling(job, (path, extra) => createSession(path, runner, extra), sendToParent);
+}
+
+serveChildJob({ probe: async (job) => (await runnerFor(job)).probe(), facts: runFacts, paired: runPaired, ceiling: runCeiling });

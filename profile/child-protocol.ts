@@ -12,6 +12,7 @@ import type { EpProbe } from "./ep-runner.ts";
 import type { MeasureSettings } from "../formats/options/profile-options.ts";
 import type { RowEnergy } from "./energy/index.ts";
 import type { OpTime, RowThreads } from "../formats/run/results-schema.ts";
+import type { LadderPlan, LadderStep, LadderStop } from "./ceilings/ceiling-ladder.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
 export interface BatchFeeds {
@@ -79,8 +80,16 @@ export interface PairedJob extends EpJob {
   readonly seed: number;
 }
 
+/** One ceiling kind climbed up its size ladder (profile/ceilings/ceiling-ladder.ts) in one child. */
+export interface CeilingJob extends EpJob {
+  readonly kind: "ceiling";
+  readonly plan: LadderPlan;
+  /** Intra-op threads of the ceiling sessions (the CPU EP: every logical CPU); absent: the runner's setting. */
+  readonly intraOpThreads?: number;
+}
+
 /** A job sent to a child. */
-export type ChildJob = ProbeJob | FactsJob | PairedJob;
+export type ChildJob = ProbeJob | FactsJob | PairedJob | CeilingJob;
 
 /** One variant's latency at one batch, from a paired child. */
 export interface VariantLatency {
@@ -120,6 +129,9 @@ export type ChildMessage =
       readonly blocks: readonly BlockMedian[];
       readonly cycles: number;
     }
+  // ceiling child
+  | { readonly type: "ceiling-step"; readonly step: LadderStep; readonly description: string }
+  | { readonly type: "ceiling-stop"; readonly stop: LadderStop; readonly message?: string }
   // either
   | { readonly type: "batch-error"; readonly batch: number; readonly message: string }
   | { readonly type: "done" };

@@ -32,6 +32,12 @@ export const CeilingFigureSchema = z.object({
   best: z.number(),
   /** Each round's median latency, ms. */
   roundP50Ms: z.array(z.number()),
+  /** The best round's size ladder: each rung's problem size (MatMul side, Conv c²·hw², float elements), figure and median run, ms. */
+  ladder: z.array(z.object({ size: z.number(), value: z.number(), p50Ms: z.number() })).optional(),
+  /** Why that ladder stopped climbing: the rate went flat, a run got too long, the top rung, the time budget, or a rung failed. */
+  stop: z.enum(["flat", "run-too-long", "top-rung", "budget", "error"]).optional(),
+  /** True when the data was made on the device inside the graph (no host transfer in the timed runs). */
+  deviceResident: z.boolean().optional(),
 });
 
 /** The ceilings of one EP on this machine. */
@@ -45,6 +51,17 @@ export const EpCeilingsSchema = z.object({
   fp32Gflops: z.number().nullable(),
   int8Gops: z.number().nullable(),
   bandwidthGBs: z.number().nullable(),
+  /** FP16 compute ceiling, GFLOP/s (GPU EPs), when measured. */
+  fp16Gflops: z.number().nullable().optional(),
+  /** The host link: host→device and device→host bandwidth, GB/s (GPU EPs). */
+  linkH2dGBs: z.number().nullable().optional(),
+  linkD2hGBs: z.number().nullable().optional(),
+  /** Settings the figures depend on (CPU intra-op threads, CUDA TF32), as words. */
+  settings: z.record(z.string(), z.string()).optional(),
+  /** A GPU's datasheet peak derived from its facts (gpu-peak.ts): never mixed with a measured figure. */
+  datasheet: z
+    .object({ gpu: z.string(), fp32Gflops: z.number().nullable(), tf32Gflops: z.number().nullable(), fp16Gflops: z.number().nullable(), bandwidthGBs: z.number().nullable(), formula: z.string(), source: z.string() })
+    .optional(),
   /** Why a figure is missing or how to read it. */
   notes: z.array(z.string()),
   /** The CPU's theoretical peak derived from its facts (theoretical-peak.ts), for the cpu EP. */
@@ -87,6 +104,7 @@ export function machineFingerprint(hw: Hardware): string {
     ort: hw.versions.onnxruntimeNode ?? "unknown",
     // a cache measured with other ceiling kernels reads as "not measured yet"
     kinds: CEILING_KINDS.join(","),
+    method: "device-resident ladders v2",
   };
   return createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 12);
 }

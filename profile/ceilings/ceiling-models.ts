@@ -9,7 +9,7 @@ import { floatTensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
 import { seededRandom } from "../../measure/index.ts";
 
 /** The ceilings measured. */
-export const CEILING_KINDS = ["fp32-matmul", "fp32-conv", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth"] as const;
+export const CEILING_KINDS = ["fp32-matmul", "fp16-matmul", "fp32-conv", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth", "link-h2d", "link-d2h"] as const;
 /** One ceiling kind. */
 export type CeilingKind = (typeof CEILING_KINDS)[number];
 
@@ -25,6 +25,8 @@ export interface CeilingModel {
   readonly bytes: number;
   /** What the model is, for reports. */
   readonly description: string;
+  /** The problem size of a ladder rung (MatMul side, Conv c²·hw², float elements); absent on fixed-size models. */
+  readonly size?: number;
 }
 
 const UINT8 = 2;
@@ -191,7 +193,17 @@ export function ceilingModels(ep: string, quick = false): CeilingModel[] {
 
 /** Why an EP has no INT8 ceiling (undefined when it has one). */
 export function noInt8Reason(ep: string): string | undefined {
-  return ep === "cpu" || ep === "cuda" || ep === "browser-wasm"
-    ? undefined
+  if (ep === "cpu" || ep === "browser-wasm") return undefined;
+  return ep === "cuda"
+    ? "the cuda EP runs INT8 QDQ models as float ops (DequantizeLinear, then FP32 kernels: measured 0.63–0.75× of FP32 on an H200), so its INT8 roof is its FP32 one; its integer kernels are not measured"
     : `the ${ep} EP has no integer MatMul kernels (its INT8 models run as float ops after DequantizeLinear), so its INT8 ceiling is its FP32 one`;
+}
+
+/** Kinds whose figure is bytes per second (memory or the host link), not operations. */
+export const STREAM_KINDS: readonly CeilingKind[] = ["bandwidth", "link-h2d", "link-d2h"];
+
+/** The unit and figure of `m` at latency `ms`: GB/s for the streams, GFLOP/s for float kinds, GOP/s for integer ones. */
+export function figureAt(m: Pick<CeilingModel, "kind" | "ops" | "bytes">, ms: number): { unit: string; value: number } {
+  if (STREAM_KINDS.includes(m.kind)) return { unit: "GB/s", value: m.bytes / (ms * 1e6) };
+  return { unit: m.kind.startsWith("int8") ? "GOP/s" : "GFLOP/s", value: m.ops / (ms * 1e6) };
 }

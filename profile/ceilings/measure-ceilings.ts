@@ -1,8 +1,11 @@
 /**
- * Measures an EP's ceilings: each ceiling model (ceiling-models.ts) runs in the same
- * measuring child as a profile row (child-main.ts, or the EP's own child script), rounds
- * interleaved (fp32, int8, bandwidth, fp32, …), and each round's median latency becomes a
- * figure: ops / p50 for compute, bytes / p50 for bandwidth.
+ * Measures an EP's ceilings. On onnxruntime-node's EPs (cpu, cuda, webgpu) each kind climbs
+ * a ladder of device-resident problems in a measuring child (ceiling-ladder.ts,
+ * ceiling-child.ts) until its rate stops rising: the figure is the device's, sized to the
+ * machine; the host link is measured apart (link-h2d, link-d2h). The browser EPs, whose
+ * child speaks only the paired protocol, time the fixed-size models of ceiling-models.ts.
+ * Rounds are fresh children, interleaved (fp32, int8, bandwidth, fp32, …); a figure is the
+ * best round's (ops / p50 for compute, bytes / p50 for bandwidth and the link).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,8 +16,13 @@ import type { EpRunner } from "../ep-runner.ts";
 import type { MeasureSettings } from "../../formats/options/profile-options.ts";
 import { runChild } from "../run-child.ts";
 import { percentile } from "../../measure/index.ts";
+import { availableParallelism } from "node:os";
 import type { CeilingFigure, EpCeilings } from "./ceiling-cache.ts";
-import { ceilingModels, noInt8Reason, type CeilingModel } from "./ceiling-models.ts";
+import { ceilingModels, figureAt, noInt8Reason, type CeilingKind, type CeilingModel } from "./ceiling-models.ts";
+import { bestStep, ceilingKindsFor, ladderPlan, type LadderStep, type LadderStop } from "./ceiling-ladder.ts";
+import { ladderModel } from "./device-models.ts";
+
+export { figureAt };
 
 /** Options of {@link measureCeilings}. */
 export interface CeilingOptions {
@@ -44,18 +52,12 @@ function settings(quick: boolean): MeasureSettings {
   };
 }
 
-/** The unit and figure of `m` at latency `ms`. */
-export function figureAt(m: CeilingModel, ms: number): { unit: string; value: number } {
-  if (m.kind === "bandwidth") return { unit: "GB/s", value: m.bytes / (ms * 1e6) };
-  return { unit: m.kind.startsWith("fp32") ? "GFLOP/s" : "GOP/s", value: m.ops / (ms * 1e6) };
-}
-
 async function oneRound(
   runner: EpRunner,
   m: CeilingModel,
   path: string,
   o: Required<Omit<CeilingOptions, "log">>,
-): Promise<{ p50: number; min: number } | { error: string }> {
+): Promise<RoundResult | { error: string }> {
   // A paired child with one variant: the profiler's own timing protocol (measure/interleave.ts).
   const job: PairedJob = {
     kind: "paired",
@@ -87,50 +89,108 @@ async function oneRound(
   );
 }
 
+/** One round of one kind: a ladder climbed in one child. */
+interface RoundResult {
+  readonly p50: number;
+  readonly min: number;
+  readonly steps?: readonly LadderStep[];
+  readonly stop?: LadderStop;
+  readonly stopMessage?: string;
+  readonly description?: string;
+}
+
+/** The settings a ceiling depends on, recorded beside it: the CPU's threads, CUDA's TF32. */
+export function ceilingSettings(ep: string, threads: number): Record<string, string> {
+  if (ep === "cpu") return { intraOpNumThreads: String(threads), spinning: "on (one session per child)" };
+  if (ep === "cuda") return { tf32: "on (ORT's CUDA EP default use_tf32=1: FP32 MatMul and Conv on TF32 tensor cores)" };
+  return {};
+}
+
+async function climbRound(runner: EpRunner, kind: CeilingKind, o: Required<Omit<CeilingOptions, "log">>, threads: number): Promise<RoundResult | { error: string }> {
+  const steps: LadderStep[] = [];
+  let stop: LadderStop | undefined;
+  let stopMessage: string | undefined;
+  let description: string | undefined;
+  let other: string | undefined;
+  const exit = await runChild(
+    { kind: "ceiling", ep: runner.name, plan: ladderPlan(kind, runner.name, o.quick), ...(runner.name === "cpu" ? { intraOpThreads: threads } : {}) },
+    {
+      env: runner.childEnv(),
+      timeoutMs: o.childTimeoutMs,
+      childModule: runner.childModule,
+      onMessage: (msg: ChildMessage) => {
+        if (msg.type === "ceiling-step") {
+          steps.push(msg.step);
+          description = msg.description;
+        } else if (msg.type === "ceiling-stop") {
+          stop = msg.stop;
+          stopMessage = msg.message;
+        } else if (msg.type === "cannot-start") other = `${msg.reason} (${msg.fix})`;
+      },
+    },
+  );
+  const best = bestStep(steps);
+  if (!best) {
+    const tail = exit.stderrTail.split("\n").filter(Boolean).pop() ?? "";
+    return { error: other ?? stopMessage ?? `child ended without a figure (exit ${String(exit.exitCode)}${exit.timedOut ? ", timed out" : ""}): ${tail}` };
+  }
+  return { p50: best.p50Ms, min: best.p50Ms, steps, stop: stop ?? "error", ...(stopMessage ? { stopMessage } : {}), description: description ?? kind };
+}
+
 /** Measures the ceilings of `runner`'s EP on this machine. */
 export async function measureCeilings(runner: EpRunner, options: CeilingOptions = {}): Promise<EpCeilings> {
   const o = { rounds: options.rounds ?? (options.quick ? 1 : 3), quick: options.quick ?? false, childTimeoutMs: options.childTimeoutMs ?? 120_000 };
   const log = options.log ?? (() => {});
   const t0 = performance.now();
+  const threads = availableParallelism();
   const dir = await mkdtemp(join(tmpdir(), "ceilings-"));
-  const models = ceilingModels(runner.name, o.quick);
+  // Browser EPs time fixed-size models through the paired protocol; onnxruntime-node's EPs climb device-resident ladders.
+  const ladder = runner.childScript === undefined;
+  const kinds: CeilingKind[] = ladder ? ceilingKindsFor(runner.name) : ceilingModels(runner.name, o.quick).map((m) => m.kind);
+  const fixed = new Map(ladder ? [] : ceilingModels(runner.name, o.quick).map((m) => [m.kind, m]));
   const notes: string[] = [];
   const int8Note = noInt8Reason(runner.name);
   if (int8Note) notes.push(int8Note);
   try {
-    const paths = await Promise.all(
-      models.map(async (m) => {
-        const path = join(dir, `${m.kind}.onnx`);
-        await writeOnnx(path, m.model);
-        return path;
-      }),
-    );
-    const rounds = new Map<string, { p50: number; min: number }[]>(models.map((m) => [m.kind, []]));
-    const errors = new Map<string, string>();
+    const paths = new Map<CeilingKind, string>();
+    for (const [kind, m] of fixed) {
+      const path = join(dir, `${kind}.onnx`);
+      await writeOnnx(path, m.model);
+      paths.set(kind, path);
+    }
+    const rounds = new Map<CeilingKind, RoundResult[]>(kinds.map((k) => [k, []]));
+    const errors = new Map<CeilingKind, string>();
     for (let r = 0; r < o.rounds; r++) {
-      for (const [k, m] of models.entries()) {
-        if (errors.has(m.kind)) continue;
-        const res = await oneRound(runner, m, paths[k] ?? "", o);
-        if ("error" in res) errors.set(m.kind, res.error);
+      for (const kind of kinds) {
+        if (errors.has(kind)) continue;
+        const m = fixed.get(kind);
+        const res = m ? await oneRound(runner, m, paths.get(kind) ?? "", o) : await climbRound(runner, kind, o, threads);
+        if ("error" in res) errors.set(kind, res.error);
         else {
-          rounds.get(m.kind)?.push(res);
-          log(
-            `ceilings ${runner.name} round ${r + 1}/${o.rounds}: ${m.kind} ${figureAt(m, res.p50).value.toFixed(1)} ${figureAt(m, res.p50).unit} (p50 ${res.p50.toFixed(3)} ms)`,
-          );
+          rounds.get(kind)?.push(res);
+          const at = m ?? ladderModel(kind, res.steps ? (bestStep(res.steps)?.rung ?? 0) : 0);
+          const f = figureAt(at, res.p50);
+          const climb = res.steps ? ` at ${sizeLabel(kind, bestStep(res.steps)?.size ?? 0)} (${res.steps.length} rungs, stopped: ${res.stop})` : "";
+          log(`ceilings ${runner.name} round ${r + 1}/${o.rounds}: ${kind} ${f.value.toFixed(1)} ${f.unit}${climb} (p50 ${res.p50.toFixed(3)} ms)`);
         }
       }
     }
     const figures: CeilingFigure[] = [];
-    for (const m of models) {
-      const err = errors.get(m.kind);
-      if (err) notes.push(`${m.kind} not measured: ${err}`);
-      const rs = rounds.get(m.kind) ?? [];
+    for (const kind of kinds) {
+      const err = errors.get(kind);
+      if (err) notes.push(`${kind} not measured: ${err}`);
+      const rs = rounds.get(kind) ?? [];
       if (rs.length === 0) continue;
-      const values = rs.map((x) => figureAt(m, x.p50).value);
+      const models = rs.map((x) => fixed.get(kind) ?? ladderModel(kind, x.steps ? (bestStep(x.steps)?.rung ?? 0) : 0));
+      const values = rs.map((x, k) => figureAt(models[k]!, x.p50).value);
+      const bestRound = values.indexOf(Math.max(...values));
+      const top = rs[bestRound]!;
+      const stopNote = rs.find((x) => x.stopMessage)?.stopMessage;
+      if (stopNote) notes.push(`${kind}: the ladder stopped at a rung that failed (${stopNote}); the rungs below it stand`);
       figures.push({
-        kind: m.kind,
-        description: m.description,
-        unit: figureAt(m, 1).unit,
+        kind,
+        description: top.description ?? models[bestRound]!.description,
+        unit: figureAt(models[0]!, 1).unit,
         value: Math.max(...values),
         median: percentile(
           [...values].sort((a, b) => a - b),
@@ -138,13 +198,15 @@ export async function measureCeilings(runner: EpRunner, options: CeilingOptions 
         ),
         min: Math.min(...values),
         max: Math.max(...values),
-        best: figureAt(m, Math.min(...rs.map((x) => x.min))).value,
+        best: Math.max(...rs.map((x, k) => figureAt(models[k]!, x.min).value)),
         roundP50Ms: rs.map((x) => x.p50),
+        ...(top.steps ? { ladder: top.steps.map((s) => ({ size: s.size, value: s.value, p50Ms: s.p50Ms })), stop: top.stop ?? "error" } : {}),
+        deviceResident: ladder && !kind.startsWith("link"),
       });
     }
     const get = (kind: string) => figures.find((f) => f.kind === kind)?.value ?? null;
-    const best = (...kinds: string[]) => {
-      const known = kinds.map(get).filter((v): v is number => v !== null);
+    const best = (...ks: string[]) => {
+      const known = ks.map(get).filter((v): v is number => v !== null);
       return known.length > 0 ? Math.max(...known) : null;
     };
     return {
@@ -153,11 +215,22 @@ export async function measureCeilings(runner: EpRunner, options: CeilingOptions 
       seconds: (performance.now() - t0) / 1000,
       figures,
       fp32Gflops: best("fp32-matmul", "fp32-conv"),
+      fp16Gflops: get("fp16-matmul"),
       int8Gops: best("int8-qlinearmatmul", "int8-matmulinteger"),
       bandwidthGBs: get("bandwidth"),
+      linkH2dGBs: get("link-h2d"),
+      linkD2hGBs: get("link-d2h"),
+      settings: ladder ? ceilingSettings(runner.name, threads) : {},
       notes,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A ladder rung's size in words: `4096²`, `64 MiB`, `c²·hw² = …`. */
+export function sizeLabel(kind: CeilingKind, size: number): string {
+  if (kind === "bandwidth" || kind.startsWith("link")) return `${((size * 4) / 2 ** 20).toFixed(0)} MiB`;
+  if (kind === "fp32-conv") return `c²·hw² ${size.toExponential(1)}`;
+  return `${size}²`;
 }
