@@ -7,7 +7,7 @@
  */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { achieved, loadRowWork } from "../reports/index.ts";
+import { achieved, deviceP50, loadRowWork } from "../reports/index.ts";
 import {
   measureCeilings,
   procCpuinfoClock,
@@ -43,7 +43,7 @@ async function bestOfRun(out: string, c: EpCeilings): Promise<Record<string, unk
     .flatMap((r) => {
       const w = work.get(r.key);
       if (!w) return [];
-      const a = achieved(w, r.latency.p50, c);
+      const a = achieved(w, deviceP50(r), c);
       return [
         {
           row: r.key,

@@ -10,6 +10,7 @@ import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.t
 import type { Comparison, OkRow, ResultRow, Warning } from "../formats/run/results-schema.ts";
 import { roundFailedWarning, roundFigures, stabilityWarnings } from "./row-rounds.ts";
 import { oneThreadVariant } from "./intra-op-threads.ts";
+import { deviceVariant } from "./device-resident.ts";
 import { onSoftwareAdapter, roundsOn, softwareAdapterWarning } from "./software-adapter.ts";
 
 /** What {@link buildRows} reads. */
@@ -128,6 +129,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
     roundBlockMedians: measured.map((m) => m.record.blocks.filter((b) => b.variant === job.precision).map((b) => b.medianMs)),
     peakRssMiB: f.peakRssMiB,
     baselineRssMiB: f.baselineRssMiB,
+    ...(f.gpuMemory ? { gpuMemory: f.gpuMemory } : {}),
     arena: f.arena,
     ops: f.ops,
     accuracy: acc,
@@ -203,6 +205,42 @@ function threadComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
   return out;
 }
 
+/** The paired ratio of each GPU row's end-to-end time over its device-resident copy's (device-resident.ts), where its records have one. */
+function transferComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (const row of ok) {
+    const job = s.plan.jobs.find((j) => j.model === row.model && j.ep === row.ep && j.precision === row.precision);
+    if (!job) continue;
+    const variant = deviceVariant(row.precision);
+    const blocks = blocksOf(s, job, row.batch);
+    if (!blocks.some((b) => b.variant === variant)) continue;
+    const est = pairedSpeedup(blocks, row.precision, variant);
+    if (est)
+      out.push(
+        comparison({ kind: "transfer", model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est),
+      );
+  }
+  return out;
+}
+
+/** `row` with its on-device time and transfer share, when its device-resident copy was timed beside it. */
+function withOnDevice(s: RowSources, row: ResultRow, transfers: readonly Comparison[]): ResultRow {
+  if (row.state !== "ok") return row;
+  const c = transfers.find((x) => x.model === row.model && x.ep === row.ep && x.precision === row.precision && x.batch === row.batch);
+  const job = s.plan.jobs.find((j) => j.model === row.model && j.ep === row.ep && j.precision === row.precision);
+  if (!c || !job) return row;
+  const p50s = roundsOf(s, job, row.batch).flatMap((rec) => rec?.variants.filter((v) => v.name === c.variant).map((v) => v.latency.p50) ?? []);
+  if (p50s.length === 0) return row;
+  const share = (speedup: number) => 1 - 1 / speedup;
+  return { ...row, onDevice: { p50Ms: median(p50s), transferShare: share(c.speedup), transferShareCi95: [share(c.ci95[0]), share(c.ci95[1])] } };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 /** The unpaired speedups of every EP over the CPU EP for each model × precision × batch. */
 function epComparisons(ok: readonly OkRow[]): Comparison[] {
   const out: Comparison[] = [];
@@ -237,5 +275,10 @@ export function buildRows(s: RowSources): BuiltRows {
     }
   }
   const ok = rows.filter((r): r is OkRow => r.state === "ok");
-  return { rows, comparisons: [...precisionComparisons(s, ok), ...epComparisons(ok), ...threadComparisons(s, ok)], complete };
+  const transfers = transferComparisons(s, ok);
+  return {
+    rows: rows.map((r) => withOnDevice(s, r, transfers)),
+    comparisons: [...precisionComparisons(s, ok), ...epComparisons(ok), ...threadComparisons(s, ok), ...transfers],
+    complete,
+  };
 }

@@ -18,7 +18,8 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { functionTimer, latencySketch, measureInterleaved, summarizeLatency } from "../measure/index.ts";
 import { evaluateAccuracy } from "./accuracy.ts";
-import { meteredTimer, openEnergyMeter } from "./energy/index.ts";
+import { meteredTimer, openEnergyMeter, type EnergyMeter } from "./energy/index.ts";
+import { gpuMemoryUsedMiB, processGpuMemoryMiB } from "./energy/nvidia-smi.ts";
 import type { CeilingJob, FactsJob, PairedJob, VariantLatency } from "./child-protocol.ts";
 import { climbCeiling } from "./ceilings/ceiling-child.ts";
 import type { RowThreads } from "../formats/run/results-schema.ts";
@@ -56,6 +57,15 @@ async function startSession(
     await sendToParent({ type: "cannot-start", ...explained });
     return undefined;
   }
+}
+
+/** This child's GPU memory: its own per-process figure, else the whole device's growth since `before` (MiB per GPU). */
+async function childGpuMemory(before: readonly number[]): Promise<{ mib: number; source: "process" | "device-delta" } | undefined> {
+  const own = await processGpuMemoryMiB(process.pid);
+  if (own !== null) return { mib: own, source: "process" };
+  const now = await gpuMemoryUsedMiB();
+  if (!now) return undefined;
+  return { mib: Math.max(0, now.reduce((s, v, i) => s + v - (before[i] ?? 0), 0)), source: "device-delta" };
 }
 
 async function measureAccuracy(job: FactsJob, session: ort.InferenceSession): Promise<void> {
@@ -106,9 +116,13 @@ async function profileOps(job: FactsJob, runner: EpRunner): Promise<void> {
   }
 }
 
+/** EPs whose model memory lives on a GPU that nvidia-smi may report. */
+const GPU_EPS = new Set(["cuda", "webgpu"]);
+
 async function runFacts(job: FactsJob): Promise<void> {
   const runner = await runnerFor(job);
   const baselineRssMiB = ownPeakRssMiB();
+  const gpuBefore = GPU_EPS.has(runner.name) ? await gpuMemoryUsedMiB() : null;
   const started = await startSession(job.onnxPath, runner);
   if (!started) return;
   const { session } = started;
@@ -122,7 +136,8 @@ async function runFacts(job: FactsJob): Promise<void> {
         await session.run(feeds);
         const firstRunMs = performance.now() - f0;
         for (let i = 0; i < RSS_RUNS && (i + 1) * firstRunMs < 0.1 * job.measure.rowBudgetMs; i++) await session.run(feeds);
-        await sendToParent({ type: "batch-facts", batch: batch.batch, firstRunMs, peakRssMiB: ownPeakRssMiB() });
+        const gpuMemory = gpuBefore ? await childGpuMemory(gpuBefore) : undefined;
+        await sendToParent({ type: "batch-facts", batch: batch.batch, firstRunMs, peakRssMiB: ownPeakRssMiB(), ...(gpuMemory ? { gpuMemory } : {}) });
       } catch (e) {
         await sendToParent({ type: "batch-error", batch: batch.batch, message: (e as Error).message });
       }
@@ -137,6 +152,7 @@ async function runFacts(job: FactsJob): Promise<void> {
 async function runPaired(job: PairedJob): Promise<void> {
   const runner = await runnerFor(job);
   const sessions: { name: string; session: ort.InferenceSession; ms: number; feeds: PairedJob["variants"][number]["feeds"]; threads: RowThreads }[] = [];
+  let meter: EnergyMeter | undefined;
   try {
     for (const v of job.variants) {
       try {
@@ -150,7 +166,7 @@ async function runPaired(job: PairedJob): Promise<void> {
       }
     }
     // Energy (RAPL, nvidia-smi) is read around each block and summed per variant; the idle baseline is measured once (1 s) where readable.
-    const meter = await openEnergyMeter();
+    meter = await openEnergyMeter();
     for (const [b, batch] of job.batches.entries()) {
       try {
         const timers: ReturnType<typeof meteredTimer>[] = [];
@@ -189,6 +205,7 @@ async function runPaired(job: PairedJob): Promise<void> {
       }
     }
   } finally {
+    meter?.close();
     for (const s of sessions) await s.session.release();
   }
 }

@@ -17,7 +17,8 @@ import type { LadderPlan, LadderStep, LadderStop } from "./ceilings/ceiling-ladd
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
 export interface BatchFeeds {
   readonly batch: number;
-  readonly inputs: readonly { name: string; shape: readonly number[]; elemType: number }[];
+  /** `values`: the exact contents of a small int64 input (a device-resident copy's shape input); absent: generated. */
+  readonly inputs: readonly { name: string; shape: readonly number[]; elemType: number; values?: readonly number[] }[];
   /**
    * The model's pixel preprocessing (its metadata's scale and offset): float inputs are
    * generated as pixels u in [0, 1) mapped to u × 255 × scale + offset. Absent: [0, 1).
@@ -110,7 +111,14 @@ export type ChildMessage =
   | { readonly type: "cannot-start"; readonly reason: string; readonly fix: string }
   // facts child
   | { readonly type: "session"; readonly sessionCreateMs: number; readonly baselineRssMiB: number }
-  | { readonly type: "batch-facts"; readonly batch: number; readonly firstRunMs: number; readonly peakRssMiB: number }
+  | {
+      readonly type: "batch-facts";
+      readonly batch: number;
+      readonly firstRunMs: number;
+      readonly peakRssMiB: number;
+      /** GPU memory after the batch's first runs, where nvidia-smi tells it. */
+      readonly gpuMemory?: { readonly mib: number; readonly source: "process" | "device-delta" };
+    }
   | { readonly type: "accuracy"; readonly top1: number; readonly count: number; readonly dataset: string }
   | { readonly type: "accuracy-error"; readonly message: string }
   | {

@@ -68,6 +68,7 @@ export function factsRecords(
           ...session,
           firstRunMs: m.firstRunMs,
           peakRssMiB: m.peakRssMiB,
+          ...(m.gpuMemory ? { gpuMemory: m.gpuMemory } : {}),
           accuracy: null,
           ops: null,
           arena: null,

@@ -44,7 +44,7 @@ export function buildFeeds(feeds: BatchFeeds): Record<string, ort.Tensor> {
         out[input.name] = new ort.Tensor("float16", new Uint16Array(size).fill(0x3800), dims);
         break;
       case 7:
-        out[input.name] = new ort.Tensor("int64", new BigInt64Array(size), dims);
+        out[input.name] = new ort.Tensor("int64", input.values ? BigInt64Array.from(input.values, (v) => BigInt(v)) : new BigInt64Array(size), dims);
         break;
       case 6:
         out[input.name] = new ort.Tensor("int32", new Int32Array(size), dims);

@@ -3,7 +3,12 @@
  * into records (`child-records.ts`): a facts child for one model file, or the paired timing
  * child of one model × EP for one round.
  */
+import { createHash } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import { loadavg } from "node:os";
+import { join } from "node:path";
+import { readOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
+import { deviceResidentModel, deviceSplitApplies, deviceVariant, residentInputs } from "./device-resident.ts";
 import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import type { BatchFeeds, ChildJob, ChildMessage, PairedVariant } from "./child-protocol.ts";
 import { factsRecords, timingRecords } from "./child-records.ts";
@@ -126,7 +131,9 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
   }));
   // The thread check: each precision again at one intra-op thread, in the same window (intra-op-threads.ts).
   const oneThread = threadCheckApplies(ep, ctx.options.threadCheck) ? precisions.map((v) => ({ ...v, name: oneThreadVariant(v.name), intraOpThreads: 1 })) : [];
-  const variants = [...precisions, ...oneThread];
+  // GPU rows: each precision again with its data made and summed on the device, to split compute from transfer (device-resident.ts).
+  const resident = deviceSplitApplies(ep, ctx.softwareAdapter ?? false) ? await residentVariants(precisions, ctx.traceDir) : [];
+  const variants = [...precisions, ...oneThread, ...resident];
   const { messages, exit } = await collect(
     {
       kind: "paired",
@@ -152,6 +159,30 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
     ctx.options.childTimeoutMs,
   );
   return { kind: "timing", records, stopped: exit.stopped };
+}
+
+/** The device-resident copy of each precision (written under `dir`), with feeds that make each input's shape on the device; precisions that cannot have one are left out. */
+async function residentVariants(precisions: readonly PairedVariant[], dir: string): Promise<PairedVariant[]> {
+  const out: PairedVariant[] = [];
+  await mkdir(join(dir, "device-resident"), { recursive: true });
+  for (const v of precisions) {
+    const model = deviceResidentModel(await readOnnx(v.onnxPath));
+    if ("reason" in model) continue;
+    const path = join(dir, "device-resident", `${createHash("sha256").update(v.onnxPath).digest("hex").slice(0, 16)}.onnx`);
+    await writeOnnx(path, model);
+    out.push({
+      name: deviceVariant(v.name),
+      onnxPath: path,
+      feeds: v.feeds.map((f) => ({
+        batch: f.batch,
+        inputs: f.inputs.flatMap((i) => [
+          { name: residentInputs(i.name).seed, shape: [1], elemType: i.elemType },
+          { name: residentInputs(i.name).shape, shape: [i.shape.length], elemType: 7, values: [...i.shape] },
+        ]),
+      })),
+    });
+  }
+  return out;
 }
 
 /** Runs one task's child and returns its records. */

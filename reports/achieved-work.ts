@@ -44,6 +44,15 @@ export function computeCeiling(w: ModelWork, c: EpCeilings | undefined): number 
   return isIntegerWork(w) ? (c.int8Gops ?? c.fp32Gflops) : c.fp32Gflops;
 }
 
+/**
+ * The time a row's work takes on its device, ms: a GPU row's on-device median (its
+ * device-resident copy: no host transfer) where measured, else its end-to-end median. The
+ * roofline, "% of ceiling" and "bound" use it: the device ceilings exclude the link too.
+ */
+export function deviceP50(r: Pick<OkRow, "latency" | "onDevice">): number {
+  return r.onDevice?.p50Ms ?? r.latency.p50;
+}
+
 /** A row's achieved figures from its work, p50 (ms) and its EP's ceilings. */
 export function achieved(w: ModelWork, p50Ms: number, c: EpCeilings | undefined): Achieved {
   const gops = w.flops / (p50Ms * 1e6);

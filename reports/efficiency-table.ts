@@ -5,7 +5,7 @@
  * errored rows stay in the table with their reason.
  */
 import type { Warning } from "../profile/index.ts";
-import { achieved } from "./achieved-work.ts";
+import { achieved, deviceP50 } from "./achieved-work.ts";
 import type { ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 
@@ -65,7 +65,7 @@ export function efficiencyTable(data: ReportData): ReportTable {
       const eff = work
         ? achieved(
             work,
-            r.latency.p50,
+            deviceP50(r),
             data.ceilings.find((c) => c.ep === r.ep),
           )
         : undefined;

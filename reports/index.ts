@@ -27,7 +27,7 @@ export { confusionMatrix, mostConfusedText, type ConfusionMatrix } from "./confu
 export { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type ReportTable, type Column, type Cell } from "./report-table.ts";
 export { escapeHtml } from "./escape-html.ts";
 export { ensureRunCeilings } from "./run-ceilings.ts";
-export { achieved, computeCeiling, isIntegerWork, loadRowWork, type Achieved } from "./achieved-work.ts";
+export { achieved, computeCeiling, deviceP50, isIntegerWork, loadRowWork, type Achieved } from "./achieved-work.ts";
 export { boundNotes, rooflinePlots, roofLines } from "./roofline.ts";
 export { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";
 export { writeLabReport, machinesTable, labThroughputTable, type WrittenLabReport, type LabReportOptions } from "./lab-report.ts";

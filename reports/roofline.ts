@@ -5,7 +5,7 @@
  * here and what that means for INT8 and for batching.
  */
 import type { EpCeilings, OkRow } from "../profile/index.ts";
-import { achieved, isIntegerWork } from "./achieved-work.ts";
+import { achieved, deviceP50, isIntegerWork } from "./achieved-work.ts";
 import { plot, type Plot } from "./chart-render.ts";
 import type { ReportData } from "./load-run.ts";
 import { okRows } from "./load-run.ts";
@@ -29,7 +29,7 @@ function points(data: ReportData, ep: string): Point[] {
     .flatMap((r) => {
       const w = data.work.get(r.key);
       if (!w || w.flops === 0) return [];
-      const a = achieved(w, r.latency.p50, c);
+      const a = achieved(w, deviceP50(r), c);
       return [
         {
           label: `${r.model} ${r.precision} b${r.batch}`,
@@ -174,8 +174,8 @@ export function boundNotes(data: ReportData): string[] {
     }
     const wf = data.work.get(first.key)!;
     const wl = data.work.get(last.key)!;
-    const af = achieved(wf, first.latency.p50, c);
-    const al = achieved(wl, last.latency.p50, c);
+    const af = achieved(wf, deviceP50(first), c);
+    const al = achieved(wl, deviceP50(last), c);
     const ridge = c.fp32Gflops && c.bandwidthGBs ? c.fp32Gflops / c.bandwidthGBs : null;
     const parts: string[] = [];
     parts.push(

@@ -89,8 +89,10 @@ export const ComparisonSchema = z.object({
    * `precision`: a precision over FP32, paired; `ep`: an EP over the CPU EP, unpaired;
    * `threads`: a precision's session at one intra-op thread (variant `<precision>@1t`) over
    * the same file at ORT's default threads (baseline `<precision>`), paired (the thread check).
+   * `transfer`: a GPU row end to end (baseline `<precision>`) over its device-resident copy
+   * (variant `<precision>@device`: inputs made and outputs summed on the device), paired.
    */
-  kind: z.enum(["precision", "ep", "threads"]),
+  kind: z.enum(["precision", "ep", "threads", "transfer"]),
   model: z.string(),
   /** The EP of both sides (precision, threads), or the variant's EP (ep). */
   ep: z.string(),
@@ -109,6 +111,13 @@ export const ComparisonSchema = z.object({
   rounds: z.number().int(),
   /** `faster` when the interval lies above 1, `slower` below, else `no clear difference`. */
   verdict: z.enum(["faster", "slower", "no clear difference"]),
+});
+
+/** Memory a row's model holds on the GPU, MiB, and how it was read. */
+export const GpuMemorySchema = z.object({
+  mib: z.number(),
+  /** `process`: nvidia-smi's per-process used memory of the model's own child; `device-delta`: the GPU's memory.used after the first runs minus before the session (whole device: other processes count). */
+  source: z.enum(["process", "device-delta"]),
 });
 
 /** The intra-op thread settings a row was timed with. */
@@ -168,6 +177,14 @@ export const OkRowSchema = RowBase.extend({
   peakRssMiB: z.number(),
   /** Peak RSS of the child before the session was created, MiB. */
   baselineRssMiB: z.number(),
+  /**
+   * GPU rows: the model's time on the device (its device-resident copy's median, ms: data made
+   * and summed on the device, so no host transfer) and the share of the end-to-end time spent
+   * on transfer and synchronisation (1 − device ÷ end to end) with its paired 95% interval.
+   */
+  onDevice: z.object({ p50Ms: z.number(), transferShare: z.number(), transferShareCi95: z.tuple([z.number(), z.number()]) }).optional(),
+  /** GPU memory the model's own child held after this batch's first runs (GPU EPs where nvidia-smi answers), MiB, and how it was read. */
+  gpuMemory: GpuMemorySchema.optional(),
   /** ORT allocator figures from the profiling pass when the EP reports them, MiB. */
   arena: z.object({ heldMiB: z.number().nullable(), inUsePeakMiB: z.number().nullable() }).nullable(),
   /** Per-op kernel time (only on the row whose batch was profiled, else null). */

@@ -10,7 +10,7 @@ import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { EnergySchema } from "./energy-schema.ts";
-import { LatencySchema, OpTimeSchema, RUN_FILES, ThreadsSchema, WarningSchema } from "./results-schema.ts";
+import { GpuMemorySchema, LatencySchema, OpTimeSchema, RUN_FILES, ThreadsSchema, WarningSchema } from "./results-schema.ts";
 
 /** A child's failure: what it said and how it ended. */
 const FailureSchema = z.object({
@@ -34,6 +34,8 @@ export const FactsRecordSchema = z.discriminatedUnion("state", [
     peakRssMiB: z.number(),
     /** Peak RSS before the session was created, MiB. */
     baselineRssMiB: z.number(),
+    /** GPU memory after this batch's first runs (GPU EPs on NVIDIA; absent elsewhere). */
+    gpuMemory: GpuMemorySchema.optional(),
     accuracy: z.object({ top1: z.number(), count: z.number().int(), dataset: z.string() }).nullable(),
     ops: z.array(OpTimeSchema).nullable(),
     arena: z.object({ heldMiB: z.number().nullable(), inUsePeakMiB: z.number().nullable() }).nullable(),

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BlockTimer } from "../../measure/index.ts";
 import type { EnergyUnavailable, RowEnergy } from "../../formats/run/energy-schema.ts";
-import { queryNvidiaSmi } from "./nvidia-smi.ts";
+import { integratePower, queryNvidiaSmi, startPowerSampler, type PowerSampler } from "./nvidia-smi.ts";
 import { counterDeltaUj, findPowercapZones, POWERCAP_ROOT, readEnergyUj, type PowercapZone } from "./powercap.ts";
 
 /** Where the meter reads; defaults are the real system's. */
@@ -20,6 +20,8 @@ export interface EnergyMeterOptions {
   readonly idleMs?: number;
   /** Waits out the idle baseline; default a timer of `idleMs` (tests pass one that also changes the fake counters). */
   readonly waitIdle?: (ms: number) => Promise<unknown>;
+  /** Sampling period of power.draw where a GPU has no energy counter, ms; default 50. */
+  readonly powerPeriodMs?: number;
 }
 
 /** A reading of every counter: time (ms) and values (µJ for RAPL, mJ for GPUs). */
@@ -37,6 +39,8 @@ export interface EnergyMeter {
   start(): Promise<EnergyMark>;
   /** Energy since `mark` for `images` inferences (or the unavailability reasons). */
   stop(mark: EnergyMark, images: number): Promise<RowEnergy>;
+  /** Ends any sampling process the meter started. */
+  close(): void;
 }
 
 interface Domain {
@@ -55,6 +59,18 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
   const gpus = Array.isArray(gpusOr) ? gpusOr.filter((g) => g.energyMj !== null) : [];
   if (!Array.isArray(gpusOr)) unavailable.push({ source: "nvidia-smi", ...gpusOr });
   const command = options.nvidiaSmi ?? "nvidia-smi";
+  // GPUs with no energy counter but a power reading: power.draw sampled and integrated (said in the domain's name).
+  const sampledGpus = Array.isArray(gpusOr) ? gpusOr.filter((g) => g.energyMj === null && g.powerW !== null) : [];
+  const periodMs = options.powerPeriodMs ?? 50;
+  const sampler: PowerSampler | undefined = sampledGpus.length > 0 ? startPowerSampler(command, periodMs) : undefined;
+  if (sampler) {
+    unavailable.push({
+      source: "nvidia-smi",
+      reason: `${sampledGpus.map((g) => g.name).join(", ")} give no total_energy_consumption: their energy is power.draw sampled every ${periodMs} ms and integrated (trapezoid), coarser than a counter for blocks shorter than a few samples`,
+      fix: "a driver that reports total_energy_consumption (Volta or newer, nvidia-smi --query-gpu=total_energy_consumption) gives exact joules",
+    });
+    await sampler.after(performance.now(), 2000);
+  }
 
   const domains: Domain[] = [
     ...zones.map((z, k) => ({
@@ -62,6 +78,13 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
       delta: (a: EnergyMark, b: EnergyMark) => counterDeltaUj(a.rapl[k] ?? 0, b.rapl[k] ?? 0, z.maxEnergyRangeUj) / 1e6,
     })),
     ...gpus.map((g, k) => ({ name: `gpu${g.index} ${g.name}`, delta: (a: EnergyMark, b: EnergyMark) => ((b.gpu[k] ?? 0) - (a.gpu[k] ?? 0)) / 1000 })),
+    ...sampledGpus.map((g) => {
+      const position = (Array.isArray(gpusOr) ? gpusOr : []).findIndex((x) => x.index === g.index);
+      return {
+        name: `gpu${g.index} ${g.name} (power.draw sampled every ${periodMs} ms)`,
+        delta: (a: EnergyMark, b: EnergyMark) => integratePower(sampler?.samples ?? [], a.t, b.t)[position] ?? 0,
+      };
+    }),
   ];
   const read = async (): Promise<EnergyMark> => {
     const [rapl, g] = await Promise.all([
@@ -72,7 +95,7 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
     return { t: performance.now(), rapl, gpu: gpus.map((x) => byIndex.get(x.index) ?? null) };
   };
   if (domains.length === 0) {
-    return { available: false, start: async () => ({ t: performance.now(), rapl: [], gpu: [] }), stop: async () => ({ available: false, unavailable }) };
+    return { available: false, start: async () => ({ t: performance.now(), rapl: [], gpu: [] }), stop: async () => ({ available: false, unavailable }), close: () => undefined };
   }
   const idleMs = options.idleMs ?? 1000;
   const i0 = await read();
@@ -82,6 +105,7 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
   const idleWatts = domains.map((d) => (idleSeconds > 0 ? d.delta(i0, i1) / idleSeconds : 0));
   return {
     available: true,
+    close: () => sampler?.stop(),
     start: read,
     async stop(mark, images) {
       const end = await read();
