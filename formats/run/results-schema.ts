@@ -242,7 +242,26 @@ export const HardwareSchema = z.object({
     speedGHz: z.number().nullable(),
   }),
   memoryGiB: z.number(),
-  gpus: z.array(z.object({ model: z.string(), vendor: z.string(), driver: z.string(), vramMiB: z.number().nullable() })),
+  gpus: z.array(
+    z.object({
+      model: z.string(),
+      vendor: z.string(),
+      driver: z.string(),
+      vramMiB: z.number().nullable(),
+      /** NVIDIA GPUs, from nvidia-smi: max SM and memory clocks (MHz), power limit (W), PCIe link (max and now), the driver's CUDA version. */
+      nvidia: z
+        .object({
+          smClockMHz: z.number().nullable(),
+          memClockMHz: z.number().nullable(),
+          powerLimitW: z.number().nullable(),
+          pcie: z.object({ genMax: z.number().nullable(), widthMax: z.number().nullable(), genNow: z.number().nullable(), widthNow: z.number().nullable() }),
+          cudaDriverVersion: z.string().nullable(),
+          /** Fields the driver refused, with its words. */
+          refused: z.record(z.string(), z.string()),
+        })
+        .optional(),
+    }),
+  ),
   os: z.object({ platform: z.string(), distro: z.string(), release: z.string(), kernel: z.string(), arch: z.string() }),
   versions: z.record(z.string(), z.string()),
 });
