@@ -6,6 +6,11 @@
  * latest run under `<out>/runs/` as a share of the measured ceiling.
  */
 import { readdir, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import * as ort from "onnxruntime-node";
+import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
+import { fp32MatMul } from "../profile/ceilings/index.ts";
+import { timeRuns } from "../profile/ceilings/ceiling-child.ts";
 import { join } from "node:path";
 import { achieved, deviceP50, loadRowWork } from "../reports/index.ts";
 import {
@@ -66,6 +71,29 @@ async function bestOfRun(out: string, c: EpCeilings): Promise<Record<string, unk
   return { run: dir, best: best ?? null, rows: figures };
 }
 
+/**
+ * A bare onnxruntime-node loop over `[n, n] × [n, n]` FP32 MatMuls (n = 256 … 4096), the
+ * input uploaded each run as a user's code would: the best rate a plain session reaches, to
+ * hold the ceiling against. Sizes whose run exceeds 1.5 s (0.3 s quick) end the sweep.
+ */
+async function bareMatMulLoop(threads: number, quick: boolean): Promise<{ sizes: { n: number; gflops: number; p50Ms: number; runs: number }[]; best: number }> {
+  const sizes: { n: number; gflops: number; p50Ms: number; runs: number }[] = [];
+  for (const n of quick ? [256, 512] : [256, 384, 512, 1024, 2048, 4096]) {
+    const m = fp32MatMul(n);
+    const session = await ort.InferenceSession.create(encodeOnnx(m.model), { intraOpNumThreads: threads, logSeverityLevel: 3 });
+    try {
+      const feeds = { a: new ort.Tensor("float32", new Float32Array(n * n).fill(0.5), [n, n]) };
+      const times = await timeRuns(() => session.run(feeds), quick ? 100 : 300, quick ? 300 : 1500);
+      const p50Ms = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+      sizes.push({ n, gflops: m.ops / (p50Ms * 1e6), p50Ms, runs: times.length });
+      if (p50Ms > (quick ? 300 : 1500)) break;
+    } finally {
+      await session.release();
+    }
+  }
+  return { sizes, best: Math.max(0, ...sizes.map((s) => s.gflops)) };
+}
+
 async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   const hw = await collectHardware();
   const peak = theoreticalPeak(hw, await procCpuinfoClock());
@@ -80,7 +108,11 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
       console.log(`${runner.name}: skipped: ${st.reason} (${st.fix})`);
       continue;
     }
-    const c = await measureCeilings(runner, { quick: options.quick, log: (l) => console.log(l) });
+    const c = await measureCeilings(runner, {
+      quick: options.quick,
+      ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
+      log: (l) => console.log(l),
+    });
     measured.push(runner.name === "cpu" ? { ...c, theoretical: peak } : c);
     for (const f of c.figures) {
       console.log(
@@ -100,11 +132,22 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
     console.log(
       `cpu measured / theoretical: FP32 ${((share(cpu.fp32Gflops, peak.fp32Gflops) ?? 0) * 100).toFixed(0)}%, INT8 ${((share(cpu.int8Gops, peak.int8Gops) ?? 0) * 100).toFixed(0)}%; cached in ${cache}`,
     );
+  // The CPU FP32 ceiling beside the best a bare onnxruntime-node loop reaches over plain MatMuls (input uploaded each run), same threads, one run.
+  const bare = cpu ? await bareMatMulLoop(Number(cpu.settings?.intraOpNumThreads ?? availableParallelism()), options.quick) : null;
+  if (cpu && bare) {
+    for (const b of bare.sizes)
+      console.log(`bare onnxruntime-node MatMul ${b.n}²: ${b.gflops.toFixed(1)} GFLOP/s (p50 ${b.p50Ms.toFixed(3)} ms, ${b.runs} runs)`);
+    const ratio = cpu.fp32Gflops !== null && bare.best > 0 ? cpu.fp32Gflops / bare.best : null;
+    console.log(
+      `cpu FP32 ceiling ${cpu.fp32Gflops?.toFixed(1) ?? "n/a"} GFLOP/s vs best bare MatMul loop ${bare.best.toFixed(1)} GFLOP/s: ${ratio !== null ? `${(ratio * 100).toFixed(0)}%` : "n/a"} (goal ≥ 90%)`,
+    );
+  }
   const best: Record<string, unknown> = {};
   for (const c of measured) best[c.ep] = await bestOfRun(options.out, c);
   return {
     cpu: hw.cpu,
     ceilings: measured,
+    bareMatMulLoop: bare,
     skipped,
     theoretical: peak,
     measuredOverTheoretical: { fp32: share(cpu?.fp32Gflops, peak.fp32Gflops), int8: share(cpu?.int8Gops, peak.int8Gops) },

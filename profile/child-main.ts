@@ -65,7 +65,13 @@ async function childGpuMemory(before: readonly number[]): Promise<{ mib: number;
   if (own !== null) return { mib: own, source: "process" };
   const now = await gpuMemoryUsedMiB();
   if (!now) return undefined;
-  return { mib: Math.max(0, now.reduce((s, v, i) => s + v - (before[i] ?? 0), 0)), source: "device-delta" };
+  return {
+    mib: Math.max(
+      0,
+      now.reduce((s, v, i) => s + v - (before[i] ?? 0), 0),
+    ),
+    source: "device-delta",
+  };
 }
 
 async function measureAccuracy(job: FactsJob, session: ort.InferenceSession): Promise<void> {

@@ -55,11 +55,22 @@ export function deviceResidentModel(model: OnnxModel): onnx.IModelProto | { reas
       { ...v, name: shape, type: { tensorType: { elemType: 7, shape: { dim: [{ dimValue: rank }] } } } },
     ];
   });
-  const expands = inputs.map((v) => ({ opType: "Expand", name: `${v.name}__expand`, input: [residentInputs(v.name).seed, residentInputs(v.name).shape], output: [v.name] }));
+  const expands = inputs.map((v) => ({
+    opType: "Expand",
+    name: `${v.name}__expand`,
+    input: [residentInputs(v.name).seed, residentInputs(v.name).shape],
+    output: [v.name],
+  }));
   const sums = g.output.map((o) =>
     FLOATS.has(elemTypeOf(o))
       ? {
-          node: { opType: "ReduceSum", name: `${o.name}__reduce`, input: [o.name], output: [`${o.name}__sum`], attribute: [{ name: "keepdims", i: 0, type: 2 }] },
+          node: {
+            opType: "ReduceSum",
+            name: `${o.name}__reduce`,
+            input: [o.name],
+            output: [`${o.name}__sum`],
+            attribute: [{ name: "keepdims", i: 0, type: 2 }],
+          },
           out: { ...o, name: `${o.name}__sum`, type: { tensorType: { elemType: elemTypeOf(o), shape: { dim: [] } } } },
         }
       : { node: undefined, out: o },

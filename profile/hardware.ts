@@ -49,22 +49,20 @@ type Gpu = Hardware["gpus"][number];
 export function mergeNvidia(gpus: readonly Gpu[], nvidia: readonly NvidiaGpuFacts[] | Unavailable): Gpu[] {
   if (!Array.isArray(nvidia)) return [...gpus];
   const others = gpus.filter((g) => !/nvidia/i.test(`${g.vendor} ${g.model}`));
-  const fromSmi = nvidia.map(
-    (n): Gpu => ({
-      model: n.name,
-      vendor: "NVIDIA",
-      driver: n.driver ?? "unknown",
-      vramMiB: n.memoryMiB,
-      nvidia: {
-        smClockMHz: n.smClockMHz,
-        memClockMHz: n.memClockMHz,
-        powerLimitW: n.powerLimitW,
-        pcie: n.pcie,
-        cudaDriverVersion: n.cudaDriverVersion,
-        refused: { ...n.refused },
-      },
-    }),
-  );
+  const fromSmi = nvidia.map((n): Gpu => ({
+    model: n.name,
+    vendor: "NVIDIA",
+    driver: n.driver ?? "unknown",
+    vramMiB: n.memoryMiB,
+    nvidia: {
+      smClockMHz: n.smClockMHz,
+      memClockMHz: n.memClockMHz,
+      powerLimitW: n.powerLimitW,
+      pcie: n.pcie,
+      cudaDriverVersion: n.cudaDriverVersion,
+      refused: { ...n.refused },
+    },
+  }));
   return [...fromSmi, ...others];
 }
 

@@ -40,8 +40,14 @@ function main() {
   if (from) {
     const missing = PROVIDERS.filter((f) => !existsSync(join(from, f)));
     if (missing.length > 0) {
-      const has = existsSync(from) ? readdirSync(from).filter((f) => f.startsWith("libonnxruntime")).join(", ") || "no libonnxruntime* files" : "the folder does not exist";
-      console.error(`cuda-ep: ${from} lacks ${missing.join(" and ")} (${has}); give the folder of an ONNX Runtime CUDA build of the same version as onnxruntime-node`);
+      const has = existsSync(from)
+        ? readdirSync(from)
+            .filter((f) => f.startsWith("libonnxruntime"))
+            .join(", ") || "no libonnxruntime* files"
+        : "the folder does not exist";
+      console.error(
+        `cuda-ep: ${from} lacks ${missing.join(" and ")} (${has}); give the folder of an ONNX Runtime CUDA build of the same version as onnxruntime-node`,
+      );
       process.exit(process.argv.includes("--cuda-ep") ? 2 : 0);
     }
     for (const f of PROVIDERS) copyFileSync(join(from, f), join(binDir, f));

@@ -60,7 +60,15 @@ export const EpCeilingsSchema = z.object({
   settings: z.record(z.string(), z.string()).optional(),
   /** A GPU's datasheet peak derived from its facts (gpu-peak.ts): never mixed with a measured figure. */
   datasheet: z
-    .object({ gpu: z.string(), fp32Gflops: z.number().nullable(), tf32Gflops: z.number().nullable(), fp16Gflops: z.number().nullable(), bandwidthGBs: z.number().nullable(), formula: z.string(), source: z.string() })
+    .object({
+      gpu: z.string(),
+      fp32Gflops: z.number().nullable(),
+      tf32Gflops: z.number().nullable(),
+      fp16Gflops: z.number().nullable(),
+      bandwidthGBs: z.number().nullable(),
+      formula: z.string(),
+      source: z.string(),
+    })
     .optional(),
   /** Why a figure is missing or how to read it. */
   notes: z.array(z.string()),

@@ -23,7 +23,12 @@ export type OpenSession = (path: string, extra: ort.InferenceSession.SessionOpti
  * first two: measured 140 ms against 15 ms after, for a 16 MiB stream on the CPU EP): runs
  * until `measureMs` passed and 3 ran, or only the last warm-up when it alone exceeds `maxRunMs`; ms each.
  */
-export async function timeRuns(run: () => Promise<unknown>, measureMs: number, maxRunMs: number, now: () => number = () => performance.now()): Promise<number[]> {
+export async function timeRuns(
+  run: () => Promise<unknown>,
+  measureMs: number,
+  maxRunMs: number,
+  now: () => number = () => performance.now(),
+): Promise<number[]> {
   await run(); // cold: allocations, kernel selection, shader compiles
   let warm = 0;
   for (let i = 0; i < 2; i++) {

@@ -9,7 +9,16 @@ import { floatTensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
 import { seededRandom } from "../../measure/index.ts";
 
 /** The ceilings measured. */
-export const CEILING_KINDS = ["fp32-matmul", "fp16-matmul", "fp32-conv", "int8-qlinearmatmul", "int8-matmulinteger", "bandwidth", "link-h2d", "link-d2h"] as const;
+export const CEILING_KINDS = [
+  "fp32-matmul",
+  "fp16-matmul",
+  "fp32-conv",
+  "int8-qlinearmatmul",
+  "int8-matmulinteger",
+  "bandwidth",
+  "link-h2d",
+  "link-d2h",
+] as const;
 /** One ceiling kind. */
 export type CeilingKind = (typeof CEILING_KINDS)[number];
 

@@ -43,7 +43,12 @@ function randomInt8(count: number, seed: number): Int8Array {
 
 const SEED = (elemType: number) => ({ name: "seed", shape: [1], elemType });
 const expand = (out: string): onnx.INodeProto => ({ opType: "Expand", input: ["seed", `${out}_shape`], output: [out] });
-const reduceAll = (input: string, output: string): onnx.INodeProto => ({ opType: "ReduceSum", input: [input], output: [output], attribute: [{ name: "keepdims", i: 0, type: 2 }] });
+const reduceAll = (input: string, output: string): onnx.INodeProto => ({
+  opType: "ReduceSum",
+  input: [input],
+  output: [output],
+  attribute: [{ name: "keepdims", i: 0, type: 2 }],
+});
 const shapeOf = (out: string, dims: readonly number[]) => int64Tensor(`${out}_shape`, [dims.length], dims);
 
 /** `CHAIN` chained `[n, n] × [n, n]` FP32 MatMuls on a tensor made on the device: 2n³ FLOPs each. */
@@ -91,7 +96,8 @@ export function fp16MatMulChain(n: number): CeilingModel {
 /** `CHAIN` chained 3×3 Convs, `c` → `c` channels on `[1, c, hw, hw]` (padding 1): 2·c²·9·hw² FLOPs each. */
 export function fp32ConvChain(c: number, hw: number): CeilingModel {
   const node: onnx.INodeProto[] = [expand("x0")];
-  for (let i = 0; i < CHAIN; i++) node.push({ opType: "Conv", input: [`x${i}`, "w"], output: [`x${i + 1}`], attribute: [{ name: "pads", ints: [1, 1, 1, 1], type: 7 }] });
+  for (let i = 0; i < CHAIN; i++)
+    node.push({ opType: "Conv", input: [`x${i}`, "w"], output: [`x${i + 1}`], attribute: [{ name: "pads", ints: [1, 1, 1, 1], type: 7 }] });
   node.push(reduceAll(`x${CHAIN}`, "s"));
   return {
     kind: "fp32-conv",
@@ -212,7 +218,12 @@ export function linkHostToDevice(elements: number): CeilingModel {
 export function linkDeviceToHost(elements: number): CeilingModel {
   return {
     kind: "link-d2h",
-    model: wrap("link-d2h", { input: [vi("seed", FLOAT, [1])], output: [vi("y", FLOAT, [elements])], initializer: [shapeOf("y", [elements])], node: [expand("y")] }),
+    model: wrap("link-d2h", {
+      input: [vi("seed", FLOAT, [1])],
+      output: [vi("y", FLOAT, [elements])],
+      initializer: [shapeOf("y", [elements])],
+      node: [expand("y")],
+    }),
     input: SEED(FLOAT),
     ops: 0,
     bytes: 4 * elements,

@@ -52,12 +52,7 @@ function settings(quick: boolean): MeasureSettings {
   };
 }
 
-async function oneRound(
-  runner: EpRunner,
-  m: CeilingModel,
-  path: string,
-  o: Required<Omit<CeilingOptions, "log">>,
-): Promise<RoundResult | { error: string }> {
+async function oneRound(runner: EpRunner, m: CeilingModel, path: string, o: Required<Omit<CeilingOptions, "log">>): Promise<RoundResult | { error: string }> {
   // A paired child with one variant: the profiler's own timing protocol (measure/interleave.ts).
   const job: PairedJob = {
     kind: "paired",
@@ -106,7 +101,12 @@ export function ceilingSettings(ep: string, threads: number): Record<string, str
   return {};
 }
 
-async function climbRound(runner: EpRunner, kind: CeilingKind, o: Required<Omit<CeilingOptions, "log">>, threads: number): Promise<RoundResult | { error: string }> {
+async function climbRound(
+  runner: EpRunner,
+  kind: CeilingKind,
+  o: Required<Omit<CeilingOptions, "log">>,
+  threads: number,
+): Promise<RoundResult | { error: string }> {
   const steps: LadderStep[] = [];
   let stop: LadderStop | undefined;
   let stopMessage: string | undefined;

@@ -95,7 +95,12 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
     return { t: performance.now(), rapl, gpu: gpus.map((x) => byIndex.get(x.index) ?? null) };
   };
   if (domains.length === 0) {
-    return { available: false, start: async () => ({ t: performance.now(), rapl: [], gpu: [] }), stop: async () => ({ available: false, unavailable }), close: () => undefined };
+    return {
+      available: false,
+      start: async () => ({ t: performance.now(), rapl: [], gpu: [] }),
+      stop: async () => ({ available: false, unavailable }),
+      close: () => undefined,
+    };
   }
   const idleMs = options.idleMs ?? 1000;
   const i0 = await read();

@@ -77,7 +77,10 @@ export async function queryGpuFields(fields: readonly string[], command = "nvidi
     return { gpus: lines.map((l) => Object.fromEntries(fields.map((f, k) => [f, cell(l.split(",")[k])]))), refused: {} };
   }
   if (all.missing) {
-    return { reason: `${command} is not on PATH (no NVIDIA driver on this machine)`, fix: "on a machine with an NVIDIA GPU install its driver (nvidia-smi comes with it)" };
+    return {
+      reason: `${command} is not on PATH (no NVIDIA driver on this machine)`,
+      fix: "on a machine with an NVIDIA GPU install its driver (nvidia-smi comes with it)",
+    };
   }
   // One refused field fails the whole query: ask each field alone.
   const columns = await Promise.all(fields.map(async (f) => ({ f, r: await query([f]) })));
@@ -85,7 +88,17 @@ export async function queryGpuFields(fields: readonly string[], command = "nvidi
   if (answered.length === 0) return { reason: `${command} failed: ${all.error}`, fix: "check the NVIDIA driver: run nvidia-smi by hand" };
   const rows = Math.max(...answered.map((c) => c.r.stdout.split("\n").filter((l) => l.trim() !== "").length));
   const gpus = Array.from({ length: rows }, (_, i) =>
-    Object.fromEntries(fields.map((f) => [f, cell(answered.find((c) => c.f === f)?.r.stdout.split("\n").filter((l) => l.trim() !== "")[i])])),
+    Object.fromEntries(
+      fields.map((f) => [
+        f,
+        cell(
+          answered
+            .find((c) => c.f === f)
+            ?.r.stdout.split("\n")
+            .filter((l) => l.trim() !== "")[i],
+        ),
+      ]),
+    ),
   );
   const refused = Object.fromEntries(columns.filter((c) => "error" in c.r).map((c) => [c.f, "error" in c.r ? c.r.error : ""]));
   return { gpus, refused };
