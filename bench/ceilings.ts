@@ -11,6 +11,7 @@ import * as ort from "onnxruntime-node";
 import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
 import { fp32MatMul } from "../profile/ceilings/index.ts";
 import { timeRuns } from "../profile/ceilings/ceiling-child.ts";
+import { gpuDatasheet } from "../profile/ceilings/gpu-datasheet.ts";
 import { join } from "node:path";
 import { achieved, deviceP50, loadRowWork } from "../reports/index.ts";
 import {
@@ -113,7 +114,12 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
       ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
       log: (l) => console.log(l),
     });
-    measured.push(runner.name === "cpu" ? { ...c, theoretical: peak } : c);
+    const sheet = runner.name === "cuda" || runner.name === "webgpu" ? gpuDatasheet(hw) : undefined;
+    measured.push(runner.name === "cpu" ? { ...c, theoretical: peak } : sheet ? { ...c, datasheet: sheet } : c);
+    if (sheet)
+      console.log(
+        `${runner.name} datasheet (not measured): ${sheet.gpu} FP32 ${sheet.fp32Gflops?.toFixed(0) ?? "n/a"}, TF32 ${sheet.tf32Gflops?.toFixed(0) ?? "n/a"}, FP16 ${sheet.fp16Gflops?.toFixed(0) ?? "n/a"} GFLOP/s, ${sheet.bandwidthGBs ?? "n/a"} GB/s = ${sheet.formula}`,
+      );
     for (const f of c.figures) {
       console.log(
         `${runner.name} ${f.kind.padEnd(20)} ${f.value.toFixed(1)} ${f.unit} (best round; median ${f.median.toFixed(1)}, rounds ${f.min.toFixed(1)}–${f.max.toFixed(1)}, best single run ${f.best.toFixed(1)})  ${f.description}`,

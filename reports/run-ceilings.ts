@@ -10,7 +10,8 @@ import { artifactsRootOf } from "./load-run.ts";
  */
 export async function ensureRunCeilings(runDir: string, log: (line: string) => void = () => {}): Promise<EpCeilings[]> {
   const results = await readRunResults(runDir);
-  const available = new Set(results.eps.filter((e) => e.state === "available").map((e) => e.name));
+  // GPU EPs on a software adapter (SwiftShader) are left to the bench: their ceilings are the CPU's, slowly.
+  const available = new Set(results.eps.filter((e) => e.state === "available" && e.facts.softwareFallback !== "yes").map((e) => e.name));
   const runners = defaultEpRegistry().runners.filter((r) => available.has(r.name));
   return ensureCeilings(artifactsRootOf(runDir), results.hardware, runners, log);
 }

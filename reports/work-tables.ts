@@ -120,6 +120,22 @@ export function workVsTimeTable(data: ReportData): ReportTable {
   };
 }
 
+/** Why a ceiling's ladder stopped, in words. */
+function ladderWords(stop: string | undefined): string {
+  switch (stop) {
+    case "flat":
+      return "the rate stopped rising";
+    case "run-too-long":
+      return "a run got too long";
+    case "top-rung":
+      return "it reached the largest size";
+    case "budget":
+      return "its time budget ran out";
+    default:
+      return "a size failed, the ones below stand";
+  }
+}
+
 /** The measured ceilings per EP with their spread, and the CPU's theoretical peak beside them. */
 export function ceilingsTable(data: ReportData): ReportTable {
   const rows: Record<string, Cell>[] = [];
@@ -133,8 +149,22 @@ export function ceilingsTable(data: ReportData): ReportTable {
         spread: `${f.min.toFixed(1)}–${f.max.toFixed(1)} over ${f.roundP50Ms.length} round(s)`,
         best: f.best,
         unit: f.unit,
-        what: f.description,
+        what: f.ladder
+          ? `${f.description}; sized by a ladder of ${f.ladder.length} problem sizes (${ladderWords(f.stop)})${f.deviceResident ? "" : ", host link"}`
+          : f.description,
       });
+    }
+    const settings = Object.entries(c.settings ?? {});
+    if (settings.length > 0) rows.push({ ep: c.ep, kind: "settings", value: null, spread: null, best: null, unit: null, what: settings.map(([k, v]) => `${k}: ${v}`).join("; ") });
+    if (c.datasheet) {
+      const d = c.datasheet;
+      const add = (kind: string, value: number | null, unit: string) => {
+        if (value !== null) rows.push({ ep: c.ep, kind: `${kind} datasheet`, value, spread: null, best: null, unit, what: `${d.gpu}: ${d.formula} (${d.source}); a datasheet figure, not measured` });
+      };
+      add("fp32", d.fp32Gflops, "GFLOP/s");
+      add("tf32", d.tf32Gflops, "GFLOP/s");
+      add("fp16", d.fp16Gflops, "GFLOP/s");
+      add("bandwidth", d.bandwidthGBs, "GB/s");
     }
     if (c.theoretical) {
       const t = c.theoretical;
@@ -149,7 +179,7 @@ export function ceilingsTable(data: ReportData): ReportTable {
           "No ceilings are cached for this machine and ONNX Runtime version: run npm run bench -- ceilings (the profile command measures the CPU EP's on its own).",
         ]
       : [
-          "Measured with small ONNX models built in code, each in a fresh child process like a profile row: FP32 MatMul and (CPU, CUDA) a 3×3 FP32 Conv, the FP32 roof being the better of the two, INT8 QLinearMatMul and MatMulInteger (uint8 × int8), and bandwidth as Mul + ReduceSum over a large float tensor (3 × its bytes moved per run).",
+          "Measured with ONNX models built in code, each in a fresh child process like a profile row. On onnxruntime-node's EPs the data is made on the device (a one-value input Expanded in the graph) and 8 chained ops run on it with a scalar out, so no run crosses the host link: FP32 MatMul and (CPU, CUDA) 3×3 Conv chains, the FP32 roof the better of the two; FP16 MatMul on GPUs; INT8 QLinearMatMul chains and MatMulInteger (CPU); bandwidth as 8 elementwise ops over a tensor past the caches. Each climbs a ladder of sizes until its rate stops rising. GPU EPs also measure the host link alone (link-h2d, link-d2h). The browser EPs time fixed-size models with their inputs uploaded.",
           "Value: ops (or bytes) ÷ median latency of the best round (rounds are fresh child processes; on a shared machine the least-disturbed round is the closest to the roof); spread: the smallest and largest round, median: their median; best run: at the fastest single run. Other tenants' load lowers and spreads these figures.",
           `Cached per machine and ORT version in ${data.ceilings.length > 0 ? "<artifacts>/ceilings/" : ""}; measured ${data.ceilings.map((c) => `${c.ep} ${c.measuredAt}`).join(", ")}.`,
         ];

@@ -20,6 +20,7 @@ import { modelPlots } from "./model-plots.ts";
 import { modelSummaries } from "./model-summaries.ts";
 import { precisionTable, speedupClaim } from "./precision-table.ts";
 import { threadsTable } from "./threads-table.ts";
+import { gpuSplitTable } from "./gpu-split-table.ts";
 import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";
 import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } from "../formats/options/report-options.ts";
 import { tableToCsv, tableToJson, type ReportTable } from "./report-table.ts";
@@ -132,7 +133,7 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
                 : []),
             ],
       // tables with no rows are left out (a run without work counts or ceilings)
-      tables: [modelWorkTable(data), workVsTimeTable(data), ceilingsTable(data)].filter((t) => t.rows.length > 0),
+      tables: [modelWorkTable(data), workVsTimeTable(data), ceilingsTable(data), gpuSplitTable(data)].filter((t) => t.rows.length > 0),
       plots: rooflines,
       images: [],
     },

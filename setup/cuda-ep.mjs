@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 // The CUDA EP of onnxruntime-node, set up from the README's own `npm install` (this is the
 // project's postinstall) or by hand (`npm run setup -- --cuda-ep <dir>`). onnxruntime-node
 // bundles the CPU and WebGPU EPs; its CUDA EP (libonnxruntime_providers_cuda.so, CUDA 12) is

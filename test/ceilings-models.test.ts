@@ -143,7 +143,7 @@ test("ensureCeilings: cached EPs are not measured again; EPs outside the automat
     const hw = hardware({ flags: ["avx2"] });
     const entry = CACHED_CPU;
     await writeCeilings(out, hw, [entry]);
-    const webgpu: EpRunner = { ...cpuEp, name: "webgpu" };
+    const webgpu: EpRunner = { ...cpuEp, name: "browser-wasm" };
     const lines: string[] = [];
     assert.deepEqual(await ensureCeilings(out, hw, [cpuEp, webgpu], (l) => lines.push(l)), [entry]);
     assert.deepEqual(lines, []);

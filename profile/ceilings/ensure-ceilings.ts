@@ -8,9 +8,14 @@ import type { Hardware } from "../../formats/run/results-schema.ts";
 import { readCeilings, writeCeilings, type EpCeilings } from "./ceiling-cache.ts";
 import { measureCeilings } from "./measure-ceilings.ts";
 import { procCpuinfoClock, theoreticalPeak } from "./theoretical-peak.ts";
+import { gpuDatasheet } from "./gpu-datasheet.ts";
 
-/** EPs whose ceilings a profile run measures itself when the cache lacks them. */
-export const AUTO_CEILING_EPS: readonly string[] = ["cpu"];
+/**
+ * EPs whose ceilings a profile run measures itself when the cache lacks them: the CPU EP and
+ * the GPU EPs on a real adapter (the caller leaves software adapters out); the browser EPs
+ * come from `npm run bench -- ceilings`.
+ */
+export const AUTO_CEILING_EPS: readonly string[] = ["cpu", "cuda", "webgpu"];
 
 /**
  * Returns the cached ceilings of `hw`, first measuring those of `runners` (limited to
@@ -24,7 +29,8 @@ export async function ensureCeilings(out: string, hw: Hardware, runners: readonl
   for (const runner of todo) {
     log(`ceilings: measuring the ${runner.name} EP's compute and bandwidth ceilings (one round; npm run bench -- ceilings measures three)`);
     const c = await measureCeilings(runner, { rounds: 1 });
-    measured.push(runner.name === "cpu" ? { ...c, theoretical: theoreticalPeak(hw, await procCpuinfoClock()) } : c);
+    const sheet = runner.name === "cpu" ? undefined : gpuDatasheet(hw);
+    measured.push(runner.name === "cpu" ? { ...c, theoretical: theoreticalPeak(hw, await procCpuinfoClock()) } : sheet ? { ...c, datasheet: sheet } : c);
   }
   await writeCeilings(out, hw, measured);
   return readCeilings(out, hw);

@@ -25,3 +25,5 @@ export {
 export { measureCeilings, figureAt, type CeilingOptions } from "./measure-ceilings.ts";
 export { cpuinfoClockGHz, procCpuinfoClock, simdBits, theoreticalPeak, type TheoreticalPeak } from "./theoretical-peak.ts";
 export { AUTO_CEILING_EPS, ensureCeilings } from "./ensure-ceilings.ts";
+export { GPU_SPECS, gpuDatasheet, type GpuDatasheet, type GpuSpec } from "./gpu-datasheet.ts";
+export { ceilingKindsFor, ladderPlan, nextRung, bestStep, type LadderPlan, type LadderStep } from "./ceiling-ladder.ts";
