@@ -48,6 +48,7 @@ const PROFILE_FLAGS: readonly Flag[] = [
     help: "time budget per row, ms, shared by its rounds: warm-up and measurement shrink to fit (at least one cycle of blocks)",
   },
   { flags: "--rounds <n>", showDefault: typed(DEFAULT_ROUNDS) },
+  { flags: "--gpu-batch <list>", key: "gpuBatches", showDefault: typed([256]) },
   {
     flags: "--child-timeout <s>",
     key: "childTimeoutS",

@@ -6,6 +6,7 @@
  * `results.json` / `results.csv` / `comparisons.csv` in `<out>/runs/<timestamp>-<host>/`.
  * SIGINT stops the current child, keeps what finished and prints how to resume.
  */
+import { DEVICE_SPLIT_EPS } from "./device-resident.ts";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { defaultEpRegistry, resolveEps, selectEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";
@@ -52,6 +53,13 @@ async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
   });
 }
 
+/** The batches of `ep`'s jobs: the run's, plus `--gpu-batch` on a GPU EP with a real adapter. */
+export function batchesOn(ep: string, eps: readonly EpStatus[], o: Pick<ResolvedProfileOptions, "batches" | "gpuBatches">): number[] {
+  const status = eps.find((e) => e.name === ep);
+  const realGpu = DEVICE_SPLIT_EPS.includes(ep) && status?.state === "available" && status.facts.softwareFallback !== "yes";
+  return realGpu ? [...new Set([...o.batches, ...o.gpuBatches.filter((b) => b > 0)])] : [...o.batches];
+}
+
 async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[]): Promise<Omit<RunPlan, "runId">> {
   const files = await planFiles(o);
   const jobs: PlannedJob[] = [];
@@ -76,7 +84,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
         precision,
         ep: runner.name,
         onnxPath: resolve(file.path),
-        batches: [...o.batches],
+        batches: batchesOn(runner.name, eps, o),
         ...(loadError ? { loadError } : {}),
         params: facts?.params ?? 0,
         sizeBytes: facts?.sizeBytes ?? 0,
@@ -95,6 +103,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
       onnx: o.onnx,
       eps: runners.map((r) => r.name),
       batches: o.batches,
+      gpuBatches: o.gpuBatches,
       precisions: o.precisions,
       quick: o.quick,
       shapes: o.shapes,

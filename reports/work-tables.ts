@@ -155,11 +155,21 @@ export function ceilingsTable(data: ReportData): ReportTable {
       });
     }
     const settings = Object.entries(c.settings ?? {});
-    if (settings.length > 0) rows.push({ ep: c.ep, kind: "settings", value: null, spread: null, best: null, unit: null, what: settings.map(([k, v]) => `${k}: ${v}`).join("; ") });
+    if (settings.length > 0)
+      rows.push({ ep: c.ep, kind: "settings", value: null, spread: null, best: null, unit: null, what: settings.map(([k, v]) => `${k}: ${v}`).join("; ") });
     if (c.datasheet) {
       const d = c.datasheet;
       const add = (kind: string, value: number | null, unit: string) => {
-        if (value !== null) rows.push({ ep: c.ep, kind: `${kind} datasheet`, value, spread: null, best: null, unit, what: `${d.gpu}: ${d.formula} (${d.source}); a datasheet figure, not measured` });
+        if (value !== null)
+          rows.push({
+            ep: c.ep,
+            kind: `${kind} datasheet`,
+            value,
+            spread: null,
+            best: null,
+            unit,
+            what: `${d.gpu}: ${d.formula} (${d.source}); a datasheet figure, not measured`,
+          });
       };
       add("fp32", d.fp32Gflops, "GFLOP/s");
       add("tf32", d.tf32Gflops, "GFLOP/s");

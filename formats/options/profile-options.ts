@@ -109,6 +109,13 @@ export const ProfileOptionsSchema = z.object({
   /** Batch sizes. */
   batches: intList("batch size", 1, "positive integers like 1,8,32").default([1, 32]).describe("batch sizes, comma-separated"),
   /**
+   * Batch sizes added on GPU EPs that run on a real (not software) adapter: a batch of 32
+   * LeNets leaves an H200 idle between launches, so where the device pays shows only above it.
+   */
+  gpuBatches: intList("GPU batch size", 0, "non-negative integers like 256 (0: none)")
+    .default([256])
+    .describe("batch sizes added on GPU EPs with a real (not software) adapter, where the device starts to pay (0: none)"),
+  /**
    * Precisions; default fp32, int8 for zoo models. With `onnx`: default each file at its own
    * precision; given, a precision a model lacks is made from its FP32 file (quantized and
    * cached, see `onnx-precisions.ts`) or is an error.
@@ -234,6 +241,7 @@ export const ProfileSettingsSchema = z
         onnx: true,
         eps: true,
         batches: true,
+        gpuBatches: true,
         precisions: true,
         quick: true,
         shapes: true,
