@@ -9,9 +9,6 @@ import { readdir, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
 import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
-import { fp32MatMul } from "../profile/ceilings/index.ts";
-import { timeRuns } from "../profile/ceilings/ceiling-child.ts";
-import { gpuDatasheet } from "../profile/ceilings/gpu-datasheet.ts";
 import { join } from "node:path";
 import { achieved, deviceP50, loadRowWork } from "../reports/index.ts";
 import {
@@ -24,6 +21,9 @@ import {
   resolveEps,
   selectEps,
   collectHardware,
+  fp32MatMul,
+  gpuDatasheet,
+  timeRuns,
 } from "../profile/index.ts";
 import { readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";

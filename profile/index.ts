@@ -82,7 +82,10 @@ export {
   writeCeilings,
   theoreticalPeak,
   procCpuinfoClock,
+  fp32MatMul,
+  gpuDatasheet,
   type EpCeilings,
   type TheoreticalPeak,
 } from "./ceilings/index.ts";
+export { timeRuns } from "./ceilings/ceiling-child.ts";
 export { openEnergyMeter, findPowercapZones, queryNvidiaSmi, EnergySchema, type RowEnergy, type EnergyMeter } from "./energy/index.ts";
