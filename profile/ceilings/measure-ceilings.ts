@@ -110,7 +110,7 @@ async function climbRound(
   const steps: LadderStep[] = [];
   let stop: LadderStop | undefined;
   let stopMessage: string | undefined;
-  let description: string | undefined;
+  const descriptions = new Map<number, string>();
   let other: string | undefined;
   const exit = await runChild(
     { kind: "ceiling", ep: runner.name, plan: ladderPlan(kind, runner.name, o.quick), ...(runner.name === "cpu" ? { intraOpThreads: threads } : {}) },
@@ -121,7 +121,7 @@ async function climbRound(
       onMessage: (msg: ChildMessage) => {
         if (msg.type === "ceiling-step") {
           steps.push(msg.step);
-          description = msg.description;
+          descriptions.set(msg.step.rung, msg.description);
         } else if (msg.type === "ceiling-stop") {
           stop = msg.stop;
           stopMessage = msg.message;
@@ -134,7 +134,7 @@ async function climbRound(
     const tail = exit.stderrTail.split("\n").filter(Boolean).pop() ?? "";
     return { error: other ?? stopMessage ?? `child ended without a figure (exit ${String(exit.exitCode)}${exit.timedOut ? ", timed out" : ""}): ${tail}` };
   }
-  return { p50: best.p50Ms, min: best.p50Ms, steps, stop: stop ?? "error", ...(stopMessage ? { stopMessage } : {}), description: description ?? kind };
+  return { p50: best.p50Ms, min: best.p50Ms, steps, stop: stop ?? "error", ...(stopMessage ? { stopMessage } : {}), description: descriptions.get(best.rung) ?? kind };
 }
 
 /** Measures the ceilings of `runner`'s EP on this machine. */
