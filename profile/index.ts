@@ -88,4 +88,5 @@ export {
   type TheoreticalPeak,
 } from "./ceilings/index.ts";
 export { timeRuns } from "./ceilings/ceiling-child.ts";
+export { gpuSplitSentences } from "./gpu-split.ts";
 export { openEnergyMeter, findPowercapZones, queryNvidiaSmi, EnergySchema, type RowEnergy, type EnergyMeter } from "./energy/index.ts";

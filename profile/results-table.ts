@@ -4,11 +4,12 @@
  * that failed, and the stability figures; every line wrapped to the terminal width.
  */
 import { epDisplayName } from "./browser/browser-eps.ts";
-import type { RunResults } from "../formats/run/results-schema.ts";
+import type { OkRow, ResultRow, RunResults } from "../formats/run/results-schema.ts";
 import { renderCompactTable } from "./results-compact-table.ts";
 import { pct, renderWideTable } from "./results-wide-table.ts";
 import { wrapText } from "./text-wrap.ts";
 import { threadCheckLine } from "./thread-check.ts";
+import { gpuSplitSentences } from "./gpu-split.ts";
 
 /** Options of {@link renderResultsTable}. */
 export interface ResultsTableOptions {
@@ -61,6 +62,7 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
   }
   const threads = threadCheckLine(results.comparisons ?? []);
   if (threads) lines.push(wrap(threads));
+  for (const line of gpuSplitSentences(okRowsOf(results.rows), results.comparisons ?? [])) lines.push(wrap(`gpu split: ${line}`));
   const soft = [...new Set(results.rows.filter((r) => r.state === "ok" && r.warnings.some((w) => w.code === "software-adapter")).map((r) => r.ep))];
   if (soft.length > 0) {
     lines.push(
@@ -114,4 +116,8 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
     );
   }
   return lines.join("\n");
+}
+
+function okRowsOf(rows: readonly ResultRow[]): OkRow[] {
+  return rows.filter((r): r is OkRow => r.state === "ok");
 }

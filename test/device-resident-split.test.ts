@@ -13,7 +13,8 @@ import { latencySketch, summarizeLatency } from "../measure/index.ts";
 import { buildRows } from "../profile/build-rows.ts";
 import { deviceResidentModel, deviceSplitApplies, deviceVariant } from "../profile/device-resident.ts";
 import { timingKey, type TimingRecord } from "../formats/run/run-records.ts";
-import type { OkRow } from "../formats/run/results-schema.ts";
+import type { Comparison, OkRow } from "../formats/run/results-schema.ts";
+import { gpuSplitSentences } from "../profile/gpu-split.ts";
 import { deviceP50 } from "../reports/achieved-work.ts";
 import { AT, measuredFacts, planJob, testPlan } from "./fixtures/run-records.ts";
 
@@ -99,4 +100,17 @@ test("rows: end to end over the device-resident copy in the same paired window g
     built.comparisons.filter((c) => c.kind === "transfer").map((c) => [c.baseline, c.variant, c.speedup, c.paired]),
     [["fp32", "fp32@device", 4, true]],
   );
+});
+
+test("split sentences: what dominates per GPU EP, from which batch the device pays, and INT8 as float ops beside its slowdown", () => {
+  const row = (batch: number, share: number) =>
+    ({ ep: "cuda", precision: "fp32", batch, onDevice: { p50Ms: 1, transferShare: share, transferShareCi95: [share, share] } }) as unknown as OkRow;
+  const slower = { kind: "precision", ep: "cuda", variant: "int8", verdict: "slower", speedup: 0.7 } as Comparison;
+  assert.deepEqual(gpuSplitSentences([row(1, 0.8), row(32, 0.6), row(256, 0.3)], [slower, { ...slower, speedup: 0.65 }]), [
+    "cuda: at batch 1 transfer, launch and synchronisation dominate (transfer 80% of the end-to-end time, FP32 mean over models); at batch 256 transfer is 30%; from batch 256 the device's own time outweighs the transfer.",
+    "cuda: INT8 is slower than FP32 here (0.65–0.70× in 2 row(s)) because the CUDA EP runs INT8 QDQ models as float ops (DequantizeLinear, then its FP32 kernels); that is the EP, not the quantization.",
+  ]);
+  assert.deepEqual(gpuSplitSentences([row(1, 0.9), row(32, 0.7)], []), [
+    "cuda: at batch 1 transfer, launch and synchronisation dominate (transfer 90% of the end-to-end time, FP32 mean over models); at batch 32 transfer is 70%; at no batch measured did the device's own time outweigh the transfer: these models are too small to keep this GPU busy, larger batches would.",
+  ]);
 });

@@ -134,7 +134,14 @@ async function climbRound(
     const tail = exit.stderrTail.split("\n").filter(Boolean).pop() ?? "";
     return { error: other ?? stopMessage ?? `child ended without a figure (exit ${String(exit.exitCode)}${exit.timedOut ? ", timed out" : ""}): ${tail}` };
   }
-  return { p50: best.p50Ms, min: best.p50Ms, steps, stop: stop ?? "error", ...(stopMessage ? { stopMessage } : {}), description: descriptions.get(best.rung) ?? kind };
+  return {
+    p50: best.p50Ms,
+    min: best.p50Ms,
+    steps,
+    stop: stop ?? "error",
+    ...(stopMessage ? { stopMessage } : {}),
+    description: descriptions.get(best.rung) ?? kind,
+  };
 }
 
 /** Measures the ceilings of `runner`'s EP on this machine. */
