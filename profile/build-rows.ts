@@ -187,38 +187,21 @@ function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[]
   return out;
 }
 
-/** The paired speedups of each row's one-thread variant (the thread check) over the row itself, where its records have one. */
-function threadComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
+/**
+ * Each row over a variant of its own file timed in the same paired window (`variantOf` its
+ * precision): the thread check's one-thread session (`threads`), or a GPU row's
+ * device-resident copy (`transfer`), where its records have one.
+ */
+function sameFileComparisons(s: RowSources, ok: readonly OkRow[], kind: "threads" | "transfer", variantOf: (precision: string) => string): Comparison[] {
   const out: Comparison[] = [];
   for (const row of ok) {
     const job = s.plan.jobs.find((j) => j.model === row.model && j.ep === row.ep && j.precision === row.precision);
     if (!job) continue;
-    const variant = oneThreadVariant(row.precision);
+    const variant = variantOf(row.precision);
     const blocks = blocksOf(s, job, row.batch);
     if (!blocks.some((b) => b.variant === variant)) continue;
     const est = pairedSpeedup(blocks, row.precision, variant);
-    if (est)
-      out.push(
-        comparison({ kind: "threads", model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est),
-      );
-  }
-  return out;
-}
-
-/** The paired ratio of each GPU row's end-to-end time over its device-resident copy's (device-resident.ts), where its records have one. */
-function transferComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
-  const out: Comparison[] = [];
-  for (const row of ok) {
-    const job = s.plan.jobs.find((j) => j.model === row.model && j.ep === row.ep && j.precision === row.precision);
-    if (!job) continue;
-    const variant = deviceVariant(row.precision);
-    const blocks = blocksOf(s, job, row.batch);
-    if (!blocks.some((b) => b.variant === variant)) continue;
-    const est = pairedSpeedup(blocks, row.precision, variant);
-    if (est)
-      out.push(
-        comparison({ kind: "transfer", model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est),
-      );
+    if (est) out.push(comparison({ kind, model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est));
   }
   return out;
 }
@@ -275,10 +258,10 @@ export function buildRows(s: RowSources): BuiltRows {
     }
   }
   const ok = rows.filter((r): r is OkRow => r.state === "ok");
-  const transfers = transferComparisons(s, ok);
+  const transfers = sameFileComparisons(s, ok, "transfer", deviceVariant);
   return {
     rows: rows.map((r) => withOnDevice(s, r, transfers)),
-    comparisons: [...precisionComparisons(s, ok), ...epComparisons(ok), ...threadComparisons(s, ok), ...transfers],
+    comparisons: [...precisionComparisons(s, ok), ...epComparisons(ok), ...sameFileComparisons(s, ok, "threads", oneThreadVariant), ...transfers],
     complete,
   };
 }
