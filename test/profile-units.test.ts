@@ -95,6 +95,9 @@ test("WebGPU adapter facts are inferred from the Vulkan ICD", () => {
   assert.equal(adapterFactsFromIcd(undefined).softwareFallback, "unknown");
   const facts = adapterFactsFromIcd("/nonexistent/vk_swiftshader_icd.json");
   assert.deepEqual([facts.vendor, facts.architecture, facts.softwareFallback], ["Google", "swiftshader (CPU)", "yes"]);
+  // NVIDIA's ICD names its GL vendor library: the adapter's vendor where onnxruntime-node gives none
+  const nvidia = adapterFactsFromIcd("/nonexistent/libGLX_nvidia.so.0");
+  assert.deepEqual([nvidia.vendor, nvidia.softwareFallback], ["NVIDIA", "no"]);
 });
 
 test("CSV: header and one line per row, reasons quoted", () => {

@@ -96,6 +96,15 @@ export function webgpuChildEnv(base: NodeJS.ProcessEnv = process.env, paths: Vul
   return { ...webgpuProbeEnvs(base, paths)[0]?.env };
 }
 
+/** The vendor a Vulkan ICD's library names (NVIDIA's ICD is its GL vendor library, libGLX_nvidia). */
+export const ICD_VENDORS: readonly { readonly library: RegExp; readonly vendor: string; readonly architecture: string }[] = [
+  { library: /swiftshader/i, vendor: "Google", architecture: "swiftshader (CPU)" },
+  { library: /nvidia/i, vendor: "NVIDIA", architecture: "unknown (NVIDIA's Vulkan driver)" },
+  { library: /radeon|amdvlk|amdgpu/i, vendor: "AMD", architecture: "unknown (AMD's Vulkan driver)" },
+  { library: /intel/i, vendor: "Intel", architecture: "unknown (Intel's Vulkan driver)" },
+  { library: /lvp|lavapipe/i, vendor: "Mesa", architecture: "lavapipe (CPU)" },
+];
+
 /** Adapter facts inferred from the ICD manifest(s) named in `VK_ICD_FILENAMES`. */
 export function adapterFactsFromIcd(icdFiles: string | undefined): EpFacts {
   if (!icdFiles) {
@@ -109,12 +118,12 @@ export function adapterFactsFromIcd(icdFiles: string | undefined): EpFacts {
     }
   });
   const software = libs.some((l) => /swiftshader|lvp|lavapipe|llvmpipe/i.test(l));
-  const swiftshader = libs.some((l) => /swiftshader/i.test(l));
+  const known = ICD_VENDORS.find((v) => libs.some((l) => v.library.test(l)));
   return {
     icd: icdFiles,
     icdLibrary: libs.join(":"),
-    vendor: swiftshader ? "Google" : "unknown",
-    architecture: swiftshader ? "swiftshader (CPU)" : "unknown",
+    vendor: known?.vendor ?? "unknown",
+    architecture: known?.architecture ?? "unknown",
     softwareFallback: software ? "yes" : "no",
     adapterInfoSource: "inferred from the Vulkan ICD; onnxruntime-node 1.30 exposes no WebGPU adapter info",
   };
