@@ -153,7 +153,8 @@ export function createWebgpuEp(base: NodeJS.ProcessEnv = process.env, paths: Vul
         const explained = runner.explainStartFailure?.(error);
         return { available: false, reason: explained?.reason ?? `WebGPU EP failed to start: ${error.message.split("\n")[0]}`, fix: WEBGPU_FIX };
       }
-      const icd = process.env.VK_ICD_FILENAMES ?? (systemIcds(paths).join(":") || undefined);
+      // VK_DRIVER_FILES is the Vulkan loader's newer name for VK_ICD_FILENAMES
+      const icd = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES ?? (systemIcds(paths).join(":") || undefined);
       return { available: true, facts: { ortVersion: ortVersion(), ...adapterFactsFromIcd(icd) } };
     },
   };
