@@ -165,6 +165,6 @@ test("CUDA probe fix: names the CUDA the provider was built for against the mach
   );
   assert.equal(
     cudaFix({ providerPresent: true, providerMajor: 12, runtimeMajors: [], driverCuda: null }),
-    "no NVIDIA driver answers (nvidia-smi): the CUDA EP needs an NVIDIA GPU and its driver",
+    "the CUDA EP needs an NVIDIA GPU and its driver (nvidia-smi does not answer here); on a machine with one, npm install sets the EP up (or npm run setup)",
   );
 });

@@ -97,7 +97,7 @@ test("the cuda EP without its binaries is unavailable with the install fix", asy
   if (probe.available) return; // a CUDA machine
   assert.equal(
     probe.fix,
-    "onnxruntime-node was installed without the CUDA EP; on a machine with CUDA 12 run: node node_modules/onnxruntime-node/script/install --onnxruntime-node-install=cuda12",
+    "the CUDA EP needs an NVIDIA GPU and its driver (nvidia-smi does not answer here); on a machine with one, npm install sets the EP up (or npm run setup)",
   );
   assert.match(probe.reason, /^CUDA EP not available: /);
 });

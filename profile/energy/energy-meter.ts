@@ -62,7 +62,8 @@ export async function openEnergyMeter(options: EnergyMeterOptions = {}): Promise
   // GPUs with no energy counter but a power reading: power.draw sampled and integrated (said in the domain's name).
   const sampledGpus = Array.isArray(gpusOr) ? gpusOr.filter((g) => g.energyMj === null && g.powerW !== null) : [];
   const periodMs = options.powerPeriodMs ?? 50;
-  const sampler: PowerSampler | undefined = sampledGpus.length > 0 ? startPowerSampler(command, periodMs) : undefined;
+  const sampler: PowerSampler | undefined =
+    sampledGpus.length > 0 ? startPowerSampler(command, periodMs, Array.isArray(gpusOr) ? gpusOr.length : 1) : undefined;
   if (sampler) {
     unavailable.push({
       source: "nvidia-smi",

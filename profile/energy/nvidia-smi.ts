@@ -253,17 +253,18 @@ export interface PowerSampler {
   stop(): void;
 }
 
-/** Starts sampling power.draw every `periodMs` (nvidia-smi's own loop); the samples cover the blocks they are integrated over. */
-export function startPowerSampler(command = "nvidia-smi", periodMs = 50): PowerSampler {
+/**
+ * Starts sampling power.draw of `gpus` GPUs every `periodMs` (nvidia-smi's own loop prints one
+ * line per GPU per reading); every `gpus` consecutive values are one reading, timed when its
+ * last line arrives (output chunks do not follow readings).
+ */
+export function startPowerSampler(command = "nvidia-smi", periodMs = 50, gpus = 1): PowerSampler {
   const samples: PowerSample[] = [];
   let child: ChildProcess | undefined;
   let buffer = "";
   let pending: number[] = [];
   const flush = () => {
-    const t = performance.now();
-    const watts = pending;
-    pending = [];
-    if (watts.length > 0) samples.push({ t, watts });
+    while (pending.length >= gpus) samples.push({ t: performance.now(), watts: pending.splice(0, gpus) });
   };
   try {
     child = spawn(command, ["--query-gpu=power.draw", "--format=csv,noheader,nounits", `-lms`, String(periodMs)], { stdio: ["ignore", "pipe", "ignore"] });
@@ -273,10 +274,10 @@ export function startPowerSampler(command = "nvidia-smi", periodMs = 50): PowerS
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
       for (const l of lines) {
-        const w = num(l);
-        if (w !== null) pending.push(w);
+        const t = l.trim();
+        if (t !== "") pending.push(num(t) ?? 0); // a GPU that says [N/A] keeps its place in the reading
       }
-      flush(); // one chunk per loop iteration: every GPU's line of one reading
+      flush();
     });
     child.unref();
   } catch {

@@ -86,7 +86,9 @@ export interface CudaFacts {
 
 /** The fix for a CUDA EP that did not start, naming the CUDA the provider needs and what the machine has. */
 export function cudaFix(f: CudaFacts): string {
-  if (f.driverCuda === null) return "no NVIDIA driver answers (nvidia-smi): the CUDA EP needs an NVIDIA GPU and its driver";
+  if (f.driverCuda === null) {
+    return "the CUDA EP needs an NVIDIA GPU and its driver (nvidia-smi does not answer here); on a machine with one, npm install sets the EP up (or npm run setup)";
+  }
   if (!f.providerPresent) {
     return (
       "onnxruntime-node was installed without its CUDA EP: run `npm run setup` (downloads onnxruntime-node's CUDA 12 EP), " +
