@@ -109,8 +109,10 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
       console.log(`${runner.name}: skipped: ${st.reason} (${st.fix})`);
       continue;
     }
+    const software = st?.state === "available" && st.facts["softwareFallback"] === "yes";
     const c = await measureCeilings(runner, {
       quick: options.quick,
+      software,
       ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
       log: (l) => console.log(l),
     });

@@ -155,4 +155,6 @@ test("ladder plans: the kinds per EP, and CPU bandwidth starting at 64 MiB (past
   assert.equal(ladderModel("bandwidth", ladderPlan("bandwidth", "cuda", false).first).size! * 4, 16 * 2 ** 20);
   assert.equal(ladderModel("fp32-matmul", ladderPlan("fp32-matmul", "cpu", false).first).size, 256);
   assert.deepEqual(ladderPlan("fp32-matmul", "cpu", true), { kind: "fp32-matmul", first: 0, last: 2, maxRunMs: 100, measureMs: 100, budgetMs: 3000 });
+  // a software adapter (SwiftShader) starts at the smallest rungs, as a quick CPU would
+  assert.deepEqual(ladderPlan("fp32-matmul", "webgpu", false, true), { kind: "fp32-matmul", first: 0, last: 2, maxRunMs: 200, measureMs: 100, budgetMs: 3000 });
 });

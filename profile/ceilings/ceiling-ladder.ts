@@ -86,9 +86,11 @@ const STREAMS: readonly CeilingKind[] = ["bandwidth", "link-h2d", "link-d2h"];
  * The ladder of `kind` on `ep`. A CPU starts its matmuls at 256 and its bandwidth at 64 MiB
  * (past any lab CPU's last-level cache, so the figure is DRAM's); a GPU starts at 512 and
  * 16 MiB (smaller problems only time the launch). `quick` keeps a smoke run to a second or
- * so per kind.
+ * so per kind. A `software` adapter (SwiftShader: the GPU emulated on the CPU, ~1 GFLOP/s)
+ * starts at the smallest rungs with short runs, as a quick CPU would.
  */
-export function ladderPlan(kind: CeilingKind, ep: string, quick: boolean): LadderPlan {
+export function ladderPlan(kind: CeilingKind, ep: string, quick: boolean, software = false): LadderPlan {
+  if (software) return { ...ladderPlan(kind, "cpu", true), maxRunMs: 200, first: 0 };
   const gpu = ep === "cuda" || ep === "webgpu";
   const top = ladderLength(kind) - 1;
   const stream = STREAMS.includes(kind);

@@ -30,6 +30,8 @@ export interface CeilingOptions {
   readonly rounds?: number;
   /** Smaller problems and shorter timing (a smoke run). */
   readonly quick?: boolean;
+  /** The EP runs on a software adapter (SwiftShader): its ladders start small (ceiling-ladder.ts). */
+  readonly software?: boolean;
   /** Wall-clock limit per child, ms; default 120,000. */
   readonly childTimeoutMs?: number;
   /** Progress lines; default silent. */
@@ -113,7 +115,7 @@ async function climbRound(
   const descriptions = new Map<number, string>();
   let other: string | undefined;
   const exit = await runChild(
-    { kind: "ceiling", ep: runner.name, plan: ladderPlan(kind, runner.name, o.quick), ...(runner.name === "cpu" ? { intraOpThreads: threads } : {}) },
+    { kind: "ceiling", ep: runner.name, plan: ladderPlan(kind, runner.name, o.quick, o.software), ...(runner.name === "cpu" ? { intraOpThreads: threads } : {}) },
     {
       env: runner.childEnv(),
       timeoutMs: o.childTimeoutMs,
@@ -146,7 +148,12 @@ async function climbRound(
 
 /** Measures the ceilings of `runner`'s EP on this machine. */
 export async function measureCeilings(runner: EpRunner, options: CeilingOptions = {}): Promise<EpCeilings> {
-  const o = { rounds: options.rounds ?? (options.quick ? 1 : 3), quick: options.quick ?? false, childTimeoutMs: options.childTimeoutMs ?? 120_000 };
+  const o = {
+    rounds: options.rounds ?? (options.quick ? 1 : 3),
+    quick: options.quick ?? false,
+    software: options.software ?? false,
+    childTimeoutMs: options.childTimeoutMs ?? 120_000,
+  };
   const log = options.log ?? (() => {});
   const t0 = performance.now();
   const threads = availableParallelism();
