@@ -217,7 +217,9 @@ async function measureBackend(name: BackendName, modelName: BenchModel, set: Ima
 /** Per model: the backends by samples/s, fastest first, and the fastest over the next, e.g. `lenet: wasm 556 > webgpu 1.3 samples/s (428x)`. */
 function fastestPerModel(rows: readonly BackendRow[]) {
   return MODELS.map((model) => {
-    const ok = rows.filter((r): r is Extract<BackendRow, { state: "ok" }> => r.model === model && r.state === "ok").sort((a, b) => b.samplesPerSec - a.samplesPerSec);
+    const ok = rows
+      .filter((r): r is Extract<BackendRow, { state: "ok" }> => r.model === model && r.state === "ok")
+      .sort((a, b) => b.samplesPerSec - a.samplesPerSec);
     const [first, second] = ok;
     const line = `${model}: ${ok.map((r) => `${r.name} ${r.samplesPerSec}`).join(" > ")} samples/s${first && second ? ` (${first.name} ${round(first.samplesPerSec / second.samplesPerSec, 2)}x ${second.name})` : ""}`;
     return { model, fastest: first?.name ?? null, overNext: first && second ? round(first.samplesPerSec / second.samplesPerSec, 2) : null, line };
@@ -242,7 +244,8 @@ async function wasmVariant(kernels: WasmKernelSet, set: ImageSet, quick: boolean
 /** The `train` bench section. */
 export const trainBench: BenchSection = {
   name: "train",
-  description: "LeNet and basic-cnn training samples/s at batch 128 per backend that loads (MNIST), the fastest per model, wasm/cpu ratio, wasm per-kernel time",
+  description:
+    "LeNet and basic-cnn training samples/s at batch 128 per backend that loads (MNIST), the fastest per model, wasm/cpu ratio, wasm per-kernel time",
   async run(options: BenchOptions) {
     const quick = options.quick;
     const dataset = await loadDataset("mnist", { limit: 8 * BATCH, testLimit: 0 });

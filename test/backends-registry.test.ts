@@ -82,10 +82,7 @@ describe("selectBackend", () => {
     const table = [fake("tfjs-node-gpu", loads, "no CUDA"), fake("tfjs-node", loads, "not installed"), fake("wasm", loads), fake("cpu", loads)];
     const choice = await selectBackend("auto", table, { timer: fakeTimer({ wasm: 500, cpu: 800 }, timed) });
     assert.equal(choice.name, "cpu");
-    assert.equal(
-      choice.reason,
-      "auto: fastest timed training step: wasm 500 samples/s, cpu 800 samples/s; tfjs-node-gpu, tfjs-node did not load",
-    );
+    assert.equal(choice.reason, "auto: fastest timed training step: wasm 500 samples/s, cpu 800 samples/s; tfjs-node-gpu, tfjs-node did not load");
     assert.deepEqual(choice.rejected, [
       { name: "tfjs-node-gpu", reason: "no CUDA" },
       { name: "tfjs-node", reason: "not installed" },
@@ -202,8 +199,7 @@ describe("pickFastest on a timing table", () => {
   test("a software adapter never wins by default, even when fastest", () => {
     assert.deepEqual(pickFastest(table), {
       name: "wasm",
-      reason:
-        "auto: fastest timed training step: webgpu 900 samples/s, wasm 556 samples/s, cpu 5.20 samples/s (batch 1); webgpu passed over: software adapter",
+      reason: "auto: fastest timed training step: webgpu 900 samples/s, wasm 556 samples/s, cpu 5.20 samples/s (batch 1); webgpu passed over: software adapter",
     });
     assert.equal(pickFastest(table, true)?.name, "webgpu");
   });

@@ -105,7 +105,13 @@ describe("one training step on webgpu matches the cpu backend", () => {
   for (const model of ["lenet", "basic-cnn"]) {
     test(`${model}: weights within ${TOLERANCE} of cpu's`, async (t) => {
       // No Vulkan driver gives Dawn an adapter (apt-get install chromium gives SwiftShader's): nothing to compare.
-      if (!choice) return t.skip(why || webgpuProbeEnvs().map((e) => e.label).join(", "));
+      if (!choice)
+        return t.skip(
+          why ||
+            webgpuProbeEnvs()
+              .map((e) => e.label)
+              .join(", "),
+        );
       assert.ok(choice.adapter, "the webgpu choice records its adapter");
       const want = await stepWeights("cpu", model);
       const got = await stepWeights("webgpu", model);

@@ -35,7 +35,9 @@ import { freezeBase, loadPretrained, unfreezeTop } from "./transfer.ts";
  */
 export function backendLine(choice: BackendChoice): string {
   const a = choice.adapter;
-  const on = a ? ` on ${[a.vendor, a.architecture].filter(Boolean).join(" ")}${a.description ? ` (${a.description})` : ""}${a.software ? ", a software adapter" : ""}` : "";
+  const on = a
+    ? ` on ${[a.vendor, a.architecture].filter(Boolean).join(" ")}${a.description ? ` (${a.description})` : ""}${a.software ? ", a software adapter" : ""}`
+    : "";
   return `backend: ${choice.name}${on} (${choice.reason})`;
 }
 

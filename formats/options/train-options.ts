@@ -131,7 +131,9 @@ export const TrainOptionsSchema = z.object({
   /** Let `auto` time a software GPU adapter (SwiftShader, lavapipe) and choose it when fastest. */
   autoSoftwareAdapter: z
     .boolean()
-    .describe("let --backend auto time a software WebGPU adapter (SwiftShader, lavapipe) and choose it when fastest (default off: it trains far slower than wasm)"),
+    .describe(
+      "let --backend auto time a software WebGPU adapter (SwiftShader, lavapipe) and choose it when fastest (default off: it trains far slower than wasm)",
+    ),
   /** MobileNetV2 width multiplier: every lab notebook uses Keras's default MobileNetV2 (1.0), and ImageNet weights exist for it. */
   alpha: num("alpha", 0, 2, { exclusiveMin: true }).describe(`mobilenetv2 width multiplier (default ${d.alpha}, Keras's and every notebook's)`),
   /** MobileNetV2 head: units of a relu Dense layer after global average pooling; 0 = none. */

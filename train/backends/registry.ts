@@ -13,7 +13,13 @@ import { wasmBackend } from "./wasm-backend.ts";
 import { webgpuBackend } from "./webgpu-backend.ts";
 
 /** The training backends, in the order `auto` loads and times them: tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu. */
-export const TRAINING_BACKENDS: readonly TrainingBackend[] = [nativeBackend("tfjs-node-gpu"), webgpuBackend, nativeBackend("tfjs-node"), wasmBackend, cpuBackend];
+export const TRAINING_BACKENDS: readonly TrainingBackend[] = [
+  nativeBackend("tfjs-node-gpu"),
+  webgpuBackend,
+  nativeBackend("tfjs-node"),
+  wasmBackend,
+  cpuBackend,
+];
 
 /** The accepted values of a backend request, in the order error messages list them. */
 export const BACKEND_REQUESTS: readonly string[] = ["auto", ...BACKEND_NAMES];
@@ -74,7 +80,12 @@ async function chooseByTiming(table: readonly TrainingBackend[], options: AutoOp
     const software = adapter?.software === true ? { software: true } : {};
     if (adapter?.software && !allowSoftware) {
       const what = `${adapter.vendor} ${adapter.architecture}`.trim();
-      timings.push({ name: backend.name, state: "not-timed", reason: `software adapter ${what}, slower than wasm; --backend ${backend.name} uses it`, software: true });
+      timings.push({
+        name: backend.name,
+        state: "not-timed",
+        reason: `software adapter ${what}, slower than wasm; --backend ${backend.name} uses it`,
+        software: true,
+      });
       continue;
     }
     try {
@@ -86,7 +97,10 @@ async function chooseByTiming(table: readonly TrainingBackend[], options: AutoOp
   const picked = pickFastest(timings, allowSoftware);
   const loaded = timings.find((t) => t.state !== "errored");
   if (!picked && !loaded) {
-    const failures = [...rejected.map((r) => `  ${r.name}: ${r.reason}`), ...timings.map((t) => `  ${t.name}: ${t.state === "errored" ? t.error : "not timed"}`)];
+    const failures = [
+      ...rejected.map((r) => `  ${r.name}: ${r.reason}`),
+      ...timings.map((t) => `  ${t.name}: ${t.state === "errored" ? t.error : "not timed"}`),
+    ];
     throw new Error(`No training backend could be loaded:\n${failures.join("\n")}`);
   }
   const name = picked?.name ?? loaded!.name;

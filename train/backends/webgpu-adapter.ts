@@ -28,7 +28,14 @@ export interface VulkanEnv {
 
 /** What the probe child prints: Dawn's adapter info, or no adapter. */
 export type AdapterProbe =
-  | { readonly ok: true; readonly vendor: string; readonly architecture: string; readonly device: string; readonly description: string; readonly isFallbackAdapter: boolean }
+  | {
+      readonly ok: true;
+      readonly vendor: string;
+      readonly architecture: string;
+      readonly device: string;
+      readonly description: string;
+      readonly isFallbackAdapter: boolean;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** glibc's `RTLD_NODELETE` (dlfcn.h): Node's `os.constants.dlopen` does not list it. */
@@ -75,7 +82,10 @@ export function probeAdapter(env: Readonly<Record<string, string>>, webgpuUrl: s
           resolve(probe.ok ? probe : { ok: false, reason: failureLine(stderr, probe.reason) });
           return;
         }
-        resolve({ ok: false, reason: failureLine(stderr, error ? `the probe child failed: ${error.message.split("\n")[0]}` : "the probe child printed nothing") });
+        resolve({
+          ok: false,
+          reason: failureLine(stderr, error ? `the probe child failed: ${error.message.split("\n")[0]}` : "the probe child printed nothing"),
+        });
       },
     );
   });

@@ -25,9 +25,9 @@ export interface WebgpuSetup {
   readonly envs?: () => Promise<readonly VulkanEnv[]>;
 }
 
-/** The WebGPU EP's probe environments and fix, imported when first needed (profile/eps/ pulls in onnxruntime-node). */
+/** The WebGPU EP's probe environments and fix, imported when first needed (the profile stage pulls in onnxruntime-node). */
 async function epProbing(): Promise<{ envs: readonly VulkanEnv[]; fix: string }> {
-  const ep = await import("../../profile/eps/webgpu-ep.ts");
+  const ep = await import("../../profile/index.ts");
   return { envs: ep.webgpuProbeEnvs(), fix: ep.WEBGPU_FIX };
 }
 
