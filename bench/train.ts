@@ -1,9 +1,10 @@
 /**
- * Bench section `train`: LeNet training speed (samples/s at batch 128) on every training
- * backend that loads, in one run, on real MNIST images; the wasm/cpu ratio; the wasm
- * backend's per-kernel time for one training step with the stock kernels (plus the
- * missing Conv2DBackpropFilter) and with the training kernels of train/backends; and
- * whether the targets (wasm >= 600 samples/s, wasm >= 20x cpu) are met.
+ * Bench section `train`: LeNet and basic-cnn training speed (samples/s at batch 128) on
+ * every training backend that loads (webgpu with its adapter), side by side in one run, on
+ * real MNIST images, and which is fastest per model; the wasm/cpu ratio; the wasm backend's
+ * per-kernel time for one LeNet training step with the stock kernels (plus the missing
+ * Conv2DBackpropFilter) and with the training kernels of train/backends; and whether the
+ * targets (wasm >= 600 samples/s, wasm >= 20x cpu) are met.
  *
  * Run: `npx tsx cli/bench.ts train` (add `--quick` for a short run).
  */
@@ -19,7 +20,12 @@ import {
   loadDataset,
   type ImageSet,
   buildModel,
+  type GpuAdapter,
 } from "../train/index.ts";
+
+/** The models measured on each backend (MNIST's 28x28x1 input). */
+const MODELS = ["lenet", "basic-cnn"] as const;
+type BenchModel = (typeof MODELS)[number];
 
 /** Batch size of the measurements, in images. */
 const BATCH = 128;
@@ -30,6 +36,11 @@ const BATCH = 128;
  * fixed per-step cost to amortise), so samples/s compare.
  */
 const CPU_BATCH = { quick: 8, full: 16 } as const;
+/**
+ * Batch size on a software GPU adapter (SwiftShader), in images: LeNet at batch 128 takes
+ * about 100 s a step there (1.3 samples/s measured), after some 20 s of shader compilation.
+ */
+const SOFTWARE_GPU_BATCH = 16;
 /** Targets the section reports against. */
 const TARGETS = { wasmSamplesPerSec: 600, wasmOverCpu: 20 } as const;
 
@@ -47,7 +58,8 @@ interface Budget {
   readonly batchSize: number;
 }
 
-function budget(name: BackendName, quick: boolean): Budget {
+function budget(name: BackendName, quick: boolean, softwareGpu: boolean): Budget {
+  if (softwareGpu) return { rounds: 1, batches: 1, maxMs: 60_000, warmUp: true, batchSize: SOFTWARE_GPU_BATCH };
   // The stock cpu backend takes ~25 s per LeNet batch of 128: a few batches only.
   if (name === "cpu") {
     return quick
@@ -63,6 +75,7 @@ function budget(name: BackendName, quick: boolean): Budget {
 type BackendRow =
   | {
       name: BackendName;
+      model: BenchModel;
       state: "ok";
       /** Median over rounds. */
       samplesPerSec: number;
@@ -72,9 +85,11 @@ type BackendRow =
       batchSize: number;
       batches: number;
       lastLoss: number;
+      /** The GPU adapter (webgpu). */
+      adapter?: GpuAdapter;
     }
-  | { name: BackendName; state: "skipped"; reason: string }
-  | { name: BackendName; state: "errored"; error: string };
+  | { name: BackendName; model: BenchModel; state: "skipped"; reason: string }
+  | { name: BackendName; model: BenchModel; state: "errored"; error: string };
 
 /** Time spent in one kernel during one training step, in ms (summed over its calls). */
 interface KernelTime {
@@ -83,9 +98,9 @@ interface KernelTime {
   calls: number;
 }
 
-/** LeNet on MNIST's input shape, compiled as the labs do (adam, categorical crossentropy). */
-function lenet(): tf.LayersModel {
-  const model = buildModel("lenet", { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+/** A zoo model on MNIST's input shape, compiled as the labs do (adam, categorical crossentropy). */
+function labModel(name: BenchModel = "lenet"): tf.LayersModel {
+  const model = buildModel(name, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
   model.compile({ optimizer: tf.train.adam(), loss: "categoricalCrossentropy" });
   return model;
 }
@@ -170,32 +185,54 @@ function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
-/** Loads `name`, builds a fresh LeNet and measures it; never throws. */
-async function measureBackend(name: BackendName, set: ImageSet, quick: boolean): Promise<BackendRow> {
+/** Loads backend `name`, builds a fresh `modelName` and measures it; never throws. */
+async function measureBackend(name: BackendName, modelName: BenchModel, set: ImageSet, quick: boolean): Promise<BackendRow> {
+  let adapter: GpuAdapter | undefined;
   try {
-    await selectBackend(name);
+    adapter = (await selectBackend(name)).adapter;
   } catch (e) {
-    return { name, state: "skipped", reason: (e as Error).message };
+    return { name, model: modelName, state: "skipped", reason: (e as Error).message };
   }
-  const model = lenet();
+  const model = labModel(modelName);
   try {
-    const r = await measure(model, set, budget(name, quick));
-    console.log(`  ${name}: ${r.samplesPerSec.toFixed(1)} samples/s (${r.batches} batches of ${r.batchSize})`);
-    return { name, state: "ok", ...r, samplesPerSec: round(r.samplesPerSec, 1), msPerStep: round(r.msPerStep, 1) };
+    const r = await measure(model, set, budget(name, quick, adapter?.software === true));
+    const on = adapter ? ` on ${adapter.vendor} ${adapter.architecture}${adapter.software ? " (software)" : ""}` : "";
+    console.log(`  ${modelName} ${name}${on}: ${r.samplesPerSec.toFixed(1)} samples/s (${r.batches} batches of ${r.batchSize})`);
+    return {
+      name,
+      model: modelName,
+      state: "ok",
+      ...r,
+      samplesPerSec: round(r.samplesPerSec, 1),
+      msPerStep: round(r.msPerStep, 1),
+      ...(adapter ? { adapter } : {}),
+    };
   } catch (e) {
-    return { name, state: "errored", error: (e as Error).message };
+    return { name, model: modelName, state: "errored", error: (e as Error).message };
   } finally {
     model.dispose();
   }
+}
+
+/** Per model: the backends by samples/s, fastest first, and the fastest over the next, e.g. `lenet: wasm 556 > webgpu 1.3 samples/s (428x)`. */
+function fastestPerModel(rows: readonly BackendRow[]) {
+  return MODELS.map((model) => {
+    const ok = rows
+      .filter((r): r is Extract<BackendRow, { state: "ok" }> => r.model === model && r.state === "ok")
+      .sort((a, b) => b.samplesPerSec - a.samplesPerSec);
+    const [first, second] = ok;
+    const line = `${model}: ${ok.map((r) => `${r.name} ${r.samplesPerSec}`).join(" > ")} samples/s${first && second ? ` (${first.name} ${round(first.samplesPerSec / second.samplesPerSec, 2)}x ${second.name})` : ""}`;
+    return { model, fastest: first?.name ?? null, overNext: first && second ? round(first.samplesPerSec / second.samplesPerSec, 2) : null, line };
+  });
 }
 
 /** Samples/s and per-kernel time on wasm with kernel set `set`. */
 async function wasmVariant(kernels: WasmKernelSet, set: ImageSet, quick: boolean) {
   await selectBackend("wasm");
   installWasmTrainingKernels(kernels);
-  const model = lenet();
+  const model = labModel();
   try {
-    const speed = await measure(model, set, budget("wasm", quick));
+    const speed = await measure(model, set, budget("wasm", quick, false));
     const breakdown = await kernelBreakdown(model, set, 10);
     return { kernels, samplesPerSec: round(speed.samplesPerSec, 1), msPerStep: round(speed.msPerStep, 1), stepProfile: breakdown };
   } finally {
@@ -207,15 +244,18 @@ async function wasmVariant(kernels: WasmKernelSet, set: ImageSet, quick: boolean
 /** The `train` bench section. */
 export const trainBench: BenchSection = {
   name: "train",
-  description: "LeNet training samples/s at batch 128 per backend (MNIST), wasm/cpu ratio, wasm per-kernel time",
+  description:
+    "LeNet and basic-cnn training samples/s at batch 128 per backend that loads (MNIST), the fastest per model, wasm/cpu ratio, wasm per-kernel time",
   async run(options: BenchOptions) {
     const quick = options.quick;
     const dataset = await loadDataset("mnist", { limit: 8 * BATCH, testLimit: 0 });
     const set = dataset.train;
     const rows: BackendRow[] = [];
-    for (const backend of TRAINING_BACKENDS) rows.push(await measureBackend(backend.name, set, quick));
+    for (const model of MODELS) for (const backend of TRAINING_BACKENDS) rows.push(await measureBackend(backend.name, model, set, quick));
+    const fastest = fastestPerModel(rows);
+    for (const f of fastest) console.log(`  fastest ${f.line}`);
     const speed = (n: BackendName) => {
-      const r = rows.find((x) => x.name === n);
+      const r = rows.find((x) => x.name === n && x.model === "lenet");
       return r?.state === "ok" ? r.samplesPerSec : undefined;
     };
     const wasm = speed("wasm");
@@ -225,13 +265,14 @@ export const trainBench: BenchSection = {
     const stock = await wasmVariant("missing", set, quick);
     const tuned = await wasmVariant("all", set, quick);
     return {
-      model: "lenet",
+      models: [...MODELS],
       batchSize: BATCH,
       data: `MNIST, first ${set.count} training images (${dataset.info.source})`,
       quick,
       loadAverage1m: round(loadavg()[0] ?? 0, 2),
       cpuCores: availableParallelism(),
       backends: rows,
+      fastest,
       wasmOverCpu: ratio ?? null,
       wasmKernels: {
         note: "one training step on wasm, ms per kernel summed over calls (tf.profile); 'missing' = stock wasm kernels plus the added Conv2DBackpropFilter, 'all' = with the faster Conv2DBackpropInput, MaxPoolGrad and transposed BatchMatMul",

@@ -35,6 +35,7 @@ const TRAIN_FLAGS_AFTER_SUMMARY: readonly Flag[] = [
   { flags: "--test-limit <n>" },
   { flags: "--seed <n>", showDefault: true },
   { flags: "--backend <name>", choices: true, showDefault: true },
+  { flags: "--auto-software-adapter" },
   { flags: "--alpha <a>" },
   { flags: "--head-dense <units>" },
   { flags: "--head-dropout <rate>" },

@@ -29,8 +29,8 @@ export const EP_NAMES = ["cpu", "cuda", "webgpu", "browser-wasm", "browser-webgp
 /** One of {@link EP_NAMES}. */
 export type EpName = (typeof EP_NAMES)[number];
 
-/** tfjs training backends, fastest first, as `--backend` spells them. */
-export const BACKEND_NAMES = ["tfjs-node-gpu", "tfjs-node", "wasm", "cpu"] as const;
+/** tfjs training backends as `--backend` spells them (GPU first; `auto` times them and keeps the fastest). */
+export const BACKEND_NAMES = ["tfjs-node-gpu", "webgpu", "tfjs-node", "wasm", "cpu"] as const;
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 

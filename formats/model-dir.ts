@@ -78,7 +78,47 @@ export const TrainRecordSchema = z.object({
   inferenceMsPerSample: z.number().optional(),
   /** The notebook recipe or preset the run used (`--recipe lab`, `--preset`): its source and where the harness differs. */
   recipe: z.object({ name: z.string(), source: z.string(), notes: z.array(z.string()) }).optional(),
-  backend: z.object({ name: z.string(), reason: z.string(), rejected: z.array(z.object({ name: z.string(), reason: z.string() })) }),
+  /** The training backend, why it was chosen and (under `--backend auto`) each backend's timed step; older records lack `timings` and `adapter`. */
+  backend: z.object({
+    name: z.string(),
+    reason: z.string(),
+    rejected: z.array(z.object({ name: z.string(), reason: z.string() })),
+    /** `auto`'s timed step per backend that loaded: samples/s (state `timed`), or why not (`not-timed`, `errored`). */
+    timings: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            state: z.enum(["timed", "not-timed", "errored"]),
+            /** Training samples per second of the timed step. */
+            samplesPerSecond: z.number().optional(),
+            /** Images per timed step. */
+            batchSize: z.number().int().optional(),
+            steps: z.number().int().optional(),
+            /** Wall time of the timed steps, ms. */
+            ms: z.number().optional(),
+            software: z.boolean().optional(),
+            reason: z.string().optional(),
+            error: z.string().optional(),
+          })
+          .loose(),
+      )
+      .optional(),
+    /** The step `auto` timed, e.g. `lenet 28x28x1, batch 128, adam`. */
+    timingStep: z.string().optional(),
+    /** The GPU adapter of a GPU backend (WebGPU's adapter info; `software` for SwiftShader and the like). */
+    adapter: z
+      .object({
+        vendor: z.string(),
+        architecture: z.string(),
+        device: z.string(),
+        description: z.string(),
+        software: z.boolean(),
+        served: z.string(),
+        fallbackFrom: z.array(z.object({ label: z.string(), reason: z.string() })).optional(),
+      })
+      .optional(),
+  }),
   seed: z.number().int(),
   transfer: z.record(z.string(), z.unknown()).optional(),
   versions: z.record(z.string(), z.string()),

@@ -24,6 +24,7 @@ export {
   type ProfileSettings,
 } from "../formats/options/profile-options.ts";
 export type { EpRunner, EpProbe, EpFacts } from "./ep-runner.ts";
+export { webgpuProbeEnvs, WEBGPU_FIX } from "./eps/webgpu-ep.ts";
 export { defaultEpRegistry, nodeEpRunners, selectEps, resolveEps, describeSkippedEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";
 export {
   readRunResults,

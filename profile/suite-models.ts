@@ -64,14 +64,12 @@ export async function prepareZooModels(options: {
   return files;
 }
 
-/** Memory one training child may take (MNIST in float32 plus the model and tfjs), bytes. */
-const TRAIN_CHILD_BYTES = 1.5 * 2 ** 30;
-
 /**
- * Trains the models whose directories are missing side by side, one child each, when the
- * backend training would use keeps one core busy (wasm, cpu) and the machine has the cores
- * and memory; otherwise leaves them to the sequential loop. Exporting (its INT8 tuner times
- * the model) stays sequential, after all training is done.
+ * Trains the models whose directories are missing side by side, one child each, where the
+ * backend `auto` chose keeps one core busy (wasm, cpu) and the machine has the cores and
+ * memory (train's `trainingConcurrency`; a GPU backend is one device: one after another);
+ * otherwise leaves them to the sequential loop. Exporting (its INT8 tuner times the model)
+ * stays sequential, after all training is done.
  */
 async function trainMissingInParallel(
   train: typeof import("../train/index.ts"),
@@ -83,20 +81,19 @@ async function trainMissingInParallel(
   for (const model of models) if (!(await train.trainedAlready(trainInput(model)))) missing.push(model);
   if (missing.length < 2) return;
   const choice = await train.selectBackend("auto");
-  const singleThreaded = train.TRAINING_BACKENDS.find((b) => b.name === choice.name)?.singleThreaded ?? false;
-  const concurrency = Math.min(missing.length, availableParallelism(), Math.max(1, Math.floor(freemem() / TRAIN_CHILD_BYTES)));
-  if (!singleThreaded || concurrency < 2) return;
-  log(
-    `training ${missing.join(", ")} side by side, ${concurrency} at a time (the ${choice.name} backend keeps one core busy per model; ${availableParallelism()} cores)`,
-  );
-  log(`backend: ${choice.name} (${choice.reason})`);
+  const backend = train.TRAINING_BACKENDS.find((b) => b.name === choice.name);
+  const plan = backend ? train.trainingConcurrency(backend, missing.length, availableParallelism(), freemem()) : { concurrency: 1, why: "" };
+  if (plan.concurrency < 2) return;
+  log(`training ${missing.join(", ")} side by side, ${plan.concurrency} at a time (${plan.why})`);
+  log(train.backendLine(choice));
   for (const r of choice.rejected) log(`  not used: ${r.name}: ${r.reason}`);
   const done = await train.trainInParallel(
     missing.map((model) => ({ label: model, input: trainInput(model) })),
     {
-      concurrency,
+      concurrency: plan.concurrency,
       log,
       quietLine: (line) => line.startsWith("backend: ") || line.startsWith("  not used: "),
+      autoChoice: choice,
     },
   );
   for (const d of done) log(`trained ${d.label}: test accuracy ${(d.testAccuracy * 100).toFixed(2)}%, ${d.dir}`);

@@ -1,7 +1,8 @@
 /** Public exports of the training stage. */
-export { trainInParallel, type ParallelTrained } from "./train-parallel.ts";
+export { TRAIN_CHILD_BYTES, trainInParallel, trainingConcurrency, type ParallelTrained } from "./train-parallel.ts";
 export {
   trainModel,
+  backendLine,
   ensureTrained,
   trainedAlready,
   resolveTrainOptions,
@@ -49,8 +50,20 @@ export { mobilenetV2, MOBILENETV2_DEFAULTS } from "./models/mobilenetv2.ts";
 export {
   BACKEND_NAMES,
   BACKEND_REQUESTS,
+  TIMING_STEP,
   TRAINING_BACKENDS,
+  TRAINING_KERNELS,
   WASM_TRAINING_KERNELS,
+  adoptAutoChoice,
+  autoChoiceMade,
+  describeTiming,
+  missingTrainingKernels,
+  pickFastest,
+  timeTrainingStep,
+  type AutoOptions,
+  type BackendTiming,
+  type GpuAdapter,
+  type StepTiming,
   installWasmTrainingKernels,
   parseBackendRequest,
   restoreStockWasmKernels,

@@ -1,8 +1,9 @@
 /**
  * Entry of one parallel-training child (forked by {@link trainInParallel} under tsx): takes
- * `{ input }` (TrainOptionsInput) over IPC, trains it with its log on stdout, sends
+ * `{ input, autoChoice? }` (TrainOptionsInput, the parent's `auto` choice to adopt) over IPC, trains it with its log on stdout, sends
  * `progress` messages (at most ~4 a second) and then `done` or `error`, and exits.
  */
+import { adoptAutoChoice, type BackendChoice } from "./backends/index.ts";
 import { ensureTrained } from "./train-model.ts";
 import type { TrainOptionsInput } from "../formats/options/train-options.ts";
 import type { TrainChildMessage } from "./train-parallel.ts";
@@ -11,7 +12,8 @@ function send(message: TrainChildMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
 }
 
-process.once("message", async ({ input }: { input: TrainOptionsInput }) => {
+process.once("message", async ({ input, autoChoice }: { input: TrainOptionsInput; autoChoice?: BackendChoice }) => {
+  if (autoChoice) adoptAutoChoice(autoChoice, input.autoSoftwareAdapter ?? false);
   let last = 0;
   try {
     const { dir, record } = await ensureTrained(input, {

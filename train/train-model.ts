@@ -5,7 +5,7 @@
 import { access, readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { selectBackend } from "./backends/index.ts";
+import { selectBackend, type BackendChoice, type GpuAdapter } from "./backends/index.ts";
 import {
   checkConvertible,
   loadDataset,
@@ -28,6 +28,23 @@ import { evaluateSet, modelInputTensor, runEpochs, type BatchProgress, type Loop
 import { TRAIN_DEFAULTS, TrainOptionsSchema, type TrainOptions, type TrainOptionsInput } from "../formats/options/train-options.ts";
 import { parseOptions } from "../formats/options/option-schema.ts";
 import { freezeBase, loadPretrained, unfreezeTop } from "./transfer.ts";
+
+/**
+ * The one log line of the backend choice: name, GPU adapter, and why (under `auto`, every
+ * backend's timed samples/s), e.g. `backend: wasm (auto: fastest timed training step: …)`.
+ */
+export function backendLine(choice: BackendChoice): string {
+  const a = choice.adapter;
+  const on = a
+    ? ` on ${[a.vendor, a.architecture].filter(Boolean).join(" ")}${a.description ? ` (${a.description})` : ""}${a.software ? ", a software adapter" : ""}`
+    : "";
+  return `backend: ${choice.name}${on} (${choice.reason})`;
+}
+
+/** The adapter as train.json holds it (mutable copies). */
+function recordedAdapter({ fallbackFrom, ...adapter }: GpuAdapter): NonNullable<TrainRecord["backend"]["adapter"]> {
+  return { ...adapter, ...(fallbackFrom ? { fallbackFrom: fallbackFrom.map((f) => ({ ...f })) } : {}) };
+}
 
 /** A trained model: where it is and its record. */
 export interface TrainedModel {
@@ -163,9 +180,9 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
   const configOptimizer = input.modelConfig && input.optimizer === undefined ? (await readCnnConfig(input.modelConfig)).optimizer : undefined;
   const o = resolveTrainOptions(configOptimizer ? { ...input, optimizer: configOptimizer } : input);
   const log = o.progress ? console.log : () => {};
-  const backend = await selectBackend(o.backend);
+  const backend = await selectBackend(o.backend, undefined, { allowSoftware: o.autoSoftwareAdapter });
   tf.enableProdMode();
-  log(`backend: ${backend.name} (${backend.reason})`);
+  log(backendLine(backend));
   for (const r of backend.rejected) log(`  not used: ${r.name}: ${r.reason}`);
 
   const data = await loadTrainingData(o);
@@ -278,7 +295,13 @@ export async function trainModel(input: TrainOptionsInput, hooks: TrainHooks = {
       paramsPerSecond: summary.total / trainingSeconds,
       ...(inferenceMsPerSample === undefined ? {} : { inferenceMsPerSample }),
       ...(recipe ? { recipe: { name: recipe.name, source: recipe.source, notes: [...recipe.notes] } } : {}),
-      backend: { name: backend.name, reason: backend.reason, rejected: [...backend.rejected] },
+      backend: {
+        name: backend.name,
+        reason: backend.reason,
+        rejected: [...backend.rejected],
+        ...(backend.timings ? { timings: [...backend.timings], timingStep: backend.timingStep } : {}),
+        ...(backend.adapter ? { adapter: recordedAdapter(backend.adapter) } : {}),
+      },
       seed: o.seed,
       transfer,
       versions: { harness: await packageVersion(), tfjs: tf.version.tfjs, node: process.versions.node },

@@ -7,11 +7,33 @@
  * the others; the first failure is thrown once all have ended.
  */
 import { tsxExecArgv } from "../measure/index.ts";
+import type { BackendChoice, TrainingBackend } from "./backends/index.ts";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import type { BatchProgress } from "./train-loop.ts";
 import type { TrainOptionsInput } from "../formats/options/train-options.ts";
+
+/** Memory one training child may take (MNIST in float32 plus the model and tfjs), bytes. */
+export const TRAIN_CHILD_BYTES = 1.5 * 2 ** 30;
+
+/**
+ * How many models train at once on `backend`, and why: side by side, one child per core,
+ * only where the backend keeps one core busy (wasm, cpu) and there are the cores and free
+ * memory ({@link TRAIN_CHILD_BYTES} per child); a GPU backend is one device, so models
+ * share it one after another; a native CPU backend uses every core already.
+ */
+export function trainingConcurrency(
+  backend: Pick<TrainingBackend, "name" | "singleThreaded" | "gpu">,
+  models: number,
+  cores: number,
+  freeBytes: number,
+): { concurrency: number; why: string } {
+  if (backend.gpu) return { concurrency: 1, why: `the ${backend.name} backend trains on one GPU: models share it one after another` };
+  if (!backend.singleThreaded) return { concurrency: 1, why: `the ${backend.name} backend uses every core: models train one after another` };
+  const concurrency = Math.max(1, Math.min(models, cores, Math.floor(freeBytes / TRAIN_CHILD_BYTES)));
+  return { concurrency, why: `the ${backend.name} backend keeps one core busy per model; ${cores} cores` };
+}
 
 /** What a training child sends its parent. */
 export type TrainChildMessage =
@@ -47,6 +69,8 @@ export async function trainInParallel(
     readonly bars?: boolean;
     /** Child lines not to pass on (e.g. the backend choice, already said once by the caller). */
     readonly quietLine?: (line: string) => boolean;
+    /** The parent's `--backend auto` choice: children adopt it instead of timing the backends again while their siblings train. */
+    readonly autoChoice?: BackendChoice;
   },
 ): Promise<ParallelTrained[]> {
   const bars = options.bars ?? process.stderr.isTTY === true;
@@ -112,7 +136,7 @@ export async function trainInParallel(
         bar?.stop();
         resolve();
       });
-      child.send({ input });
+      child.send({ input, ...(options.autoChoice ? { autoChoice: options.autoChoice } : {}) });
     });
 
   const worker = async (): Promise<void> => {

@@ -30,6 +30,7 @@ export const TRAIN_DEFAULTS = {
   rotationDegrees: 15,
   seed: 42,
   backend: "auto",
+  autoSoftwareAdapter: false,
   alpha: 1,
   headDense: 0,
   headDropout: 0.2,
@@ -124,7 +125,15 @@ export const TrainOptionsSchema = z.object({
   /** Seed for initial weights, the split, shuffling, dropout and augmentation. */
   seed: int("seed", 0).describe("seed for weights, split, shuffling, dropout and augmentation"),
   /** Training backend: auto (the fastest that loads) or a name. */
-  backend: choice("backend", ["auto", ...BACKEND_NAMES]).describe("tfjs backend; auto takes the fastest that loads and records why faster ones were not used"),
+  backend: choice("backend", ["auto", ...BACKEND_NAMES]).describe(
+    "tfjs backend; auto times a short training step on each that loads, keeps the fastest and records the figures",
+  ),
+  /** Let `auto` time a software GPU adapter (SwiftShader, lavapipe) and choose it when fastest. */
+  autoSoftwareAdapter: z
+    .boolean()
+    .describe(
+      "let --backend auto time a software WebGPU adapter (SwiftShader, lavapipe) and choose it when fastest (default off: it trains far slower than wasm)",
+    ),
   /** MobileNetV2 width multiplier: every lab notebook uses Keras's default MobileNetV2 (1.0), and ImageNet weights exist for it. */
   alpha: num("alpha", 0, 2, { exclusiveMin: true }).describe(`mobilenetv2 width multiplier (default ${d.alpha}, Keras's and every notebook's)`),
   /** MobileNetV2 head: units of a relu Dense layer after global average pooling; 0 = none. */

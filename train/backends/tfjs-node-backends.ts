@@ -33,6 +33,7 @@ export function nativeBackend(name: "tfjs-node" | "tfjs-node-gpu", importer: () 
   return {
     name: name satisfies BackendName,
     singleThreaded: false,
+    gpu: name === "tfjs-node-gpu",
     async load() {
       try {
         await importer();

@@ -10,6 +10,7 @@ import { installWasmTrainingKernels } from "./wasm-training-kernels.ts";
 export const wasmBackend: TrainingBackend = {
   name: "wasm",
   singleThreaded: true,
+  gpu: false,
   async load() {
     try {
       await import("@tensorflow/tfjs-backend-wasm");
