@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { readModelFacts } from "./model-facts.ts";
 import type { Precision } from "../formats/options/profile-options.ts";
 import type { SuiteFile } from "./suite-models.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 /** What {@link onnxSuiteFiles} needs. */
 export interface OnnxSuiteOptions {
@@ -43,8 +44,7 @@ async function defaultQuantize(
   tuneBatch: number | undefined,
   log: (l: string) => void,
 ): Promise<void> {
-  const { mkdir } = await import("node:fs/promises");
-  await mkdir(outDir, { recursive: true });
+  await ensureOutputDir(outDir, "--out");
   const { exportOnnxFile } = await import("../export/index.ts");
   await exportOnnxFile({ onnx: source, precisions, outDir, onProgress: log, ...(tuneBatch ? { tuneBatch } : {}) });
 }

@@ -24,6 +24,7 @@ import type { PlannedJob, RunPlan } from "../formats/run/run-plan.ts";
 import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 export { probeInChild };
 
@@ -144,6 +145,8 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     o.log(`resuming ${store.dir}`);
   } else {
     const runners = selectEps(registry, o.eps);
+    // Fail before probing, training or exporting when the output folder cannot be made.
+    await ensureOutputDir(o.out, "--out");
     o.log(`probing EPs: ${runners.map((r) => r.name).join(", ")}`);
     const eps = await Promise.all(runners.map((r) => resolveEps([r], probeInChild).then((s) => s[0]!)));
     for (const ep of eps) o.log(ep.state === "available" ? `  ${ep.name}: available` : `  ${ep.name}: skipped (${ep.reason})`);

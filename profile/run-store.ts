@@ -5,7 +5,7 @@
  * `comparisons.csv`, rebuilt from them (`build-rows.ts`). It answers what is still to do
  * (`run-tasks.ts`), so the profiler's loop and `--resume` are the same code.
  */
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { hostname, loadavg } from "node:os";
 import { join } from "node:path";
 import { percentile } from "../measure/index.ts";
@@ -24,6 +24,7 @@ import {
 } from "../formats/run/run-records.ts";
 import { readPlan, writePlan, type RunPlan } from "../formats/run/run-plan.ts";
 import { pendingTasks, type RunTask } from "./run-tasks.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */
 export async function createRunDir(out: string, now = new Date()): Promise<{ dir: string; runId: string }> {
@@ -34,7 +35,7 @@ export async function createRunDir(out: string, now = new Date()): Promise<{ dir
   const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_") || "host";
   const runId = `${stamp}-${host}`;
   const dir = join(out, "runs", runId);
-  await mkdir(dir, { recursive: true });
+  await ensureOutputDir(dir, "--out");
   return { dir, runId };
 }
 
@@ -77,7 +78,7 @@ export class RunStore {
     const { dir, runId } = await createRunDir(out);
     const full: RunPlan = { ...plan, runId };
     await writePlan(dir, full);
-    await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
+    await ensureOutputDir(join(dir, RUN_FILES.predictions));
     return new RunStore(dir, full, rounds, new Map(), new Map());
   }
 
@@ -97,7 +98,7 @@ export class RunStore {
         `Cannot resume "${dir}": it was measured by an older version of the profiler (rows in ${RUN_FILES.jsonl}, no ${RUN_FILES.facts}). Start a new run; npm run report still reads it.`,
       );
     }
-    await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
+    await ensureOutputDir(join(dir, RUN_FILES.predictions), "--resume");
     const rounds = plan.settings.rounds ?? 1;
     return new RunStore(dir, plan, rounds, await readFacts(dir), await readTimings(dir));
   }
