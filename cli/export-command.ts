@@ -10,6 +10,7 @@ import {
   type OnnxExportOptions,
 } from "../export/index.ts";
 import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
+import { visibleControls } from "../formats/terminal-text.ts";
 
 /** The `export` flags of {@link ExportOptionsSchema}'s fields, in `--help` order (the `--onnx` ones go after `--model-dir`). */
 const EXPORT_FLAGS: readonly Flag[] = [
@@ -91,12 +92,12 @@ export function registerExport(program: Command): void {
     .option("--quiet", "print only the summary line", false)
     .action(async (f: Record<string, unknown>) => {
       if (typeof f.onnx === "string") {
-        await exportOnnxFile(onnxExportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(line)));
+        await exportOnnxFile(onnxExportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(visibleControls(line))));
         return;
       }
       if (typeof f.modelDir !== "string") throw new Error("export needs --model-dir <trained model dir> or --onnx <file.onnx>");
-      const record = await exportModel(exportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(line)));
-      console.log(summaryLine(f.modelDir as string, record));
+      const record = await exportModel(exportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(visibleControls(line))));
+      console.log(visibleControls(summaryLine(f.modelDir as string, record)));
     });
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../profile/index.ts";
 import { defaultOf, int } from "../formats/options/option-schema.ts";
 import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
+import { visibleControls } from "../formats/terminal-text.ts";
 
 /** How a default looks as typed on the command line, as the help has always shown it: `"1,32"`. */
 function typed(value: string | number | readonly (string | number)[]): string {
@@ -138,13 +139,15 @@ export function registerProfile(program: Command): void {
         try {
           // The report's roofline needs the EPs' ceilings: measured once per machine and ORT version, then cached.
           const { ensureRunCeilings } = await import("../reports/index.ts");
-          await ensureRunCeilings(run.dir, (line) => console.log(line)).catch((e: unknown) => console.error(`ceilings not measured: ${(e as Error).message}`));
+          await ensureRunCeilings(run.dir, (line) => console.log(visibleControls(line))).catch((e: unknown) =>
+            console.error(visibleControls(`ceilings not measured: ${(e as Error).message}`)),
+          );
           const { writeReport } = await import("../reports/index.ts");
           await writeReport(run.dir, { log: (line) => console.log(line) });
         } catch (e) {
-          console.error(`report failed (the run is intact; retry with npm run report -- --run ${run.dir}): ${(e as Error).message}`);
+          console.error(visibleControls(`report failed (the run is intact; retry with npm run report -- --run ${run.dir}): ${(e as Error).message}`));
         }
       }
-      if (failed) console.error(failed);
+      if (failed) console.error(visibleControls(failed));
     });
 }

@@ -25,6 +25,7 @@ import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
+import { visibleControls } from "../formats/terminal-text.ts";
 
 export { probeInChild };
 
@@ -175,7 +176,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         task.kind === "facts"
           ? `facts ${first.model} ${first.precision} ${first.ep}`
           : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
-      bar?.update({ job: label });
+      bar?.update({ job: visibleControls(label) });
       if (!bar) o.log(`measuring ${label} at batch ${task.batches.join(",")}`);
       const runner = registry.runners.find((r) => r.name === first.ep);
       if (!runner)

@@ -8,6 +8,7 @@ import { z } from "zod";
 
 import { PRECISIONS, type Precision } from "../enums.ts";
 import { flagValue, int, intList, list, names, optionalFields, parseOptions, paths, shapes } from "./option-schema.ts";
+import { visibleControls } from "../terminal-text.ts";
 
 export { PRECISIONS, type Precision };
 
@@ -216,7 +217,8 @@ export function resolveProfileOptions(input: ProfileOptions = {}): ResolvedProfi
     measure: { ...(o.quick ? QUICK_MEASURE : DEFAULT_MEASURE), ...o.measure },
     rounds: o.rounds ?? (o.quick ? 1 : DEFAULT_ROUNDS),
     progress: o.progress ?? Boolean(process.stderr.isTTY),
-    log: log ?? ((line) => console.log(line)),
+    // Status lines carry names from files: control characters are shown, never sent to the terminal.
+    log: (line) => (log ?? console.log)(visibleControls(line)),
   };
 }
 
