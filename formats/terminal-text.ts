@@ -5,6 +5,7 @@
  */
 
 /** C0 controls except tab and newline, DEL, and the C1 controls (their 8-bit CSI/OSC forms). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
 /** `text` with each control character (tab and newline kept) written as `\xNN`. */
