@@ -12,7 +12,7 @@ import { visibleControls } from "../formats/terminal-text.ts";
 
 const program = new Command("onnx-lab-profiler")
   .description("Train the CNN lab models, export them to ONNX (FP32/INT8/FP16) and profile them on every ONNX Runtime execution provider.")
-  .showHelpAfterError();
+  .showHelpAfterError("(add --help to list every flag and its valid values)");
 
 registerTrain(program);
 registerExport(program);

@@ -58,6 +58,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
       row: { ...base, finishedAt: s.plan.startedAt, state: "errored", error: job.loadError, exitCode: null, signal: null, stderrTail: "" },
       allRounds: true,
     };
+  if (job.skip) return { row: { ...base, finishedAt: s.plan.startedAt, state: "skipped", reason: job.skip.reason, fix: job.skip.fix }, allRounds: true };
   if (status?.state === "skipped")
     return { row: { ...base, finishedAt: s.plan.startedAt, state: "skipped", reason: status.reason, fix: status.fix }, allRounds: true };
   const f = s.facts.get(key);

@@ -32,6 +32,18 @@ export interface OnnxSuiteOptions {
   readonly quantize?: (source: string, precisions: Precision[], outDir: string) => Promise<void>;
 }
 
+/** ONNX element type names, by TensorProto.DataType. */
+const ELEM_TYPE_NAMES: Readonly<Record<number, string>> = {
+  2: "uint8",
+  3: "int8",
+  5: "int16",
+  6: "int32",
+  7: "int64",
+  9: "bool",
+  10: "float16",
+  11: "float64",
+};
+
 const stemOf = (path: string) =>
   basename(path)
     .replace(/\.onnx$/i, "")
@@ -81,6 +93,18 @@ export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> 
       toMake.push(p);
     }
     if (toMake.length === 0) continue;
+    // The quantizer feeds generated float32 images (calibration, parity): a model with other inputs gets skipped rows, not a stopped run.
+    const nonFloat = ((await readModelFacts(g.path).catch(() => undefined))?.inputs ?? []).find((i) => i.elemType !== 1);
+    if (nonFloat) {
+      const type = ELEM_TYPE_NAMES[nonFloat.elemType] ?? `type ${nonFloat.elemType}`;
+      const skip = {
+        reason: `cannot be made here: the quantizer feeds generated float32 images, and input "${nonFloat.name}" is ${type} (ONNX type ${nonFloat.elemType})`,
+        fix: `quantize it with a tool that feeds its real inputs and give the file with --int8 <file> (or put it beside the model as ${stemOf(g.path)}.<precision>.onnx)`,
+      };
+      o.log(`profile: ${g.name}: ${toMake.join(", ")} skipped: ${skip.reason}`);
+      for (const p of toMake) files.push({ path: join(dirname(g.path), `${stemOf(g.path)}.${p}.onnx`), precision: p, model: g.name, skip });
+      continue;
+    }
     const hash = createHash("sha256")
       .update(await readFile(g.path))
       .digest("hex")

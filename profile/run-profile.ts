@@ -21,7 +21,7 @@ import { RunStore } from "./run-store.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
 import { runTask, type TaskOutcome } from "./run-task.ts";
 import type { PlannedJob, RunPlan } from "../formats/run/run-plan.ts";
-import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
+import { checkZooModels, prepareZooModels, type SuiteFile } from "./suite-models.ts";
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
@@ -62,7 +62,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
     let facts: Awaited<ReturnType<typeof readModelFacts>> | undefined;
     let loadError: string | undefined;
     try {
-      facts = await readModelFacts(file.path, { batches: o.batches, shapes: o.shapes });
+      if (!file.skip) facts = await readModelFacts(file.path, { batches: o.batches, shapes: o.shapes });
     } catch (e) {
       loadError = (e as Error).message;
     }
@@ -80,6 +80,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
         onnxPath: resolve(file.path),
         batches: [...o.batches],
         ...(loadError ? { loadError } : {}),
+        ...(file.skip ? { skip: file.skip } : {}),
         params: facts?.params ?? 0,
         sizeBytes: facts?.sizeBytes ?? 0,
         ...(facts?.metadata ? { metadata: facts.metadata as unknown as Record<string, unknown> } : {}),
@@ -148,6 +149,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     const runners = selectEps(registry, o.eps);
     // Fail before probing, training or exporting when the output folder cannot be made.
     await ensureOutputDir(o.out, "--out");
+    if (o.onnx.length === 0) await checkZooModels(o.models);
     o.log(`probing EPs: ${runners.map((r) => r.name).join(", ")}`);
     const eps = await Promise.all(runners.map((r) => resolveEps([r], probeInChild).then((s) => s[0]!)));
     for (const ep of eps) o.log(ep.state === "available" ? `  ${ep.name}: available` : `  ${ep.name}: skipped (${ep.reason})`);

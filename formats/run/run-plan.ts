@@ -26,6 +26,8 @@ export const PlannedJobSchema = z.object({
   batches: z.array(z.number().int().positive()),
   /** Set when the file could not be read: every row of the job is errored with this. */
   loadError: z.string().optional(),
+  /** Set when the precision could not be made (e.g. INT8 of a model with int64 inputs): every row of the job is skipped with this. */
+  skip: z.object({ reason: z.string(), fix: z.string() }).optional(),
   params: z.number().int(),
   sizeBytes: z.number().int(),
   metadata: z.record(z.string(), z.unknown()).optional(),
