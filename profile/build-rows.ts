@@ -112,6 +112,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
   const figures = roundFigures(measured, batch);
   const last = measured.at(-1)!.record;
   const warnings: Warning[] = [
+    ...(job.warnings ?? []),
     ...f.warnings,
     ...stabilityWarnings(figures, s.cvThreshold),
     ...failed.map((x) => roundFailedWarning(x.round, s.rounds, x.error)),

@@ -14,6 +14,7 @@ import { readModelFacts } from "./model-facts.ts";
 import type { Precision } from "../formats/options/profile-options.ts";
 import type { SuiteFile } from "./suite-models.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
+import type { Warning } from "../formats/run/results-schema.ts";
 
 /** What {@link onnxSuiteFiles} needs. */
 export interface OnnxSuiteOptions {
@@ -61,6 +62,25 @@ async function defaultQuantize(
   await exportOnnxFile({ onnx: source, precisions, outDir, onProgress: log, ...(tuneBatch ? { tuneBatch } : {}) });
 }
 
+/** Static INT8 calibrated on generated inputs (the `export.json` beside it says so) as a warning for its rows; none otherwise. */
+async function calibrationWarnings(exportJson: string, precision: Precision, source: string): Promise<{ warnings?: Warning[] }> {
+  if (precision !== "int8" && precision !== "int8-all") return {};
+  const record = await readFile(exportJson, "utf8").then(
+    (t) => JSON.parse(t) as { calibration?: { source?: string } },
+    () => undefined,
+  );
+  if (record?.calibration?.source !== "generated") return {};
+  return {
+    warnings: [
+      {
+        code: "generated-calibration",
+        text: `${precision} calibrated on generated inputs (uniform noise), not real images: its accuracy is unknown; npm run export -- --onnx ${source} --calibration <dataset|image folder> calibrates on real ones`,
+        figures: {},
+      },
+    ],
+  };
+}
+
 /** The files to profile, each with its precision and model name. */
 export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> {
   const given = await Promise.all(
@@ -87,7 +107,12 @@ export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> 
       const beside = join(dirname(g.path), `${stemOf(g.path)}.${p}.onnx`);
       if (existsSync(beside)) {
         o.log(`profile: ${g.name} ${p}: using ${beside} (written by \`npm run export -- --onnx\`)`);
-        files.push({ path: beside, precision: p, model: g.name });
+        files.push({
+          path: beside,
+          precision: p,
+          model: g.name,
+          ...(await calibrationWarnings(join(dirname(g.path), `${stemOf(g.path)}.export.json`), p, g.path)),
+        });
         continue;
       }
       toMake.push(p);
@@ -124,7 +149,7 @@ export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> 
     }
     for (const p of toMake) {
       if (!existsSync(target(p))) throw new Error(`Cannot make precision "${p}" of "${g.path}": the quantizer wrote no ${target(p)}`);
-      files.push({ path: target(p), precision: p, model: g.name });
+      files.push({ path: target(p), precision: p, model: g.name, ...(await calibrationWarnings(join(dir, `${stemOf(g.path)}.export.json`), p, g.path)) });
     }
   }
   for (const g of given.filter((x) => x.precision !== "fp32" && !o.precisions.includes(x.precision))) {

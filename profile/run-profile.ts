@@ -25,6 +25,7 @@ import { checkZooModels, prepareZooModels, type SuiteFile } from "./suite-models
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
+import { checkShapeNames, inputWarnings, usedShape } from "./input-defaults.ts";
 import { visibleControls } from "../formats/terminal-text.ts";
 
 export { probeInChild };
@@ -56,15 +57,30 @@ async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
 
 async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[]): Promise<Omit<RunPlan, "runId">> {
   const files = await planFiles(o);
+  const read = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return { file, facts: file.skip ? undefined : await readModelFacts(file.path, { batches: o.batches, shapes: o.shapes }) };
+      } catch (e) {
+        return { file, facts: undefined, loadError: (e as Error).message };
+      }
+    }),
+  );
+  checkShapeNames(
+    o.shapes,
+    read.flatMap((r) => (r.facts ? [r.facts] : [])),
+  );
   const jobs: PlannedJob[] = [];
   const used = new Set<string>();
-  for (const file of files) {
-    let facts: Awaited<ReturnType<typeof readModelFacts>> | undefined;
-    let loadError: string | undefined;
-    try {
-      if (!file.skip) facts = await readModelFacts(file.path, { batches: o.batches, shapes: o.shapes });
-    } catch (e) {
-      loadError = (e as Error).message;
+  const said = new Set<string>();
+  const firstBatch = o.batches[0] ?? 1;
+  for (const { file, facts, loadError } of read) {
+    // Said once per model, and on each of its rows.
+    const warnings = [...(facts ? inputWarnings(facts.inputs, firstBatch, o.shapes) : []), ...(file.warnings ?? [])];
+    for (const w of warnings) {
+      const line = `profile: ${file.model ?? facts?.name}: ${w.text}`;
+      if (!said.has(line)) o.log(line);
+      said.add(line);
     }
     const precision = file.precision;
     const baseName = file.model ?? facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
@@ -84,7 +100,8 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
         params: facts?.params ?? 0,
         sizeBytes: facts?.sizeBytes ?? 0,
         ...(facts?.metadata ? { metadata: facts.metadata as unknown as Record<string, unknown> } : {}),
-        inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims] })) : [],
+        inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims], ...shapeField(usedShape(i, firstBatch, o.shapes)) })) : [],
+        ...(warnings.length > 0 ? { warnings } : {}),
         ...(facts?.work ? { work: [...facts.work] } : {}),
       });
     }
@@ -114,6 +131,8 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
     jobs,
   };
 }
+
+const shapeField = (shape: number[] | undefined) => (shape ? { shape } : {});
 
 /** Options stored in a plan, applied back over the current ones on `--resume`. */
 function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProfileOptions {

@@ -66,7 +66,17 @@ export const OpTimeSchema = z.object({
 });
 
 /** Kinds of {@link WarningSchema} a row can carry. */
-export const WARNING_CODES = ["high-cv", "rounds-differ", "round-failed", "accuracy-skipped", "ops-failed", "legacy", "software-adapter"] as const;
+export const WARNING_CODES = [
+  "high-cv",
+  "rounds-differ",
+  "round-failed",
+  "accuracy-skipped",
+  "ops-failed",
+  "legacy",
+  "software-adapter",
+  "input-default",
+  "generated-calibration",
+] as const;
 
 /**
  * A typed warning: `code` for programs, `figures` (numbers, units in their names) for
