@@ -227,7 +227,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     controller.abort();
     bar?.stop();
   }
-  const results = await store.finalize(o.cvThreshold);
+  const results = await store.finalize(o.cvThreshold).finally(() => store.release());
   const planned = store.plan.jobs.reduce((n, j) => n + j.batches.length, 0);
   if (failure) {
     o.log(`\nThe profiler failed; ${results.rows.length} of ${planned} rows are kept in ${dir}`);
