@@ -48,7 +48,7 @@ const PROFILE_FLAGS: readonly Flag[] = [
     showDefault: typed(DEFAULT_MEASURE.rowBudgetMs),
     help: "time budget per row, ms, shared by its rounds: warm-up and measurement shrink to fit (at least one cycle of blocks)",
   },
-  { flags: "--rounds <n>", showDefault: typed(DEFAULT_ROUNDS) },
+  { flags: "--rounds <n>", showDefault: `${DEFAULT_ROUNDS}; 1 with --quick` },
   {
     flags: "--child-timeout <s>",
     key: "childTimeoutS",
@@ -59,7 +59,10 @@ const PROFILE_FLAGS: readonly Flag[] = [
   { flags: "--epochs <n>" },
   { flags: "--no-thread-check", key: "threadCheck" },
 ];
-const PROGRESS_FLAG: readonly Flag[] = [{ flags: "--no-progress", key: "progress" }];
+const PROGRESS_FLAG: readonly Flag[] = [
+  { flags: "--no-progress", key: "progress" },
+  { flags: "--no-report", key: "report" },
+];
 
 async function readConfig(path: string): Promise<ProfileOptions> {
   let raw: unknown;
@@ -104,7 +107,6 @@ export function registerProfile(program: Command): void {
     childTimeoutS: CHILD_TIMEOUT_S,
   }).option("--wide", "print every row (skipped ones too) and every column at the end (about 200 columns) instead of the compact table that fits 120");
   addFlags(command, ProfileOptionsSchema.shape, PROGRESS_FLAG)
-    .option("--no-report", "do not write report.html / report.md at the end (npm run report -- --run <dir> does it later)")
     .addHelpText(
       "after",
       [
@@ -118,6 +120,7 @@ export function registerProfile(program: Command): void {
         "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v2, with comparisons: every speedup and its CI), results.csv, " +
           "comparisons.csv, facts.jsonl and rounds.jsonl (the records, appended as children finish), plan.json.",
         "Ctrl-C keeps what finished and prints the --resume command.",
+        "Exit status: 0 when at least one row was measured; 1 when no row is ok (every row errored or was skipped) or the options are bad; 130 when stopped by Ctrl-C.",
         "",
         "Examples:",
         "  npm run profile",
@@ -134,7 +137,9 @@ export function registerProfile(program: Command): void {
       }
       const failed = noOkRowsMessage(run.results);
       if (failed) process.exitCode = 1;
-      if (flags.report !== false) {
+      if (failed && run.report) {
+        console.error("no report: no row was measured (the run dir keeps every error)");
+      } else if (run.report) {
         // The report is a view of results.json: a failure here never loses the run.
         try {
           // The report's roofline needs the EPs' ceilings: measured once per machine and ORT version, then cached.

@@ -37,6 +37,8 @@ export interface ProfileRun {
   readonly results: RunResults;
   /** False when the run was stopped (SIGINT) before every row finished. */
   readonly complete: boolean;
+  /** Whether the run wants its report written (`--no-report` is recorded, so `--resume` keeps it). */
+  readonly report: boolean;
 }
 
 async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
@@ -125,6 +127,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
       cvThreshold: o.cvThreshold,
       rounds: o.rounds,
       threadCheck: o.threadCheck,
+      report: o.report ?? true,
     },
     hardware: await collectHardware(),
     eps,
@@ -149,6 +152,8 @@ function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProf
     rounds: s.rounds ?? 1,
     // Runs planned before the thread check existed had no one-thread variants.
     threadCheck: s.threadCheck ?? false,
+    // --no-report typed now wins; else the run's own choice.
+    report: o.report ?? s.report ?? true,
   };
 }
 
@@ -241,7 +246,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   } else {
     o.log(`\nRun dir: ${dir}`);
   }
-  return { dir, results, complete: results.complete };
+  return { dir, results, complete: results.complete, report: o.report ?? true };
 }
 
 /** One status line per record, for `--no-progress` logs. */

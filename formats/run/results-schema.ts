@@ -6,6 +6,7 @@
  * EP measured as interleaved pairs, EPs against the CPU EP unpaired. Version-1 files
  * (before pairing) still load: {@link readRunResults} upgrades them.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -305,7 +306,15 @@ export async function readRunResults(dir: string): Promise<RunResults> {
   try {
     raw = JSON.parse(await readFile(path, "utf8"));
   } catch (e) {
-    throw new Error(`Cannot read "${path}": ${(e as Error).message}. Run npm run profile first.`);
+    // A run dir keeps its records: results.json is rebuilt from them in seconds.
+    const fix = existsSync(join(dir, RUN_FILES.plan)) ? `Rebuild it from the run's records: npm run profile -- --resume ${dir}` : "Run npm run profile first.";
+    throw new Error(`Cannot read "${path}": ${(e as Error).message}. ${fix}`);
+  }
+  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === "number" && version > RESULTS_SCHEMA_VERSION) {
+    throw new Error(
+      `"${path}" was made by a newer version of the harness (results schema ${version}; this one reads up to ${RESULTS_SCHEMA_VERSION}). Update the harness (git pull, then npm install) to read it.`,
+    );
   }
   const parsed = RunResultsSchema.safeParse(upgradeResults(raw));
   if (!parsed.success) {
