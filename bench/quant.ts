@@ -10,7 +10,7 @@
  * `bench/foreign/write-torch-models.py`) are quantized, tuned on generated inputs and timed too.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { basename, dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -19,6 +19,7 @@ import { functionTimer, measureInterleaved, pairedSpeedup, type SpeedupEstimate 
 import { ensureTrained } from "../train/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 import { kernelTimes, syntheticFeed } from "./ort-bench-helpers.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 const MODELS = ["lenet", "basic-cnn", "tiny-cnn", "shallow-cnn", "wide-cnn", "deep-cnn"] as const;
 const GOAL_MODELS = new Set(["lenet", "basic-cnn"]);
@@ -143,7 +144,7 @@ const FOREIGN_DIR = "foreign";
 async function benchForeign(path: string, options: BenchOptions): Promise<Record<string, unknown>> {
   const stem = basename(path).replace(/\.onnx$/, "");
   const outDir = join(dirname(path), "quantized");
-  await mkdir(outDir, { recursive: true });
+  await ensureOutputDir(outDir);
   const record = await exportOnnxFile({
     onnx: path,
     precisions: ["int8", "int8-all"],

@@ -2,12 +2,13 @@
  * `npm run bench -- [section...]`: runs benchmark sections and writes their JSON to
  * `<out>/bench/<section>.json`. With no section, runs them all.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
 import { type BenchSection, benchSections } from "../bench/index.ts";
 import { ProfileOptionsSchema } from "../profile/index.ts";
 import { addFlags } from "./parse-flags.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 const program = new Command("bench")
   .description("Speed and memory benchmarks, measured side by side in one run and written as JSON.")
@@ -30,7 +31,7 @@ program
       chosen.push(section);
     }
     const dir = join(opts.out, "bench");
-    await mkdir(dir, { recursive: true });
+    await ensureOutputDir(dir, "--out");
     for (const section of chosen) {
       console.log(`\n== bench ${section.name}: ${section.description}`);
       const result = await section.run({

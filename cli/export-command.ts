@@ -10,10 +10,16 @@ import {
   type OnnxExportOptions,
 } from "../export/index.ts";
 import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
+import { visibleControls } from "../formats/terminal-text.ts";
 
 /** The `export` flags of {@link ExportOptionsSchema}'s fields, in `--help` order (the `--onnx` ones go after `--model-dir`). */
+/** Help of a flag that applies to `--model-dir` exports only (an `--onnx` export has no tfjs model to compare with). */
+function modelDirOnly(key: keyof typeof ExportOptionsSchema.shape): string {
+  return `with --model-dir only: ${ExportOptionsSchema.shape[key].description ?? key}`;
+}
+
 const EXPORT_FLAGS: readonly Flag[] = [
-  { flags: "--precision <list>", key: "precisions", showDefault: true },
+  { flags: "--precision <list>", key: "precisions", showDefault: "fp32,int8" },
   { flags: "--calibration-method <name>", showDefault: true },
   { flags: "--calibration-size <n>", showDefault: true },
   { flags: "--percentile <p>", showDefault: true },
@@ -27,10 +33,10 @@ const EXPORT_FLAGS: readonly Flag[] = [
   { flags: "--min-conv-input-channels <n>", showDefault: true },
   { flags: "--seed <n>", showDefault: true },
   { flags: "--data-dir <dir>" },
-  { flags: "--parity-limit <n>" },
-  { flags: "--batch-size <n>", showDefault: true },
-  { flags: "--tfjs-backend <name>", showDefault: true },
-  { flags: "--force", showDefault: true },
+  { flags: "--parity-limit <n>", help: modelDirOnly("parityLimit") },
+  { flags: "--batch-size <n>", showDefault: true, help: modelDirOnly("batchSize") },
+  { flags: "--tfjs-backend <name>", showDefault: true, help: modelDirOnly("tfjsBackend") },
+  { flags: "--force" },
 ];
 const MODEL_DIR_FLAG: readonly Flag[] = [{ flags: "--model-dir <dir>" }];
 
@@ -88,15 +94,27 @@ export function registerExport(program: Command): void {
     .option("--std <list>", "with --onnx: per-channel std dividing [0, 1] pixels, comma-separated", "1")
     .option("--out-dir <dir>", "with --onnx: where to write (default: beside the file)");
   addFlags(command, ExportOptionsSchema.shape, EXPORT_FLAGS)
-    .option("--quiet", "print only the summary line", false)
+    .option("--quiet", "print only the summary line")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Exit status: 0 when every requested precision was written; 1 on bad options, a failed parity check or a quantizer error.",
+        "",
+        "Examples:",
+        "  npm run export -- --model-dir artifacts/models/lenet-mnist",
+        "  npm run export -- --model-dir artifacts/models/lenet-mnist --precision fp32,int8,int8-all,fp16 --calibration-method percentile",
+        "  npm run export -- --onnx resnet.onnx --calibration folder/of/images --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225",
+      ].join("\n"),
+    )
     .action(async (f: Record<string, unknown>) => {
       if (typeof f.onnx === "string") {
-        await exportOnnxFile(onnxExportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(line)));
+        await exportOnnxFile(onnxExportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(visibleControls(line))));
         return;
       }
       if (typeof f.modelDir !== "string") throw new Error("export needs --model-dir <trained model dir> or --onnx <file.onnx>");
-      const record = await exportModel(exportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(line)));
-      console.log(summaryLine(f.modelDir as string, record));
+      const record = await exportModel(exportOptionsFromFlags(f, f.quiet ? undefined : (line) => console.log(visibleControls(line))));
+      console.log(visibleControls(summaryLine(f.modelDir as string, record)));
     });
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../profile/index.ts";
 import { defaultOf, int } from "../formats/options/option-schema.ts";
 import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
+import { visibleControls } from "../formats/terminal-text.ts";
 
 /** How a default looks as typed on the command line, as the help has always shown it: `"1,32"`. */
 function typed(value: string | number | readonly (string | number)[]): string {
@@ -47,7 +48,7 @@ const PROFILE_FLAGS: readonly Flag[] = [
     showDefault: typed(DEFAULT_MEASURE.rowBudgetMs),
     help: "time budget per row, ms, shared by its rounds: warm-up and measurement shrink to fit (at least one cycle of blocks)",
   },
-  { flags: "--rounds <n>", showDefault: typed(DEFAULT_ROUNDS) },
+  { flags: "--rounds <n>", showDefault: `${DEFAULT_ROUNDS}; 1 with --quick` },
   { flags: "--gpu-batch <list>", key: "gpuBatches", showDefault: typed([256]) },
   {
     flags: "--child-timeout <s>",
@@ -59,7 +60,10 @@ const PROFILE_FLAGS: readonly Flag[] = [
   { flags: "--epochs <n>" },
   { flags: "--no-thread-check", key: "threadCheck" },
 ];
-const PROGRESS_FLAG: readonly Flag[] = [{ flags: "--no-progress", key: "progress" }];
+const PROGRESS_FLAG: readonly Flag[] = [
+  { flags: "--no-progress", key: "progress" },
+  { flags: "--no-report", key: "report" },
+];
 
 async function readConfig(path: string): Promise<ProfileOptions> {
   let raw: unknown;
@@ -104,7 +108,6 @@ export function registerProfile(program: Command): void {
     childTimeoutS: CHILD_TIMEOUT_S,
   }).option("--wide", "print every row (skipped ones too) and every column at the end (about 200 columns) instead of the compact table that fits 120");
   addFlags(command, ProfileOptionsSchema.shape, PROGRESS_FLAG)
-    .option("--no-report", "do not write report.html / report.md at the end (npm run report -- --run <dir> does it later)")
     .addHelpText(
       "after",
       [
@@ -118,6 +121,7 @@ export function registerProfile(program: Command): void {
         "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v2, with comparisons: every speedup and its CI), results.csv, " +
           "comparisons.csv, facts.jsonl and rounds.jsonl (the records, appended as children finish), plan.json.",
         "Ctrl-C keeps what finished and prints the --resume command.",
+        "Exit status: 0 when at least one row was measured; 1 when no row is ok (every row errored or was skipped) or the options are bad; 130 when stopped by Ctrl-C.",
         "",
         "Examples:",
         "  npm run profile",
@@ -134,18 +138,22 @@ export function registerProfile(program: Command): void {
       }
       const failed = noOkRowsMessage(run.results);
       if (failed) process.exitCode = 1;
-      if (flags.report !== false) {
+      if (failed && run.report) {
+        console.error("no report: no row was measured (the run dir keeps every error)");
+      } else if (run.report) {
         // The report is a view of results.json: a failure here never loses the run.
         try {
           // The report's roofline needs the EPs' ceilings: measured once per machine and ORT version, then cached.
           const { ensureRunCeilings } = await import("../reports/index.ts");
-          await ensureRunCeilings(run.dir, (line) => console.log(line)).catch((e: unknown) => console.error(`ceilings not measured: ${(e as Error).message}`));
+          await ensureRunCeilings(run.dir, (line) => console.log(visibleControls(line))).catch((e: unknown) =>
+            console.error(visibleControls(`ceilings not measured: ${(e as Error).message}`)),
+          );
           const { writeReport } = await import("../reports/index.ts");
           await writeReport(run.dir, { log: (line) => console.log(line) });
         } catch (e) {
-          console.error(`report failed (the run is intact; retry with npm run report -- --run ${run.dir}): ${(e as Error).message}`);
+          console.error(visibleControls(`report failed (the run is intact; retry with npm run report -- --run ${run.dir}): ${(e as Error).message}`));
         }
       }
-      if (failed) console.error(failed);
+      if (failed) console.error(visibleControls(failed));
     });
 }

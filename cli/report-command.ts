@@ -30,6 +30,7 @@ export function registerReport(program: Command): void {
   const command = program
     .command("report")
     .description("Write the report of a profile run (report.html, report.md, plots/, tables/) or compare runs")
+    .argument("[run dir]", "run directory to report on (same as --run)")
     .option("--run <dir>", "run directory (artifacts/runs/<timestamp>-<host>) to report on")
     .option("--compare <dirs...>", "run directories to compare row by row; the first is the baseline")
     .option("--lab <folder>", "one cross-machine report over every run dir under this folder (copied from many machines, or the Slurm job's shared folder)")
@@ -40,12 +41,14 @@ export function registerReport(program: Command): void {
       [
         "",
         "Examples:",
-        "  npm run report -- --run artifacts/runs/2025-01-01T00-00-00Z-host",
+        "  npm run report -- artifacts/runs/2025-01-01T00-00-00Z-host",
         "  npm run report -- --compare artifacts/runs/A artifacts/runs/B",
         "  npm run report -- --lab /shared/lab-runs --reference node01",
       ].join("\n"),
     )
-    .action(async (flags: ReportFlags, cmd: Command) => {
+    .action(async (runDir: string | undefined, flags: ReportFlags, cmd: Command) => {
+      if (runDir && flags.run && runDir !== flags.run) throw new Error(`Give the run dir once: "${runDir}" and --run "${flags.run}" differ`);
+      if (runDir) flags = { ...flags, run: runDir };
       const reports = await import("../reports/index.ts");
       const options = flagOptions(REPORT_FLAGS, { ...flags }, cmd) as ReportOptions;
       if (flags.lab) {
@@ -63,7 +66,7 @@ export function registerReport(program: Command): void {
         console.log(`comparison: ${await reports.writeComparison(flags.compare, out)}`);
         return;
       }
-      if (!flags.run) throw new Error("Give --run <run dir> or --compare <runA> <runB> ... (run dirs are in artifacts/runs/)");
+      if (!flags.run) throw new Error("Give a run dir (npm run report -- <run dir>), or --compare <runA> <runB> ... (run dirs are in artifacts/runs/)");
       const written = await reports.writeReport(flags.run, { ...options, log: (line) => console.log(line) });
       console.log(`markdown: ${written.markdown}\nplots: ${written.plots.length}, tables: ${written.tables.length / 2}`);
     });

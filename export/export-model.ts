@@ -14,6 +14,7 @@ import { convertTfjsToOnnx } from "./convert/tfjs-to-onnx.ts";
 import { resolveExportOptions, type ExportOptions, type Precision, type ResolvedExportOptions } from "../formats/options/export-options.ts";
 import { EXPORT_RECORD_VERSION, onnxFileName, writeExportRecord, type ExportRecord, type PrecisionRecord } from "../formats/export-record.ts";
 import { freshExportRecord } from "./freshness.ts";
+import { keptPrecisions, previousExport, reexportReason, supersetExport } from "./reexport.ts";
 import { encodeOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { toMetadataProps, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import { predictOnnx, type ImageGeometry } from "./ort-inference.ts";
@@ -46,12 +47,21 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
     seed: opts.seed,
     parityLimit: opts.parityLimit ?? null,
   };
+  const before = await previousExport(dir);
   if (!opts.force) {
     const fresh = await freshExportRecord(dir, recordOptions);
     if ("record" in fresh) {
       opts.onProgress(`export: ${basename(dir)} is up to date (${join(dir, "export.json")}), reusing it`);
       return fresh.record;
     }
+    const superset = await supersetExport(dir, before, recordOptions);
+    if (superset) {
+      opts.onProgress(
+        `export: ${basename(dir)} is up to date for ${opts.precisions.join(", ")} (${join(dir, "export.json")} has ${superset.precisions.map((p) => p.precision).join(", ")}), reusing it`,
+      );
+      return superset;
+    }
+    if (before) opts.onProgress(`export: ${basename(dir)}: exporting again: ${reexportReason(fresh.reason, before, recordOptions)}`);
   }
   const train = await readTrainRecord(dir);
   const backend = await selectBackend(opts.tfjsBackend);
@@ -149,6 +159,9 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
       progress(opts, records.at(-1)!);
     }
 
+    // Earlier precisions not redone now stay listed (their files are untouched), with the tuning of a kept int8.
+    const kept = await keptPrecisions(dir, before, records);
+    const keptInt8 = kept.some((p) => p.precision === "int8");
     const record: ExportRecord = {
       schemaVersion: EXPORT_RECORD_VERSION,
       model: train.model,
@@ -156,9 +169,11 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
       options: recordOptions,
       converter: facts,
       evaluation: { split: "test", count: test.count, tfjsBackend: backend.name, tfjsAccuracy: top1Accuracy(tfjsOutputs, test.labels, classes) },
-      calibration,
-      precisions: records,
-      tuning,
+      calibration:
+        (calibration as ExportRecord["calibration"]) ??
+        (kept.some((p) => p.precision === "int8" || p.precision === "int8-all") ? (before?.calibration ?? null) : null),
+      precisions: [...records, ...kept],
+      tuning: tuning ?? (keptInt8 ? (before?.tuning ?? null) : null),
       versions: { "@tensorflow/tfjs": tf.version.tfjs ?? "unknown", "onnxruntime-node": ort.env.versions.node ?? ort.env.versions.common },
       createdAt: new Date().toISOString(),
     };

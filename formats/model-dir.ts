@@ -8,11 +8,12 @@
  *
  * export/ reads these three files and nothing else.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { TrainRecordOptionsSchema } from "./options/train-options.ts";
+import { ensureOutputDir } from "./output-dir.ts";
 
 /** Schema version of `train.json`; bump on any incompatible change. */
 export const TRAIN_RECORD_VERSION = 1;
@@ -130,7 +131,7 @@ export type TrainRecord = z.infer<typeof TrainRecordSchema>;
 
 /** Saves a tfjs model as `model.json` + `weights.bin` in `dir` (created if missing). */
 export async function saveTfjsModel(model: tf.LayersModel, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await ensureOutputDir(dir, "--out");
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weightData =
@@ -193,7 +194,7 @@ export async function readTrainRecord(dir: string): Promise<TrainRecord> {
 
 /** Writes `train.json` into `dir`. */
 export async function writeTrainRecord(dir: string, record: TrainRecord): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await ensureOutputDir(dir, "--out");
   await writeFile(join(dir, MODEL_FILES.record), JSON.stringify(record, null, 2) + "\n");
 }
 

@@ -59,6 +59,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
       row: { ...base, finishedAt: s.plan.startedAt, state: "errored", error: job.loadError, exitCode: null, signal: null, stderrTail: "" },
       allRounds: true,
     };
+  if (job.skip) return { row: { ...base, finishedAt: s.plan.startedAt, state: "skipped", reason: job.skip.reason, fix: job.skip.fix }, allRounds: true };
   if (status?.state === "skipped")
     return { row: { ...base, finishedAt: s.plan.startedAt, state: "skipped", reason: status.reason, fix: status.fix }, allRounds: true };
   const f = s.facts.get(key);
@@ -112,6 +113,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
   const figures = roundFigures(measured, batch);
   const last = measured.at(-1)!.record;
   const warnings: Warning[] = [
+    ...(job.warnings ?? []),
     ...f.warnings,
     ...stabilityWarnings(figures, s.cvThreshold),
     ...failed.map((x) => roundFailedWarning(x.round, s.rounds, x.error)),

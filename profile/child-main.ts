@@ -13,7 +13,7 @@
  * The child ignores SIGINT (Ctrl-C reaches the whole process group): the parent decides,
  * kills it and keeps what finished. It exits if the parent goes away.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { functionTimer, latencySketch, measureInterleaved, summarizeLatency } from "../measure/index.ts";
@@ -31,6 +31,7 @@ import { intraOpThreadsOf } from "./intra-op-threads.ts";
 import { interleaveSettings, RSS_RUNS, TIMED_SESSION_OPTIONS } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 function runnerFor(job: { readonly ep: string; readonly childModule?: string }): Promise<EpRunner> {
   return childRunner(job, defaultEpRegistry().runners);
@@ -97,7 +98,7 @@ async function measureAccuracy(job: FactsJob, session: ort.InferenceSession): Pr
 async function profileOps(job: FactsJob, runner: EpRunner): Promise<void> {
   const first = job.batches[0];
   if (!first || job.measure.profileIterations <= 0) return;
-  await mkdir(job.traceDir, { recursive: true });
+  await ensureOutputDir(job.traceDir);
   const prefix = join(job.traceDir, `${runner.name}-trace`);
   let session: ort.InferenceSession | undefined;
   try {

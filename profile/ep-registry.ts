@@ -8,6 +8,7 @@ import type { EpFacts, EpRunner } from "./ep-runner.ts";
 import { cpuEp } from "./eps/cpu-ep.ts";
 import { cudaEp } from "./eps/cuda-ep.ts";
 import { webgpuEp } from "./eps/webgpu-ep.ts";
+import { didYouMean } from "../formats/did-you-mean.ts";
 
 /** The onnxruntime-node EPs, in the order rows are measured. */
 export const nodeEpRunners: readonly EpRunner[] = [cpuEp, cudaEp, webgpuEp];
@@ -36,7 +37,7 @@ export function selectEps(registry: EpRegistry, names?: readonly string[] | stri
   const unknown = list.filter((n) => !valid.includes(n));
   if (unknown.length > 0) {
     const quoted = unknown.map((n) => `"${n}"`).join(", ");
-    throw new Error(`Unknown EP${unknown.length > 1 ? "s" : ""} ${quoted}. Expected one of: ${valid.join(", ")}`);
+    throw new Error(`Unknown EP${unknown.length > 1 ? "s" : ""} ${quoted}. Expected one of: ${valid.join(", ")}${didYouMean(unknown, valid)}`);
   }
   return registry.runners.filter((r) => list.includes(r.name));
 }

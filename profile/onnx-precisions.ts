@@ -13,6 +13,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { readModelFacts } from "./model-facts.ts";
 import type { Precision } from "../formats/options/profile-options.ts";
 import type { SuiteFile } from "./suite-models.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
+import type { Warning } from "../formats/run/results-schema.ts";
 
 /** What {@link onnxSuiteFiles} needs. */
 export interface OnnxSuiteOptions {
@@ -31,6 +33,18 @@ export interface OnnxSuiteOptions {
   readonly quantize?: (source: string, precisions: Precision[], outDir: string) => Promise<void>;
 }
 
+/** ONNX element type names, by TensorProto.DataType. */
+const ELEM_TYPE_NAMES: Readonly<Record<number, string>> = {
+  2: "uint8",
+  3: "int8",
+  5: "int16",
+  6: "int32",
+  7: "int64",
+  9: "bool",
+  10: "float16",
+  11: "float64",
+};
+
 const stemOf = (path: string) =>
   basename(path)
     .replace(/\.onnx$/i, "")
@@ -43,10 +57,28 @@ async function defaultQuantize(
   tuneBatch: number | undefined,
   log: (l: string) => void,
 ): Promise<void> {
-  const { mkdir } = await import("node:fs/promises");
-  await mkdir(outDir, { recursive: true });
+  await ensureOutputDir(outDir, "--out");
   const { exportOnnxFile } = await import("../export/index.ts");
   await exportOnnxFile({ onnx: source, precisions, outDir, onProgress: log, ...(tuneBatch ? { tuneBatch } : {}) });
+}
+
+/** Static INT8 calibrated on generated inputs (the `export.json` beside it says so) as a warning for its rows; none otherwise. */
+async function calibrationWarnings(exportJson: string, precision: Precision, source: string): Promise<{ warnings?: Warning[] }> {
+  if (precision !== "int8" && precision !== "int8-all") return {};
+  const record = await readFile(exportJson, "utf8").then(
+    (t) => JSON.parse(t) as { calibration?: { source?: string } },
+    () => undefined,
+  );
+  if (record?.calibration?.source !== "generated") return {};
+  return {
+    warnings: [
+      {
+        code: "generated-calibration",
+        text: `${precision} calibrated on generated inputs (uniform noise), not real images: its accuracy is unknown; npm run export -- --onnx ${source} --calibration <dataset|image folder> calibrates on real ones`,
+        figures: {},
+      },
+    ],
+  };
 }
 
 /** The files to profile, each with its precision and model name. */
@@ -75,12 +107,29 @@ export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> 
       const beside = join(dirname(g.path), `${stemOf(g.path)}.${p}.onnx`);
       if (existsSync(beside)) {
         o.log(`profile: ${g.name} ${p}: using ${beside} (written by \`npm run export -- --onnx\`)`);
-        files.push({ path: beside, precision: p, model: g.name });
+        files.push({
+          path: beside,
+          precision: p,
+          model: g.name,
+          ...(await calibrationWarnings(join(dirname(g.path), `${stemOf(g.path)}.export.json`), p, g.path)),
+        });
         continue;
       }
       toMake.push(p);
     }
     if (toMake.length === 0) continue;
+    // The quantizer feeds generated float32 images (calibration, parity): a model with other inputs gets skipped rows, not a stopped run.
+    const nonFloat = ((await readModelFacts(g.path).catch(() => undefined))?.inputs ?? []).find((i) => i.elemType !== 1);
+    if (nonFloat) {
+      const type = ELEM_TYPE_NAMES[nonFloat.elemType] ?? `type ${nonFloat.elemType}`;
+      const skip = {
+        reason: `cannot be made here: the quantizer feeds generated float32 images, and input "${nonFloat.name}" is ${type} (ONNX type ${nonFloat.elemType})`,
+        fix: `quantize it with a tool that feeds its real inputs and give the file with --int8 <file> (or put it beside the model as ${stemOf(g.path)}.<precision>.onnx)`,
+      };
+      o.log(`profile: ${g.name}: ${toMake.join(", ")} skipped: ${skip.reason}`);
+      for (const p of toMake) files.push({ path: join(dirname(g.path), `${stemOf(g.path)}.${p}.onnx`), precision: p, model: g.name, skip });
+      continue;
+    }
     const hash = createHash("sha256")
       .update(await readFile(g.path))
       .digest("hex")
@@ -100,7 +149,7 @@ export async function onnxSuiteFiles(o: OnnxSuiteOptions): Promise<SuiteFile[]> 
     }
     for (const p of toMake) {
       if (!existsSync(target(p))) throw new Error(`Cannot make precision "${p}" of "${g.path}": the quantizer wrote no ${target(p)}`);
-      files.push({ path: target(p), precision: p, model: g.name });
+      files.push({ path: target(p), precision: p, model: g.name, ...(await calibrationWarnings(join(dir, `${stemOf(g.path)}.export.json`), p, g.path)) });
     }
   }
   for (const g of given.filter((x) => x.precision !== "fp32" && !o.precisions.includes(x.precision))) {

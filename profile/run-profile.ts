@@ -22,9 +22,12 @@ import { RunStore } from "./run-store.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
 import { runTask, type TaskOutcome } from "./run-task.ts";
 import type { PlannedJob, RunPlan } from "../formats/run/run-plan.ts";
-import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
+import { checkZooModels, prepareZooModels, type SuiteFile } from "./suite-models.ts";
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
+import { checkShapeNames, inputWarnings, usedShape } from "./input-defaults.ts";
+import { visibleControls } from "../formats/terminal-text.ts";
 
 export { probeInChild };
 
@@ -35,6 +38,8 @@ export interface ProfileRun {
   readonly results: RunResults;
   /** False when the run was stopped (SIGINT) before every row finished. */
   readonly complete: boolean;
+  /** Whether the run wants its report written (`--no-report` is recorded, so `--resume` keeps it). */
+  readonly report: boolean;
 }
 
 async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
@@ -62,15 +67,30 @@ export function batchesOn(ep: string, eps: readonly EpStatus[], o: Pick<Resolved
 
 async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[]): Promise<Omit<RunPlan, "runId">> {
   const files = await planFiles(o);
+  const read = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return { file, facts: file.skip ? undefined : await readModelFacts(file.path, { batches: o.batches, shapes: o.shapes }) };
+      } catch (e) {
+        return { file, facts: undefined, loadError: (e as Error).message };
+      }
+    }),
+  );
+  checkShapeNames(
+    o.shapes,
+    read.flatMap((r) => (r.facts ? [r.facts] : [])),
+  );
   const jobs: PlannedJob[] = [];
   const used = new Set<string>();
-  for (const file of files) {
-    let facts: Awaited<ReturnType<typeof readModelFacts>> | undefined;
-    let loadError: string | undefined;
-    try {
-      facts = await readModelFacts(file.path, { batches: o.batches, shapes: o.shapes });
-    } catch (e) {
-      loadError = (e as Error).message;
+  const said = new Set<string>();
+  const firstBatch = o.batches[0] ?? 1;
+  for (const { file, facts, loadError } of read) {
+    // Said once per model, and on each of its rows.
+    const warnings = [...(facts ? inputWarnings(facts.inputs, firstBatch, o.shapes) : []), ...(file.warnings ?? [])];
+    for (const w of warnings) {
+      const line = `profile: ${file.model ?? facts?.name}: ${w.text}`;
+      if (!said.has(line)) o.log(line);
+      said.add(line);
     }
     const precision = file.precision;
     const baseName = file.model ?? facts?.name ?? file.path.replace(/^.*\//, "").replace(/\.onnx$/i, "");
@@ -86,10 +106,12 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
         onnxPath: resolve(file.path),
         batches: batchesOn(runner.name, eps, o),
         ...(loadError ? { loadError } : {}),
+        ...(file.skip ? { skip: file.skip } : {}),
         params: facts?.params ?? 0,
         sizeBytes: facts?.sizeBytes ?? 0,
         ...(facts?.metadata ? { metadata: facts.metadata as unknown as Record<string, unknown> } : {}),
-        inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims] })) : [],
+        inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims], ...shapeField(usedShape(i, firstBatch, o.shapes)) })) : [],
+        ...(warnings.length > 0 ? { warnings } : {}),
         ...(facts?.work ? { work: [...facts.work] } : {}),
       });
     }
@@ -114,12 +136,15 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
       cvThreshold: o.cvThreshold,
       rounds: o.rounds,
       threadCheck: o.threadCheck,
+      report: o.report ?? true,
     },
     hardware: await collectHardware(),
     eps,
     jobs,
   };
 }
+
+const shapeField = (shape: number[] | undefined) => (shape ? { shape } : {});
 
 /** Options stored in a plan, applied back over the current ones on `--resume`. */
 function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProfileOptions {
@@ -136,6 +161,8 @@ function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProf
     rounds: s.rounds ?? 1,
     // Runs planned before the thread check existed had no one-thread variants.
     threadCheck: s.threadCheck ?? false,
+    // --no-report typed now wins; else the run's own choice.
+    report: o.report ?? s.report ?? true,
   };
 }
 
@@ -153,6 +180,9 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     o.log(`resuming ${store.dir}`);
   } else {
     const runners = selectEps(registry, o.eps);
+    // Fail before probing, training or exporting when the output folder cannot be made.
+    await ensureOutputDir(o.out, "--out");
+    if (o.onnx.length === 0) await checkZooModels(o.models);
     o.log(`probing EPs: ${runners.map((r) => r.name).join(", ")}`);
     const eps = await Promise.all(runners.map((r) => resolveEps([r], probeInChild).then((s) => s[0]!)));
     for (const ep of eps) o.log(ep.state === "available" ? `  ${ep.name}: available` : `  ${ep.name}: skipped (${ep.reason})`);
@@ -181,7 +211,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         task.kind === "facts"
           ? `facts ${first.model} ${first.precision} ${first.ep}`
           : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
-      bar?.update({ job: label });
+      bar?.update({ job: visibleControls(label) });
       if (!bar) o.log(`measuring ${label} at batch ${task.batches.join(",")}`);
       const runner = registry.runners.find((r) => r.name === first.ep);
       if (!runner)
@@ -211,7 +241,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     controller.abort();
     bar?.stop();
   }
-  const results = await store.finalize(o.cvThreshold);
+  const results = await store.finalize(o.cvThreshold).finally(() => store.release());
   const planned = store.plan.jobs.reduce((n, j) => n + j.batches.length, 0);
   if (failure) {
     o.log(`\nThe profiler failed; ${results.rows.length} of ${planned} rows are kept in ${dir}`);
@@ -225,7 +255,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
   } else {
     o.log(`\nRun dir: ${dir}`);
   }
-  return { dir, results, complete: results.complete };
+  return { dir, results, complete: results.complete, report: o.report ?? true };
 }
 
 /** One status line per record, for `--no-progress` logs. */

@@ -24,6 +24,8 @@ import {
 } from "../formats/run/run-records.ts";
 import { readPlan, writePlan, type RunPlan } from "../formats/run/run-plan.ts";
 import { pendingTasks, type RunTask } from "./run-tasks.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
+import { lockRunDir } from "./run-lock.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */
 export async function createRunDir(out: string, now = new Date()): Promise<{ dir: string; runId: string }> {
@@ -32,10 +34,18 @@ export async function createRunDir(out: string, now = new Date()): Promise<{ dir
     .replace(/[:.]/g, "-")
     .replace(/-\d{3}Z$/, "Z");
   const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_") || "host";
-  const runId = `${stamp}-${host}`;
-  const dir = join(out, "runs", runId);
-  await mkdir(dir, { recursive: true });
-  return { dir, runId };
+  const runs = await ensureOutputDir(join(out, "runs"), "--out");
+  // mkdir without `recursive` fails on an existing dir: a second run started in the same second gets -2, never the first one's dir.
+  for (let k = 1; ; k++) {
+    const runId = k === 1 ? `${stamp}-${host}` : `${stamp}-${host}-${k}`;
+    const dir = join(runs, runId);
+    try {
+      await mkdir(dir);
+      return { dir: join(out, "runs", runId), runId };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
 }
 
 /** Top-1 agreement of two prediction files over their common prefix, or null. */
@@ -70,15 +80,18 @@ export class RunStore {
     readonly rounds: number,
     private readonly facts: Map<string, FactsRecord>,
     private readonly timings: Map<string, TimingRecord>,
+    /** Releases the run dir's lock (`run-lock.ts`). */
+    readonly release: () => Promise<void>,
   ) {}
 
   /** Writes `plan` into a new run dir under `<out>/runs/` (the dir appears only with its plan, so every run dir can be resumed). */
   static async create(out: string, plan: Omit<RunPlan, "runId">, rounds: number): Promise<RunStore> {
     const { dir, runId } = await createRunDir(out);
+    const release = await lockRunDir(dir);
     const full: RunPlan = { ...plan, runId };
     await writePlan(dir, full);
-    await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
-    return new RunStore(dir, full, rounds, new Map(), new Map());
+    await ensureOutputDir(join(dir, RUN_FILES.predictions));
+    return new RunStore(dir, full, rounds, new Map(), new Map(), release);
   }
 
   /** Opens a run dir to resume; the error says what to give instead when it is not one this version can resume. */
@@ -97,9 +110,11 @@ export class RunStore {
         `Cannot resume "${dir}": it was measured by an older version of the profiler (rows in ${RUN_FILES.jsonl}, no ${RUN_FILES.facts}). Start a new run; npm run report still reads it.`,
       );
     }
-    await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
+    await ensureOutputDir(join(dir, RUN_FILES.predictions), "--resume");
+    // Locked before the records are read, so a second --resume never plans the same rounds.
+    const release = await lockRunDir(dir);
     const rounds = plan.settings.rounds ?? 1;
-    return new RunStore(dir, plan, rounds, await readFacts(dir), await readTimings(dir));
+    return new RunStore(dir, plan, rounds, await readFacts(dir), await readTimings(dir), release);
   }
 
   /** The children still to run, in order. */

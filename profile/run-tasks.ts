@@ -23,7 +23,7 @@ export function planGroups(plan: RunPlan): { group: string; jobs: PlannedJob[] }
 
 /** True when a job runs at all here (its file loaded and its EP is available). */
 function runnable(plan: RunPlan, job: PlannedJob): boolean {
-  return !job.loadError && plan.eps.find((e) => e.name === job.ep)?.state !== "skipped";
+  return !job.loadError && !job.skip && plan.eps.find((e) => e.name === job.ep)?.state !== "skipped";
 }
 
 /** The tasks still to do, in order, given what is recorded. */

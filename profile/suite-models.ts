@@ -7,6 +7,8 @@
 import { availableParallelism, freemem } from "node:os";
 import { join } from "node:path";
 import type { Precision } from "../formats/options/profile-options.ts";
+import { didYouMean } from "../formats/did-you-mean.ts";
+import type { Warning } from "../formats/run/results-schema.ts";
 
 /** One ONNX file to profile, with the precision it was exported at. */
 export interface SuiteFile {
@@ -14,6 +16,24 @@ export interface SuiteFile {
   readonly precision: Precision;
   /** Model name for the rows (foreign files and their quantized versions share it); default from the file. */
   readonly model?: string;
+  /** Set when this precision cannot be made here: its rows are skipped with this reason and fix (the file is never read). */
+  readonly skip?: { readonly reason: string; readonly fix: string };
+  /** Said on every row of this file (e.g. INT8 calibrated on generated inputs). */
+  readonly warnings?: readonly Warning[];
+}
+
+/**
+ * Checks `--models` against the zoo before any work; the error lists the valid names and the
+ * profile flag for a model of one's own.
+ */
+export async function checkZooModels(models: readonly string[]): Promise<void> {
+  const { MODEL_NAMES } = await import("../train/index.ts");
+  const unknown = models.filter((m) => !MODEL_NAMES.includes(m));
+  if (unknown.length === 0) return;
+  throw new Error(
+    `Unknown model${unknown.length > 1 ? "s" : ""} ${unknown.map((m) => `"${m}"`).join(", ")}. Expected one of: ${MODEL_NAMES.join(", ")}` +
+      `${didYouMean(unknown, MODEL_NAMES)} (or --onnx <file.onnx> to profile a model of your own)`,
+  );
 }
 
 /**

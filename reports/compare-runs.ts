@@ -5,13 +5,14 @@
  * relative change above 2 × the larger CV (within a round, or between a row's rounds);
  * accuracy needs |Δ| above 2 binomial standard errors.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { unpairedSpeedup } from "../measure/index.ts";
 import type { Comparison, OkRow } from "../profile/index.ts";
 import { escapeHtml } from "./escape-html.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";
 import { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type Cell, type Column, type ReportTable } from "./report-table.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 /** What {@link compareRuns} returns. */
 export interface RunComparison {
@@ -207,7 +208,7 @@ export async function compareRuns(runDirs: readonly string[]): Promise<RunCompar
 /** Writes `comparison.html`, `comparison.md`, `comparison.csv` and `comparison.json` into `outDir`; returns the HTML path. */
 export async function writeComparison(runDirs: readonly string[], outDir: string): Promise<string> {
   const c = await compareRuns(runDirs);
-  await mkdir(outDir, { recursive: true });
+  await ensureOutputDir(outDir, "--out");
   const html = join(outDir, "comparison.html");
   await writeFile(
     html,

@@ -30,7 +30,10 @@ const SCORES: readonly { key: string; label: string; pick: (s: ModelSummary) => 
  * (fewer parameters) and accuracy per million parameters, and their mean.
  */
 export function cnnVsFcnnTable(data: ReportData): ReportTable {
-  const all = modelSummaries(data);
+  // A lab model has a train.json, or at least a measured latency and an accuracy: foreign files (random inputs) and errored ones are left out.
+  const summaries = modelSummaries(data);
+  const all = summaries.filter((s) => s.train || (s.p50Ms !== null && s.accuracyPct !== null));
+  const left = summaries.filter((s) => !all.includes(s)).map((s) => s.model);
   const rows = all.map((s): Record<string, Cell> => {
     const scores = SCORES.map((m) => normalisedScore(m.pick(s), all.map(m.pick), m.higher));
     const known = scores.filter((v): v is number => v !== null);
@@ -43,6 +46,7 @@ export function cnnVsFcnnTable(data: ReportData): ReportTable {
   const notes = [
     "Scores are normalised to the best model of this table, as lab 3 does: 1.00 is best, higher is better (training-time score = shortest training ÷ training time, speed = fastest p50 ÷ p50, size = fewest ONNX params ÷ params). Overall = mean of the known scores.",
     ...MODEL_COLUMN_NOTES,
+    ...(left.length > 0 ? [`Left out (no train.json, and no latency or accuracy of their own: foreign or errored files): ${left.join(", ")}.`] : []),
   ];
   const dataset = data.results.settings.dataset ?? "mnist";
   if (!all.some((s) => s.fullyConnected)) notes.unshift(`No fully connected model in this run. Add it with: ${profileCommand(["fcnn"], dataset)}`);

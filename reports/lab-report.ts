@@ -4,13 +4,14 @@
  * rows with each machine's p50, throughput, ratio to the reference machine and INT8 speedup,
  * rows that are not comparable flagged (not merged), and plots of throughput per machine and EP.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { epDisplayName, precisionSpeedup, type OkRow } from "../profile/index.ts";
 import { plot, spansDecades, type Plot } from "./chart-render.ts";
 import { labRow, loadLab, notComparable, type LabData } from "./lab-data.ts";
 import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";
 import { tableToCsv, tableToJson, type Cell, type Column, type ReportTable } from "./report-table.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 /** The machines table: one column per machine, one row per fact (CPU, cores, flags, memory, GPUs, EPs, versions, run). */
 export function machinesTable(lab: LabData): ReportTable {
@@ -182,8 +183,8 @@ export async function writeLabReport(folder: string, options: LabReportOptions =
     { id: "machines", title: "Machines", intro: [], tables: [tables[0]!], plots: [], images: [] },
     { id: "throughput", title: "Throughput per machine", intro: [], tables: [tables[1]!], plots, images: [] },
   ];
-  await mkdir(join(outDir, "lab-tables"), { recursive: true });
-  await mkdir(join(outDir, "lab-plots"), { recursive: true });
+  await ensureOutputDir(join(outDir, "lab-tables"), "--out");
+  await ensureOutputDir(join(outDir, "lab-plots"), "--out");
   const tableFiles: string[] = [];
   for (const t of tables) {
     const csv = join(outDir, "lab-tables", `${t.id}.csv`);

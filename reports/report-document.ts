@@ -4,6 +4,7 @@
  */
 import type { Plot } from "./chart-render.ts";
 import { escapeHtml } from "./escape-html.ts";
+import { escapeMarkdown } from "./escape-markdown.ts";
 import { tableToHtml, tableToMarkdown, type ReportTable } from "./report-table.ts";
 
 /** A PNG view of a model (filters, feature maps, Grad-CAM). */
@@ -83,12 +84,13 @@ ${body}
 
 /** The Markdown report: tables inline, plots and images linked from `plots/`. */
 export function renderMarkdown(header: ReportHeader, sections: readonly ReportSection[]): string {
-  const lines = [`# ${header.title}`, "", ...header.facts.map(([k, v]) => `- **${k}:** ${v}`), ""];
+  const md = escapeMarkdown;
+  const lines = [`# ${md(header.title)}`, "", ...header.facts.map(([k, v]) => `- **${md(k)}:** ${md(v)}`), ""];
   for (const s of sections) {
-    lines.push(`## ${s.title}`, "", ...s.intro.flatMap((t) => [t, ""]));
+    lines.push(`## ${md(s.title)}`, "", ...s.intro.flatMap((t) => [md(t), ""]));
     for (const t of s.tables) lines.push(tableToMarkdown(t));
-    for (const p of s.plots) lines.push(`![${p.title.replace(/[[\]]/g, "")}](plots/${p.id}.svg)`, "");
-    for (const i of s.images) lines.push(`![${i.title.replace(/[[\]]/g, "")}](plots/${i.id}.png)`, "", `${i.caption}`, "");
+    for (const p of s.plots) lines.push(`![${md(p.title)}](plots/${encodeURIComponent(p.id)}.svg)`, "");
+    for (const i of s.images) lines.push(`![${md(i.title)}](plots/${encodeURIComponent(i.id)}.png)`, "", md(i.caption), "");
   }
   return lines.join("\n");
 }

@@ -4,6 +4,7 @@
  */
 import { csvCell } from "../formats/csv-cell.ts";
 import { escapeHtml } from "./escape-html.ts";
+import { escapeMarkdown } from "./escape-markdown.ts";
 
 /** One cell: a number (rendered with the column's digits), text, or empty (null). */
 export type Cell = string | number | null;
@@ -43,20 +44,16 @@ export function formatCell(value: Cell | undefined, c: Column): string {
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-function mdEscape(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
 /** Markdown: `### title`, a pipe table (numbers right-aligned) and the notes as a list. */
 export function tableToMarkdown(t: ReportTable): string {
-  const lines = [`### ${mdEscape(t.title)}`, ""];
+  const lines = [`### ${escapeMarkdown(t.title)}`, ""];
   if (t.rows.length > 0) {
-    lines.push(`| ${t.columns.map((c) => mdEscape(headerText(c))).join(" | ")} |`);
+    lines.push(`| ${t.columns.map((c) => escapeMarkdown(headerText(c))).join(" | ")} |`);
     lines.push(`| ${t.columns.map((c) => (t.rows.some((r) => typeof r[c.key] === "number") ? "---:" : "---")).join(" | ")} |`);
-    for (const r of t.rows) lines.push(`| ${t.columns.map((c) => mdEscape(formatCell(r[c.key], c))).join(" | ")} |`);
+    for (const r of t.rows) lines.push(`| ${t.columns.map((c) => escapeMarkdown(formatCell(r[c.key], c))).join(" | ")} |`);
     lines.push("");
   }
-  for (const n of t.notes) lines.push(`- ${mdEscape(n)}`);
+  for (const n of t.notes) lines.push(`- ${escapeMarkdown(n)}`);
   if (t.notes.length > 0) lines.push("");
   return lines.join("\n");
 }

@@ -159,10 +159,16 @@ function pct(x: number | null): string {
 export function boundNotes(data: ReportData): string[] {
   const rows = okRows(data.results.rows);
   const notes: string[] = [];
-  const groups = new Map<string, OkRow[]>();
-  for (const r of rows) if (data.work.has(r.key)) groups.set(`${r.model}|${r.ep}`, [...(groups.get(`${r.model}|${r.ep}`) ?? []), r]);
-  for (const [key, group] of groups) {
-    const [model, ep] = key.split("|");
+  // Keyed by the row's own model and EP (never a joined string parsed back: a name may hold "|").
+  const groups = new Map<string, { model: string; ep: string; group: OkRow[] }>();
+  for (const r of rows) {
+    if (!data.work.has(r.key)) continue;
+    const id = JSON.stringify([r.model, r.ep]);
+    const g = groups.get(id) ?? { model: r.model, ep: r.ep, group: [] };
+    g.group.push(r);
+    groups.set(id, g);
+  }
+  for (const { model, ep, group } of groups.values()) {
     const c = data.ceilings.find((x) => x.ep === ep);
     const fp32 = group.filter((r) => r.precision === "fp32").sort((a, b) => a.batch - b.batch);
     const base = fp32.length > 0 ? fp32 : [...group].sort((a, b) => a.batch - b.batch);

@@ -2,7 +2,7 @@
  * `writeReport(runDir, options)`: reads a run directory and writes `report.html`
  * (self-contained), `report.md`, `plots/*.svg|png` and `tables/*.csv|json`.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plot } from "./chart-render.ts";
 import { bestModelTable } from "./best-model-table.ts";
@@ -27,6 +27,7 @@ import { tableToCsv, tableToJson, type ReportTable } from "./report-table.ts";
 import { architectureSweepTable, filterSweepTable } from "./sweep-tables.ts";
 import { summarySection } from "./summary-section.ts";
 import { trainingPlot } from "./training-plots.ts";
+import { ensureOutputDir } from "../formats/output-dir.ts";
 
 /** Files written by {@link writeReport}. */
 export interface WrittenReport {
@@ -170,7 +171,7 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
 }
 
 async function writeTables(dir: string, tables: readonly ReportTable[]): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await ensureOutputDir(dir, "--out");
   const files: string[] = [];
   for (const t of tables) {
     const csv = join(dir, `${t.id}.csv`);
@@ -189,12 +190,13 @@ async function writeTables(dir: string, tables: readonly ReportTable[]): Promise
  */
 export async function writeReport(runDir: string, options: ReportOptions = {}): Promise<WrittenReport> {
   const o = resolveReportOptions(runDir, options);
+  await ensureOutputDir(o.outDir, "--out");
   const data = await loadReportData(runDir, o.modelDirs);
   const warnings: string[] = [];
   const sections = await buildSections(data, o, warnings);
   const header = runHeader(data);
   const plotsDir = join(o.outDir, "plots");
-  await mkdir(plotsDir, { recursive: true });
+  await ensureOutputDir(plotsDir, "--out");
   const plots: string[] = [];
   for (const s of sections) {
     for (const p of s.plots) {

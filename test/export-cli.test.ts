@@ -56,7 +56,7 @@ describe("export command", () => {
       .helpInformation()
       .replace(/\s+/g, " ");
     for (const text of [
-      '(default: ["fp32","int8"])',
+      "(default: fp32,int8)",
       '(default: "minmax")',
       "(default: 300)",
       "(default: 99.99)",

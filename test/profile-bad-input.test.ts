@@ -48,7 +48,7 @@ test("batch sizes of 0 or text are refused with the value and an example", () =>
 
 test("an unknown EP stops the run before any work", async () => {
   await assert.rejects(runProfile({ ...quiet(), onnx: ["x.onnx"], eps: ["cpu", "cudaa"] }), {
-    message: 'Unknown EP "cudaa". Expected one of: cpu, cuda, webgpu, browser-wasm, browser-webgpu',
+    message: 'Unknown EP "cudaa". Expected one of: cpu, cuda, webgpu, browser-wasm, browser-webgpu. Did you mean "cuda"?',
   });
 });
 

@@ -51,7 +51,7 @@ test("--eps keeps table order and accepts comma lists and case", () => {
 
 test("an unknown EP names the value and lists the valid ones", () => {
   assert.throws(() => selectEps(defaultEpRegistry(), "cudaa"), {
-    message: 'Unknown EP "cudaa". Expected one of: cpu, cuda, webgpu, browser-wasm, browser-webgpu',
+    message: 'Unknown EP "cudaa". Expected one of: cpu, cuda, webgpu, browser-wasm, browser-webgpu. Did you mean "cuda"?',
   });
   assert.throws(() => selectEps(registry, "alpha,x,y"), {
     message: 'Unknown EPs "x", "y". Expected one of: alpha, beta, gamma',

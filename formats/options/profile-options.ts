@@ -8,6 +8,8 @@ import { z } from "zod";
 
 import { PRECISIONS, type Precision } from "../enums.ts";
 import { flagValue, int, intList, list, names, optionalFields, parseOptions, paths, shapes } from "./option-schema.ts";
+import { visibleControls } from "../terminal-text.ts";
+import { DATASET_NAMES } from "../enums.ts";
 
 export { PRECISIONS, type Precision };
 
@@ -97,7 +99,10 @@ export const ProfileOptionsSchema = z.object({
     .default([...DEFAULT_SUITE.models])
     .describe("zoo models to profile, comma-separated"),
   /** Dataset of the zoo models. */
-  dataset: z.string().default(DEFAULT_SUITE.dataset).describe("dataset of the zoo models (accuracy uses its test split)"),
+  dataset: z
+    .string()
+    .default(DEFAULT_SUITE.dataset)
+    .describe(`dataset of the zoo models (accuracy uses its test split): ${DATASET_NAMES.join(", ")}`),
   /** ONNX files to profile instead of zoo models. */
   onnx: paths().default([]).describe("profile these ONNX files instead of zoo models (foreign models get random inputs)"),
   /** EP names; default every EP in the registry (unavailable ones become skipped rows). */
@@ -146,6 +151,8 @@ export const ProfileOptionsSchema = z.object({
     .describe(
       "on the CPU EP, do not also time each precision at one intra-op thread beside ORT's default (one per core); by default they are timed in the same paired window and the report says which setting FP32 and INT8 each want",
     ),
+  /** Write report.html / report.md when the run ends (the CLI does); recorded, so `--resume` keeps `--no-report`. Default true. */
+  report: z.boolean().optional().describe("do not write report.html / report.md at the end (npm run report -- --run <dir> does it later); --resume keeps it"),
   /** Artifacts root; run dirs go to `<out>/runs/`. */
   out: z.string().default("artifacts").describe("artifacts root: models in <out>/models, runs in <out>/runs/<timestamp>-<host>/"),
   /** Input shapes for dynamic dims of foreign models, by input name, e.g. `{ data: [1,3,224,224] }`. */
@@ -177,7 +184,7 @@ export const ProfileOptionsSchema = z.object({
     .optional()
     .describe(
       "time each model x EP this many times, each in a fresh paired child, spread across the run (every model's round 1, then round 2...), " +
-        "and pool them: a process in a slow mode widens the speedup's CI instead of hiding in it (default: 1 with --quick)",
+        "and pool them: a process in a slow mode widens the speedup's CI instead of hiding in it",
     ),
   /**
    * Training epochs for zoo models that must be trained first (passed to ensureTrained), so a
@@ -223,7 +230,8 @@ export function resolveProfileOptions(input: ProfileOptions = {}): ResolvedProfi
     measure: { ...(o.quick ? QUICK_MEASURE : DEFAULT_MEASURE), ...o.measure },
     rounds: o.rounds ?? (o.quick ? 1 : DEFAULT_ROUNDS),
     progress: o.progress ?? Boolean(process.stderr.isTTY),
-    log: log ?? ((line) => console.log(line)),
+    // Status lines carry names from files: control characters are shown, never sent to the terminal.
+    log: (line) => (log ?? console.log)(visibleControls(line)),
   };
 }
 
@@ -249,6 +257,7 @@ export const ProfileSettingsSchema = z
         cvThreshold: true,
         rounds: true,
         threadCheck: true,
+        report: true,
       }).shape,
     ),
     accuracyLimit: z.number().int().nullable().optional(),

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { int, parseOptions, paths } from "./option-schema.ts";
+import { visibleControls } from "../terminal-text.ts";
 
 /** Options of `writeReport`; every field optional. A field's text is its `--help` line (a `--no-` flag's for booleans). */
 export const ReportOptionsSchema = z.object({
@@ -44,5 +45,5 @@ export const REPORT_DEFAULTS = ReportOptionsSchema.parse({});
 export function resolveReportOptions(runDir: string, input: ReportOptions = {}): ResolvedReportOptions {
   const { log, ...rest } = input;
   const o = parseOptions(ReportOptionsSchema, rest);
-  return { ...o, outDir: o.outDir ?? runDir, log: log ?? (() => {}) };
+  return { ...o, outDir: o.outDir ?? runDir, log: log ? (line) => log(visibleControls(line)) : () => {} };
 }

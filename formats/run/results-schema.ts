@@ -6,6 +6,7 @@
  * EP measured as interleaved pairs, EPs against the CPU EP unpaired. Version-1 files
  * (before pairing) still load: {@link readRunResults} upgrades them.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -66,7 +67,17 @@ export const OpTimeSchema = z.object({
 });
 
 /** Kinds of {@link WarningSchema} a row can carry. */
-export const WARNING_CODES = ["high-cv", "rounds-differ", "round-failed", "accuracy-skipped", "ops-failed", "legacy", "software-adapter"] as const;
+export const WARNING_CODES = [
+  "high-cv",
+  "rounds-differ",
+  "round-failed",
+  "accuracy-skipped",
+  "ops-failed",
+  "legacy",
+  "software-adapter",
+  "input-default",
+  "generated-calibration",
+] as const;
 
 /**
  * A typed warning: `code` for programs, `figures` (numbers, units in their names) for
@@ -331,7 +342,15 @@ export async function readRunResults(dir: string): Promise<RunResults> {
   try {
     raw = JSON.parse(await readFile(path, "utf8"));
   } catch (e) {
-    throw new Error(`Cannot read "${path}": ${(e as Error).message}. Run npm run profile first.`);
+    // A run dir keeps its records: results.json is rebuilt from them in seconds.
+    const fix = existsSync(join(dir, RUN_FILES.plan)) ? `Rebuild it from the run's records: npm run profile -- --resume ${dir}` : "Run npm run profile first.";
+    throw new Error(`Cannot read "${path}": ${(e as Error).message}. ${fix}`);
+  }
+  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === "number" && version > RESULTS_SCHEMA_VERSION) {
+    throw new Error(
+      `"${path}" was made by a newer version of the harness (results schema ${version}; this one reads up to ${RESULTS_SCHEMA_VERSION}). Update the harness (git pull, then npm install) to read it.`,
+    );
   }
   const parsed = RunResultsSchema.safeParse(upgradeResults(raw));
   if (!parsed.success) {

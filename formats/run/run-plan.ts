@@ -6,7 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { EpStatusSchema, HardwareSchema, RUN_FILES } from "./results-schema.ts";
+import { EpStatusSchema, HardwareSchema, RUN_FILES, WarningSchema } from "./results-schema.ts";
 import { ModelWorkSchema } from "./model-work-schema.ts";
 import { ProfileSettingsSchema } from "../options/profile-options.ts";
 
@@ -15,6 +15,8 @@ const InputSpecSchema = z.object({
   name: z.string(),
   dims: z.array(z.union([z.number(), z.string(), z.null()])),
   elemType: z.number().int(),
+  /** The dims it runs at, axis 0 = the first batch: dynamic dims from --shape or the defaults (absent in older plans). */
+  shape: z.array(z.number().int()).optional(),
 });
 
 /** One job: a child process measuring one model × precision × EP. */
@@ -26,6 +28,10 @@ export const PlannedJobSchema = z.object({
   batches: z.array(z.number().int().positive()),
   /** Set when the file could not be read: every row of the job is errored with this. */
   loadError: z.string().optional(),
+  /** Set when the precision could not be made (e.g. INT8 of a model with int64 inputs): every row of the job is skipped with this. */
+  skip: z.object({ reason: z.string(), fix: z.string() }).optional(),
+  /** What the plan chose for the model and says on every row: defaulted input dims, zero-fed integer inputs, INT8 calibrated on generated inputs. */
+  warnings: z.array(WarningSchema).optional(),
   params: z.number().int(),
   sizeBytes: z.number().int(),
   metadata: z.record(z.string(), z.unknown()).optional(),

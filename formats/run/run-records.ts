@@ -3,10 +3,11 @@
  * (`build-rows.ts`): `facts.jsonl`, one line per model file × EP × batch (isolated facts:
  * memory, cold first run, accuracy, per-op profile), and `rounds.jsonl`, one line per
  * model × EP × batch × round (every precision's latency and the interleaved block medians).
- * A later line with the same key replaces an earlier one; a torn line is ignored. Also the
+ * A later line with the same key replaces an earlier one; a torn line is ignored, and the next
+ * record starts on a new line after it. Also the
  * path of a job's predictions file. profile/run-store.ts owns the directory; reports/ reads it.
  */
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { EnergySchema } from "./energy-schema.ts";
@@ -101,28 +102,68 @@ export function timingKey(r: Pick<TimingRecord, "group" | "batch" | "round">): s
   return `${r.group}|${r.batch}|${r.round}`;
 }
 
+/** True when `path` is non-empty and does not end with a newline (a crash tore its last line). */
+async function endsTorn(path: string): Promise<boolean> {
+  let file;
+  try {
+    file = await open(path, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = await file.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await file.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Appends `value` as one line; after a torn last line it starts a new line, so the torn fragment never swallows this record. */
 async function appendLine(dir: string, file: string, value: unknown): Promise<void> {
-  await appendFile(join(dir, file), JSON.stringify(value) + "\n");
+  const path = join(dir, file);
+  await appendFile(path, ((await endsTorn(path)) ? "\n" : "") + JSON.stringify(value) + "\n");
+}
+
+/**
+ * The record a line holds: the whole line, else (a record appended onto a torn fragment by an
+ * older version) the longest tail that starts with `{` and parses; undefined for a torn line.
+ */
+export function parseRecordLine<T>(line: string, schema: z.ZodType<T>): T | undefined {
+  for (let start = line.indexOf("{"); start >= 0; start = line.indexOf("{", start + 1)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line.slice(start));
+    } catch {
+      continue;
+    }
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+  }
+  return undefined;
+}
+
+/** Reads an append-only records file: every line that holds a whole record, by key (a later line replaces an earlier one). */
+export function parseRecords<T>(text: string, schema: z.ZodType<T>, key: (t: T) => string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    const record = parseRecordLine(line, schema);
+    if (record !== undefined) out.set(key(record), record);
+  }
+  return out;
 }
 
 async function readLines<T>(dir: string, file: string, schema: z.ZodType<T>, key: (t: T) => string): Promise<Map<string, T>> {
-  const out = new Map<string, T>();
   let text = "";
   try {
     text = await readFile(join(dir, file), "utf8");
   } catch {
-    return out;
+    return new Map();
   }
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const parsed = schema.safeParse(JSON.parse(line));
-      if (parsed.success) out.set(key(parsed.data), parsed.data);
-    } catch {
-      // torn line from an interrupted write
-    }
-  }
-  return out;
+  return parseRecords(text, schema, key);
 }
 
 /** Appends one facts record. */

@@ -6,11 +6,12 @@
  * are measured again.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Hardware } from "../../formats/run/results-schema.ts";
 import { CEILING_KINDS } from "./ceiling-models.ts";
+import { ensureOutputDir } from "../../formats/output-dir.ts";
 
 /** One measured ceiling: its value (best round), median, spread over rounds and the best single run. */
 export const CeilingFigureSchema = z.object({
@@ -147,7 +148,7 @@ export async function writeCeilings(out: string, hw: Hardware, entries: readonly
     ortVersion: hw.versions.onnxruntimeNode ?? "unknown",
     eps: [...kept, ...entries],
   };
-  await mkdir(join(out, "ceilings"), { recursive: true });
+  await ensureOutputDir(join(out, "ceilings"), "--out");
   await writeFile(path, JSON.stringify(file, null, 2) + "\n");
   return path;
 }
