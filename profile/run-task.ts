@@ -3,12 +3,14 @@
  * into records (`child-records.ts`): a facts child for one model file, or the paired timing
  * child of one model × EP for one round.
  */
-import { loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import type { BatchFeeds, ChildJob, ChildMessage, PairedVariant } from "./child-protocol.ts";
 import { factsRecords, timingRecords } from "./child-records.ts";
 import type { EpRunner } from "./ep-runner.ts";
-import { oneThreadVariant, threadCheckApplies } from "./intra-op-threads.ts";
+import { threadCheckApplies, threadLadder, threadVariant } from "./intra-op-threads.ts";
+import { ortDefaultFromFacts } from "./eps/cpu-ep.ts";
+import type { EpFacts } from "./ep-runner.ts";
 import { concreteShape, type InputSpec } from "./model-facts.ts";
 import type { ResolvedProfileOptions } from "../formats/options/profile-options.ts";
 import { measureForRound } from "./row-rounds.ts";
@@ -29,6 +31,8 @@ export interface TaskContext {
   readonly signal?: AbortSignal;
   /** The EP runs on a software GPU adapter: facts children measure lighter (software-adapter.ts). */
   readonly softwareAdapter?: boolean;
+  /** The EP's probe facts (the CPU EP's give ORT's default intra-op pool size, which the thread ladder leaves out). */
+  readonly epFacts?: EpFacts;
 }
 
 /** What a task produced; `stopped` when the run was aborted (nothing recorded). */
@@ -124,9 +128,10 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
       return "reason" in f ? { batch: b, inputs: [] } : f;
     }),
   }));
-  // The thread check: each precision again at one intra-op thread, in the same window (intra-op-threads.ts).
-  const oneThread = threadCheckApplies(ep, ctx.options.threadCheck) ? precisions.map((v) => ({ ...v, name: oneThreadVariant(v.name), intraOpThreads: 1 })) : [];
-  const variants = [...precisions, ...oneThread];
+  // The thread check: each precision again at every rung of the thread ladder but ORT's default, in the same window (intra-op-threads.ts).
+  const ladder = threadCheckApplies(ep, ctx.options.threadCheck) ? threadLadder(cpus().length, ortDefaultFromFacts(ctx.epFacts).threads) : undefined;
+  const rungs = (ladder?.timed ?? []).flatMap((n) => precisions.map((v) => ({ ...v, name: threadVariant(v.name, n), intraOpThreads: n })));
+  const variants = [...precisions, ...rungs];
   const { messages, exit } = await collect(
     {
       kind: "paired",
