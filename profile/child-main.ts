@@ -155,7 +155,10 @@ async function runPaired(job: PairedJob): Promise<void> {
         const ortDefault = job.ep === "cpu" ? await cpuOrtDefault() : undefined;
         const { value: started, poolThreads } = await withPoolReadBack(() => startSession(v.onnxPath, runner, options));
         if (!started) return;
-        const threads = { ...intraOpThreadsOf({ ...runner.sessionOptions(), ...options }, cpus().length, ortDefault, ortDefault ? poolThreads : null), spinning: false };
+        const threads = {
+          ...intraOpThreadsOf({ ...runner.sessionOptions(), ...options }, cpus().length, ortDefault, ortDefault ? poolThreads : null),
+          spinning: false,
+        };
         sessions.push({ name: v.name, session: started.session, ms: started.ms, feeds: v.feeds, threads });
       } catch (e) {
         await sendToParent({ type: "variant-error", variant: v.name, message: (e as Error).message });

@@ -42,7 +42,10 @@ export function ladderGroups(comparisons: readonly Comparison[]): Map<string, Co
   const out = new Map<string, Comparison[]>();
   for (const c of comparisons.filter((x) => x.kind === "threads")) {
     const key = `${c.model}|${c.ep}|${c.batch}|${c.precision}`;
-    out.set(key, [...(out.get(key) ?? []), c].sort((a, b) => rungOf(a) - rungOf(b)));
+    out.set(
+      key,
+      [...(out.get(key) ?? []), c].sort((a, b) => rungOf(a) - rungOf(b)),
+    );
   }
   return out;
 }
@@ -80,9 +83,7 @@ function summaries(comparisons: readonly Comparison[]): BatchSummary[] {
       return { precision, counts, of: gs.length, range: lo === hi ? x2(lo) : `${x2(lo).slice(0, -1)}–${x2(hi)}` };
     });
     const models = [...new Set(at.map((g) => `${g[0]!.model}|${g[0]!.ep}`))];
-    const different = models.filter(
-      (m) => threadsVerdict(at.filter((g) => `${g[0]!.model}|${g[0]!.ep}` === m).map(wantedThreads)) === "different",
-    ).length;
+    const different = models.filter((m) => threadsVerdict(at.filter((g) => `${g[0]!.model}|${g[0]!.ep}` === m).map(wantedThreads)) === "different").length;
     return { batch, precisions, different, models: models.length };
   });
 }

@@ -51,5 +51,9 @@ export function chosenThreads(record: TimingRecord, precision: string, chosen: s
     record.variants.map((v) => v.name),
   );
   const ladder = names.map((n) => record.variants.find((v) => v.name === n)?.threads?.used).filter((n): n is number => n !== undefined);
-  return { ...threads, ...(ortDefault !== undefined ? { ortDefault } : {}), ...(names.length > 1 ? { ladder: [...new Set(ladder)].sort((a, b) => a - b) } : {}) };
+  return {
+    ...threads,
+    ...(ortDefault !== undefined ? { ortDefault } : {}),
+    ...(names.length > 1 ? { ladder: [...new Set(ladder)].sort((a, b) => a - b) } : {}),
+  };
 }

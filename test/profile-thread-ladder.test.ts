@@ -17,7 +17,9 @@ test("ORT's default pool from a fake topology: the read-back wins, else physical
   assert.deepEqual(ortDefaultIntraOpThreads({ logicalCpus: 32, physicalCores: 16 }), { threads: 16, from: "predicted" });
   assert.deepEqual(ortDefaultIntraOpThreads({ logicalCpus: 32, physicalCores: null }), { threads: 16, from: "predicted" });
   assert.deepEqual(ortDefaultIntraOpThreads({ logicalCpus: 1, physicalCores: null }), { threads: 1, from: "predicted" });
-  assert.throws(() => ortDefaultIntraOpThreads({ logicalCpus: 2, physicalCores: 2 }, 0), { message: "Invalid read-back pool size 0: expected a whole number ≥ 1" });
+  assert.throws(() => ortDefaultIntraOpThreads({ logicalCpus: 2, physicalCores: 2 }, 0), {
+    message: "Invalid read-back pool size 0: expected a whole number ≥ 1",
+  });
   assert.equal(resolvedIntraOpThreads(0, { threads: 8, from: "read back" }), 8);
   assert.equal(resolvedIntraOpThreads(3, { threads: 8, from: "read back" }), 3);
   assert.throws(() => resolvedIntraOpThreads(-2, { threads: 8, from: "read back" }), {
@@ -80,7 +82,19 @@ test("a row's thread facts: the pool size used, never 0, and where it comes from
 });
 
 function record(round: number, p50s: Record<string, number>, failure = false): TimingRecord {
-  const latency = (p50: number) => ({ samples: 10, mean: p50, sd: 0, min: p50, p50, p90: p50, p95: p50, p99: p50, max: p50, p50Ci95: [p50, p50] as [number, number], cv: 0 });
+  const latency = (p50: number) => ({
+    samples: 10,
+    mean: p50,
+    sd: 0,
+    min: p50,
+    p50,
+    p90: p50,
+    p95: p50,
+    p99: p50,
+    max: p50,
+    p50Ci95: [p50, p50] as [number, number],
+    cv: 0,
+  });
   const used = (name: string) => parseThreadVariant(name)?.threads ?? 1;
   return {
     group: "lenet|cpu",
@@ -103,7 +117,10 @@ function record(round: number, p50s: Record<string, number>, failure = false): T
 }
 
 test("the row is the fastest setting over its rounds (ORT's default on a tie or alone), recorded with ORT's default and the ladder", () => {
-  const rounds = [record(1, { fp32: 1.42, "fp32@2t": 0.86, int8: 0.69, "int8@2t": 0.7 }), record(2, { fp32: 1.4, "fp32@2t": 0.9, int8: 0.68, "int8@2t": 0.66 })];
+  const rounds = [
+    record(1, { fp32: 1.42, "fp32@2t": 0.86, int8: 0.69, "int8@2t": 0.7 }),
+    record(2, { fp32: 1.4, "fp32@2t": 0.9, int8: 0.68, "int8@2t": 0.66 }),
+  ];
   assert.deepEqual(ladderVariants("fp32", ["int8@2t", "fp32@4t", "fp32", "fp32@2t", "int8"]), ["fp32", "fp32@2t", "fp32@4t"]);
   assert.equal(fastestThreadVariant(rounds, "fp32"), "fp32@2t");
   // int8: 0.685 at the default vs 0.68 at 2 threads on average
