@@ -18,10 +18,34 @@ export const TunedCandidateSchema = z.object({
   verdict: z.enum(["faster", "slower", "no clear difference"]).nullable(),
 });
 
+/** The machine a tuning was made on: what decides which INT8 recipe is fastest. */
+export const TunedMachineSchema = z.object({
+  /** Short hash of the other fields: the name of the machine's tuning folder (`tuning/<id>/`). */
+  id: z.string(),
+  /** CPU model as the OS names it. */
+  cpuModel: z.string(),
+  logicalCpus: z.number().int(),
+  /** Physical cores (null where the OS does not say). */
+  physicalCores: z.number().int().nullable(),
+  /** ISA flags that matter for INT8 (avx512_vnni, amx_int8, …), sorted. */
+  flags: z.array(z.string()),
+  /** onnxruntime-node version. */
+  ortVersion: z.string(),
+  /** EP the candidates were timed on. */
+  ep: z.string(),
+  /** Intra-op pool size the candidates were timed with (ORT's default resolved, never 0). */
+  threads: z.number().int(),
+});
+
+/** The machine a tuning was made on. */
+export type TunedMachine = z.infer<typeof TunedMachineSchema>;
+
 /** Zod schema of the tuning record. */
 export const TuningRecordSchema = z.object({
   /** Execution provider the candidates were timed on. */
   ep: z.string(),
+  /** The machine it was tuned on; absent in records made before machines were named (treated as another machine's). */
+  machine: TunedMachineSchema.optional(),
   /** Images per timed run. */
   batch: z.number().int(),
   /** ORT intra-op threads of the timed sessions (0 = ORT's default: one per physical core). */

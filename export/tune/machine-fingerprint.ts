@@ -1,0 +1,62 @@
+/**
+ * The machine an INT8 tuning is valid for: CPU model, cores, ISA flags, ORT version, EP and
+ * intra-op threads, hashed into a short id. The tuned file and its record live in
+ * `tuning/<id>/` beside the model, so one shared `artifacts/` (NFS, a copied folder) keeps
+ * every machine's tuning and each machine uses its own.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import * as ort from "onnxruntime-node";
+import type { TunedMachine } from "../../formats/tuning-record.ts";
+import { ortDefaultIntraOpThreads, readCpuTopology } from "../../profile/cpu-topology.ts";
+import { INTERESTING_FLAGS } from "../../profile/hardware.ts";
+import { readBackOrtDefaultThreads } from "../../profile/ort-thread-readback.ts";
+
+/** A machine's facts and their id: the first 12 hex digits of the SHA-256 of the facts as sorted JSON. */
+export function machineFingerprint(facts: Omit<TunedMachine, "id">): TunedMachine {
+  const canonical = { ...facts, flags: [...facts.flags].sort() };
+  const keys = Object.keys(canonical).sort() as (keyof typeof canonical)[];
+  const id = createHash("sha256")
+    .update(JSON.stringify(keys.map((k) => [k, canonical[k]])))
+    .digest("hex")
+    .slice(0, 12);
+  return { id, ...canonical };
+}
+
+/** The ISA flags of {@link INTERESTING_FLAGS} in `/proc/cpuinfo`'s text (empty where unreadable). */
+export function cpuinfoFlags(text: string): string[] {
+  const line = /^(?:flags|Features)\s*:(.*)$/m.exec(text)?.[1] ?? "";
+  const have = new Set(line.trim().split(/\s+/));
+  return INTERESTING_FLAGS.filter((f) => have.has(f));
+}
+
+/** This machine, for a tuning on `ep` at `intraOpThreads` (0 = ORT's default, resolved to its pool size). */
+export async function thisMachine(ep: string, intraOpThreads: number): Promise<TunedMachine> {
+  const topology = readCpuTopology();
+  let text = "";
+  try {
+    text = readFileSync("/proc/cpuinfo", "utf8");
+  } catch {
+    // not Linux: no flags
+  }
+  const threads = intraOpThreads > 0 ? intraOpThreads : ortDefaultIntraOpThreads(topology, await readBackOrtDefaultThreads()).threads;
+  return machineFingerprint({
+    cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+    logicalCpus: topology.logicalCpus,
+    physicalCores: topology.physicalCores,
+    flags: cpuinfoFlags(text),
+    ortVersion: ort.env.versions.node ?? ort.env.versions.common ?? "unknown",
+    ep,
+    threads,
+  });
+}
+
+/** `AMD EPYC, 2 CPUs (2 cores), avx512_vnni, ORT 1.30.0, cpu at 1 thread [3f2a…]`: the machine in words, for reports and progress lines. */
+export function machineLabel(m: TunedMachine): string {
+  const vnni = m.flags.filter((f) => /vnni|amx/.test(f));
+  return (
+    `${m.cpuModel}, ${m.logicalCpus} CPUs${m.physicalCores === null ? "" : ` (${m.physicalCores} cores)`}` +
+    `${vnni.length > 0 ? `, ${vnni.join(" ")}` : ""}, ORT ${m.ortVersion}, ${m.ep} at ${m.threads} thread${m.threads === 1 ? "" : "s"} [${m.id}]`
+  );
+}
