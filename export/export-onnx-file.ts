@@ -16,6 +16,7 @@ import { readOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { top1Accuracy } from "./parity.ts";
 import { convertFp16, optimizedOpHistogram, quantizeDynamic, quantizeStatic, type QuantReport } from "./quantize/index.ts";
 import { TuningRecordSchema, tuneInt8, type TuningRecord } from "./tune/index.ts";
+import { machineLabel, thisMachine } from "./tune/machine-fingerprint.ts";
 import type { ImageGeometry } from "./ort-inference.ts";
 import * as ort from "onnxruntime-node";
 
@@ -148,9 +149,10 @@ export async function exportOnnxFile(o: OnnxExportOptions): Promise<OnnxExportRe
         measureMs: o.tuneMs ?? 3000,
         intraOpThreads: o.intraOpThreads ?? 0,
       });
-      tuning = tuned.record;
+      const machine = await thisMachine("cpu", o.intraOpThreads ?? 0);
+      tuning = { ...tuned.record, machine };
       derived = tuned;
-      log(`export: ${stem} int8 tuned on cpu at batch ${tuneBatch}: chose ${tuned.record.chosen} (${tuned.record.why})`);
+      log(`export: ${stem} int8 tuned on cpu at batch ${tuneBatch} on ${machineLabel(machine)}: chose ${tuned.record.chosen} (${tuned.record.why})`);
     } else if (precision === "int8" || precision === "int8-all") {
       derived = await quantizeStatic(model, calibration, { ...quant, minConvInputChannels: 0 });
     } else if (precision === "int8-dynamic") {
