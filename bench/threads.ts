@@ -89,6 +89,45 @@ async function window(dir: string, batch: number, timed: readonly number[], quic
   }
 }
 
+/**
+ * Single-model latency with the pool's threads spinning after a run against not spinning (what
+ * the profiler's rows use, since its sessions take turns in one process): lenet FP32 at batch 1
+ * on the largest pool of the ladder, the two sessions interleaved in blocks (ORT's spin lasts
+ * microseconds, far shorter than a block, so one barely reaches into the other's).
+ */
+async function spinningWindow(dir: string, threads: number, quick: boolean): Promise<Record<string, unknown>> {
+  const names = ["spin-off", "spin-on"] as const;
+  const sessions = new Map<string, ort.InferenceSession>();
+  try {
+    for (const name of names)
+      sessions.set(
+        name,
+        await ort.InferenceSession.create(join(dir, "model.fp32.onnx"), {
+          executionProviders: ["cpu"],
+          intraOpNumThreads: threads,
+          logSeverityLevel: 3,
+          extra: { session: { intra_op: { allow_spinning: name === "spin-on" ? "1" : "0" } } },
+        }),
+      );
+    const feed = syntheticFeed(sessions.get("spin-off")!, 1);
+    const measureMs = quick ? 800 : 2400;
+    const r = await measureInterleaved(
+      names.map((n) => functionTimer(n, () => sessions.get(n)!.run(feed))),
+      { warmupTimeMs: 100, warmupIterations: 10, measureMs, maxMs: measureMs * 3, blockMs: 15, minCycles: 10, seed: 7 },
+    );
+    return {
+      model: "lenet",
+      precision: "fp32",
+      batch: 1,
+      threads,
+      p50Ms: Object.fromEntries(names.map((n, i) => [n, r3(median(r.samples[i] ?? []))])),
+      spinningOverNot: round3(pairedSpeedup(r.blocks, "spin-off", "spin-on")),
+    };
+  } finally {
+    for (const s of sessions.values()) await s.release();
+  }
+}
+
 /** `fp32 b32: default 1t 1.42 ms; 2t 0.86 ms 1.65× [1.60–1.70] faster → 2 threads`. */
 function line(model: string, w: Record<string, unknown>): string[] {
   const ps = w.precisions as {
@@ -148,6 +187,11 @@ export const threadsBench: BenchSection = {
         met: fp32 !== null && fp32.speedup >= GOAL_SPEEDUP,
       });
     }
+    const spin = await spinningWindow((models.lenet as { dir: string }).dir, ladder.rungs.at(-1)!, options.quick);
+    const so = spin.spinningOverNot as ReturnType<typeof round3>;
+    console.log(
+      `  spinning (lenet fp32 b1, ${String(spin.threads)} threads): on ${JSON.stringify(spin.p50Ms)} ms; spinning ÷ not ${so ? `${so.speedup}× [${so.ci95.join("–")}]` : "?"} (> 1: spinning is faster)`,
+    );
     for (const g of goals) console.log(`  goal ${g.met ? "met" : "NOT met"}: ${g.model} ${g.goal}: ${JSON.stringify(g.value)}`);
     return {
       machine: {
@@ -161,6 +205,7 @@ export const threadsBench: BenchSection = {
       ladder,
       note: "each rung's speedup is ORT's default p50 ÷ the rung's, paired from interleaved blocks (> 1: the rung is faster); allow_spinning 0 for every session (they take turns in one process); the rung equal to ORT's default is the default itself",
       models,
+      spinning: spin,
       goals,
     };
   },
