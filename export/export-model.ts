@@ -25,7 +25,7 @@ import {
 } from "../formats/export-record.ts";
 import { PRECISIONS } from "../formats/enums.ts";
 import { planExport, presentFiles, readMachineTuning, usableExportRecord } from "./freshness.ts";
-import { machineLabel, thisMachine } from "./tune/machine-fingerprint.ts";
+import { machineLabel, thisMachine, tunerThreadSearch } from "./tune/machine-fingerprint.ts";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { encodeOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { toMetadataProps, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
@@ -168,7 +168,13 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
             accuracyOf: async (bytes) => top1Accuracy(await predictOnnx(bytes, validation, geometry, opts.batchSize), validation.labels, classes),
             validation: { split: "train", images: validation.count },
           },
-          { batch: opts.tuneBatch, accuracyBudgetPoints: opts.accuracyBudget, measureMs: opts.tuneMs, intraOpThreads: opts.intraOpThreads },
+          {
+            batch: opts.tuneBatch,
+            accuracyBudgetPoints: opts.accuracyBudget,
+            measureMs: opts.tuneMs,
+            intraOpThreads: opts.intraOpThreads,
+            ...(machine ? { threadSearch: tunerThreadSearch(opts.intraOpThreads, machine) } : {}),
+          },
         );
         tuning = { ...tuned.record, ...(machine ? { machine } : {}) };
         derived = tuned;

@@ -16,6 +16,8 @@ export const TunedCandidateSchema = z.object({
   speedup: z.number().nullable(),
   ci95: z.tuple([z.number(), z.number()]).nullable(),
   verdict: z.enum(["faster", "slower", "no clear difference"]).nullable(),
+  /** With a thread search: the intra-op setting this candidate was fastest at (0 = ORT's default); its speedup is taken there, over FP32 at FP32's fastest. */
+  intraOpThreads: z.number().int().optional(),
 });
 
 /** The machine a tuning was made on: what decides which INT8 recipe is fastest. */
@@ -50,6 +52,8 @@ export const TuningRecordSchema = z.object({
   batch: z.number().int(),
   /** ORT intra-op threads of the timed sessions (0 = ORT's default: one per physical core). */
   intraOpThreads: z.number().int(),
+  /** The intra-op settings searched (0 = ORT's default) and the one FP32 was fastest at; absent: timed at `intraOpThreads` only. */
+  threadSearch: z.object({ settings: z.array(z.number().int()), fp32: z.number().int() }).optional(),
   /** Largest accuracy drop allowed, percentage points. */
   accuracyBudgetPoints: z.number(),
   /** Where the accuracies come from: `train` (a seeded slice of the training split, disjoint from calibration) or `generated` (none). */

@@ -14,7 +14,8 @@ export function tuningWhy(t: TuningRecord): string {
   const others = t.candidates.filter((c) => c.name !== t.chosen).map((c) => `${c.name} (${x(c.speedup)}${c.withinBudget ? "" : ", over accuracy budget"})`);
   const threads = t.intraOpThreads === 0 ? "ORT's default threads" : `${t.intraOpThreads} intra-op thread(s)`;
   const floats = chosen && chosen.floatNodes.length ? `, float: ${chosen.floatNodes.join(", ")}` : "";
+  const at = chosen?.intraOpThreads === undefined ? "" : ` at ${chosen.intraOpThreads === 0 ? "ORT's default threads" : `${chosen.intraOpThreads} threads`}`;
   const where = t.machine ? `tuned for ${machineLabel(t.machine)} at batch ${t.batch}` : `tuned on ${t.ep} at batch ${t.batch} (${threads})`;
   const slower = chosen?.verdict === "slower" ? "; slower than FP32 there: INT8 does not pay for this model on that machine" : "";
-  return `${where}: chose ${t.chosen} (${x(chosen?.speedup ?? null)}${floats})` + (others.length ? ` over ${others.join(", ")}` : "") + slower;
+  return `${where}: chose ${t.chosen} (${x(chosen?.speedup ?? null)}${at}${floats})` + (others.length ? ` over ${others.join(", ")}` : "") + slower;
 }

@@ -5,7 +5,7 @@ import type { ExportRecord, MachineTuning, PrecisionRecord } from "../formats/ex
 import { EXPORT_DEFAULTS, type Precision } from "../formats/options/export-options.ts";
 import type { TunedMachine, TuningRecord } from "../formats/tuning-record.ts";
 import { planExport, type ExportState } from "../export/freshness.ts";
-import { cpuinfoFlags, machineFingerprint, machineLabel } from "../export/tune/machine-fingerprint.ts";
+import { cpuinfoFlags, machineFingerprint, machineLabel, tunerThreadSearch } from "../export/tune/machine-fingerprint.ts";
 
 const facts = (cpuModel: string, logicalCpus: number, flags: string[]): Omit<TunedMachine, "id"> => ({
   cpuModel,
@@ -75,6 +75,10 @@ test("machine fingerprints: the same facts give the same id whatever the flag or
   assert.equal(machineLabel(B), `Intel Xeon, 16 CPUs (16 cores), amx_int8 avx512_vnni, ORT 1.30.0, cpu at 16 threads [${B.id}]`);
   assert.deepEqual(cpuinfoFlags("processor\t: 0\nflags\t\t: fpu sse avx2 avx512_vnni amx_tile hypervisor\n"), ["avx2", "avx512_vnni", "amx_tile"]);
   assert.deepEqual(cpuinfoFlags(""), []);
+  // the tuner searches ORT's default and the ladder's other rungs, or the one count asked for
+  assert.deepEqual(tunerThreadSearch(0, A), [0, 2]);
+  assert.deepEqual(tunerThreadSearch(0, B), [0, 1, 2, 4, 8]);
+  assert.deepEqual(tunerThreadSearch(3, B), [3]);
 });
 
 test("--precision fp32,int8 after fp32,int8,fp16 exports nothing and keeps fp16; a new precision exports only itself", () => {

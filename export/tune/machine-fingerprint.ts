@@ -12,6 +12,7 @@ import type { TunedMachine } from "../../formats/tuning-record.ts";
 import { ortDefaultIntraOpThreads, readCpuTopology } from "../../profile/cpu-topology.ts";
 import { INTERESTING_FLAGS } from "../../profile/hardware.ts";
 import { readBackOrtDefaultThreads } from "../../profile/ort-thread-readback.ts";
+import { threadLadder } from "../../profile/intra-op-threads.ts";
 
 /** A machine's facts and their id: the first 12 hex digits of the SHA-256 of the facts as sorted JSON. */
 export function machineFingerprint(facts: Omit<TunedMachine, "id">): TunedMachine {
@@ -59,4 +60,14 @@ export function machineLabel(m: TunedMachine): string {
     `${m.cpuModel}, ${m.logicalCpus} CPUs${m.physicalCores === null ? "" : ` (${m.physicalCores} cores)`}` +
     `${vnni.length > 0 ? `, ${vnni.join(" ")}` : ""}, ORT ${m.ortVersion}, ${m.ep} at ${m.threads} thread${m.threads === 1 ? "" : "s"} [${m.id}]`
   );
+}
+
+/**
+ * The intra-op settings the tuner searches on `machine` (0 = ORT's default): with
+ * `--intra-op-threads 0`, ORT's default and every other rung of the thread ladder (on this
+ * 2-CPU VM: 0 and 2); with an explicit count, that count alone.
+ */
+export function tunerThreadSearch(intraOpThreads: number, machine: Pick<TunedMachine, "logicalCpus" | "threads">): number[] {
+  if (intraOpThreads > 0) return [intraOpThreads];
+  return [0, ...threadLadder(machine.logicalCpus, machine.threads).timed];
 }
