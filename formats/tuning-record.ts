@@ -42,6 +42,15 @@ export const TunedMachineSchema = z.object({
 /** The machine a tuning was made on. */
 export type TunedMachine = z.infer<typeof TunedMachineSchema>;
 
+/** `AMD EPYC, 2 CPUs (2 cores), avx512_vnni, ORT 1.30.0, cpu at 1 thread [3f2a…]`: the machine in words, for reports and progress lines. */
+export function machineLabel(m: TunedMachine): string {
+  const vnni = m.flags.filter((f) => /vnni|amx/.test(f));
+  return (
+    `${m.cpuModel}, ${m.logicalCpus} CPUs${m.physicalCores === null ? "" : ` (${m.physicalCores} cores)`}` +
+    `${vnni.length > 0 ? `, ${vnni.join(" ")}` : ""}, ORT ${m.ortVersion}, ${m.ep} at ${m.threads} thread${m.threads === 1 ? "" : "s"} [${m.id}]`
+  );
+}
+
 /** Zod schema of the tuning record. */
 export const TuningRecordSchema = z.object({
   /** Execution provider the candidates were timed on. */

@@ -1,6 +1,5 @@
 /** The INT8 tuner's choice in one line, for the "why" column of the FP32-vs-INT8 table. */
-import type { TuningRecord } from "../formats/tuning-record.ts";
-import { machineLabel } from "../export/tune/machine-fingerprint.ts";
+import { machineLabel, type TuningRecord } from "../formats/tuning-record.ts";
 
 const x = (s: number | null) => (s === null ? "?" : `${s.toFixed(2)}x`);
 

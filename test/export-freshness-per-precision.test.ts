@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ExportRecord, MachineTuning, PrecisionRecord } from "../formats/export-record.ts";
-import { EXPORT_DEFAULTS, type Precision } from "../formats/options/export-options.ts";
+import { EXPORT_DEFAULTS, ExportRecordOptionsSchema, type Precision } from "../formats/options/export-options.ts";
 import type { TunedMachine, TuningRecord } from "../formats/tuning-record.ts";
 import { planExport, type ExportState } from "../export/freshness.ts";
 import { cpuinfoFlags, machineFingerprint, machineLabel, tunerThreadSearch } from "../export/tune/machine-fingerprint.ts";
@@ -20,8 +20,8 @@ const A = machineFingerprint(facts("AMD EPYC", 2, ["avx512_vnni", "avx2"]));
 const B = machineFingerprint(facts("Intel Xeon", 16, ["amx_int8", "avx512_vnni"]));
 
 function options(precisions: Precision[], extra: Partial<ExportRecord["options"]> = {}): ExportRecord["options"] {
-  const { precisions: _, tfjsBackend: __, batchSize: ___, force: ____, ...rest } = EXPORT_DEFAULTS;
-  return { ...rest, precisions, parityLimit: null, ...extra } as ExportRecord["options"];
+  const recorded = Object.keys(ExportRecordOptionsSchema.shape).map((k) => [k, (EXPORT_DEFAULTS as Record<string, unknown>)[k]]);
+  return { ...Object.fromEntries(recorded), precisions, parityLimit: null, ...extra } as ExportRecord["options"];
 }
 
 function precision(p: Precision, file = `model.${p}.onnx`): PrecisionRecord {

@@ -8,11 +8,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import * as ort from "onnxruntime-node";
-import type { TunedMachine } from "../../formats/tuning-record.ts";
-import { ortDefaultIntraOpThreads, readCpuTopology } from "../../profile/cpu-topology.ts";
-import { INTERESTING_FLAGS } from "../../profile/hardware.ts";
-import { readBackOrtDefaultThreads } from "../../profile/ort-thread-readback.ts";
-import { threadLadder } from "../../profile/intra-op-threads.ts";
+import { machineLabel, type TunedMachine } from "../../formats/tuning-record.ts";
+
+export { machineLabel };
+import { INTERESTING_FLAGS, ortDefaultIntraOpThreads, readBackOrtDefaultThreads, readCpuTopology, threadLadder } from "../../profile/index.ts";
 
 /** A machine's facts and their id: the first 12 hex digits of the SHA-256 of the facts as sorted JSON. */
 export function machineFingerprint(facts: Omit<TunedMachine, "id">): TunedMachine {
@@ -51,15 +50,6 @@ export async function thisMachine(ep: string, intraOpThreads: number): Promise<T
     ep,
     threads,
   });
-}
-
-/** `AMD EPYC, 2 CPUs (2 cores), avx512_vnni, ORT 1.30.0, cpu at 1 thread [3f2a…]`: the machine in words, for reports and progress lines. */
-export function machineLabel(m: TunedMachine): string {
-  const vnni = m.flags.filter((f) => /vnni|amx/.test(f));
-  return (
-    `${m.cpuModel}, ${m.logicalCpus} CPUs${m.physicalCores === null ? "" : ` (${m.physicalCores} cores)`}` +
-    `${vnni.length > 0 ? `, ${vnni.join(" ")}` : ""}, ORT ${m.ortVersion}, ${m.ep} at ${m.threads} thread${m.threads === 1 ? "" : "s"} [${m.id}]`
-  );
 }
 
 /**
