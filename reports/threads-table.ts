@@ -7,6 +7,7 @@
 import { fastestRung, ladderGroups, rungOf, threadCheckSentences, threadsVerdict, wantedThreads, type Comparison } from "../profile/index.ts";
 import { okRows, type ReportData } from "./load-run.ts";
 import type { Cell, Column, ReportTable } from "./report-table.ts";
+import { plot, type Plot } from "./chart-render.ts";
 
 /** `1.22× [1.21–1.26]`. */
 function speedupCell(c: Comparison): string {
@@ -65,4 +66,44 @@ export function threadsTable(data: ReportData): ReportTable {
     { key: "verdict", header: "Precisions: same or different" },
   ];
   return { id: "intra-op-threads", title: "Intra-op threads: the thread ladder vs ORT's default", columns, rows, notes };
+}
+
+/** The scaling curve's points: per model × precision × batch, each setting's speed over ORT's default (1 at the default's own pool size). */
+export function threadScalingPoints(data: ReportData): { series: string; model: string; precision: string; batch: number; threads: number; speedup: number }[] {
+  const ortDefault = okRows(data.results.rows).find((r) => r.ep === "cpu" && r.threads?.ortDefault !== undefined)?.threads?.ortDefault;
+  return [...ladderGroups(data.results.comparisons).values()].flatMap((cs) => {
+    const { model, precision, batch } = cs[0]!;
+    const series = `${model} ${precision} b${batch}`;
+    const points = cs.map((c) => ({ series, model, precision, batch, threads: rungOf(c), speedup: c.speedup }));
+    const def =
+      ortDefault !== undefined && !points.some((p) => p.threads === ortDefault) ? [{ series, model, precision, batch, threads: ortDefault, speedup: 1 }] : [];
+    return [...points, ...def].sort((a, b) => a.threads - b.threads);
+  });
+}
+
+/** The scaling curve as a plot (speed over ORT's default vs intra-op threads), or null for a run without the thread ladder. */
+export async function threadScalingPlot(data: ReportData): Promise<Plot | null> {
+  const values = threadScalingPoints(data);
+  if (values.length === 0) return null;
+  return plot("thread-scaling", "Intra-op threads: speed over ORT's default (CPU EP)", {
+    width: 520,
+    height: 300,
+    data: { values },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: {
+        field: "threads",
+        type: "quantitative",
+        title: "Intra-op threads",
+        scale: { type: "log", base: 2 },
+        axis: { values: [...new Set(values.map((v) => v.threads))] },
+      },
+      y: { field: "speedup", type: "quantitative", title: "Speed over ORT's default (×, > 1: faster)" },
+      color: { field: "model", type: "nominal", title: "Model" },
+      strokeDash: { field: "precision", type: "nominal", title: "Precision" },
+      shape: { field: "batch", type: "nominal", title: "Batch" },
+      detail: { field: "series", type: "nominal" },
+      tooltip: [{ field: "series" }, { field: "threads" }, { field: "speedup", format: ".2f" }],
+    },
+  });
 }

@@ -5,7 +5,7 @@ import { threadCheckApplies } from "../profile/intra-op-threads.ts";
 import { rungOf, scalingCurve, threadCheckLine, threadCheckSentences, threadsVerdict, wantedThreads } from "../profile/thread-check.ts";
 import type { ReportData } from "../reports/load-run.ts";
 import { tableToMarkdown } from "../reports/report-table.ts";
-import { threadsTable } from "../reports/threads-table.ts";
+import { threadScalingPoints, threadsTable } from "../reports/threads-table.ts";
 import { okRow, runResults } from "./report-fixtures.ts";
 
 function rung(model: string, batch: number, precision: string, threads: number, speedup: number, ci95: [number, number]): Comparison {
@@ -71,6 +71,14 @@ test("the threads table: a row per model × EP × batch × precision, a column p
       "batch 1: fp32 2 threads 1/1 (1.11×), int8 either 1/1 (1.00×); batch 32: fp32 2 threads 1/1 (1.65×), int8 2 threads 1/1 (1.23×)",
   );
   assert.equal(threadCheckLine([precision]), undefined);
+  // the scaling curve: ORT's default (1 thread here) at 1×, each rung at its speedup
+  assert.deepEqual(
+    threadScalingPoints(data(comparisons.slice(0, 1))),
+    [
+      { series: "lenet fp32 b1", model: "lenet", precision: "fp32", batch: 1, threads: 1, speedup: 1 },
+      { series: "lenet fp32 b1", model: "lenet", precision: "fp32", batch: 1, threads: 2, speedup: 1.114 },
+    ],
+  );
   assert.equal(
     tableToMarkdown(t),
     [
