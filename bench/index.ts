@@ -8,6 +8,7 @@ import { overheadBench } from "./overhead.ts";
 import { quantBench } from "./quant.ts";
 import { repeatabilityBench } from "./repeatability.ts";
 import { varianceBench } from "./process-variance.ts";
+import { threadsBench } from "./threads.ts";
 import { trainBench } from "./train.ts";
 import { zooBench } from "./zoo.ts";
 
@@ -20,4 +21,5 @@ export const benchSections: readonly BenchSection[] = [
   varianceBench,
   repeatabilityBench,
   ceilingsBench,
+  threadsBench,
 ];

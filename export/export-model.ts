@@ -3,7 +3,7 @@
  * FP32 is converted and checked against tfjs on the test set (fails loudly when it
  * disagrees); the other precisions are made from it by the quantizer and compared with it.
  */
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
 import { selectBackend, isDatasetName, loadDataset, sameShape, toModelInput, type ImageShape, type ModelInput } from "../train/index.ts";
@@ -12,9 +12,21 @@ import { loadTfjsModel, readTrainRecord, type TrainRecord } from "../formats/mod
 import { batchFeed, calibrationFeeds, validationSlice } from "./calibration-feeds.ts";
 import { convertTfjsToOnnx } from "./convert/tfjs-to-onnx.ts";
 import { resolveExportOptions, type ExportOptions, type Precision, type ResolvedExportOptions } from "../formats/options/export-options.ts";
-import { EXPORT_RECORD_VERSION, onnxFileName, writeExportRecord, type ExportRecord, type PrecisionRecord } from "../formats/export-record.ts";
-import { freshExportRecord } from "./freshness.ts";
-import { keptPrecisions, previousExport, reexportReason, supersetExport } from "./reexport.ts";
+import {
+  EXPORT_RECORD_FILE,
+  EXPORT_RECORD_VERSION,
+  MACHINE_TUNING_FILE,
+  machineTuningDir,
+  onnxFileName,
+  writeExportRecord,
+  type ExportRecord,
+  type MachineTuning,
+  type PrecisionRecord,
+} from "../formats/export-record.ts";
+import { PRECISIONS } from "../formats/enums.ts";
+import { planExport, presentFiles, readMachineTuning, usableExportRecord } from "./freshness.ts";
+import { machineLabel, thisMachine, tunerThreadSearch } from "./tune/machine-fingerprint.ts";
+import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { encodeOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { toMetadataProps, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import { predictOnnx, type ImageGeometry } from "./ort-inference.ts";
@@ -47,22 +59,38 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
     seed: opts.seed,
     parityLimit: opts.parityLimit ?? null,
   };
-  const before = await previousExport(dir);
-  if (!opts.force) {
-    const fresh = await freshExportRecord(dir, recordOptions);
-    if ("record" in fresh) {
+  // Redo only what changed (freshness.ts): per precision, the tuned int8 per machine (tuning/<machine id>/).
+  const machine = opts.tune && opts.precisions.includes("int8") ? await thisMachine("cpu", opts.intraOpThreads) : undefined;
+  const existing = opts.force ? { problem: "--force" } : await usableExportRecord(dir);
+  const machineTuning = machine ? await readMachineTuning(dir, machine.id) : undefined;
+  const known = [...("problem" in existing ? [] : existing.precisions.map((p) => p.file)), ...(machineTuning ? [machineTuning.precision.file] : [])];
+  const present = await presentFiles(dir, known);
+  const plan = planExport({ record: existing, present: (f) => present.has(f), machineId: machine?.id, machineTuning }, recordOptions);
+  const ordered = (records: readonly PrecisionRecord[]) => PRECISIONS.flatMap((p) => records.filter((r) => r.precision === p));
+  if (plan.make.length === 0 && !("problem" in existing)) {
+    const precisions = ordered(plan.reuse);
+    if (JSON.stringify(precisions) === JSON.stringify(existing.precisions) && JSON.stringify(plan.tuning) === JSON.stringify(existing.tuning)) {
       opts.onProgress(`export: ${basename(dir)} is up to date (${join(dir, "export.json")}), reusing it`);
-      return fresh.record;
+      return existing;
     }
-    const superset = await supersetExport(dir, before, recordOptions);
-    if (superset) {
-      opts.onProgress(
-        `export: ${basename(dir)} is up to date for ${opts.precisions.join(", ")} (${join(dir, "export.json")} has ${superset.precisions.map((p) => p.precision).join(", ")}), reusing it`,
-      );
-      return superset;
-    }
-    if (before) opts.onProgress(`export: ${basename(dir)}: exporting again: ${reexportReason(fresh.reason, before, recordOptions)}`);
+    // This machine's own tuned int8 (tuning/<id>/) replaces another machine's in export.json.
+    const record: ExportRecord = {
+      ...existing,
+      precisions,
+      tuning: plan.tuning,
+      options: { ...existing.options, precisions: precisions.map((p) => p.precision) },
+    };
+    await writeExportRecord(dir, record);
+    opts.onProgress(
+      `export: ${basename(dir)}: using the int8 tuned on this machine (${machine ? machineLabel(machine) : "?"}) in ${machineTuningDir(machine?.id ?? "?")}`,
+    );
+    return record;
   }
+  // Why each file is made again, when there was a record (a first export says nothing).
+  if (!("problem" in existing)) for (const m of plan.make) opts.onProgress(`export: ${basename(dir)} ${m.precision}: exporting (${m.reason})`);
+  else if (existing.problem !== `no ${EXPORT_RECORD_FILE} yet`) opts.onProgress(`export: ${basename(dir)}: exporting every precision (${existing.problem})`);
+  const toMake = new Set(plan.make.map((m) => m.precision));
+  const reused = plan.reuse.filter((r) => !toMake.has(r.precision));
   const train = await readTrainRecord(dir);
   const backend = await selectBackend(opts.tfjsBackend);
   const dataset = await loadEvaluationData(train, opts);
@@ -92,27 +120,28 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
     const fp32Outputs = await predictOnnx(fp32Bytes, test, geometry, opts.batchSize);
     const fp32Parity = compareOutputs(tfjsOutputs, fp32Outputs, classes);
     assertParity(`FP32 export of "${label}"`, "tfjs", fp32Parity, FP32_PARITY_THRESHOLDS);
-    const records: PrecisionRecord[] = [];
-    records.push(
-      await finish(
-        dir,
-        "fp32",
-        fp32Model,
-        null,
-        started,
-        {
-          reference: "tfjs",
-          ...fp32Parity,
-          thresholds: { ...FP32_PARITY_THRESHOLDS },
-        },
-        top1Accuracy(fp32Outputs, test.labels, classes),
-      ),
-    );
-    progress(opts, records.at(-1)!);
+    const records: PrecisionRecord[] = [...reused];
+    if (toMake.has("fp32"))
+      records.push(
+        await finish(
+          dir,
+          "fp32",
+          fp32Model,
+          null,
+          started,
+          {
+            reference: "tfjs",
+            ...fp32Parity,
+            thresholds: { ...FP32_PARITY_THRESHOLDS },
+          },
+          top1Accuracy(fp32Outputs, test.labels, classes),
+        ),
+      );
+    if (toMake.has("fp32")) progress(opts, records.at(-1)!);
 
     // The others, derived from FP32 and compared with it.
-    let calibration: ExportRecord["calibration"] = null;
-    let tuning: TuningRecord | null = null;
+    let calibration: ExportRecord["calibration"] = "problem" in existing ? null : existing.calibration;
+    let tuning: TuningRecord | null = plan.tuning;
     let feeds: Record<string, ort.Tensor>[] | undefined;
     const calibrate = (): Record<string, ort.Tensor>[] => {
       feeds ??= calibrationFeeds(dataset.train, geometry, {
@@ -125,7 +154,7 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
       return feeds;
     };
     const quant: StaticQuantOptions = { method: opts.calibrationMethod, percentile: opts.percentile, activationType: opts.activationType };
-    for (const precision of opts.precisions.filter((p) => p !== "fp32")) {
+    for (const precision of opts.precisions.filter((p) => p !== "fp32" && toMake.has(p))) {
       started = performance.now();
       let derived: { model: onnx.IModelProto; report: QuantReport };
       if (precision === "int8" && opts.tune) {
@@ -139,11 +168,19 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
             accuracyOf: async (bytes) => top1Accuracy(await predictOnnx(bytes, validation, geometry, opts.batchSize), validation.labels, classes),
             validation: { split: "train", images: validation.count },
           },
-          { batch: opts.tuneBatch, accuracyBudgetPoints: opts.accuracyBudget, measureMs: opts.tuneMs, intraOpThreads: opts.intraOpThreads },
+          {
+            batch: opts.tuneBatch,
+            accuracyBudgetPoints: opts.accuracyBudget,
+            measureMs: opts.tuneMs,
+            intraOpThreads: opts.intraOpThreads,
+            ...(machine ? { threadSearch: tunerThreadSearch(opts.intraOpThreads, machine) } : {}),
+          },
         );
-        tuning = tuned.record;
+        tuning = { ...tuned.record, ...(machine ? { machine } : {}) };
         derived = tuned;
-        opts.onProgress(`export: int8 tuned on cpu at batch ${opts.tuneBatch}: ${tuningSummary(tuned.record)}`);
+        opts.onProgress(
+          `export: int8 tuned on cpu at batch ${opts.tuneBatch} on ${machine ? machineLabel(machine) : "this machine"}: ${tuningSummary(tuned.record)}`,
+        );
       } else if (precision === "int8" || precision === "int8-all") {
         const minConvInputChannels = precision === "int8" ? opts.minConvInputChannels : 0;
         derived = await quantizeStatic(structuredClone(fp32Model), calibrate(), { ...quant, minConvInputChannels });
@@ -155,25 +192,29 @@ export async function exportModel(options: ExportOptions): Promise<ExportRecord>
       const withMetadata = { ...derived.model, metadataProps: toMetadataProps({ ...metadata, precision }) };
       const outputs = await predictOnnx(encodeOnnx(withMetadata), test, geometry, opts.batchSize);
       const parity = { reference: "fp32" as const, ...compareOutputs(fp32Outputs, outputs, classes), thresholds: null };
-      records.push(await finish(dir, precision, withMetadata, derived.report, started, parity, top1Accuracy(outputs, test.labels, classes)));
+      const tunedHere = precision === "int8" && opts.tune && machine && tuning ? machine : undefined;
+      const file = tunedHere ? `${machineTuningDir(tunedHere.id)}/${onnxFileName("int8")}` : undefined;
+      records.push(await finish(dir, precision, withMetadata, derived.report, started, parity, top1Accuracy(outputs, test.labels, classes), file));
       progress(opts, records.at(-1)!);
+      if (tunedHere && tuning && file) {
+        // Each machine's tuned int8 and its record stay in tuning/<id>/; model.int8.onnx is a copy of the latest, for readers of the plain name.
+        const tuningFile: MachineTuning = { schemaVersion: 1, options: recordOptions, precision: records.at(-1)!, tuning, createdAt: new Date().toISOString() };
+        await writeFile(join(dir, machineTuningDir(tunedHere.id), MACHINE_TUNING_FILE), JSON.stringify(tuningFile, null, 2) + "\n");
+        await copyFile(join(dir, file), join(dir, onnxFileName("int8")));
+      }
     }
+    const finalPrecisions = ordered(records);
 
-    // Earlier precisions not redone now stay listed (their files are untouched), with the tuning of a kept int8.
-    const kept = await keptPrecisions(dir, before, records);
-    const keptInt8 = kept.some((p) => p.precision === "int8");
     const record: ExportRecord = {
       schemaVersion: EXPORT_RECORD_VERSION,
       model: train.model,
       dataset: train.dataset.name,
-      options: recordOptions,
+      options: { ...recordOptions, precisions: finalPrecisions.map((p) => p.precision) },
       converter: facts,
       evaluation: { split: "test", count: test.count, tfjsBackend: backend.name, tfjsAccuracy: top1Accuracy(tfjsOutputs, test.labels, classes) },
-      calibration:
-        (calibration as ExportRecord["calibration"]) ??
-        (kept.some((p) => p.precision === "int8" || p.precision === "int8-all") ? (before?.calibration ?? null) : null),
-      precisions: [...records, ...kept],
-      tuning: tuning ?? (keptInt8 ? (before?.tuning ?? null) : null),
+      calibration,
+      precisions: finalPrecisions,
+      tuning: finalPrecisions.some((p) => p.precision === "int8") ? tuning : null,
       versions: { "@tensorflow/tfjs": tf.version.tfjs ?? "unknown", "onnxruntime-node": ort.env.versions.node ?? ort.env.versions.common },
       createdAt: new Date().toISOString(),
     };
@@ -193,9 +234,10 @@ async function finish(
   started: number,
   parity: PrecisionRecord["parity"],
   accuracy: number,
+  file = onnxFileName(precision),
 ): Promise<PrecisionRecord> {
-  const file = onnxFileName(precision);
   const path = join(dir, file);
+  await mkdir(dirname(path), { recursive: true });
   const bytes = await writeOnnx(path, model);
   const opHistogram = await optimizedOpHistogram(path);
   return {

@@ -16,6 +16,7 @@ import { readOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { top1Accuracy } from "./parity.ts";
 import { convertFp16, optimizedOpHistogram, quantizeDynamic, quantizeStatic, type QuantReport } from "./quantize/index.ts";
 import { TuningRecordSchema, tuneInt8, type TuningRecord } from "./tune/index.ts";
+import { machineLabel, thisMachine, tunerThreadSearch } from "./tune/machine-fingerprint.ts";
 import type { ImageGeometry } from "./ort-inference.ts";
 import * as ort from "onnxruntime-node";
 
@@ -142,15 +143,17 @@ export async function exportOnnxFile(o: OnnxExportOptions): Promise<OnnxExportRe
     let derived: { model: onnx.IModelProto; report: QuantReport };
     const quant = { method: "minmax", activationType: "uint8" } as const;
     if (precision === "int8" && (o.tune ?? true)) {
+      const machine = await thisMachine("cpu", o.intraOpThreads ?? 0);
       const tuned = await tuneInt8(model, calibration, quant, tuneData(images, input, norm, calibrationSize, validationSize, tuneBatch), {
         batch: tuneBatch,
         accuracyBudgetPoints: o.accuracyBudget ?? 0.3,
         measureMs: o.tuneMs ?? 3000,
         intraOpThreads: o.intraOpThreads ?? 0,
+        threadSearch: tunerThreadSearch(o.intraOpThreads ?? 0, machine),
       });
-      tuning = tuned.record;
+      tuning = { ...tuned.record, machine };
       derived = tuned;
-      log(`export: ${stem} int8 tuned on cpu at batch ${tuneBatch}: chose ${tuned.record.chosen} (${tuned.record.why})`);
+      log(`export: ${stem} int8 tuned on cpu at batch ${tuneBatch} on ${machineLabel(machine)}: chose ${tuned.record.chosen} (${tuned.record.why})`);
     } else if (precision === "int8" || precision === "int8-all") {
       derived = await quantizeStatic(model, calibration, { ...quant, minConvInputChannels: 0 });
     } else if (precision === "int8-dynamic") {

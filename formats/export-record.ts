@@ -122,3 +122,25 @@ export async function readExportRecord(dir: string): Promise<ExportRecord> {
 export async function writeExportRecord(dir: string, record: ExportRecord): Promise<void> {
   await writeFile(join(dir, EXPORT_RECORD_FILE), JSON.stringify(record, null, 2) + "\n");
 }
+
+/** Folder, relative to the model directory, of one machine's tuned INT8 (`tuning/<machine id>/`). */
+export function machineTuningDir(machineId: string): string {
+  return `tuning/${machineId}`;
+}
+
+/** File name of a machine's tuning record inside {@link machineTuningDir}. */
+export const MACHINE_TUNING_FILE = "tuning.json";
+
+/** `tuning/<id>/tuning.json`: one machine's tuned `int8`, kept beside every other machine's. */
+export const MachineTuningSchema = z.object({
+  schemaVersion: z.literal(1),
+  /** The export options the tuned file depends on, as export.json records them. */
+  options: ExportRecordOptionsSchema,
+  /** The tuned file's entry (`file` relative to the model directory: `tuning/<id>/model.int8.onnx`). */
+  precision: PrecisionRecordSchema,
+  tuning: TuningRecordSchema,
+  createdAt: z.string(),
+});
+
+/** Parsed `tuning/<id>/tuning.json`. */
+export type MachineTuning = z.infer<typeof MachineTuningSchema>;

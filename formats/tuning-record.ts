@@ -16,16 +16,53 @@ export const TunedCandidateSchema = z.object({
   speedup: z.number().nullable(),
   ci95: z.tuple([z.number(), z.number()]).nullable(),
   verdict: z.enum(["faster", "slower", "no clear difference"]).nullable(),
+  /** With a thread search: the intra-op setting this candidate was fastest at (0 = ORT's default); its speedup is taken there, over FP32 at FP32's fastest. */
+  intraOpThreads: z.number().int().optional(),
 });
+
+/** The machine a tuning was made on: what decides which INT8 recipe is fastest. */
+export const TunedMachineSchema = z.object({
+  /** Short hash of the other fields: the name of the machine's tuning folder (`tuning/<id>/`). */
+  id: z.string(),
+  /** CPU model as the OS names it. */
+  cpuModel: z.string(),
+  logicalCpus: z.number().int(),
+  /** Physical cores (null where the OS does not say). */
+  physicalCores: z.number().int().nullable(),
+  /** ISA flags that matter for INT8 (avx512_vnni, amx_int8, …), sorted. */
+  flags: z.array(z.string()),
+  /** onnxruntime-node version. */
+  ortVersion: z.string(),
+  /** EP the candidates were timed on. */
+  ep: z.string(),
+  /** Intra-op pool size the candidates were timed with (ORT's default resolved, never 0). */
+  threads: z.number().int(),
+});
+
+/** The machine a tuning was made on. */
+export type TunedMachine = z.infer<typeof TunedMachineSchema>;
+
+/** `AMD EPYC, 2 CPUs (2 cores), avx512_vnni, ORT 1.30.0, cpu at 1 thread [3f2a…]`: the machine in words, for reports and progress lines. */
+export function machineLabel(m: TunedMachine): string {
+  const vnni = m.flags.filter((f) => /vnni|amx/.test(f));
+  return (
+    `${m.cpuModel}, ${m.logicalCpus} CPUs${m.physicalCores === null ? "" : ` (${m.physicalCores} cores)`}` +
+    `${vnni.length > 0 ? `, ${vnni.join(" ")}` : ""}, ORT ${m.ortVersion}, ${m.ep} at ${m.threads} thread${m.threads === 1 ? "" : "s"} [${m.id}]`
+  );
+}
 
 /** Zod schema of the tuning record. */
 export const TuningRecordSchema = z.object({
   /** Execution provider the candidates were timed on. */
   ep: z.string(),
+  /** The machine it was tuned on; absent in records made before machines were named (treated as another machine's). */
+  machine: TunedMachineSchema.optional(),
   /** Images per timed run. */
   batch: z.number().int(),
   /** ORT intra-op threads of the timed sessions (0 = ORT's default: one per physical core). */
   intraOpThreads: z.number().int(),
+  /** The intra-op settings searched (0 = ORT's default) and the one FP32 was fastest at; absent: timed at `intraOpThreads` only. */
+  threadSearch: z.object({ settings: z.array(z.number().int()), fp32: z.number().int() }).optional(),
   /** Largest accuracy drop allowed, percentage points. */
   accuracyBudgetPoints: z.number(),
   /** Where the accuracies come from: `train` (a seeded slice of the training split, disjoint from calibration) or `generated` (none). */

@@ -9,7 +9,7 @@ import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "../for
 import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
 import type { Comparison, OkRow, ResultRow, Warning } from "../formats/run/results-schema.ts";
 import { roundFailedWarning, roundFigures, stabilityWarnings } from "./row-rounds.ts";
-import { oneThreadVariant } from "./intra-op-threads.ts";
+import { chosenThreads, fastestThreadVariant, ladderVariants } from "./thread-choice.ts";
 import { deviceVariant } from "./device-resident.ts";
 import { onSoftwareAdapter, roundsOn, softwareAdapterWarning } from "./software-adapter.ts";
 
@@ -50,7 +50,7 @@ function blocksOf(s: RowSources, job: PlannedJob, batch: number): BlockMedian[] 
   return roundsOf(s, job, batch).flatMap((rec) => (rec && !rec.failure ? rec.blocks.map((b) => ({ ...b, round: rec.round })) : []));
 }
 
-function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow; allRounds: boolean } | undefined {
+function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow; allRounds: boolean; chosen?: string } | undefined {
   const key = rowKey(job, batch);
   const base = { key, model: job.model, precision: job.precision, ep: job.ep, batch, onnxPath: job.onnxPath };
   const status = s.plan.eps.find((e) => e.name === job.ep);
@@ -74,16 +74,21 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
   const records = roundsOf(s, job, batch);
   const measured: { latency: LatencyRound["latency"]; sketch: number[]; record: TimingRecord; energy?: OkRow["energy"]; threads?: OkRow["threads"] }[] = [];
   const failed: { round: number; error: string; record: TimingRecord }[] = [];
+  // The row is the fastest intra-op setting timed (thread-choice.ts); without the ladder, ORT's default.
+  const chosen = fastestThreadVariant(
+    records.filter((r): r is TimingRecord => r !== undefined),
+    job.precision,
+  );
   records.forEach((rec, i) => {
     if (!rec) return;
-    const v = rec.failure ? undefined : rec.variants.find((x) => x.name === job.precision);
+    const v = rec.failure ? undefined : rec.variants.find((x) => x.name === chosen);
     if (v)
       measured.push({
         latency: v.latency,
         sketch: v.sketch,
         record: rec,
         ...(v.energy ? { energy: v.energy } : {}),
-        ...(v.threads ? { threads: v.threads } : {}),
+        ...(v.threads ? { threads: chosenThreads(rec, job.precision, chosen) ?? v.threads } : {}),
       });
     else
       failed.push({
@@ -128,7 +133,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
     sessionCreateMs: f.sessionCreateMs,
     firstRunMs: f.firstRunMs,
     ...figures,
-    roundBlockMedians: measured.map((m) => m.record.blocks.filter((b) => b.variant === job.precision).map((b) => b.medianMs)),
+    roundBlockMedians: measured.map((m) => m.record.blocks.filter((b) => b.variant === chosen).map((b) => b.medianMs)),
     peakRssMiB: f.peakRssMiB,
     baselineRssMiB: f.baselineRssMiB,
     ...(f.gpuMemory ? { gpuMemory: f.gpuMemory } : {}),
@@ -144,7 +149,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
     ...(energy ? { energy } : {}),
     ...(threads ? { threads } : {}),
   };
-  return { row, allRounds };
+  return { row, allRounds, chosen };
 }
 
 /** A comparison from what it compares and its estimate (paired when it compares precisions). */
@@ -160,15 +165,15 @@ function comparison(what: Pick<Comparison, "kind" | "model" | "ep" | "precision"
   };
 }
 
-/** The paired speedups of every precision over FP32 within each model × EP × batch. */
-function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
+/** The paired speedups of every precision over FP32 within each model × EP × batch, each at its row's intra-op setting (`chosen` by row key). */
+function precisionComparisons(s: RowSources, ok: readonly OkRow[], chosen: ReadonlyMap<string, string>): Comparison[] {
   const out: Comparison[] = [];
   for (const base of ok.filter((r) => r.precision === BASELINE_PRECISION)) {
     const job = s.plan.jobs.find((j) => j.model === base.model && j.ep === base.ep && j.precision === base.precision);
     if (!job) continue;
     const blocks = blocksOf(s, job, base.batch);
     for (const other of ok.filter((r) => r.model === base.model && r.ep === base.ep && r.batch === base.batch && r.precision !== BASELINE_PRECISION)) {
-      const est = pairedSpeedup(blocks, BASELINE_PRECISION, other.precision);
+      const est = pairedSpeedup(blocks, chosen.get(base.key) ?? BASELINE_PRECISION, chosen.get(other.key) ?? other.precision);
       if (est)
         out.push(
           comparison(
@@ -190,20 +195,40 @@ function precisionComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[]
 }
 
 /**
- * Each row over a variant of its own file timed in the same paired window (`variantOf` its
- * precision): the thread check's one-thread session (`threads`), or a GPU row's
- * device-resident copy (`transfer`), where its records have one.
+ * Each row over its device-resident copy timed in the same paired window (a GPU row's
+ * `transfer` split, device-resident.ts), where its records have one.
  */
-function sameFileComparisons(s: RowSources, ok: readonly OkRow[], kind: "threads" | "transfer", variantOf: (precision: string) => string): Comparison[] {
+function transferComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
   const out: Comparison[] = [];
   for (const row of ok) {
     const job = s.plan.jobs.find((j) => j.model === row.model && j.ep === row.ep && j.precision === row.precision);
     if (!job) continue;
-    const variant = variantOf(row.precision);
+    const variant = deviceVariant(row.precision);
     const blocks = blocksOf(s, job, row.batch);
     if (!blocks.some((b) => b.variant === variant)) continue;
     const est = pairedSpeedup(blocks, row.precision, variant);
-    if (est) out.push(comparison({ kind, model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est));
+    if (est) out.push(comparison({ kind: "transfer", model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est));
+  }
+  return out;
+}
+
+/** The paired speedups of each rung of the thread ladder (the thread check) over the precision at ORT's default, where the row's records have them. */
+function threadComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (const row of ok) {
+    const job = s.plan.jobs.find((j) => j.model === row.model && j.ep === row.ep && j.precision === row.precision);
+    if (!job) continue;
+    const blocks = blocksOf(s, job, row.batch);
+    for (const variant of ladderVariants(
+      row.precision,
+      blocks.map((b) => b.variant),
+    ).slice(1)) {
+      const est = pairedSpeedup(blocks, row.precision, variant);
+      if (est)
+        out.push(
+          comparison({ kind: "threads", model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est),
+        );
+    }
   }
   return out;
 }
@@ -247,6 +272,7 @@ function epComparisons(ok: readonly OkRow[]): Comparison[] {
 /** Builds every row that has records, the comparisons between them, and whether the run is complete. */
 export function buildRows(s: RowSources): BuiltRows {
   const rows: ResultRow[] = [];
+  const chosen = new Map<string, string>();
   let complete = true;
   for (const job of s.plan.jobs) {
     for (const batch of job.batches) {
@@ -257,13 +283,14 @@ export function buildRows(s: RowSources): BuiltRows {
       }
       if (!built.allRounds) complete = false;
       rows.push(built.row);
+      if (built.chosen) chosen.set(built.row.key, built.chosen);
     }
   }
   const ok = rows.filter((r): r is OkRow => r.state === "ok");
-  const transfers = sameFileComparisons(s, ok, "transfer", deviceVariant);
+  const transfers = transferComparisons(s, ok);
   return {
     rows: rows.map((r) => withOnDevice(s, r, transfers)),
-    comparisons: [...precisionComparisons(s, ok), ...epComparisons(ok), ...sameFileComparisons(s, ok, "threads", oneThreadVariant), ...transfers],
+    comparisons: [...precisionComparisons(s, ok, chosen), ...epComparisons(ok), ...threadComparisons(s, ok), ...transfers],
     complete,
   };
 }

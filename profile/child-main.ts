@@ -13,7 +13,8 @@
  * The child ignores SIGINT (Ctrl-C reaches the whole process group): the parent decides,
  * kills it and keeps what finished. It exits if the parent goes away.
  */
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { functionTimer, latencySketch, measureInterleaved, summarizeLatency } from "../measure/index.ts";
@@ -28,10 +29,20 @@ import { defaultEpRegistry } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { buildFeeds } from "./input-tensors.ts";
 import { intraOpThreadsOf } from "./intra-op-threads.ts";
+import { ortDefaultIntraOpThreads, readCpuTopology, type OrtDefaultThreads } from "./cpu-topology.ts";
+import { readBackOrtDefaultThreads, withPoolReadBack } from "./ort-thread-readback.ts";
 import { interleaveSettings, RSS_RUNS, TIMED_SESSION_OPTIONS } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
+
+let ortDefaultOnce: Promise<OrtDefaultThreads> | undefined;
+
+/** ORT's default intra-op pool size here: read back from a probe session where the OS shows threads, else predicted from the topology. */
+function cpuOrtDefault(): Promise<OrtDefaultThreads> {
+  ortDefaultOnce ??= readBackOrtDefaultThreads().then((n) => ortDefaultIntraOpThreads(readCpuTopology(), n));
+  return ortDefaultOnce;
+}
 
 function runnerFor(job: { readonly ep: string; readonly childModule?: string }): Promise<EpRunner> {
   return childRunner(job, defaultEpRegistry().runners);
@@ -164,9 +175,14 @@ async function runPaired(job: PairedJob): Promise<void> {
     for (const v of job.variants) {
       try {
         const options = { ...TIMED_SESSION_OPTIONS, ...(v.intraOpThreads !== undefined ? { intraOpNumThreads: v.intraOpThreads } : {}) };
-        const started = await startSession(v.onnxPath, runner, options);
+        // On the CPU EP the pool ORT made is read back (cpu-topology.ts): never recorded as "0".
+        const ortDefault = job.ep === "cpu" ? await cpuOrtDefault() : undefined;
+        const { value: started, poolThreads } = await withPoolReadBack(() => startSession(v.onnxPath, runner, options));
         if (!started) return;
-        const threads = { ...intraOpThreadsOf({ ...runner.sessionOptions(), ...options }), spinning: false };
+        const threads = {
+          ...intraOpThreadsOf({ ...runner.sessionOptions(), ...options }, cpus().length, ortDefault, ortDefault ? poolThreads : null),
+          spinning: false,
+        };
         sessions.push({ name: v.name, session: started.session, ms: started.ms, feeds: v.feeds, threads });
       } catch (e) {
         await sendToParent({ type: "variant-error", variant: v.name, message: (e as Error).message });

@@ -57,8 +57,18 @@ export { renderCompactTable } from "./results-compact-table.ts";
 export { renderWideTable } from "./results-wide-table.ts";
 export { noOkRowsMessage } from "./run-outcome.ts";
 export { precisionSpeedup, formatSpeedup, formatRatio, speedupVerdict, type Speedup } from "./precision-speedup.ts";
-export { threadCheckSentences, threadsVerdict, wantedThreads } from "./thread-check.ts";
-export { collectHardware } from "./hardware.ts";
+export { fastestRung, ladderGroups, rungOf, scalingCurve, threadCheckSentences, threadsVerdict, wantedThreads } from "./thread-check.ts";
+export { collectHardware, INTERESTING_FLAGS } from "./hardware.ts";
+export {
+  ortDefaultIntraOpThreads,
+  readCpuTopology,
+  resolvedIntraOpThreads,
+  sysfsPhysicalCores,
+  type CpuTopology,
+  type OrtDefaultThreads,
+} from "./cpu-topology.ts";
+export { parseThreadVariant, threadLadder, threadVariant, type ThreadLadder } from "./intra-op-threads.ts";
+export { readBackOrtDefaultThreads, withPoolReadBack } from "./ort-thread-readback.ts";
 export { readModelFacts, countParams, realInputs, workPerBatch, type ModelFacts, type ModelFactsOptions } from "./model-facts.ts";
 export { summarizeLatency, percentile, medianCi95, latencySketch, pooledLatency, coefficientOfVariation } from "../measure/index.ts";
 export { roundFigures, measureForRound } from "./row-rounds.ts";

@@ -90,7 +90,7 @@ export function rowsToCsv(rows: readonly ResultRow[]): string {
         size_bytes: r.sizeBytes,
         accuracy_per_mparams: r.accuracyPerMParams,
         load_avg_1m: r.loadAverage1m,
-        intra_op_threads: r.threads?.requested,
+        intra_op_threads: r.threads?.used ?? r.threads?.requested, // the pool ORT used (never 0 where resolved)
         joules_per_image: r.energy?.available ? r.energy.joulesPerImage : undefined,
         images_per_joule: r.energy?.available ? r.energy.imagesPerJoule : undefined,
         energy_note: r.energy && !r.energy.available ? `unavailable: ${r.energy.unavailable.map((u) => `${u.source}: ${u.reason}`).join("; ")}` : undefined,

@@ -60,7 +60,8 @@ export function renderResultsTable(results: RunResults, options: ResultsTableOpt
       ),
     );
   }
-  const threads = threadCheckLine(results.comparisons ?? []);
+  const ortDefault = results.rows.flatMap((r) => (r.state === "ok" && r.ep === "cpu" && r.threads?.ortDefault !== undefined ? [r.threads.ortDefault] : []))[0];
+  const threads = threadCheckLine(results.comparisons ?? [], ortDefault);
   if (threads) lines.push(wrap(threads));
   for (const line of gpuSplitSentences(okRowsOf(results.rows), results.comparisons ?? [])) lines.push(wrap(`gpu split: ${line}`));
   const soft = [...new Set(results.rows.filter((r) => r.state === "ok" && r.warnings.some((w) => w.code === "software-adapter")).map((r) => r.ep))];

@@ -224,6 +224,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         predictionsFile: (job) => predictionsPath(dir, job),
         signal: controller.signal,
         softwareAdapter: onSoftwareAdapter(store.plan.eps, first.ep),
+        epFacts: ((e) => (e?.state === "available" ? e.facts : undefined))(store.plan.eps.find((e) => e.name === first.ep)),
       });
       if (outcome.stopped) {
         stopped = true;

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
-import { loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { readOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { deviceResidentModel, deviceSplitApplies, deviceVariant, residentInputs } from "./device-resident.ts";
@@ -13,7 +13,9 @@ import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import type { BatchFeeds, ChildJob, ChildMessage, PairedVariant } from "./child-protocol.ts";
 import { factsRecords, timingRecords } from "./child-records.ts";
 import type { EpRunner } from "./ep-runner.ts";
-import { oneThreadVariant, threadCheckApplies } from "./intra-op-threads.ts";
+import { threadCheckApplies, threadLadder, threadVariant } from "./intra-op-threads.ts";
+import { ortDefaultFromFacts } from "./eps/cpu-ep.ts";
+import type { EpFacts } from "./ep-runner.ts";
 import { concreteShape, type InputSpec } from "./model-facts.ts";
 import type { ResolvedProfileOptions } from "../formats/options/profile-options.ts";
 import { measureForRound } from "./row-rounds.ts";
@@ -34,6 +36,8 @@ export interface TaskContext {
   readonly signal?: AbortSignal;
   /** The EP runs on a software GPU adapter: facts children measure lighter (software-adapter.ts). */
   readonly softwareAdapter?: boolean;
+  /** The EP's probe facts (the CPU EP's give ORT's default intra-op pool size, which the thread ladder leaves out). */
+  readonly epFacts?: EpFacts;
 }
 
 /** What a task produced; `stopped` when the run was aborted (nothing recorded). */
@@ -129,11 +133,12 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
       return "reason" in f ? { batch: b, inputs: [] } : f;
     }),
   }));
-  // The thread check: each precision again at one intra-op thread, in the same window (intra-op-threads.ts).
-  const oneThread = threadCheckApplies(ep, ctx.options.threadCheck) ? precisions.map((v) => ({ ...v, name: oneThreadVariant(v.name), intraOpThreads: 1 })) : [];
+  // The thread check: each precision again at every rung of the thread ladder but ORT's default, in the same window (intra-op-threads.ts).
+  const ladder = threadCheckApplies(ep, ctx.options.threadCheck) ? threadLadder(cpus().length, ortDefaultFromFacts(ctx.epFacts).threads) : undefined;
+  const rungs = (ladder?.timed ?? []).flatMap((n) => precisions.map((v) => ({ ...v, name: threadVariant(v.name, n), intraOpThreads: n })));
   // GPU rows: each precision again with its data made and summed on the device, to split compute from transfer (device-resident.ts).
   const resident = deviceSplitApplies(ep, ctx.softwareAdapter ?? false) ? await residentVariants(precisions, ctx.traceDir) : [];
-  const variants = [...precisions, ...oneThread, ...resident];
+  const variants = [...precisions, ...rungs, ...resident];
   const { messages, exit } = await collect(
     {
       kind: "paired",

@@ -72,14 +72,16 @@ export async function prepareZooModels(options: {
         `for the lab's full training run \`npm run train -- --model ${model} --dataset ${options.dataset}\` first), exporting ${options.precisions.join(", ")}`,
     );
     const { dir } = await train.ensureTrained(trainInput(model));
-    await exporter.exportModel({
+    const record = await exporter.exportModel({
       modelDir: dir,
       precisions: [...options.precisions],
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
       ...(options.tuneBatch !== undefined ? { tuneBatch: options.tuneBatch } : {}),
       onProgress: options.log,
     });
-    for (const precision of options.precisions) files.push({ path: join(dir, `model.${precision}.onnx`), precision });
+    // The recorded file: the tuned int8 is this machine's own (tuning/<machine id>/model.int8.onnx).
+    for (const precision of options.precisions)
+      files.push({ path: join(dir, record.precisions.find((p) => p.precision === precision)?.file ?? `model.${precision}.onnx`), precision });
   }
   return files;
 }

@@ -7,6 +7,7 @@ import type { Comparison, OkRow, OpTime } from "../profile/index.ts";
 import { okRows, type ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 import { tuningWhy } from "./tuning-why.ts";
+import type { TuningRecord } from "../formats/tuning-record.ts";
 
 /** Op types that run integer arithmetic after ORT's QDQ fusion. */
 export const FUSED_INT8_OPS: readonly string[] = [
@@ -67,6 +68,16 @@ export function precisionComparison(comparisons: readonly Comparison[], r: Pick<
   return comparisons.find((c) => c.kind === "precision" && c.model === r.model && c.ep === r.ep && c.batch === r.batch && c.variant === r.precision);
 }
 
+/**
+ * The tuner's line for the int8 row's file: export.json's tuning when it is that file's, else
+ * the machine folder (`tuning/<id>/`) the file came from, so each INT8 names the machine it was tuned for.
+ */
+function int8Why(onnxPath: string, tuning: TuningRecord | null | undefined): string {
+  const folder = /(?:^|[\\/])tuning[\\/]([0-9a-f]{12})[\\/]/.exec(onnxPath)?.[1];
+  if (folder && tuning?.machine?.id !== folder) return `tuned for machine [${folder}] (its record: tuning/${folder}/tuning.json beside the model)`;
+  return tuning ? tuningWhy(tuning) : "";
+}
+
 /** Builds the FP32-vs-quantized table (`int8` and `int8-dynamic` each beside `fp32`). */
 export function precisionTable(data: ReportData): ReportTable {
   const rows = okRows(data.results.rows);
@@ -89,7 +100,7 @@ export function precisionTable(data: ReportData): ReportTable {
       fOps || qOps ? `time: ${topOps(fOps) || "?"} → ${topOps(qOps) || "?"}` : "",
       fused ? `graph: ${fused}` : "",
       floatNodes !== undefined ? `${floatNodes} float node${floatNodes === 1 ? "" : "s"} left` : "",
-      q.precision === "int8" && tuning ? tuningWhy(tuning) : "",
+      q.precision === "int8" ? int8Why(q.onnxPath, tuning) : "",
     ]
       .filter(Boolean)
       .join("; ");

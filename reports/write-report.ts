@@ -19,7 +19,7 @@ import { modelImagesSection } from "./model-images.ts";
 import { modelPlots } from "./model-plots.ts";
 import { modelSummaries } from "./model-summaries.ts";
 import { precisionTable, speedupClaim } from "./precision-table.ts";
-import { threadsTable } from "./threads-table.ts";
+import { threadScalingPlot, threadsTable } from "./threads-table.ts";
 import { gpuSplitTable } from "./gpu-split-table.ts";
 import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";
 import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } from "../formats/options/report-options.ts";
@@ -102,7 +102,8 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
   const rows = okRows(data.results.rows);
   const summaries = modelSummaries(data);
   const [ep, models, rooflines] = await Promise.all([epPlots(rows, data.results.comparisons), modelPlots(summaries), rooflinePlots(data)]);
-  const speedup = ep.filter((p) => p.id === "int8-speedup");
+  const scaling = await threadScalingPlot(data);
+  const speedup = [...ep.filter((p) => p.id === "int8-speedup"), ...(scaling ? [scaling] : [])];
   const trainingPlots: Plot[] = [];
   for (const s of summaries) if (s.train && s.train.history.length > 0) trainingPlots.push(await trainingPlot(s.model, s.train));
   const cnnVsFcnn = cnnVsFcnnTable(data);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { mkdtemp, rm, stat, utimes, writeFile, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { exportModel, readExportRecord } from "../export/index.ts";
@@ -165,6 +165,37 @@ describe("exportModel", () => {
       ["Softmax"],
     );
     assert.equal((await readExportRecord(dir)).tuning?.chosen, t.chosen);
+    // the tuned int8 lives in this machine's folder, named by its fingerprint, with its record beside it
+    const id = t.machine!.id;
+    assert.equal(int8.file, `tuning/${id}/model.int8.onnx`);
+    const kept = JSON.parse(await readFile(join(dir, "tuning", id, "tuning.json"), "utf8")) as {
+      tuning: { machine: { id: string } };
+      precision: { file: string };
+    };
+    assert.deepEqual([kept.tuning.machine.id, kept.precision.file], [id, int8.file]);
+    assert.equal((await stat(join(dir, "model.int8.onnx"))).size, int8.bytes);
+
+    // a subset of what was exported exports nothing (weights.bin dated back: an earlier test dated it ahead)
+    const past = new Date(Date.now() - 60_000);
+    await utimes(join(dir, "weights.bin"), past, past);
+    const lines: string[] = [];
+    const subset = await exportModel({
+      modelDir: dir,
+      precisions: ["fp32", "int8"],
+      parityLimit: 64,
+      tfjsBackend: "cpu",
+      calibrationSize: 32,
+      validationSize: 100,
+      tuneMs: 200,
+      tuneBatch: 8,
+      onProgress: (l) => lines.push(l),
+    });
+    assert.deepEqual(lines, [`export: ${basename(dir)} is up to date (${join(dir, "export.json")}), reusing it`]);
+    assert.equal(subset.createdAt, record.createdAt);
+    assert.deepEqual(
+      subset.precisions.map((p) => p.precision),
+      ["fp32", "int8", "int8-all"],
+    );
   });
 
   it("rejects unknown precisions and calibration methods by name", async () => {

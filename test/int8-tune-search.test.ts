@@ -185,6 +185,37 @@ describe("INT8 tuner in the report", () => {
       why,
       "tuned on cpu at batch 32 (ORT's default threads): chose image-convs-float (2.10x, float: conv_1) over all (1.22x), last-float (2.50x, over accuracy budget), conv-float (?)",
     );
+    // a record naming its machine says which; a chosen INT8 slower than FP32 says so
+    const machine = {
+      id: "0123456789ab",
+      cpuModel: "Intel Xeon",
+      logicalCpus: 16,
+      physicalCores: 16,
+      flags: ["amx_int8"],
+      ortVersion: "1.30.0",
+      ep: "cpu",
+      threads: 16,
+    };
+    const slow = { ...c("all", 0.51, []), verdict: "slower" as const };
+    assert.equal(
+      tuningWhy({
+        ep: "cpu",
+        batch: 32,
+        intraOpThreads: 0,
+        accuracyBudgetPoints: 0.3,
+        validation: { split: "train", images: 2000 },
+        fp32Accuracy: 0.99,
+        measureMs: 3000,
+        cycles: 12,
+        chosen: "all",
+        why: "",
+        seconds: 4,
+        opProfile: null,
+        candidates: [slow],
+        machine,
+      }),
+      "tuned for Intel Xeon, 16 CPUs (16 cores), amx_int8, ORT 1.30.0, cpu at 16 threads [0123456789ab] at batch 32: chose all (0.51x); slower than FP32 there: INT8 does not pay for this model on that machine",
+    );
   });
 });
 

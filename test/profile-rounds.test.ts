@@ -1,7 +1,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { appendFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
+import { threadLadder } from "../profile/intra-op-threads.ts";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { nodeEpRunners } from "../profile/ep-registry.ts";
@@ -196,29 +197,35 @@ test("precisions of a model are timed together in every round; a round that cras
       r.warnings.filter((w) => w.code === "round-failed").map((w) => w.text),
       ["round 2 of 2 failed: child process was killed by signal SIGSEGV"],
     );
-  // The speedups are paired, over both rounds; the thread check pairs each precision at one intra-op thread with itself (crashme: round 1 only).
+  // The speedups are paired, over both rounds; the thread check pairs each precision at each rung of this machine's ladder but ORT's default with the default (crashme: round 1 only).
+  const eps = results.eps[0]!;
+  const ladder = threadLadder(cpus().length, Number(eps.state === "available" ? eps.facts.ortDefaultThreads : NaN));
+  const t = (p: string) => ladder.timed.map((n) => `${p}@${n}t`);
+  const rungs = (model: string, batch: number, p: string, rounds: number) => t(p).map((v) => ["threads", model, "cpu", batch, p, v, true, rounds]);
   assert.deepEqual(
     results.comparisons.map((c) => [c.kind, c.model, c.ep, c.batch, c.baseline, c.variant, c.paired, c.rounds]),
     [
       ["precision", "good", "cpu", 1, "fp32", "int8", true, 2],
       ["precision", "good", "cpu", 4, "fp32", "int8", true, 2],
-      ["threads", "good", "cpu", 1, "fp32", "fp32@1t", true, 2],
-      ["threads", "good", "cpu", 4, "fp32", "fp32@1t", true, 2],
-      ["threads", "good", "cpu", 1, "int8", "int8@1t", true, 2],
-      ["threads", "good", "cpu", 4, "int8", "int8@1t", true, 2],
-      ["threads", "crashme", "cpu", 1, "fp32", "fp32@1t", true, 1],
-      ["threads", "crashme", "cpu", 4, "fp32", "fp32@1t", true, 1],
+      ...rungs("good", 1, "fp32", 2),
+      ...rungs("good", 4, "fp32", 2),
+      ...rungs("good", 1, "int8", 2),
+      ...rungs("good", 4, "int8", 2),
+      ...rungs("crashme", 1, "fp32", 1),
+      ...rungs("crashme", 4, "fp32", 1),
     ],
   );
-  // The one-thread sessions ran with one intra-op thread, the others with ORT's default.
+  // The rung sessions asked for their thread counts, the others for ORT's default; each recorded the pool ORT used (read back, never 0).
   const round1 = (await readTimings(run.dir)).get("good|cpu|1|1");
   assert.deepEqual(
-    round1?.variants.map((v) => [v.name, v.threads?.requested]),
+    round1?.variants.map((v) => [v.name, v.threads?.requested, v.threads?.used]),
     [
-      ["fp32", 0],
-      ["int8", 0],
-      ["fp32@1t", 1],
-      ["int8@1t", 1],
+      ["fp32", 0, ladder.defaultThreads],
+      ["int8", 0, ladder.defaultThreads],
+      ...ladder.timed.flatMap((n) => [
+        [`fp32@${n}t`, n, n],
+        [`int8@${n}t`, n, n],
+      ]),
     ],
   );
   for (const c of results.comparisons)
@@ -233,6 +240,7 @@ test("precisions of a model are timed together in every round; a round that cras
     rows.map((r) => r.ops !== null),
     [true, false, true, false, true, false],
   );
+  const good = ["fp32", "int8", ...ladder.timed.flatMap((n) => [`fp32@${n}t`, `int8@${n}t`])].join("+");
   const lines = (await readFile(join(run.dir, RUN_FILES.rounds), "utf8"))
     .trim()
     .split("\n")
@@ -240,12 +248,12 @@ test("precisions of a model are timed together in every round; a round that cras
   assert.deepEqual(
     lines.map((l) => [l.group, l.batch, l.round, l.failure?.error ?? l.variants.map((v) => v.name).join("+")]),
     [
-      ["good|cpu", 1, 1, "fp32+int8+fp32@1t+int8@1t"],
-      ["good|cpu", 4, 1, "fp32+int8+fp32@1t+int8@1t"],
-      ["crashme|cpu", 1, 1, "fp32+fp32@1t"],
-      ["crashme|cpu", 4, 1, "fp32+fp32@1t"],
-      ["good|cpu", 1, 2, "fp32+int8+fp32@1t+int8@1t"],
-      ["good|cpu", 4, 2, "fp32+int8+fp32@1t+int8@1t"],
+      ["good|cpu", 1, 1, good],
+      ["good|cpu", 4, 1, good],
+      ["crashme|cpu", 1, 1, ["fp32", ...t("fp32")].join("+")],
+      ["crashme|cpu", 4, 1, ["fp32", ...t("fp32")].join("+")],
+      ["good|cpu", 1, 2, good],
+      ["good|cpu", 4, 2, good],
       ["crashme|cpu", 1, 2, "child process was killed by signal SIGSEGV"],
       ["crashme|cpu", 4, 2, "child process was killed by signal SIGSEGV"],
     ],

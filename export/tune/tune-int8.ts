@@ -11,7 +11,7 @@ import { encodeOnnx, type onnx } from "../../formats/onnx/onnx-io.ts";
 import { quantizeStatic, type QuantReport, type StaticQuantOptions } from "../quantize/index.ts";
 import { int8Candidates, kernelAliases, type Int8Candidate } from "./candidate-sets.ts";
 import { nodeTimes, profileKernels, slowerInInt8 } from "./op-profile-hints.ts";
-import { FP32_VARIANT, interleavedSpeedups } from "./interleaved-speedups.ts";
+import { FP32_VARIANT, interleavedSpeedups, interleavedSpeedupsOverThreads, type ThreadedTimer } from "./interleaved-speedups.ts";
 import { searchInt8 } from "./search.ts";
 import type { TuningRecord } from "../../formats/tuning-record.ts";
 
@@ -25,6 +25,11 @@ export interface TuneSettings {
   readonly measureMs: number;
   /** ORT intra-op threads of the timed sessions; 0 = ORT's default. */
   readonly intraOpThreads: number;
+  /**
+   * Intra-op settings to search (0 = ORT's default): FP32 and every candidate are timed at each
+   * in the one window and compared each at its fastest. Default: only {@link intraOpThreads}.
+   */
+  readonly threadSearch?: readonly number[];
   /** Most candidates to try (default 8). */
   readonly maxCandidates?: number;
   /** Runs of the per-op profile of FP32 and of every-node INT8 (default 20). */
@@ -75,6 +80,7 @@ export async function tuneInt8(
   const bytesOf = (c: Int8Candidate): Uint8Array => built.get(c.name)!.bytes;
   const fp32Accuracy = await data.accuracyOf(fp32Bytes);
   let cycles = 0;
+  let bestThreads: ReadonlyMap<string, number> | undefined;
   const result = await searchInt8({
     candidates,
     fp32Accuracy,
@@ -92,15 +98,29 @@ export async function tuneInt8(
       };
       const sessions: ort.InferenceSession[] = [];
       try {
-        const open = async (bytes: Uint8Array) => {
-          const s = await ort.InferenceSession.create(bytes, options);
+        const open = async (bytes: Uint8Array, threads: number) => {
+          const s = await ort.InferenceSession.create(bytes, { ...options, intraOpNumThreads: threads });
           sessions.push(s);
           return s;
         };
-        const base = await open(fp32Bytes);
+        const search = settings.threadSearch ?? [settings.intraOpThreads];
+        if (search.length > 1) {
+          // Each model at each thread setting, compared each at its fastest (the profile's rows are too).
+          const timers: ThreadedTimer[] = [];
+          for (const [name, bytes] of [[FP32_VARIANT, fp32Bytes] as const, ...cs.map((c) => [c.name, bytesOf(c)] as const)])
+            for (const threads of search) {
+              const s = await open(bytes, threads);
+              timers.push({ name, threads, timer: functionTimer(`${name}@${threads}`, () => s.run(data.timingFeed)) });
+            }
+          const out = await interleavedSpeedupsOverThreads(timers, tuneInterleaveSettings(settings.measureMs));
+          cycles = out.cycles;
+          bestThreads = out.threads;
+          return out.speedups;
+        }
+        const base = await open(fp32Bytes, settings.intraOpThreads);
         const timers = [];
         for (const c of cs) {
-          const s = await open(bytesOf(c));
+          const s = await open(bytesOf(c), settings.intraOpThreads);
           timers.push(functionTimer(c.name, () => s.run(data.timingFeed)));
         }
         const out = await interleavedSpeedups(
@@ -129,7 +149,14 @@ export async function tuneInt8(
       measureMs: settings.measureMs,
       cycles,
       opProfile: { runs, fp32Micros: Object.fromEntries(fp32Times), int8Micros: Object.fromEntries(int8Times), slowerInInt8: slower },
-      candidates: result.candidates.map((c) => ({ ...c, ci95: c.ci95 ? [c.ci95[0], c.ci95[1]] : null })),
+      candidates: result.candidates.map((c) => ({
+        ...c,
+        ci95: c.ci95 ? [c.ci95[0], c.ci95[1]] : null,
+        ...(bestThreads?.has(c.name) ? { intraOpThreads: bestThreads.get(c.name)! } : {}),
+      })),
+      ...(bestThreads
+        ? { threadSearch: { settings: [...(settings.threadSearch ?? [])], fp32: bestThreads.get(FP32_VARIANT) ?? settings.intraOpThreads } }
+        : {}),
       chosen: result.chosen,
       why: result.why,
       seconds: (performance.now() - started) / 1000,

@@ -141,15 +141,17 @@ export const ProfileOptionsSchema = z.object({
         `min ${QUICK_MEASURE.minIterations} runs/${QUICK_MEASURE.minTimeMs} ms, row budget ${QUICK_MEASURE.rowBudgetMs} ms)`,
     ),
   /**
-   * Also time each precision at one intra-op thread beside ORT's default, in the same paired
+   * Also time each precision over the thread ladder (1, 2, 4, … up to the logical CPUs; the rung
+   * equal to ORT's default is the default itself) beside ORT's default, in the same paired
    * window, on the CPU EP (on a machine with more than one logical CPU): the run's `threads`
-   * comparisons and the report's threads table say which setting each precision wants.
+   * comparisons and the report's threads table give each rung's speedup, and each CPU row is
+   * the fastest setting. Off: every row is ORT's default.
    */
   threadCheck: z
     .boolean()
     .default(true)
     .describe(
-      "on the CPU EP, do not also time each precision at one intra-op thread beside ORT's default (one per core); by default they are timed in the same paired window and the report says which setting FP32 and INT8 each want",
+      "on the CPU EP, do not time each precision over the thread ladder (1, 2, 4, … up to the logical CPUs) beside ORT's default; by default they are timed in the same paired window, each CPU row is the fastest setting and the report gives each setting's speedup over ORT's default",
     ),
   /** Write report.html / report.md when the run ends (the CLI does); recorded, so `--resume` keeps `--no-report`. Default true. */
   report: z.boolean().optional().describe("do not write report.html / report.md at the end (npm run report -- --run <dir> does it later); --resume keeps it"),

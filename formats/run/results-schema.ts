@@ -98,8 +98,9 @@ export const WarningSchema = z.object({
 export const ComparisonSchema = z.object({
   /**
    * `precision`: a precision over FP32, paired; `ep`: an EP over the CPU EP, unpaired;
-   * `threads`: a precision's session at one intra-op thread (variant `<precision>@1t`) over
-   * the same file at ORT's default threads (baseline `<precision>`), paired (the thread check).
+   * `threads`: a precision's session at N intra-op threads (variant `<precision>@<N>t`, one
+   * per rung of the thread ladder) over the same file at ORT's default threads (baseline
+   * `<precision>`), paired (the thread check).
    * `transfer`: a GPU row end to end (baseline `<precision>`) over its device-resident copy
    * (variant `<precision>@device`: inputs made and outputs summed on the device), paired.
    */
@@ -139,6 +140,18 @@ export const ThreadsSchema = z.object({
   logicalCpus: z.number().int(),
   /** Whether the pool's threads spin after a run (the profiler turns it off: sessions take turns in one process). */
   spinning: z.boolean(),
+  /** Threads of the intra-op pool ORT used, the calling thread included (never 0); absent in runs made before it was resolved. */
+  used: z.number().int().positive().optional(),
+  /** Where `used` comes from: `read back` (threads the session created, Linux), `requested`, or `predicted` (ORT's rule on the CPU topology). */
+  usedFrom: z.enum(["read back", "requested", "predicted"]).optional(),
+  /** `interOpNumThreads` requested (0 = ORT's default; unused in the sequential execution mode). */
+  interOp: z.number().int().optional(),
+  /** ORT's execution mode: `sequential` (ORT's default) or `parallel`. */
+  executionMode: z.enum(["sequential", "parallel"]).optional(),
+  /** ORT's default intra-op pool size on this machine (what `requested: 0` gives). */
+  ortDefault: z.number().int().positive().optional(),
+  /** The intra-op settings (pool sizes) timed side by side for this row; the row is the fastest of them (thread ladder, CPU EP). */
+  ladder: z.array(z.number().int().positive()).optional(),
 });
 
 /** Fields every row has: what was measured. */
