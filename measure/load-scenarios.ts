@@ -59,7 +59,13 @@ export async function runOffline(target: LoadTarget, settings: OfflineSettings, 
   };
   await Promise.all(Array.from({ length: settings.inFlight }, worker));
   const elapsedMs = clock.now() - start;
-  return { inFlight: settings.inFlight, requests: latenciesMs.length, elapsedMs, requestsPerS: elapsedMs > 0 ? (1000 * latenciesMs.length) / elapsedMs : Infinity, latenciesMs };
+  return {
+    inFlight: settings.inFlight,
+    requests: latenciesMs.length,
+    elapsedMs,
+    requestsPerS: elapsedMs > 0 ? (1000 * latenciesMs.length) / elapsedMs : Infinity,
+    latenciesMs,
+  };
 }
 
 /** One Server measurement's arrivals. */
