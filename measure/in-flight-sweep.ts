@@ -28,18 +28,32 @@ export interface InFlightSweep {
 
 /** Doubles the requests in flight from 1 while a doubling raises throughput by more than `minGain`. */
 export async function sweepInFlight(measure: (inFlight: number) => Promise<number>, o: InFlightSweepOptions = {}): Promise<InFlightSweep> {
+  const [sweep] = await sweepInFlightMany(async (n) => [await measure(n)], o);
+  return sweep!;
+}
+
+/**
+ * The sweep of several series measured together at each in-flight count (FP32 and INT8,
+ * interleaved): `measure(n)` gives one throughput per series, always as many; the sweep goes
+ * on while a doubling raises any series' best by more than `minGain`.
+ */
+export async function sweepInFlightMany(measure: (inFlight: number) => Promise<readonly number[]>, o: InFlightSweepOptions = {}): Promise<InFlightSweep[]> {
   const maxInFlight = o.maxInFlight ?? 64;
   const minGain = o.minGain ?? 0.05;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new Error(`maxInFlight must be a whole number >= 1; got ${maxInFlight}`);
-  const points: InFlightPoint[] = [];
-  let top = -Infinity;
+  const series: InFlightPoint[][] = [];
+  const top: number[] = [];
   for (let n = 1; n <= maxInFlight; n *= 2) {
-    const requestsPerS = await measure(n);
-    points.push({ inFlight: n, requestsPerS });
-    if (requestsPerS <= top * (1 + minGain)) break;
-    top = Math.max(top, requestsPerS);
+    const rates = await measure(n);
+    let rose = false;
+    rates.forEach((requestsPerS, i) => {
+      (series[i] ??= []).push({ inFlight: n, requestsPerS });
+      if (requestsPerS > (top[i] ?? -Infinity) * (1 + minGain)) rose = true;
+      top[i] = Math.max(top[i] ?? -Infinity, requestsPerS);
+    });
+    if (!rose) break;
   }
-  return { points, best: saturationPoint(points, minGain) };
+  return series.map((points) => ({ points, best: saturationPoint(points, minGain) }));
 }
 
 /** The fewest in flight whose throughput is within `minGain` of the highest in `points`. */

@@ -42,5 +42,5 @@ export {
 export { poissonArrivals } from "./poisson-arrivals.ts";
 export { realClock, VirtualClock, type LoadClock } from "./load-clock.ts";
 export { runOffline, runServer, type LoadTarget, type OfflineSettings, type OfflineResult, type ServerSettings, type ServerResult } from "./load-scenarios.ts";
-export { sweepInFlight, saturationPoint, type InFlightPoint, type InFlightSweep, type InFlightSweepOptions } from "./in-flight-sweep.ts";
+export { sweepInFlight, sweepInFlightMany, saturationPoint, type InFlightPoint, type InFlightSweep, type InFlightSweepOptions } from "./in-flight-sweep.ts";
 export { searchMaxRate, type MaxRate, type MaxRateOptions, type RateTrial } from "./max-rate-search.ts";

@@ -12,6 +12,7 @@ import type { EpProbe } from "./ep-runner.ts";
 import type { MeasureSettings } from "../formats/options/profile-options.ts";
 import type { RowEnergy } from "./energy/index.ts";
 import type { OpTime, RowThreads } from "../formats/run/results-schema.ts";
+import type { LoadScenario, ScenarioBatchResult, ScenarioSettings } from "../formats/run/scenario-schema.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
 export interface BatchFeeds {
@@ -79,8 +80,19 @@ export interface PairedJob extends EpJob {
   readonly seed: number;
 }
 
+/** Load scenarios (MLPerf's Offline and Server) of every variant of one model on one EP (`scenario-child.ts`). */
+export interface ScenarioJob extends EpJob {
+  readonly kind: "scenario";
+  readonly scenario: LoadScenario;
+  readonly variants: readonly PairedVariant[];
+  readonly batches: readonly number[];
+  readonly settings: ScenarioSettings;
+  /** Seed of the block order and of the Poisson arrivals. */
+  readonly seed: number;
+}
+
 /** A job sent to a child. */
-export type ChildJob = ProbeJob | FactsJob | PairedJob;
+export type ChildJob = ProbeJob | FactsJob | PairedJob | ScenarioJob;
 
 /** One variant's latency at one batch, from a paired child. */
 export interface VariantLatency {
@@ -120,6 +132,8 @@ export type ChildMessage =
       readonly blocks: readonly BlockMedian[];
       readonly cycles: number;
     }
+  // scenario child
+  | { readonly type: "scenario-batch"; readonly batch: number; readonly result: ScenarioBatchResult }
   // either
   | { readonly type: "batch-error"; readonly batch: number; readonly message: string }
   | { readonly type: "done" };

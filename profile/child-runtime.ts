@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import type { EpProbe, EpRunner } from "./ep-runner.ts";
-import type { ChildJob, ChildMessage, FactsJob, PairedJob, ProbeJob } from "./child-protocol.ts";
+import type { ChildJob, ChildMessage, FactsJob, PairedJob, ProbeJob, ScenarioJob } from "./child-protocol.ts";
 
 /** Sends one message to the parent (stdout as JSON lines when not forked, for debugging). */
 export function sendToParent(message: ChildMessage): Promise<void> {
@@ -43,6 +43,8 @@ export interface ChildHandlers {
   probe(job: ProbeJob): Promise<EpProbe>;
   facts(job: FactsJob): Promise<void>;
   paired(job: PairedJob): Promise<void>;
+  /** Load scenarios; a child without it (the browser child) refuses scenario jobs. */
+  scenario?(job: ScenarioJob): Promise<void>;
 }
 
 /**
@@ -54,7 +56,10 @@ export function serveChildJob(handlers: ChildHandlers): void {
   const run = async (job: ChildJob) => {
     if (job.kind === "probe") await sendToParent({ type: "probe", result: await handlers.probe(job) });
     else if (job.kind === "facts") await handlers.facts(job);
-    else await handlers.paired(job);
+    else if (job.kind === "scenario") {
+      if (!handlers.scenario) throw new Error(`This child cannot run load scenarios (EP "${job.ep}"); they run on the onnxruntime-node EPs (cpu, cuda, webgpu)`);
+      await handlers.scenario(job);
+    } else await handlers.paired(job);
     await sendToParent({ type: "done" });
   };
   process.on("SIGINT", () => undefined);

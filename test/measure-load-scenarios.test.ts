@@ -14,6 +14,7 @@ import {
   searchMaxRate,
   seededRandom,
   sweepInFlight,
+  sweepInFlightMany,
   VirtualClock,
 } from "../measure/index.ts";
 import { fakeServers, md1SojournQuantile } from "./load-fakes.ts";
@@ -78,6 +79,30 @@ describe("sweepInFlight", () => {
       [1, 2],
     );
     assert.equal(sweep.best.inFlight, 1);
+  });
+});
+
+describe("sweepInFlightMany", () => {
+  it("goes on while any series rises: 2 servers and 4 servers of 2 ms sweep to 8, saturating at 2 and 4", async () => {
+    const sweeps = await sweepInFlightMany(async (inFlight) =>
+      Promise.all(
+        [2, 4].map(async (servers) => {
+          const clock = new VirtualClock();
+          return (await clock.drive(runOffline(fakeServers(clock, servers, 2), { inFlight, durationMs: 400 }, clock))).requestsPerS;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      sweeps.map((s) => s.points.map((p) => Math.round(p.requestsPerS / 10) * 10)),
+      [
+        [500, 1000, 1000, 1000],
+        [500, 1000, 2000, 2000],
+      ],
+    );
+    assert.deepEqual(
+      sweeps.map((s) => s.best.inFlight),
+      [2, 4],
+    );
   });
 });
 
