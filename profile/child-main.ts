@@ -29,6 +29,7 @@ import { intraOpThreadsOf } from "./intra-op-threads.ts";
 import { interleaveSettings, RSS_RUNS, TIMED_SESSION_OPTIONS } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
+import { runScenarioJob } from "./scenario-child.ts";
 
 function runnerFor(job: { readonly ep: string; readonly childModule?: string }): Promise<EpRunner> {
   return childRunner(job, defaultEpRegistry().runners);
@@ -192,4 +193,4 @@ async function runPaired(job: PairedJob): Promise<void> {
   }
 }
 
-serveChildJob({ probe: async (job) => (await runnerFor(job)).probe(), facts: runFacts, paired: runPaired });
+serveChildJob({ probe: async (job) => (await runnerFor(job)).probe(), facts: runFacts, paired: runPaired, scenario: runScenarioJob });
