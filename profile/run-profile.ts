@@ -24,6 +24,7 @@ import type { PlannedJob, RunPlan } from "../formats/run/run-plan.ts";
 import { prepareZooModels, type SuiteFile } from "./suite-models.ts";
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
+import { scenarioLines } from "./scenario-records.ts";
 
 export { probeInChild };
 
@@ -105,6 +106,8 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
       cvThreshold: o.cvThreshold,
       rounds: o.rounds,
       threadCheck: o.threadCheck,
+      scenario: o.scenario,
+      ...(o.latencyBoundMs !== undefined ? { latencyBoundMs: o.latencyBoundMs } : {}),
     },
     hardware: await collectHardware(),
     eps,
@@ -127,6 +130,9 @@ function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProf
     rounds: s.rounds ?? 1,
     // Runs planned before the thread check existed had no one-thread variants.
     threadCheck: s.threadCheck ?? false,
+    // Runs planned before load scenarios measured single-stream rows alone.
+    scenario: s.scenario ?? "single-stream",
+    latencyBoundMs: s.latencyBoundMs,
   };
 }
 
@@ -171,7 +177,9 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
       const label =
         task.kind === "facts"
           ? `facts ${first.model} ${first.precision} ${first.ep}`
-          : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
+          : task.kind === "scenario"
+            ? `${task.scenario} ${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`
+            : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
       bar?.update({ job: label });
       if (!bar) o.log(`measuring ${label} at batch ${task.batches.join(",")}`);
       const runner = registry.runners.find((r) => r.name === first.ep);
@@ -191,6 +199,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         break;
       }
       if (outcome.kind === "facts") await store.recordFacts(outcome.records);
+      else if (outcome.kind === "scenario") await store.recordScenarios(outcome.records);
       else await store.recordTimings(outcome.records);
       bar?.increment();
       if (!bar) for (const line of outcomeLines(outcome)) o.log(`  ${line}`);
@@ -210,6 +219,8 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     throw failure;
   }
   if (o.printTable) o.log("\n" + renderResultsTable(results, { wide: o.table === "wide" }));
+  const scenarios = scenarioLines(results.scenarios ?? []);
+  if (scenarios.length > 0) o.log(["", `Load scenario (${store.plan.settings.scenario}):`, ...scenarios.map((l) => `  ${l}`)].join("\n"));
   if (stopped || !results.complete) {
     o.log(`\nStopped: ${results.rows.length} of ${planned} rows finished (${store.pending().length} of ${total} children still to run) and kept in ${dir}`);
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
@@ -221,6 +232,9 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
 
 /** One status line per record, for `--no-progress` logs. */
 function outcomeLines(outcome: TaskOutcome): string[] {
+  if (outcome.kind === "scenario") {
+    return outcome.records.map((r) => `${r.group}|${r.batch} ${r.scenario}: ${r.failure ? `${r.failure.state} (${r.failure.reason})` : "measured"}`);
+  }
   if (outcome.kind === "facts") {
     return outcome.records.map(
       (r) =>

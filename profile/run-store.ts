@@ -24,6 +24,8 @@ import {
 } from "../formats/run/run-records.ts";
 import { readPlan, writePlan, type RunPlan } from "../formats/run/run-plan.ts";
 import { pendingTasks, type RunTask } from "./run-tasks.ts";
+import { appendScenario, readScenarios, scenarioKey, type ScenarioRecord } from "../formats/run/scenario-schema.ts";
+import { buildScenarioRows } from "./scenario-records.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */
 export async function createRunDir(out: string, now = new Date()): Promise<{ dir: string; runId: string }> {
@@ -70,6 +72,7 @@ export class RunStore {
     readonly rounds: number,
     private readonly facts: Map<string, FactsRecord>,
     private readonly timings: Map<string, TimingRecord>,
+    private readonly scenarios: Map<string, ScenarioRecord> = new Map(),
   ) {}
 
   /** Writes `plan` into a new run dir under `<out>/runs/` (the dir appears only with its plan, so every run dir can be resumed). */
@@ -99,12 +102,12 @@ export class RunStore {
     }
     await mkdir(join(dir, RUN_FILES.predictions), { recursive: true });
     const rounds = plan.settings.rounds ?? 1;
-    return new RunStore(dir, plan, rounds, await readFacts(dir), await readTimings(dir));
+    return new RunStore(dir, plan, rounds, await readFacts(dir), await readTimings(dir), await readScenarios(dir));
   }
 
   /** The children still to run, in order. */
   pending(): RunTask[] {
-    return pendingTasks(this.plan, this.facts, this.timings, this.rounds);
+    return pendingTasks(this.plan, this.facts, this.timings, this.rounds, this.scenarios);
   }
 
   /** Appends facts records (before they count as done). */
@@ -120,6 +123,14 @@ export class RunStore {
     for (const r of records) {
       await appendTiming(this.dir, r);
       this.timings.set(timingKey(r), r);
+    }
+  }
+
+  /** Appends load-scenario records (`scenarios.jsonl`). */
+  async recordScenarios(records: readonly ScenarioRecord[]): Promise<void> {
+    for (const r of records) {
+      await appendScenario(this.dir, r);
+      this.scenarios.set(scenarioKey(r), r);
     }
   }
 
@@ -149,7 +160,7 @@ export class RunStore {
       runId: this.plan.runId,
       startedAt: this.plan.startedAt,
       finishedAt: new Date().toISOString(),
-      complete: built.complete,
+      complete: built.complete && !this.pending().some((t) => t.kind === "scenario"),
       hardware: this.plan.hardware,
       eps: this.plan.eps,
       settings: this.plan.settings,
@@ -163,6 +174,7 @@ export class RunStore {
       },
       rows,
       comparisons: built.comparisons,
+      scenarios: buildScenarioRows(this.plan, this.scenarios),
     };
     await writeFile(join(this.dir, RUN_FILES.results), JSON.stringify(results, null, 2) + "\n");
     await writeFile(join(this.dir, RUN_FILES.csv), rowsToCsv(rows));

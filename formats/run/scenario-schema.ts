@@ -4,7 +4,12 @@
  * child measured per model × EP × batch, one entry per precision (and, offline, per way of
  * keeping requests in flight).
  */
+import { appendFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { z } from "zod";
+
+/** The run directory's append-only file of scenario records (one line per model × EP × batch × scenario). */
+export const SCENARIOS_FILE = "scenarios.jsonl";
 
 /** The scenarios `--scenario` takes; `single-stream` is today's rows alone. */
 export const SCENARIOS = ["single-stream", "offline", "server"] as const;
@@ -164,3 +169,29 @@ export const ScenarioRowSchema = z.union([
   z.object({ ...RowHead, state: z.enum(["skipped", "errored"]), scenario: z.enum(["offline", "server"]), reason: z.string() }),
 ]);
 export type ScenarioRow = z.infer<typeof ScenarioRowSchema>;
+
+/** Appends one scenario record to `<dir>/scenarios.jsonl`. */
+export async function appendScenario(dir: string, r: ScenarioRecord): Promise<void> {
+  await appendFile(join(dir, SCENARIOS_FILE), JSON.stringify(r) + "\n");
+}
+
+/** Reads `<dir>/scenarios.jsonl` by {@link scenarioKey} (a later line replaces an earlier one; torn or invalid lines are ignored). */
+export async function readScenarios(dir: string): Promise<Map<string, ScenarioRecord>> {
+  const out = new Map<string, ScenarioRecord>();
+  let text = "";
+  try {
+    text = await readFile(join(dir, SCENARIOS_FILE), "utf8");
+  } catch {
+    return out;
+  }
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const parsed = ScenarioRecordSchema.safeParse(JSON.parse(line));
+      if (parsed.success) out.set(scenarioKey(parsed.data), parsed.data);
+    } catch {
+      // torn line from an interrupted write
+    }
+  }
+  return out;
+}

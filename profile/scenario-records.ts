@@ -1,0 +1,97 @@
+/**
+ * Load scenarios, pure: what a scenario child said → `scenarios.jsonl` records; the records →
+ * the `scenarios` rows of `results.json`; the rows → one compact terminal line each.
+ */
+import type { ChildMessage } from "./child-protocol.ts";
+import { describeExit } from "./child-records.ts";
+import type { ChildExit } from "./run-child.ts";
+import type { RunPlan } from "../formats/run/run-plan.ts";
+import { groupKey } from "../formats/run/run-records.ts";
+import { scenarioKey, type LoadScenario, type ScenarioRecord, type ScenarioRow, type ScenarioSettings } from "../formats/run/scenario-schema.ts";
+
+/** The records of one scenario child: one per batch it was given (none when the run was stopped). */
+export function scenarioRecords(
+  head: { readonly group: string; readonly scenario: LoadScenario; readonly finishedAt: string; readonly settings: ScenarioSettings },
+  batches: readonly number[],
+  messages: readonly ChildMessage[],
+  exit: ChildExit,
+  timeoutMs: number,
+): ScenarioRecord[] {
+  if (exit.stopped) return [];
+  const base = (batch: number) => ({ group: head.group, batch, scenario: head.scenario, finishedAt: head.finishedAt, settings: head.settings });
+  const out = new Map<number, ScenarioRecord>();
+  let cannotStart: string | undefined;
+  for (const m of messages) {
+    if (m.type === "scenario-batch") out.set(m.batch, { ...base(m.batch), result: m.result });
+    else if (m.type === "batch-error") out.set(m.batch, { ...base(m.batch), failure: { state: "errored", reason: m.message } });
+    else if (m.type === "cannot-start") cannotStart = `${m.reason} (${m.fix})`;
+  }
+  return batches.map(
+    (b) =>
+      out.get(b) ??
+      (cannotStart
+        ? { ...base(b), failure: { state: "skipped" as const, reason: cannotStart } }
+        : {
+            ...base(b),
+            failure: { state: "errored" as const, reason: exit.completed ? "child finished without measuring this batch" : describeExit(exit, timeoutMs) },
+          }),
+  );
+}
+
+/** Every scenario row the records give, in plan order (jobs, then batches; offline: requests before sessions). */
+export function buildScenarioRows(plan: RunPlan, records: ReadonlyMap<string, ScenarioRecord>): ScenarioRow[] {
+  const scenario = plan.settings.scenario;
+  if (scenario !== "offline" && scenario !== "server") return [];
+  const rows: ScenarioRow[] = [];
+  const modes = ["requests", "sessions"] as const;
+  for (const job of plan.jobs) {
+    for (const batch of job.batches) {
+      const r = records.get(scenarioKey({ group: groupKey(job), batch, scenario }));
+      if (!r) continue;
+      const head = { model: job.model, precision: job.precision, ep: job.ep, batch, finishedAt: r.finishedAt };
+      const key = `${job.model}|${job.precision}|${job.ep}|${batch}|${scenario}`;
+      const failedHere = r.result?.errors.find((e) => e.name === job.precision);
+      if (r.failure || failedHere) {
+        rows.push({ ...head, key, state: r.failure?.state ?? "errored", scenario, reason: r.failure?.reason ?? failedHere!.error });
+        continue;
+      }
+      if (r.result?.scenario === "offline") {
+        for (const mode of modes) {
+          const v = r.result.variants.find((x) => x.name === job.precision && x.mode === mode);
+          if (!v) continue;
+          const { name: _name, ...rest } = v;
+          rows.push({ ...head, key: `${key}|${mode}`, state: "ok", scenario: "offline", ...rest });
+        }
+      } else if (r.result?.scenario === "server") {
+        const v = r.result.variants.find((x) => x.name === job.precision);
+        if (!v) continue;
+        const { name: _name, ...rest } = v;
+        rows.push({ ...head, key, state: "ok", scenario: "server", ...rest, percentile: r.settings?.percentile ?? 0.99, confidence: r.settings?.confidence ?? 0.95 });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Strips control characters from a name for the terminal. */
+const clean = (s: string) => s.replace(/\p{Cc}/gu, "");
+const rate = (x: number) => (x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toPrecision(3));
+const ms = (x: number | null) => (x === null ? "n/a" : x.toPrecision(3));
+
+/** One compact line per scenario row, for the end of `npm run profile`. */
+export function scenarioLines(rows: readonly ScenarioRow[]): string[] {
+  return rows.map((r) => {
+    const head = `${r.scenario} ${clean(r.model)} ${clean(r.precision)} ${clean(r.ep)} b${r.batch}`;
+    if (r.state !== "ok") return `${head}: ${r.state} (${clean(r.reason)})`;
+    if (r.scenario === "offline") {
+      const one = r.points[0]?.imagesPerS ?? 0;
+      const curve = r.points.map((p) => `${p.inFlight}:${rate(p.imagesPerS)}`).join(" ");
+      const vs = r.vsFp32 ? `; ${r.vsFp32.speedup.toFixed(2)}x FP32 [${r.vsFp32.ci95[0].toFixed(2)}-${r.vsFp32.ci95[1].toFixed(2)}] at ${r.vsFp32.inFlight}` : "";
+      return `${head} ${r.mode}: img/s by in-flight ${curve}; best ${r.bestInFlight} in flight ${rate(r.bestImagesPerS)} img/s (${(r.bestImagesPerS / one).toFixed(2)}x one)${vs}`;
+    }
+    const best = r.trials.filter((t) => t.passes && t.ratePerS === r.maxRatePerS)[0];
+    return r.maxRatePerS > 0
+      ? `${head}: max ${rate(r.maxRatePerS)} req/s (${rate(r.maxImagesPerS)} img/s) with p99 <= ${r.latencyBoundMs} ms; there p50 ${ms(best?.p50Ms ?? null)}, p99 ${ms(best?.p99Ms ?? null)}, early-stopping p99 ${ms(best?.earlyStoppingP99Ms ?? null)} ms over ${best?.queries ?? 0} queries${r.converged ? "" : " (search not converged)"}`
+      : `${head}: no rate keeps p99 <= ${r.latencyBoundMs} ms (one request alone takes longer, or every rate tried failed)`;
+  });
+}
