@@ -57,7 +57,8 @@ export function serveChildJob(handlers: ChildHandlers): void {
     if (job.kind === "probe") await sendToParent({ type: "probe", result: await handlers.probe(job) });
     else if (job.kind === "facts") await handlers.facts(job);
     else if (job.kind === "scenario") {
-      if (!handlers.scenario) throw new Error(`This child cannot run load scenarios (EP "${job.ep}"); they run on the onnxruntime-node EPs (cpu, cuda, webgpu)`);
+      if (!handlers.scenario)
+        throw new Error(`This child cannot run load scenarios (EP "${job.ep}"); they run on the onnxruntime-node EPs (cpu, cuda, webgpu)`);
       await handlers.scenario(job);
     } else await handlers.paired(job);
     await sendToParent({ type: "done" });

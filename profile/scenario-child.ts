@@ -146,7 +146,15 @@ async function offlineSweep(
       bestInFlight: sweep.best.inFlight,
       bestImagesPerS: sweep.best.requestsPerS * batch,
       ...(speedup && fp32Best !== undefined
-        ? { vsFp32: { speedup: speedup.speedup, ci95: [speedup.ci95[0], speedup.ci95[1]] as [number, number], pairs: speedup.pairs, verdict: speedup.verdict, inFlight: fp32Best } }
+        ? {
+            vsFp32: {
+              speedup: speedup.speedup,
+              ci95: [speedup.ci95[0], speedup.ci95[1]] as [number, number],
+              pairs: speedup.pairs,
+              verdict: speedup.verdict,
+              inFlight: fp32Best,
+            },
+          }
         : {}),
       intraOpThreads: v.intraOpThreads,
     };

@@ -2,6 +2,7 @@
  * Load scenarios, pure: what a scenario child said → `scenarios.jsonl` records; the records →
  * the `scenarios` rows of `results.json`; the rows → one compact terminal line each.
  */
+import { MIN_PAIRS } from "../measure/index.ts";
 import type { ChildMessage } from "./child-protocol.ts";
 import { describeExit } from "./child-records.ts";
 import type { ChildExit } from "./run-child.ts";
@@ -66,7 +67,15 @@ export function buildScenarioRows(plan: RunPlan, records: ReadonlyMap<string, Sc
         const v = r.result.variants.find((x) => x.name === job.precision);
         if (!v) continue;
         const { name: _name, ...rest } = v;
-        rows.push({ ...head, key, state: "ok", scenario: "server", ...rest, percentile: r.settings?.percentile ?? 0.99, confidence: r.settings?.confidence ?? 0.95 });
+        rows.push({
+          ...head,
+          key,
+          state: "ok",
+          scenario: "server",
+          ...rest,
+          percentile: r.settings?.percentile ?? 0.99,
+          confidence: r.settings?.confidence ?? 0.95,
+        });
       }
     }
   }
@@ -86,7 +95,9 @@ export function scenarioLines(rows: readonly ScenarioRow[]): string[] {
     if (r.scenario === "offline") {
       const one = r.points[0]?.imagesPerS ?? 0;
       const curve = r.points.map((p) => `${p.inFlight}:${rate(p.imagesPerS)}`).join(" ");
-      const vs = r.vsFp32 ? `; ${r.vsFp32.speedup.toFixed(2)}x FP32 [${r.vsFp32.ci95[0].toFixed(2)}-${r.vsFp32.ci95[1].toFixed(2)}] at ${r.vsFp32.inFlight}` : "";
+      const v = r.vsFp32;
+      const ci = v && v.pairs >= MIN_PAIRS ? ` [${v.ci95[0].toFixed(2)}-${v.ci95[1].toFixed(2)}] ${v.verdict}` : ` (${v?.pairs ?? 0} pairs, no CI)`;
+      const vs = v ? `; ${v.speedup.toFixed(2)}x FP32${ci} at ${v.inFlight} in flight` : "";
       return `${head} ${r.mode}: img/s by in-flight ${curve}; best ${r.bestInFlight} in flight ${rate(r.bestImagesPerS)} img/s (${(r.bestImagesPerS / one).toFixed(2)}x one)${vs}`;
     }
     const best = r.trials.filter((t) => t.passes && t.ratePerS === r.maxRatePerS)[0];

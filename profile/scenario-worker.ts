@@ -17,7 +17,8 @@ export interface ScenarioWorkerData {
 }
 
 /** A request to a worker. */
-export type ScenarioWorkerRequest = { readonly type: "block"; readonly variant: string; readonly batchIndex: number; readonly durationMs: number } | { readonly type: "close" };
+export type ScenarioWorkerRequest =
+  { readonly type: "block"; readonly variant: string; readonly batchIndex: number; readonly durationMs: number } | { readonly type: "close" };
 
 /** A worker's answer. */
 export type ScenarioWorkerReply =

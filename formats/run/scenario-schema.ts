@@ -162,10 +162,13 @@ const RowHead = {
 /** One scenario row of `results.json`: offline or server, measured; or failed. */
 export const ScenarioRowSchema = z.union([
   z.object({ ...RowHead, state: z.literal("ok"), scenario: z.literal("offline") }).extend(OfflineVariantSchema.omit({ name: true }).shape),
-  z.object({ ...RowHead, state: z.literal("ok"), scenario: z.literal("server") }).extend(ServerVariantSchema.omit({ name: true }).shape).extend({
-    percentile: z.number(),
-    confidence: z.number(),
-  }),
+  z
+    .object({ ...RowHead, state: z.literal("ok"), scenario: z.literal("server") })
+    .extend(ServerVariantSchema.omit({ name: true }).shape)
+    .extend({
+      percentile: z.number(),
+      confidence: z.number(),
+    }),
   z.object({ ...RowHead, state: z.enum(["skipped", "errored"]), scenario: z.enum(["offline", "server"]), reason: z.string() }),
 ]);
 export type ScenarioRow = z.infer<typeof ScenarioRowSchema>;
