@@ -39,6 +39,13 @@ export function scenarioRecords(
   );
 }
 
+/** A variant's figures without its name (the row names its precision). */
+function withoutName<T extends { name: string }>(v: T): Omit<T, "name"> {
+  const out: Partial<T> = { ...v };
+  delete out.name;
+  return out as Omit<T, "name">;
+}
+
 /** Every scenario row the records give, in plan order (jobs, then batches; offline: requests before sessions). */
 export function buildScenarioRows(plan: RunPlan, records: ReadonlyMap<string, ScenarioRecord>): ScenarioRow[] {
   const scenario = plan.settings.scenario;
@@ -60,8 +67,7 @@ export function buildScenarioRows(plan: RunPlan, records: ReadonlyMap<string, Sc
         for (const mode of modes) {
           const v = r.result.variants.find((x) => x.name === job.precision && x.mode === mode);
           if (!v) continue;
-          const { name: _name, ...rest } = v;
-          rows.push({ ...head, key: `${key}|${mode}`, state: "ok", scenario: "offline", ...rest });
+          rows.push({ ...head, key: `${key}|${mode}`, state: "ok", scenario: "offline", ...withoutName(v) });
         }
       } else if (r.result?.scenario === "server") {
         const v = r.result.variants.find((x) => x.name === job.precision);
