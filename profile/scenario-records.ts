@@ -72,13 +72,12 @@ export function buildScenarioRows(plan: RunPlan, records: ReadonlyMap<string, Sc
       } else if (r.result?.scenario === "server") {
         const v = r.result.variants.find((x) => x.name === job.precision);
         if (!v) continue;
-        const { name: _name, ...rest } = v;
         rows.push({
           ...head,
           key,
           state: "ok",
           scenario: "server",
-          ...rest,
+          ...withoutName(v),
           percentile: r.settings?.percentile ?? 0.99,
           confidence: r.settings?.confidence ?? 0.95,
         });
