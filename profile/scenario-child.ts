@@ -268,8 +268,15 @@ export async function runScenarioJob(job: ScenarioJob): Promise<void> {
             warmupMs: job.settings.warmupMs,
           };
           const byRequests = await offlineSweep("requests", live, batch, requestsBlock(live, b), job.settings, job.seed + b);
-          const bySessions = await offlineSweep("sessions", live, batch, sessionsBlock(workers, data, b), job.settings, job.seed + 100 + b);
-          result = { scenario: "offline", variants: [...byRequests, ...bySessions], errors };
+          // An EP whose sessions cannot live in worker threads keeps its requests-mode rows.
+          let bySessions: typeof byRequests = [];
+          const modeErrors: Extract<ScenarioBatchResult, { scenario: "offline" }>["errors"] = [];
+          try {
+            bySessions = await offlineSweep("sessions", live, batch, sessionsBlock(workers, data, b), job.settings, job.seed + 100 + b);
+          } catch (e) {
+            for (const v of live) modeErrors.push({ name: v.name, mode: "sessions", error: (e as Error).message });
+          }
+          result = { scenario: "offline", variants: [...byRequests, ...bySessions], errors: [...errors, ...modeErrors] };
           // Workers are started per batch, with the precisions that take it.
           await Promise.all(workers.splice(0).map((w) => w.close()));
         } else {

@@ -58,7 +58,7 @@ export function buildScenarioRows(plan: RunPlan, records: ReadonlyMap<string, Sc
       if (!r) continue;
       const head = { model: job.model, precision: job.precision, ep: job.ep, batch, finishedAt: r.finishedAt };
       const key = `${job.model}|${job.precision}|${job.ep}|${batch}|${scenario}`;
-      const failedHere = r.result?.errors.find((e) => e.name === job.precision);
+      const failedHere = r.result?.errors.find((e) => e.name === job.precision && !("mode" in e && e.mode));
       if (r.failure || failedHere) {
         rows.push({ ...head, key, state: r.failure?.state ?? "errored", scenario, reason: r.failure?.reason ?? failedHere!.error });
         continue;
@@ -66,8 +66,9 @@ export function buildScenarioRows(plan: RunPlan, records: ReadonlyMap<string, Sc
       if (r.result?.scenario === "offline") {
         for (const mode of modes) {
           const v = r.result.variants.find((x) => x.name === job.precision && x.mode === mode);
-          if (!v) continue;
-          rows.push({ ...head, key: `${key}|${mode}`, state: "ok", scenario: "offline", ...withoutName(v) });
+          const modeError = r.result.errors.find((e) => e.name === job.precision && e.mode === mode);
+          if (v) rows.push({ ...head, key: `${key}|${mode}`, state: "ok", scenario: "offline", ...withoutName(v) });
+          else if (modeError) rows.push({ ...head, key: `${key}|${mode}`, state: "errored", scenario, reason: `${mode}: ${modeError.error}` });
         }
       } else if (r.result?.scenario === "server") {
         const v = r.result.variants.find((x) => x.name === job.precision);

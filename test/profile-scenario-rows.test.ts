@@ -121,6 +121,25 @@ describe("scenario records and rows", () => {
     ]);
   });
 
+  it("keeps a precision's requests-mode row when its sessions mode failed (an EP whose sessions cannot live in worker threads)", () => {
+    const result: ScenarioBatchResult = {
+      ...offline,
+      variants: offline.variants.slice(0, 1),
+      errors: [{ name: "fp32", mode: "sessions", error: "no adapter in a worker" }],
+    };
+    const rows = buildScenarioRows(
+      { ...plan, jobs: [planJob("a", "fp32")] },
+      new Map([["a|cpu|1|offline", { group: "a|cpu", batch: 1, scenario: "offline", finishedAt: AT, result }]]),
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.key, r.state, r.state === "ok" ? "" : r.reason]),
+      [
+        ["a|fp32|cpu|1|offline|requests", "ok", ""],
+        ["a|fp32|cpu|1|offline|sessions", "errored", "sessions: no adapter in a worker"],
+      ],
+    );
+  });
+
   it("writes a server row's line with its early-stopping p99 at the highest passing rate", () => {
     const server: ScenarioBatchResult = {
       scenario: "server",

@@ -125,7 +125,12 @@ export const ServerVariantSchema = z.object({
 
 /** What a scenario child measured at one batch. */
 export const ScenarioBatchResultSchema = z.union([
-  z.object({ scenario: z.literal("offline"), variants: z.array(OfflineVariantSchema), errors: z.array(z.object({ name: z.string(), error: z.string() })) }),
+  z.object({
+    scenario: z.literal("offline"),
+    variants: z.array(OfflineVariantSchema),
+    /** Precisions (or, with `mode`, one way of keeping requests in flight for a precision) that could not be measured. */
+    errors: z.array(z.object({ name: z.string(), error: z.string(), mode: z.enum(OFFLINE_MODES).optional() })),
+  }),
   z.object({ scenario: z.literal("server"), variants: z.array(ServerVariantSchema), errors: z.array(z.object({ name: z.string(), error: z.string() })) }),
 ]);
 export type ScenarioBatchResult = z.infer<typeof ScenarioBatchResultSchema>;
