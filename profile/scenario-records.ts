@@ -109,6 +109,8 @@ export function scenarioLines(rows: readonly ScenarioRow[]): string[] {
     const best = r.trials.filter((t) => t.passes && t.ratePerS === r.maxRatePerS)[0];
     return r.maxRatePerS > 0
       ? `${head}: max ${rate(r.maxRatePerS)} req/s (${rate(r.maxImagesPerS)} img/s) with p99 <= ${r.latencyBoundMs} ms; there p50 ${ms(best?.p50Ms ?? null)}, p99 ${ms(best?.p99Ms ?? null)}, early-stopping p99 ${ms(best?.earlyStoppingP99Ms ?? null)} ms over ${best?.queries ?? 0} queries${r.converged ? "" : " (search not converged)"}`
-      : `${head}: no rate keeps p99 <= ${r.latencyBoundMs} ms (one request alone takes longer, or every rate tried failed)`;
+      : r.trials.length > 0
+        ? `${head}: no rate tried (${rate(Math.min(...r.trials.map((t) => t.ratePerS)))}..${rate(Math.max(...r.trials.map((t) => t.ratePerS)))} req/s) kept p99 <= ${r.latencyBoundMs} ms`
+        : `${head}: no rate can keep p99 <= ${r.latencyBoundMs} ms (one request alone takes longer)`;
   });
 }

@@ -188,6 +188,15 @@ describe("scenario records and rows", () => {
     assert.deepEqual(scenarioLines(rows), [
       "server a fp32 cpu b32: max 400 req/s (12,800 img/s) with p99 <= 15 ms; there p50 1.00, p99 4.00, early-stopping p99 4.50 ms over 1000 queries (search not converged)",
     ]);
+    const none = {
+      ...server,
+      variants: [{ ...server.variants[0]!, maxRatePerS: 0, maxImagesPerS: 0, trials: server.variants[0]!.trials.slice(1) }],
+    } as ScenarioBatchResult;
+    const noneRows = buildScenarioRows(
+      serverPlan,
+      new Map([["a|cpu|32|server", { group: "a|cpu", batch: 32, scenario: "server", finishedAt: AT, result: none, settings }]]),
+    );
+    assert.deepEqual(scenarioLines(noneRows), ["server a fp32 cpu b32: no rate tried (800..800 req/s) kept p99 <= 15 ms"]);
   });
 });
 
