@@ -89,9 +89,19 @@ export function earlyStoppingPercentile(latenciesMs: readonly number[], p: numbe
   const minQueries = minPassingQueries(1, p, confidence) + 1;
   const base = { percentile: p, confidence, queries: n, minQueries };
   if (n < minQueries) return { ...base, estimateMs: null, overAllowed: 0 };
-  const alpha = 1 - confidence;
+  // One pass over the CDF of Binomial(n, 1 − p): ln P[X = x] from ln P[X = x − 1], summed in log space.
+  const logAlpha = Math.log(1 - confidence);
+  const ratio = Math.log(1 - p) - Math.log(p);
+  let term = n * Math.log(p);
+  let cdf = term;
   let t = 0;
-  while (t + 1 <= n && overLatencyOdds(n - (t + 1), t + 1, p) < alpha) t++;
+  while (t < n) {
+    term += Math.log(n - t) - Math.log(t + 1) + ratio;
+    const next = logAdd(cdf, term);
+    if (next >= logAlpha) break;
+    cdf = next;
+    t++;
+  }
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   return { ...base, estimateMs: sorted[n - t]!, overAllowed: t };
 }

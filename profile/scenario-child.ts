@@ -104,7 +104,18 @@ async function offlineSweep(
   const random = seededRandom(seed);
   const cycles = Math.max(1, Math.round(s.pointMs / (2 * s.blockMs)));
   const blocksAt = new Map<number, BlockMedian[]>();
-  const figures = new Map<string, { inFlight: number; requests: number; elapsedMs: number; p50Ms: number; p99Ms: number }[]>();
+  const figures = new Map<
+    string,
+    {
+      inFlight: number;
+      requests: number;
+      elapsedMs: number;
+      p50Ms: number;
+      p99Ms: number;
+      earlyStoppingP90Ms: number | null;
+      earlyStoppingP99Ms: number | null;
+    }[]
+  >();
   const sweeps = await sweepInFlightMany(
     async (inFlight) => {
       const acc = live.map(() => ({ requests: 0, elapsedMs: 0, latencies: [] as number[] }));
@@ -123,7 +134,15 @@ async function offlineSweep(
       return acc.map((a, i) => {
         const sorted = a.latencies.sort((x, y) => x - y);
         const list = figures.get(live[i]!.name) ?? [];
-        list.push({ inFlight, requests: a.requests, elapsedMs: a.elapsedMs, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) });
+        list.push({
+          inFlight,
+          requests: a.requests,
+          elapsedMs: a.elapsedMs,
+          p50Ms: percentile(sorted, 50),
+          p99Ms: percentile(sorted, 99),
+          earlyStoppingP90Ms: earlyStoppingPercentile(sorted, 0.9, s.confidence).estimateMs,
+          earlyStoppingP99Ms: earlyStoppingPercentile(sorted, 0.99, s.confidence).estimateMs,
+        });
         figures.set(live[i]!.name, list);
         return a.elapsedMs > 0 ? (1000 * a.requests) / a.elapsedMs : 0;
       });
@@ -136,7 +155,16 @@ async function offlineSweep(
     const sweep = sweeps[i]!;
     const points = sweep.points.map((p, k) => {
       const f = figures.get(v.name)![k]!;
-      return { inFlight: p.inFlight, requests: f.requests, requestsPerS: p.requestsPerS, imagesPerS: p.requestsPerS * batch, p50Ms: f.p50Ms, p99Ms: f.p99Ms };
+      return {
+        inFlight: p.inFlight,
+        requests: f.requests,
+        requestsPerS: p.requestsPerS,
+        imagesPerS: p.requestsPerS * batch,
+        p50Ms: f.p50Ms,
+        p99Ms: f.p99Ms,
+        earlyStoppingP90Ms: f.earlyStoppingP90Ms,
+        earlyStoppingP99Ms: f.earlyStoppingP99Ms,
+      };
     });
     const speedup = fp32Best !== undefined && v.name !== "fp32" ? pairedSpeedup(blocksAt.get(fp32Best) ?? [], "fp32", v.name) : null;
     return {

@@ -67,6 +67,9 @@ export const OfflinePointSchema = z.object({
   /** Median and p99 time of one request from issue to completion, ms. */
   p50Ms: z.number(),
   p99Ms: z.number(),
+  /** loadgen's early-stopping estimates of p90 and p99 at the run's confidence, ms (null: too few requests); absent in older records. */
+  earlyStoppingP90Ms: z.number().nullable().optional(),
+  earlyStoppingP99Ms: z.number().nullable().optional(),
 });
 
 /** A paired speedup of a precision's throughput over FP32 (interleaved blocks, `measure/paired-estimate.ts`). */
