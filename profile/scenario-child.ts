@@ -90,12 +90,16 @@ class SessionWorker {
 }
 
 /** Times one block of `name` at `inFlight` requests in flight. */
-type BlockFn = (name: string, inFlight: number, durationMs: number) => Promise<Block>;
+export type BlockFn = (name: string, inFlight: number, durationMs: number) => Promise<Block>;
 
-/** The offline sweep of every live precision at one batch, in one mode. */
-async function offlineSweep(
+/**
+ * The offline sweep of every live precision at one batch, in one mode: at each in-flight
+ * count, `cycles` cycles of blocks in A B B A order; a precision's throughput is its requests
+ * over its blocks' time, and its speedup over FP32 is paired by cycle at FP32's saturation point.
+ */
+export async function offlineSweep(
   mode: OfflineMode,
-  live: readonly ScenarioSession[],
+  live: readonly Pick<ScenarioSession, "name" | "intraOpThreads">[],
   batch: number,
   block: BlockFn,
   s: ScenarioSettings,
