@@ -190,7 +190,13 @@ async function runScenario(task: Extract<RunTask, { kind: "scenario" }>, ctx: Ta
     { kind: "scenario", ep, scenario: task.scenario, variants: variantsOf(task, ctx), batches: task.batches, settings, seed: 7 },
     ctx,
   );
-  const records = scenarioRecords({ ...head, finishedAt: new Date().toISOString() }, task.batches, messages, exit, ctx.options.childTimeoutMs);
+  const records = scenarioRecords(
+    { ...head, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0 },
+    task.batches,
+    messages,
+    exit,
+    ctx.options.childTimeoutMs,
+  );
   return { kind: "scenario", records, stopped: exit.stopped };
 }
 

@@ -12,14 +12,27 @@ import { scenarioKey, type LoadScenario, type ScenarioRecord, type ScenarioRow, 
 
 /** The records of one scenario child: one per batch it was given (none when the run was stopped). */
 export function scenarioRecords(
-  head: { readonly group: string; readonly scenario: LoadScenario; readonly finishedAt: string; readonly settings: ScenarioSettings },
+  head: {
+    readonly group: string;
+    readonly scenario: LoadScenario;
+    readonly finishedAt: string;
+    readonly settings: ScenarioSettings;
+    readonly loadAverage1m?: number;
+  },
   batches: readonly number[],
   messages: readonly ChildMessage[],
   exit: ChildExit,
   timeoutMs: number,
 ): ScenarioRecord[] {
   if (exit.stopped) return [];
-  const base = (batch: number) => ({ group: head.group, batch, scenario: head.scenario, finishedAt: head.finishedAt, settings: head.settings });
+  const base = (batch: number) => ({
+    group: head.group,
+    batch,
+    scenario: head.scenario,
+    finishedAt: head.finishedAt,
+    ...(head.loadAverage1m !== undefined ? { loadAverage1m: head.loadAverage1m } : {}),
+    settings: head.settings,
+  });
   const out = new Map<number, ScenarioRecord>();
   let cannotStart: string | undefined;
   for (const m of messages) {
@@ -56,7 +69,14 @@ export function buildScenarioRows(plan: RunPlan, records: ReadonlyMap<string, Sc
     for (const batch of job.batches) {
       const r = records.get(scenarioKey({ group: groupKey(job), batch, scenario }));
       if (!r) continue;
-      const head = { model: job.model, precision: job.precision, ep: job.ep, batch, finishedAt: r.finishedAt };
+      const head = {
+        model: job.model,
+        precision: job.precision,
+        ep: job.ep,
+        batch,
+        finishedAt: r.finishedAt,
+        ...(r.loadAverage1m !== undefined ? { loadAverage1m: r.loadAverage1m } : {}),
+      };
       const key = `${job.model}|${job.precision}|${job.ep}|${batch}|${scenario}`;
       const failedHere = r.result?.errors.find((e) => e.name === job.precision && !("mode" in e && e.mode));
       if (r.failure || failedHere) {
@@ -104,7 +124,8 @@ export function scenarioLines(rows: readonly ScenarioRow[]): string[] {
       const v = r.vsFp32;
       const ci = v && v.pairs >= MIN_PAIRS ? ` [${v.ci95[0].toFixed(2)}-${v.ci95[1].toFixed(2)}] ${v.verdict}` : ` (${v?.pairs ?? 0} pairs, no CI)`;
       const vs = v ? `; ${v.speedup.toFixed(2)}x FP32${ci} at ${v.inFlight} in flight` : "";
-      return `${head} ${r.mode}: img/s by in-flight ${curve}; best ${r.bestInFlight} in flight ${rate(r.bestImagesPerS)} img/s (${(r.bestImagesPerS / one).toFixed(2)}x one)${vs}`;
+      const load = r.loadAverage1m !== undefined ? ` (load ${r.loadAverage1m.toFixed(1)})` : "";
+      return `${head} ${r.mode}: img/s by in-flight ${curve}; best ${r.bestInFlight} in flight ${rate(r.bestImagesPerS)} img/s (${(r.bestImagesPerS / one).toFixed(2)}x one)${vs}${load}`;
     }
     const best = r.trials.filter((t) => t.passes && t.ratePerS === r.maxRatePerS)[0];
     return r.maxRatePerS > 0

@@ -30,6 +30,7 @@ function offlineTable(rows: readonly Offline[]): ReportTable {
       { key: "gain", header: "Gain over one", unit: "×", digits: 2 },
       { key: "vsFp32", header: "vs FP32", unit: "×", digits: 2 },
       { key: "ci", header: "vs FP32 95% CI" },
+      { key: "load", header: "Load average", unit: "1 min", digits: 1 },
     ],
     rows: rows.map((r) => ({
       model: r.model,
@@ -43,12 +44,14 @@ function offlineTable(rows: readonly Offline[]): ReportTable {
       gain: r.points[0] ? r.bestImagesPerS / r.points[0].imagesPerS : null,
       vsFp32: r.vsFp32?.speedup ?? null,
       ci: r.vsFp32 ? `${r.vsFp32.ci95[0].toFixed(2)}–${r.vsFp32.ci95[1].toFixed(2)} (${r.vsFp32.pairs} pairs, ${r.vsFp32.verdict})` : null,
+      load: r.loadAverage1m ?? null,
     })),
     notes: [
       "Requests in flight doubled from 1 until no precision's throughput rose by more than 5%; the saturation point is the fewest in flight within 5% of the best.",
       "Concurrent runs on one session: onnxruntime-node runs each run on the calling thread, so they take turns (any gain is overlap of JavaScript work); " +
         "one session per worker: each worker thread holds its own session and runs one request at a time.",
       "vs FP32: the precision's throughput over FP32's at FP32's saturation point, from interleaved blocks (A B B A), median of per-cycle ratios with a bootstrap 95% CI.",
+      "On a shared machine (load average above the core count) more requests in flight also take a larger share of the contended cores: read the gain over one with the load.",
     ],
   };
 }

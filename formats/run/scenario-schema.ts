@@ -145,6 +145,8 @@ export const ScenarioRecordSchema = z.object({
   batch: z.number().int().positive(),
   scenario: z.enum(["offline", "server"]),
   finishedAt: z.string(),
+  /** 1-minute load average when the child finished: on a shared machine, more threads in flight also take a larger share of contended cores. */
+  loadAverage1m: z.number().optional(),
   result: ScenarioBatchResultSchema.optional(),
   /** Why nothing was measured (the child crashed, the EP cannot run scenarios…). */
   failure: z.object({ state: z.enum(["skipped", "errored"]), reason: z.string() }).optional(),
@@ -165,6 +167,8 @@ const RowHead = {
   ep: z.string(),
   batch: z.number().int().positive(),
   finishedAt: z.string(),
+  /** 1-minute load average when its child finished (absent in older records). */
+  loadAverage1m: z.number().optional(),
 };
 
 /** One scenario row of `results.json`: offline or server, measured; or failed. */
