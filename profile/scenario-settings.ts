@@ -3,6 +3,7 @@
  * measuring times come from the row's measurement settings, the server bound from
  * `--latency-bound` or the EP's default.
  */
+import { cpus } from "node:os";
 import type { MeasureSettings } from "../formats/options/profile-options.ts";
 import type { ScenarioSettings } from "../formats/run/scenario-schema.ts";
 import { EARLY_STOPPING_CONFIDENCE, minPassingQueries } from "../measure/index.ts";
@@ -29,15 +30,17 @@ export function latencyBoundFor(ep: string, userBoundMs: number | undefined): nu
  * The scenario settings of a child on `ep`: each precision gets `min(minTimeMs, 0.8 × rowBudgetMs)`
  * per in-flight count (offline) or per tried rate (server), in blocks 5× the paired child's
  * (at least 50 ms, so N requests in flight settle); the server's trials hold at least twice the
- * queries early stopping needs to pass p99 with one query over the bound.
+ * queries early stopping needs to pass p99 with one query over the bound. The in-flight sweep
+ * stops at 64, and on the CPU EP at 4 × the logical CPUs (beyond, threads only oversubscribe
+ * the cores, and on a shared machine take a larger share of them from other tenants).
  */
-export function scenarioSettings(measure: MeasureSettings, ep: string, userBoundMs: number | undefined): ScenarioSettings {
+export function scenarioSettings(measure: MeasureSettings, ep: string, userBoundMs: number | undefined, logicalCpus = cpus().length): ScenarioSettings {
   const pointMs = Math.min(measure.minTimeMs, 0.8 * measure.rowBudgetMs);
   return {
     pointMs,
     blockMs: Math.max(50, 5 * measure.blockMs),
     warmupMs: measure.warmupTimeMs,
-    maxInFlight: 64,
+    maxInFlight: ep === "cpu" ? Math.min(64, 4 * logicalCpus) : 64,
     minGain: 0.05,
     latencyBoundMs: latencyBoundFor(ep, userBoundMs),
     percentile: SERVER_PERCENTILE,

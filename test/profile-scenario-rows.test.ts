@@ -217,7 +217,7 @@ describe("scenario options", () => {
     assert.throws(() => resolveProfileOptions({ scenario: "bogus" as "server" }), /Unknown scenario "bogus". Expected one of: single-stream, offline, server/);
   });
 
-  it("takes the EP's default bound (cpu 15 ms, webgpu 100 ms, others 100 ms) unless one is given", () => {
+  it("takes the EP's default bound (cpu 15 ms, webgpu 100 ms, others 100 ms) unless one is given; sweeps the CPU EP to 4x its logical CPUs", () => {
     assert.deepEqual(
       [
         scenarioSettings(QUICK_MEASURE, "cpu", undefined),
@@ -228,5 +228,13 @@ describe("scenario options", () => {
       [15, 100, 100, 3],
     );
     assert.equal(settings.minQueries, 946);
+    assert.deepEqual(
+      [
+        scenarioSettings(QUICK_MEASURE, "cpu", undefined, 2).maxInFlight,
+        scenarioSettings(QUICK_MEASURE, "cpu", undefined, 32).maxInFlight,
+        scenarioSettings(QUICK_MEASURE, "cuda", undefined, 2).maxInFlight,
+      ],
+      [8, 64, 64],
+    );
   });
 });
