@@ -108,6 +108,7 @@ export async function offlineSweep(
   const random = seededRandom(seed);
   const cycles = Math.max(1, Math.round(s.pointMs / (2 * s.blockMs)));
   const blocksAt = new Map<number, BlockMedian[]>();
+  const gains = new Map<string, ReturnType<typeof pairedSpeedup>>();
   const figures = new Map<
     string,
     {
@@ -124,17 +125,27 @@ export async function offlineSweep(
     async (inFlight) => {
       const acc = live.map(() => ({ requests: 0, elapsedMs: 0, latencies: [] as number[] }));
       const blocks: BlockMedian[] = [];
+      // From 2 in flight on, each precision also runs at half as many in the same cycles, so the gain of the doubling is paired.
+      const levels = inFlight > 1 ? [inFlight, inFlight / 2] : [inFlight];
+      const items = live.flatMap((v, i) => levels.map((n) => ({ i, n })));
+      const halfBlocks: BlockMedian[] = [];
       for (let cycle = 0; cycle < cycles; cycle++) {
-        for (const i of cycleOrder(live.length, random)) {
-          const b = await block(live[i]!.name, inFlight, s.blockMs);
+        for (const k of cycleOrder(items.length, random)) {
+          const { i, n } = items[k]!;
+          const b = await block(live[i]!.name, n, s.blockMs);
+          if (b.requests === 0) continue;
+          halfBlocks.push({ round: 1, cycle, variant: `${live[i]!.name}@${n}`, runs: b.requests, medianMs: b.elapsedMs / b.requests });
+          if (n !== inFlight) continue;
           const a = acc[i]!;
           a.requests += b.requests;
           a.elapsedMs += b.elapsedMs;
           a.latencies.push(...b.latenciesMs);
-          if (b.requests > 0) blocks.push({ round: 1, cycle, variant: live[i]!.name, runs: b.requests, medianMs: b.elapsedMs / b.requests });
+          blocks.push({ round: 1, cycle, variant: live[i]!.name, runs: b.requests, medianMs: b.elapsedMs / b.requests });
         }
       }
       blocksAt.set(inFlight, blocks);
+      if (inFlight > 1)
+        for (const v of live) gains.set(`${v.name}@${inFlight}`, pairedSpeedup(halfBlocks, `${v.name}@${inFlight / 2}`, `${v.name}@${inFlight}`));
       return acc.map((a, i) => {
         const sorted = a.latencies.sort((x, y) => x - y);
         const list = figures.get(live[i]!.name) ?? [];
@@ -168,6 +179,7 @@ export async function offlineSweep(
         p99Ms: f.p99Ms,
         earlyStoppingP90Ms: f.earlyStoppingP90Ms,
         earlyStoppingP99Ms: f.earlyStoppingP99Ms,
+        ...gainOf(gains.get(`${v.name}@${p.inFlight}`)),
       };
     });
     const speedup = fp32Best !== undefined && v.name !== "fp32" ? pairedSpeedup(blocksAt.get(fp32Best) ?? [], "fp32", v.name) : null;
@@ -191,6 +203,11 @@ export async function offlineSweep(
       intraOpThreads: v.intraOpThreads,
     };
   });
+}
+
+/** A paired gain as a point's `gainOverHalf` (nothing when there is none). */
+function gainOf(g: ReturnType<typeof pairedSpeedup> | undefined) {
+  return g ? { gainOverHalf: { speedup: g.speedup, ci95: [g.ci95[0], g.ci95[1]] as [number, number], pairs: g.pairs, verdict: g.verdict } } : {};
 }
 
 /** `requests` mode: N concurrent `run` calls on the child's own session. */

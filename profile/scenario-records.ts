@@ -124,8 +124,12 @@ export function scenarioLines(rows: readonly ScenarioRow[]): string[] {
       const v = r.vsFp32;
       const ci = v && v.pairs >= MIN_PAIRS ? ` [${v.ci95[0].toFixed(2)}-${v.ci95[1].toFixed(2)}] ${v.verdict}` : ` (${v?.pairs ?? 0} pairs, no CI)`;
       const vs = v ? `; ${v.speedup.toFixed(2)}x FP32${ci} at ${v.inFlight} in flight` : "";
+      const g = r.points[1]?.gainOverHalf;
+      const two = g
+        ? `; 2 vs 1 in flight ${g.speedup.toFixed(2)}x${g.pairs >= MIN_PAIRS ? ` [${g.ci95[0].toFixed(2)}-${g.ci95[1].toFixed(2)}] ${g.verdict}` : ` (${g.pairs} pairs, no CI)`}`
+        : "";
       const load = r.loadAverage1m !== undefined ? ` (load ${r.loadAverage1m.toFixed(1)})` : "";
-      return `${head} ${r.mode}: img/s by in-flight ${curve}; best ${r.bestInFlight} in flight ${rate(r.bestImagesPerS)} img/s (${(r.bestImagesPerS / one).toFixed(2)}x one)${vs}${load}`;
+      return `${head} ${r.mode}: img/s by in-flight ${curve}; best ${r.bestInFlight} in flight ${rate(r.bestImagesPerS)} img/s (${(r.bestImagesPerS / one).toFixed(2)}x one)${two}${vs}${load}`;
     }
     const best = r.trials.filter((t) => t.passes && t.ratePerS === r.maxRatePerS)[0];
     return r.maxRatePerS > 0

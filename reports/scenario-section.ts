@@ -28,6 +28,7 @@ function offlineTable(rows: readonly Offline[]): ReportTable {
       { key: "best", header: "Saturation point", unit: "in flight", digits: 0 },
       { key: "bestRate", header: "There", unit: "img/s", digits: 0 },
       { key: "gain", header: "Gain over one", unit: "×", digits: 2 },
+      { key: "two", header: "2 vs 1 in flight, paired (95% CI)" },
       { key: "vsFp32", header: "vs FP32", unit: "×", digits: 2 },
       { key: "ci", header: "vs FP32 95% CI" },
       { key: "load", header: "Load average", unit: "1 min", digits: 1 },
@@ -42,12 +43,16 @@ function offlineTable(rows: readonly Offline[]): ReportTable {
       best: r.bestInFlight,
       bestRate: r.bestImagesPerS,
       gain: r.points[0] ? r.bestImagesPerS / r.points[0].imagesPerS : null,
+      two: r.points[1]?.gainOverHalf
+        ? `${r.points[1].gainOverHalf.speedup.toFixed(2)}× [${r.points[1].gainOverHalf.ci95[0].toFixed(2)}–${r.points[1].gainOverHalf.ci95[1].toFixed(2)}] ${r.points[1].gainOverHalf.verdict}`
+        : null,
       vsFp32: r.vsFp32?.speedup ?? null,
       ci: r.vsFp32 ? `${r.vsFp32.ci95[0].toFixed(2)}–${r.vsFp32.ci95[1].toFixed(2)} (${r.vsFp32.pairs} pairs, ${r.vsFp32.verdict})` : null,
       load: r.loadAverage1m ?? null,
     })),
     notes: [
       "Requests in flight doubled from 1 until no precision's throughput rose by more than 5%; the saturation point is the fewest in flight within 5% of the best.",
+      "2 vs 1 in flight: throughput at 2 over throughput at 1, both measured in the same cycles of interleaved blocks (each doubling is measured so), median of per-cycle ratios with a bootstrap 95% CI.",
       "Concurrent runs on one session: onnxruntime-node runs each run on the calling thread, so they take turns (any gain is overlap of JavaScript work); " +
         "one session per worker: each worker thread holds its own session and runs one request at a time.",
       "vs FP32: the precision's throughput over FP32's at FP32's saturation point, from interleaved blocks (A B B A), median of per-cycle ratios with a bootstrap 95% CI.",

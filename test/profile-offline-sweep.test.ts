@@ -1,7 +1,8 @@
 /**
  * The scenario child's offline sweep on fake precisions with known service times on a
  * virtual clock: FP32 at 2 ms and INT8 at 1 ms per request, each on 2 servers (2 cores):
- * both saturate at 2 in flight, and INT8's paired throughput over FP32 is exactly 2.
+ * both saturate at 2 in flight, each doubling's paired gain is exactly 2 then 1, and INT8's
+ * paired throughput over FP32 is exactly 2.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -44,6 +45,10 @@ describe("offlineSweep", () => {
     );
     assert.deepEqual([fp32!.bestInFlight, int8!.bestInFlight, fp32!.vsFp32], [2, 2, undefined]);
     assert.deepEqual(int8!.vsFp32, { speedup: 2, ci95: [2, 2], pairs: 5, verdict: "faster", inFlight: 2 });
+    assert.deepEqual(
+      fp32!.points.map((p) => p.gainOverHalf),
+      [undefined, { speedup: 2, ci95: [2, 2], pairs: 5, verdict: "faster" }, { speedup: 1, ci95: [1, 1], pairs: 5, verdict: "no clear difference" }],
+    );
     assert.equal(int8!.points[0]!.p50Ms, 1);
     assert.equal(int8!.points[2]!.earlyStoppingP99Ms, 2); // 4 in flight on 2 servers: every request waits one service, so 2 ms
   });

@@ -42,7 +42,14 @@ const offline: ScenarioBatchResult = {
       intraOpThreads: 0,
       vsFp32: { speedup: 1.5, ci95: [1.4, 1.6], pairs: 4, verdict: "faster", inFlight: 1 },
     },
-    { name: "fp32", mode: "sessions", points: [point(1, 1000), point(2, 1900), point(4, 1950)], bestInFlight: 2, bestImagesPerS: 1900, intraOpThreads: 0 },
+    {
+      name: "fp32",
+      mode: "sessions",
+      points: [point(1, 1000), { ...point(2, 1900), gainOverHalf: { speedup: 1.9, ci95: [1.8, 2], pairs: 5, verdict: "faster" } }, point(4, 1950)],
+      bestInFlight: 2,
+      bestImagesPerS: 1900,
+      intraOpThreads: 0,
+    },
   ],
   errors: [{ name: "int8", error: "worker crashed" }],
 };
@@ -116,7 +123,7 @@ describe("scenario records and rows", () => {
     );
     assert.deepEqual(scenarioLines(rows), [
       "offline a fp32 cpu b1 requests: img/s by in-flight 1:1,000 2:1,020; best 1 in flight 1,000 img/s (1.00x one)",
-      "offline a fp32 cpu b1 sessions: img/s by in-flight 1:1,000 2:1,900 4:1,950; best 2 in flight 1,900 img/s (1.90x one)",
+      "offline a fp32 cpu b1 sessions: img/s by in-flight 1:1,000 2:1,900 4:1,950; best 2 in flight 1,900 img/s (1.90x one); 2 vs 1 in flight 1.90x [1.80-2.00] faster",
       "offline a int8 cpu b1: errored (worker crashed)",
     ]);
   });

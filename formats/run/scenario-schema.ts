@@ -70,6 +70,18 @@ export const OfflinePointSchema = z.object({
   /** loadgen's early-stopping estimates of p90 and p99 at the run's confidence, ms (null: too few requests); absent in older records. */
   earlyStoppingP90Ms: z.number().nullable().optional(),
   earlyStoppingP99Ms: z.number().nullable().optional(),
+  /**
+   * Throughput here over throughput at half as many in flight, paired: both were measured in
+   * the same cycles of interleaved blocks (absent at 1 in flight and in older records).
+   */
+  gainOverHalf: z
+    .object({
+      speedup: z.number(),
+      ci95: z.tuple([z.number(), z.number()]),
+      pairs: z.number().int(),
+      verdict: z.enum(["faster", "slower", "no clear difference"]),
+    })
+    .optional(),
 });
 
 /** A paired speedup of a precision's throughput over FP32 (interleaved blocks, `measure/paired-estimate.ts`). */
