@@ -140,7 +140,7 @@ async function inFlightPlot(rows: readonly Offline[]): Promise<Plot | null> {
           ...(log ? { scale: { type: "log" } } : {}),
         },
         color: { field: "precision", type: "nominal", title: "Precision" },
-        strokeDash: { field: "mode", type: "nominal", title: "In flight as" },
+        strokeDash: { field: "mode", type: "nominal", title: "In flight as", legend: { symbolType: "stroke", symbolStrokeWidth: 2 } },
         detail: { field: "series", type: "nominal" },
         tooltip: [{ field: "series" }, { field: "inFlight" }, { field: "imagesPerS", format: ",.0f" }],
       },
