@@ -59,6 +59,8 @@ const PROFILE_FLAGS: readonly Flag[] = [
   },
   { flags: "--epochs <n>" },
   { flags: "--no-thread-check", key: "threadCheck" },
+  { flags: "--scenario <name>", showDefault: typed("single-stream") },
+  { flags: "--latency-bound <ms>", key: "latencyBoundMs" },
 ];
 const PROGRESS_FLAG: readonly Flag[] = [
   { flags: "--no-progress", key: "progress" },
@@ -118,15 +120,22 @@ export function registerProfile(program: Command): void {
           `${DEFAULT_MEASURE.minCycles} cycles over all rounds, cut to the row budget. Speedup = median of per-cycle ratios with a 95% bootstrap CI. ` +
           `Memory, the cold first run, accuracy (within ${DEFAULT_MEASURE.accuracyBudgetMs / 1000} s) and the per-op profile ` +
           `(${DEFAULT_MEASURE.profileIterations} runs) come from a separate child per model file, alone.`,
-        "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v2, with comparisons: every speedup and its CI), results.csv, " +
+        "Output: <out>/runs/<timestamp>-<host>/ results.json (schema v3, with comparisons: every speedup and its CI), results.csv, " +
           "comparisons.csv, facts.jsonl and rounds.jsonl (the records, appended as children finish), plan.json.",
         "Ctrl-C keeps what finished and prints the --resume command.",
+        "Load scenarios (MLPerf Inference): --scenario offline adds, per model x EP x batch, images/s at 1, 2, 4, ... requests in flight " +
+          "(blocks of each precision interleaved A B B A; the sweep stops when no precision gains 5% from a doubling), both as concurrent runs on one session " +
+          "(onnxruntime-node runs them in turn on the calling thread) and as one session per worker thread; --scenario server adds Poisson arrivals on one " +
+          "session, latency from arrival, and searches the highest rate whose p99 stays under --latency-bound with 95% confidence (MLPerf loadgen's " +
+          "early-stopping rule). Their rows go to results.json's scenarios (schema v3), scenarios.jsonl, one line each at the end, and the report.",
         "Exit status: 0 when at least one row was measured; 1 when no row is ok (every row errored or was skipped) or the options are bad; 130 when stopped by Ctrl-C.",
         "",
         "Examples:",
         "  npm run profile",
         "  npm run profile -- --eps cpu --batch 1,8,32 --quick",
         "  npm run profile -- --onnx model.onnx --shape input=1x3x224x224 --batch 1",
+        "  npm run profile -- --scenario offline --eps cpu --models lenet",
+        "  npm run profile -- --scenario server --eps cpu --models lenet --latency-bound 5",
       ].join("\n"),
     )
     .action(async (flags: Record<string, unknown>, cmd: Command) => {

@@ -3,6 +3,7 @@
  * FP32 is converted and checked against tfjs on the test set (fails loudly when it
  * disagrees); the other precisions are made from it by the quantizer and compared with it.
  */
+import { ensureOutputDir } from "../formats/output-dir.ts";
 import { basename, dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as ort from "onnxruntime-node";
@@ -26,7 +27,7 @@ import {
 import { PRECISIONS } from "../formats/enums.ts";
 import { planExport, presentFiles, readMachineTuning, usableExportRecord } from "./freshness.ts";
 import { machineLabel, thisMachine, tunerThreadSearch } from "./tune/machine-fingerprint.ts";
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { copyFile, writeFile } from "node:fs/promises";
 import { encodeOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { toMetadataProps, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import { predictOnnx, type ImageGeometry } from "./ort-inference.ts";
@@ -237,7 +238,7 @@ async function finish(
   file = onnxFileName(precision),
 ): Promise<PrecisionRecord> {
   const path = join(dir, file);
-  await mkdir(dirname(path), { recursive: true });
+  await ensureOutputDir(dirname(path));
   const bytes = await writeOnnx(path, model);
   const opHistogram = await optimizedOpHistogram(path);
   return {

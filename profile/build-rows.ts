@@ -207,7 +207,10 @@ function transferComparisons(s: RowSources, ok: readonly OkRow[]): Comparison[] 
     const blocks = blocksOf(s, job, row.batch);
     if (!blocks.some((b) => b.variant === variant)) continue;
     const est = pairedSpeedup(blocks, row.precision, variant);
-    if (est) out.push(comparison({ kind: "transfer", model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est));
+    if (est)
+      out.push(
+        comparison({ kind: "transfer", model: row.model, ep: row.ep, precision: row.precision, batch: row.batch, baseline: row.precision, variant }, est),
+      );
   }
   return out;
 }

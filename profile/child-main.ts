@@ -13,7 +13,7 @@
  * The child ignores SIGINT (Ctrl-C reaches the whole process group): the parent decides,
  * kills it and keeps what finished. It exits if the parent goes away.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
@@ -43,6 +43,7 @@ function cpuOrtDefault(): Promise<OrtDefaultThreads> {
   ortDefaultOnce ??= readBackOrtDefaultThreads().then((n) => ortDefaultIntraOpThreads(readCpuTopology(), n));
   return ortDefaultOnce;
 }
+import { runScenarioJob } from "./scenario-child.ts";
 
 function runnerFor(job: { readonly ep: string; readonly childModule?: string }): Promise<EpRunner> {
   return childRunner(job, defaultEpRegistry().runners);
@@ -238,4 +239,4 @@ async function runCeiling(job: CeilingJob): Promise<void> {
   await climbCeiling(job, (path, extra) => createSession(path, runner, extra), sendToParent);
 }
 
-serveChildJob({ probe: async (job) => (await runnerFor(job)).probe(), facts: runFacts, paired: runPaired, ceiling: runCeiling });
+serveChildJob({ probe: async (job) => (await runnerFor(job)).probe(), facts: runFacts, paired: runPaired, ceiling: runCeiling, scenario: runScenarioJob });

@@ -13,6 +13,7 @@ import type { MeasureSettings } from "../formats/options/profile-options.ts";
 import type { RowEnergy } from "./energy/index.ts";
 import type { OpTime, RowThreads } from "../formats/run/results-schema.ts";
 import type { LadderPlan, LadderStep, LadderStop } from "./ceilings/ceiling-ladder.ts";
+import type { LoadScenario, ScenarioBatchResult, ScenarioSettings } from "../formats/run/scenario-schema.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
 export interface BatchFeeds {
@@ -90,7 +91,20 @@ export interface CeilingJob extends EpJob {
 }
 
 /** A job sent to a child. */
-export type ChildJob = ProbeJob | FactsJob | PairedJob | CeilingJob;
+
+/** Load scenarios (MLPerf's Offline and Server) of every variant of one model on one EP (`scenario-child.ts`). */
+export interface ScenarioJob extends EpJob {
+  readonly kind: "scenario";
+  readonly scenario: LoadScenario;
+  readonly variants: readonly PairedVariant[];
+  readonly batches: readonly number[];
+  readonly settings: ScenarioSettings;
+  /** Seed of the block order and of the Poisson arrivals. */
+  readonly seed: number;
+}
+
+/** A job sent to a child. */
+export type ChildJob = ProbeJob | FactsJob | PairedJob | CeilingJob | ScenarioJob;
 
 /** One variant's latency at one batch, from a paired child. */
 export interface VariantLatency {
@@ -140,6 +154,8 @@ export type ChildMessage =
   // ceiling child
   | { readonly type: "ceiling-step"; readonly step: LadderStep; readonly description: string }
   | { readonly type: "ceiling-stop"; readonly stop: LadderStop; readonly message?: string }
+  // scenario child
+  | { readonly type: "scenario-batch"; readonly batch: number; readonly result: ScenarioBatchResult }
   // either
   | { readonly type: "batch-error"; readonly batch: number; readonly message: string }
   | { readonly type: "done" };

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import type { EpProbe, EpRunner } from "./ep-runner.ts";
-import type { CeilingJob, ChildJob, ChildMessage, FactsJob, PairedJob, ProbeJob } from "./child-protocol.ts";
+import type { CeilingJob, ChildJob, ChildMessage, FactsJob, PairedJob, ProbeJob, ScenarioJob } from "./child-protocol.ts";
 
 /** Sends one message to the parent (stdout as JSON lines when not forked, for debugging). */
 export function sendToParent(message: ChildMessage): Promise<void> {
@@ -45,6 +45,8 @@ export interface ChildHandlers {
   paired(job: PairedJob): Promise<void>;
   /** Absent in children that cannot climb a ceiling ladder (the browser child): the job then fails naming it. */
   ceiling?(job: CeilingJob): Promise<void>;
+  /** Load scenarios; a child without it (the browser child) refuses scenario jobs. */
+  scenario?(job: ScenarioJob): Promise<void>;
 }
 
 /**
@@ -59,6 +61,10 @@ export function serveChildJob(handlers: ChildHandlers): void {
     else if (job.kind === "ceiling") {
       if (!handlers.ceiling) throw new Error(`this measuring child cannot run ceiling ladders (EP ${job.ep})`);
       await handlers.ceiling(job);
+    } else if (job.kind === "scenario") {
+      if (!handlers.scenario)
+        throw new Error(`This child cannot run load scenarios (EP "${job.ep}"); they run on the onnxruntime-node EPs (cpu, cuda, webgpu)`);
+      await handlers.scenario(job);
     } else await handlers.paired(job);
     await sendToParent({ type: "done" });
   };

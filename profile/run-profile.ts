@@ -28,6 +28,7 @@ import { probeInChild } from "./probe-in-child.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 import { checkShapeNames, inputWarnings, usedShape } from "./input-defaults.ts";
 import { visibleControls } from "../formats/terminal-text.ts";
+import { scenarioLines } from "./scenario-records.ts";
 
 export { probeInChild };
 
@@ -137,6 +138,8 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
       rounds: o.rounds,
       threadCheck: o.threadCheck,
       report: o.report ?? true,
+      scenario: o.scenario,
+      ...(o.latencyBoundMs !== undefined ? { latencyBoundMs: o.latencyBoundMs } : {}),
     },
     hardware: await collectHardware(),
     eps,
@@ -163,6 +166,9 @@ function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProf
     threadCheck: s.threadCheck ?? false,
     // --no-report typed now wins; else the run's own choice.
     report: o.report ?? s.report ?? true,
+    // Runs planned before load scenarios measured single-stream rows alone.
+    scenario: s.scenario ?? "single-stream",
+    latencyBoundMs: s.latencyBoundMs,
   };
 }
 
@@ -210,7 +216,9 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
       const label =
         task.kind === "facts"
           ? `facts ${first.model} ${first.precision} ${first.ep}`
-          : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
+          : task.kind === "scenario"
+            ? `${task.scenario} ${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`
+            : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
       bar?.update({ job: visibleControls(label) });
       if (!bar) o.log(`measuring ${label} at batch ${task.batches.join(",")}`);
       const runner = registry.runners.find((r) => r.name === first.ep);
@@ -231,6 +239,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         break;
       }
       if (outcome.kind === "facts") await store.recordFacts(outcome.records);
+      else if (outcome.kind === "scenario") await store.recordScenarios(outcome.records);
       else await store.recordTimings(outcome.records);
       bar?.increment();
       if (!bar) for (const line of outcomeLines(outcome)) o.log(`  ${line}`);
@@ -250,6 +259,8 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     throw failure;
   }
   if (o.printTable) o.log("\n" + renderResultsTable(results, { wide: o.table === "wide" }));
+  const scenarios = scenarioLines(results.scenarios ?? []);
+  if (scenarios.length > 0) o.log(["", `Load scenario (${store.plan.settings.scenario}):`, ...scenarios.map((l) => `  ${l}`)].join("\n"));
   if (stopped || !results.complete) {
     o.log(`\nStopped: ${results.rows.length} of ${planned} rows finished (${store.pending().length} of ${total} children still to run) and kept in ${dir}`);
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
@@ -261,6 +272,9 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
 
 /** One status line per record, for `--no-progress` logs. */
 function outcomeLines(outcome: TaskOutcome): string[] {
+  if (outcome.kind === "scenario") {
+    return outcome.records.map((r) => `${r.group}|${r.batch} ${r.scenario}: ${r.failure ? `${r.failure.state} (${r.failure.reason})` : "measured"}`);
+  }
   if (outcome.kind === "facts") {
     return outcome.records.map(
       (r) =>

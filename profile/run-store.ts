@@ -26,6 +26,8 @@ import { readPlan, writePlan, type RunPlan } from "../formats/run/run-plan.ts";
 import { pendingTasks, type RunTask } from "./run-tasks.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 import { lockRunDir } from "./run-lock.ts";
+import { appendScenario, readScenarios, scenarioKey, type ScenarioRecord } from "../formats/run/scenario-schema.ts";
+import { buildScenarioRows } from "./scenario-records.ts";
 
 /** Creates `<out>/runs/<timestamp>-<host>/` and returns its path and id. */
 export async function createRunDir(out: string, now = new Date()): Promise<{ dir: string; runId: string }> {
@@ -80,6 +82,7 @@ export class RunStore {
     readonly rounds: number,
     private readonly facts: Map<string, FactsRecord>,
     private readonly timings: Map<string, TimingRecord>,
+    private readonly scenarios: Map<string, ScenarioRecord> = new Map(),
     /** Releases the run dir's lock (`run-lock.ts`). */
     readonly release: () => Promise<void>,
   ) {}
@@ -91,7 +94,7 @@ export class RunStore {
     const full: RunPlan = { ...plan, runId };
     await writePlan(dir, full);
     await ensureOutputDir(join(dir, RUN_FILES.predictions));
-    return new RunStore(dir, full, rounds, new Map(), new Map(), release);
+    return new RunStore(dir, full, rounds, new Map(), new Map(), new Map(), release);
   }
 
   /** Opens a run dir to resume; the error says what to give instead when it is not one this version can resume. */
@@ -114,12 +117,12 @@ export class RunStore {
     // Locked before the records are read, so a second --resume never plans the same rounds.
     const release = await lockRunDir(dir);
     const rounds = plan.settings.rounds ?? 1;
-    return new RunStore(dir, plan, rounds, await readFacts(dir), await readTimings(dir), release);
+    return new RunStore(dir, plan, rounds, await readFacts(dir), await readTimings(dir), await readScenarios(dir), release);
   }
 
   /** The children still to run, in order. */
   pending(): RunTask[] {
-    return pendingTasks(this.plan, this.facts, this.timings, this.rounds);
+    return pendingTasks(this.plan, this.facts, this.timings, this.rounds, this.scenarios);
   }
 
   /** Appends facts records (before they count as done). */
@@ -135,6 +138,14 @@ export class RunStore {
     for (const r of records) {
       await appendTiming(this.dir, r);
       this.timings.set(timingKey(r), r);
+    }
+  }
+
+  /** Appends load-scenario records (`scenarios.jsonl`). */
+  async recordScenarios(records: readonly ScenarioRecord[]): Promise<void> {
+    for (const r of records) {
+      await appendScenario(this.dir, r);
+      this.scenarios.set(scenarioKey(r), r);
     }
   }
 
@@ -164,7 +175,7 @@ export class RunStore {
       runId: this.plan.runId,
       startedAt: this.plan.startedAt,
       finishedAt: new Date().toISOString(),
-      complete: built.complete,
+      complete: built.complete && !this.pending().some((t) => t.kind === "scenario"),
       hardware: this.plan.hardware,
       eps: this.plan.eps,
       settings: this.plan.settings,
@@ -178,6 +189,7 @@ export class RunStore {
       },
       rows,
       comparisons: built.comparisons,
+      scenarios: buildScenarioRows(this.plan, this.scenarios),
     };
     await writeFile(join(this.dir, RUN_FILES.results), JSON.stringify(results, null, 2) + "\n");
     await writeFile(join(this.dir, RUN_FILES.csv), rowsToCsv(rows));

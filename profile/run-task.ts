@@ -3,8 +3,8 @@
  * into records (`child-records.ts`): a facts child for one model file, or the paired timing
  * child of one model × EP for one round.
  */
+import { ensureOutputDir } from "../formats/output-dir.ts";
 import { createHash } from "node:crypto";
-import { mkdir } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { readOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
@@ -24,11 +24,17 @@ import { runChild } from "./run-child.ts";
 import { softwareAdapterFacts } from "./software-adapter.ts";
 import type { FactsRecord, TimingRecord } from "../formats/run/run-records.ts";
 import type { RunTask } from "./run-tasks.ts";
+import type { ScenarioRecord } from "../formats/run/scenario-schema.ts";
+import { scenarioRecords } from "./scenario-records.ts";
+import { scenarioSettings } from "./scenario-settings.ts";
 
 /** What {@link runTask} needs besides the task. */
 export interface TaskContext {
   readonly runner: EpRunner;
-  readonly options: Pick<ResolvedProfileOptions, "measure" | "dataDir" | "accuracyLimit" | "childTimeoutMs" | "shapes" | "rounds" | "threadCheck">;
+  readonly options: Pick<ResolvedProfileOptions, "measure" | "dataDir" | "accuracyLimit" | "childTimeoutMs" | "shapes" | "rounds" | "threadCheck"> & {
+    /** Server scenario's bound, ms (absent: the EP's default). */
+    readonly latencyBoundMs?: number;
+  };
   /** The machine-speed reference taken before this child, ms (recorded with timing rounds). */
   readonly speedProbeMs?: number;
   readonly traceDir: string;
@@ -43,7 +49,8 @@ export interface TaskContext {
 /** What a task produced; `stopped` when the run was aborted (nothing recorded). */
 export type TaskOutcome =
   | { readonly kind: "facts"; readonly records: FactsRecord[]; readonly stopped: boolean }
-  | { readonly kind: "timing"; readonly records: TimingRecord[]; readonly stopped: boolean };
+  | { readonly kind: "timing"; readonly records: TimingRecord[]; readonly stopped: boolean }
+  | { readonly kind: "scenario"; readonly records: ScenarioRecord[]; readonly stopped: boolean };
 
 /** The feeds of `job` at `batch`, or why the model cannot take it (the row is skipped). */
 export function feedsFor(job: PlannedJob, batch: number, shapes: ResolvedProfileOptions["shapes"]): BatchFeeds | { reason: string; fix: string } {
@@ -169,7 +176,7 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
 /** The device-resident copy of each precision (written under `dir`), with feeds that make each input's shape on the device; precisions that cannot have one are left out. */
 async function residentVariants(precisions: readonly PairedVariant[], dir: string): Promise<PairedVariant[]> {
   const out: PairedVariant[] = [];
-  await mkdir(join(dir, "device-resident"), { recursive: true });
+  await ensureOutputDir(join(dir, "device-resident"));
   for (const v of precisions) {
     const model = deviceResidentModel(await readOnnx(v.onnxPath));
     if ("reason" in model) continue;
@@ -190,7 +197,47 @@ async function residentVariants(precisions: readonly PairedVariant[], dir: strin
   return out;
 }
 
+/** The precisions of a timing or scenario task with their feeds at each of its batches (an empty feed where facts showed a batch does not fit). */
+function variantsOf(task: { readonly jobs: readonly PlannedJob[]; readonly batches: readonly number[] }, ctx: TaskContext): PairedVariant[] {
+  return task.jobs.map((job) => ({
+    name: job.precision,
+    onnxPath: job.onnxPath,
+    feeds: task.batches.map((b) => {
+      const f = feedsFor(job, b, ctx.options.shapes);
+      return "reason" in f ? { batch: b, inputs: [] } : f;
+    }),
+  }));
+}
+
+async function runScenario(task: Extract<RunTask, { kind: "scenario" }>, ctx: TaskContext): Promise<TaskOutcome> {
+  const ep = task.jobs[0]!.ep;
+  const settings = scenarioSettings(ctx.options.measure, ep, ctx.options.latencyBoundMs);
+  const head = { group: task.group, scenario: task.scenario, settings };
+  // The browser EPs measure in their own child, which has no scenario job.
+  if (ctx.runner.childScript) {
+    const reason = `load scenarios run on the onnxruntime-node EPs (cpu, cuda, webgpu); ${ctx.runner.name} runs in a browser child`;
+    return {
+      kind: "scenario",
+      records: task.batches.map((batch) => ({ ...head, batch, finishedAt: new Date().toISOString(), failure: { state: "skipped" as const, reason } })),
+      stopped: false,
+    };
+  }
+  const { messages, exit } = await collect(
+    { kind: "scenario", ep, scenario: task.scenario, variants: variantsOf(task, ctx), batches: task.batches, settings, seed: 7 },
+    ctx,
+  );
+  const records = scenarioRecords(
+    { ...head, finishedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] ?? 0 },
+    task.batches,
+    messages,
+    exit,
+    ctx.options.childTimeoutMs,
+  );
+  return { kind: "scenario", records, stopped: exit.stopped };
+}
+
 /** Runs one task's child and returns its records. */
 export function runTask(task: RunTask, ctx: TaskContext): Promise<TaskOutcome> {
+  if (task.kind === "scenario") return runScenario(task, ctx);
   return task.kind === "facts" ? runFacts(task, ctx) : runTiming(task, ctx);
 }

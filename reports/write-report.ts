@@ -26,6 +26,7 @@ import { resolveReportOptions, type ReportOptions, type ResolvedReportOptions } 
 import { tableToCsv, tableToJson, type ReportTable } from "./report-table.ts";
 import { architectureSweepTable, filterSweepTable } from "./sweep-tables.ts";
 import { summarySection } from "./summary-section.ts";
+import { scenarioSection } from "./scenario-section.ts";
 import { trainingPlot } from "./training-plots.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 
@@ -166,6 +167,8 @@ export async function buildSections(data: ReportData, o: ResolvedReportOptions, 
     plots: trainingPlots,
     images: [],
   });
+  const scenarios = await scenarioSection(data.results.scenarios);
+  if (scenarios) sections.splice(sections.findIndex((s) => s.id === "precision") + 1, 0, scenarios);
   if (o.confusion) sections.push(await confusionSection(data, o, warnings));
   if (o.modelImages) sections.push(await modelImagesSection(data, o, warnings));
   return sections;

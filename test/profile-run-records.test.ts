@@ -239,7 +239,9 @@ describe("what is still to do", () => {
     tasks.map((t) =>
       t.kind === "facts"
         ? `facts ${t.job.model} ${t.job.precision} @${t.batches.join(",")}`
-        : `round ${t.round} ${t.group} ${t.jobs.map((j) => j.precision).join("+")} @${t.batches.join(",")}`,
+        : t.kind === "scenario"
+          ? `${t.scenario} ${t.group} ${t.jobs.map((j) => j.precision).join("+")} @${t.batches.join(",")}`
+          : `round ${t.round} ${t.group} ${t.jobs.map((j) => j.precision).join("+")} @${t.batches.join(",")}`,
     );
   it("a fresh run: facts per file, then a paired child per model, round after round; skipped EPs and bad files have none", () => {
     assert.deepEqual(describeTasks(pendingTasks(p, new Map(), new Map(), 2)), [
@@ -313,7 +315,7 @@ describe("schema version 1", () => {
       ],
     };
     const parsed = RunResultsSchema.parse(upgradeResults(v1));
-    assert.deepEqual([parsed.schemaVersion, parsed.upgradedFrom, parsed.comparisons], [2, 1, []]);
+    assert.deepEqual([parsed.schemaVersion, parsed.upgradedFrom, parsed.comparisons], [3, 1, []]);
     assert.deepEqual((parsed.rows[0] as OkRow).warnings, [
       { code: "legacy", text: "latency CV 15.1% (robust: 1.4826·MAD/median) above 10%: machine busy or throttling", figures: {} },
     ]);

@@ -99,7 +99,7 @@ export function runResults(
   comparisons: RunResults["comparisons"] = [],
 ): RunResults {
   return RunResultsSchema.parse({
-    schemaVersion: 2,
+    schemaVersion: 3,
     runId,
     startedAt: "2025-01-01T00:00:00.000Z",
     finishedAt: "2025-01-01T00:01:00.000Z",

@@ -72,13 +72,10 @@ test("the threads table: a row per model × EP × batch × precision, a column p
   );
   assert.equal(threadCheckLine([precision]), undefined);
   // the scaling curve: ORT's default (1 thread here) at 1×, each rung at its speedup
-  assert.deepEqual(
-    threadScalingPoints(data(comparisons.slice(0, 1))),
-    [
-      { series: "lenet fp32 b1", model: "lenet", precision: "fp32", batch: 1, threads: 1, speedup: 1 },
-      { series: "lenet fp32 b1", model: "lenet", precision: "fp32", batch: 1, threads: 2, speedup: 1.114 },
-    ],
-  );
+  assert.deepEqual(threadScalingPoints(data(comparisons.slice(0, 1))), [
+    { series: "lenet fp32 b1", model: "lenet", precision: "fp32", batch: 1, threads: 1, speedup: 1 },
+    { series: "lenet fp32 b1", model: "lenet", precision: "fp32", batch: 1, threads: 2, speedup: 1.114 },
+  ]);
   assert.equal(
     tableToMarkdown(t),
     [

@@ -7,9 +7,10 @@
 import { z } from "zod";
 
 import { PRECISIONS, type Precision } from "../enums.ts";
-import { flagValue, int, intList, list, names, optionalFields, parseOptions, paths, shapes } from "./option-schema.ts";
+import { choice, flagValue, int, intList, list, names, num, optionalFields, parseOptions, paths, shapes } from "./option-schema.ts";
 import { visibleControls } from "../terminal-text.ts";
 import { DATASET_NAMES } from "../enums.ts";
+import { SCENARIOS } from "../run/scenario-schema.ts";
 
 export { PRECISIONS, type Precision };
 
@@ -155,6 +156,22 @@ export const ProfileOptionsSchema = z.object({
     ),
   /** Write report.html / report.md when the run ends (the CLI does); recorded, so `--resume` keeps `--no-report`. Default true. */
   report: z.boolean().optional().describe("do not write report.html / report.md at the end (npm run report -- --run <dir> does it later); --resume keeps it"),
+  /**
+   * MLPerf load scenario measured beside the single-stream rows: `offline` (throughput at
+   * 1, 2, 4, … requests in flight) or `server` (Poisson arrivals, the highest rate whose p99
+   * stays under {@link latencyBoundMs}); `single-stream` (default) is today's rows alone.
+   */
+  scenario: choice("scenario", SCENARIOS)
+    .default("single-stream")
+    .describe(
+      "MLPerf load scenario: single-stream (one request at a time: the rows of every run), offline (also images/s at 1, 2, 4, ... requests in flight, " +
+        "as concurrent runs on one session and as one session per worker thread, until throughput stops rising; FP32 and INT8 interleaved) or " +
+        "server (also Poisson arrivals on one session, latency from arrival, and the highest rate whose p99 stays under --latency-bound at 95% confidence by MLPerf's early-stopping rule)",
+    ),
+  /** Server scenario: the p99 latency bound, ms; default per EP (`profile/scenario-settings.ts`). */
+  latencyBoundMs: num("latency bound (ms)", 0, 3_600_000, { exclusiveMin: true })
+    .optional()
+    .describe("server scenario: p99 latency bound in ms, from arrival (default per EP: cpu 15, cuda 15, webgpu 100; 100 for any other)"),
   /** Artifacts root; run dirs go to `<out>/runs/`. */
   out: z.string().default("artifacts").describe("artifacts root: models in <out>/models, runs in <out>/runs/<timestamp>-<host>/"),
   /** Input shapes for dynamic dims of foreign models, by input name, e.g. `{ data: [1,3,224,224] }`. */
@@ -225,6 +242,8 @@ export type ResolvedProfileOptions = Readonly<Omit<z.output<typeof ProfileOption
 export function resolveProfileOptions(input: ProfileOptions = {}): ResolvedProfileOptions {
   const { log, ...rest } = input;
   const o = parseOptions(ProfileOptionsSchema, rest);
+  if (o.latencyBoundMs !== undefined && o.scenario !== "server")
+    throw new Error(`--latency-bound ${o.latencyBoundMs} applies to the server scenario only; add --scenario server (the scenario is "${o.scenario}")`);
   return {
     ...o,
     batches: [...new Set(o.batches)],
@@ -260,6 +279,8 @@ export const ProfileSettingsSchema = z
         rounds: true,
         threadCheck: true,
         report: true,
+        scenario: true,
+        latencyBoundMs: true,
       }).shape,
     ),
     accuracyLimit: z.number().int().nullable().optional(),

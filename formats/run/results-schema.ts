@@ -1,10 +1,11 @@
 /**
- * The zod schema of a run directory's `results.json` (schema version 2), the contract
+ * The zod schema of a run directory's `results.json` (schema version 3), the contract
  * between profile/ and reports/. Rows are a union keyed on `state`, like tinybench's
  * `TaskResult`: `ok` (measured), `skipped` (reason + fix) or `errored` (error + exit).
  * `comparisons` holds every speedup with its 95% interval: precisions of one model on one
- * EP measured as interleaved pairs, EPs against the CPU EP unpaired. Version-1 files
- * (before pairing) still load: {@link readRunResults} upgrades them.
+ * EP measured as interleaved pairs, EPs against the CPU EP unpaired. `scenarios` (version 3)
+ * holds the load-scenario rows (`scenario-schema.ts`) beside them. Version-1 files (before
+ * pairing) and version-2 files (before scenarios) still load: {@link readRunResults} upgrades them.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -12,9 +13,10 @@ import { join } from "node:path";
 import { z } from "zod";
 import { EnergySchema } from "./energy-schema.ts";
 import { ProfileSettingsSchema } from "../options/profile-options.ts";
+import { ScenarioRowSchema } from "./scenario-schema.ts";
 
 /** Schema version of `results.json`. */
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 /** File names inside a run directory. */
 export const RUN_FILES = {
@@ -327,6 +329,8 @@ export const RunResultsSchema = z.object({
   }),
   rows: z.array(RowSchema),
   comparisons: z.array(ComparisonSchema),
+  /** Load-scenario rows (`--scenario offline|server`), beside the single-stream `rows`; absent or empty without them. */
+  scenarios: z.array(ScenarioRowSchema).optional(),
 });
 
 /** One row of `results.json`. */
@@ -374,20 +378,27 @@ export async function readRunResults(dir: string): Promise<RunResults> {
 }
 
 /**
- * Upgrades a version-1 `results.json` (before paired measurement) to version 2: string
- * warnings become `legacy` warnings and `comparisons` is empty (version 1 kept no block
- * medians; readers fall back to the ratio of the two rows' medians, marked unpaired).
- * Anything else passes through unchanged, for the schema to judge.
+ * Upgrades an older `results.json` to the current version. Version 1 (before paired
+ * measurement): string warnings become `legacy` warnings and `comparisons` is empty (version 1
+ * kept no block medians; readers fall back to the ratio of the two rows' medians, marked
+ * unpaired). Version 2 (before load scenarios): `scenarios` is empty. Anything else passes
+ * through unchanged, for the schema to judge.
  */
 export function upgradeResults(raw: unknown): unknown {
-  if (typeof raw !== "object" || raw === null || (raw as { schemaVersion?: unknown }).schemaVersion !== 1) return raw;
-  const v1 = raw as { rows?: unknown };
-  const rows = Array.isArray(v1.rows)
-    ? v1.rows.map((r: unknown) => {
-        const row = r as { state?: unknown; warnings?: unknown };
-        if (row.state !== "ok" || !Array.isArray(row.warnings)) return r;
-        return { ...row, warnings: row.warnings.map((w: unknown) => (typeof w === "string" ? { code: "legacy", text: w, figures: {} } : w)) };
-      })
-    : v1.rows;
-  return { ...raw, schemaVersion: RESULTS_SCHEMA_VERSION, upgradedFrom: 1, rows, comparisons: [] };
+  if (typeof raw !== "object" || raw === null) return raw;
+  const version = (raw as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== 1 && version !== 2) return raw;
+  let upgraded = raw as Record<string, unknown>;
+  if (version === 1) {
+    const v1 = raw as { rows?: unknown };
+    const rows = Array.isArray(v1.rows)
+      ? v1.rows.map((r: unknown) => {
+          const row = r as { state?: unknown; warnings?: unknown };
+          if (row.state !== "ok" || !Array.isArray(row.warnings)) return r;
+          return { ...row, warnings: row.warnings.map((w: unknown) => (typeof w === "string" ? { code: "legacy", text: w, figures: {} } : w)) };
+        })
+      : v1.rows;
+    upgraded = { ...upgraded, rows, comparisons: [] };
+  }
+  return { ...upgraded, schemaVersion: RESULTS_SCHEMA_VERSION, upgradedFrom: version, scenarios: [] };
 }

@@ -115,7 +115,12 @@ async function climbRound(
   const descriptions = new Map<number, string>();
   let other: string | undefined;
   const exit = await runChild(
-    { kind: "ceiling", ep: runner.name, plan: ladderPlan(kind, runner.name, o.quick, o.software), ...(runner.name === "cpu" ? { intraOpThreads: threads } : {}) },
+    {
+      kind: "ceiling",
+      ep: runner.name,
+      plan: ladderPlan(kind, runner.name, o.quick, o.software),
+      ...(runner.name === "cpu" ? { intraOpThreads: threads } : {}),
+    },
     {
       env: runner.childEnv(),
       timeoutMs: o.childTimeoutMs,

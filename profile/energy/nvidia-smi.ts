@@ -262,7 +262,7 @@ export function startPowerSampler(command = "nvidia-smi", periodMs = 50, gpus = 
   const samples: PowerSample[] = [];
   let child: ChildProcess | undefined;
   let buffer = "";
-  let pending: number[] = [];
+  const pending: number[] = [];
   const flush = () => {
     while (pending.length >= gpus) samples.push({ t: performance.now(), watts: pending.splice(0, gpus) });
   };
