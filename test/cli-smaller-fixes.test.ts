@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { runProfile } from "../profile/run-profile.ts";
-import { readRunResults, RUN_FILES } from "../formats/run/results-schema.ts";
+import { readRunResults, RESULTS_SCHEMA_VERSION, RUN_FILES } from "../formats/run/results-schema.ts";
 import { readPlan } from "../formats/run/run-plan.ts";
 import { cnnVsFcnnTable } from "../reports/comparison-tables.ts";
 import { loadReportData } from "../reports/index.ts";
@@ -77,10 +77,10 @@ test("npm run report -- <run dir> takes the dir as an argument", { timeout: 120_
 
 test("results.json from a newer version says update; a corrupt one in a run dir says --resume rebuilds it", async () => {
   await writeFixtureRun([]).then(async ({ runDir }) => {
-    await writeFile(join(runDir, RUN_FILES.results), JSON.stringify({ schemaVersion: 3, rows: [] }));
+    await writeFile(join(runDir, RUN_FILES.results), JSON.stringify({ schemaVersion: RESULTS_SCHEMA_VERSION + 1, rows: [] }));
     const path = join(runDir, RUN_FILES.results);
     await assert.rejects(readRunResults(runDir), {
-      message: `"${path}" was made by a newer version of the harness (results schema 3; this one reads up to 2). Update the harness (git pull, then npm install) to read it.`,
+      message: `"${path}" was made by a newer version of the harness (results schema ${RESULTS_SCHEMA_VERSION + 1}; this one reads up to ${RESULTS_SCHEMA_VERSION}). Update the harness (git pull, then npm install) to read it.`,
     });
     await writeFile(path, '{"schemaVersion": 2, "rows": [');
     await assert.rejects(readRunResults(runDir), (e: Error) => e.message.endsWith(". Run npm run profile first."));
