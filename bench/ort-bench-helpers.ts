@@ -1,4 +1,5 @@
 /** Small onnxruntime-node helpers shared by the bench sections: a synthetic feed, per-op kernel times. */
+import type { InterleaveSettings } from "../measure/index.ts";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,11 @@ function median(xs: number[]): number {
 }
 
 /** A deterministic float32 feed for the session's first input, batch axis set to `batch` (other symbolic dims 1). */
+/** The interleaving every ORT bench section times with: 100 ms / 10 runs of warm-up, 15 ms blocks, at least 10 cycles, up to 3× the measuring time (`measureMs`). */
+export function benchInterleave(measureMs: number, seed: number): InterleaveSettings {
+  return { warmupTimeMs: 100, warmupIterations: 10, measureMs, maxMs: measureMs * 3, blockMs: 15, minCycles: 10, seed };
+}
+
 export function syntheticFeed(session: ort.InferenceSession, batch: number): Record<string, ort.Tensor> {
   const input = session.inputMetadata[0];
   if (!input || !input.isTensor) throw new Error("The model has no tensor input.");

@@ -18,7 +18,7 @@ import { exportModel, type ExportRecord, exportOnnxFile } from "../export/index.
 import { functionTimer, measureInterleaved, pairedSpeedup, type SpeedupEstimate } from "../measure/index.ts";
 import { ensureTrained } from "../train/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
-import { kernelTimes, syntheticFeed } from "./ort-bench-helpers.ts";
+import { kernelTimes, syntheticFeed, benchInterleave } from "./ort-bench-helpers.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 
 const MODELS = ["lenet", "basic-cnn", "tiny-cnn", "shallow-cnn", "wide-cnn", "deep-cnn"] as const;
@@ -56,15 +56,7 @@ async function window(fileOf: (precision: string) => string, batch: number, quic
     const feed = syntheticFeed(sessions.get("fp32")!, batch);
     const timers = VARIANTS.map((v) => functionTimer(v.name, () => sessions.get(v.name)!.run(feed)));
     const measureMs = quick ? 1500 : 6000;
-    const r = await measureInterleaved(timers, {
-      warmupTimeMs: 100,
-      warmupIterations: 10,
-      measureMs,
-      maxMs: measureMs * 3,
-      blockMs: 15,
-      minCycles: 10,
-      seed: 1,
-    });
+    const r = await measureInterleaved(timers, benchInterleave(measureMs, 1));
     const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     return {
       batch,

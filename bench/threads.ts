@@ -14,7 +14,7 @@ import { functionTimer, measureInterleaved, pairedSpeedup, type SpeedupEstimate 
 import { ortDefaultIntraOpThreads, readBackOrtDefaultThreads, readCpuTopology, threadLadder, threadVariant, withPoolReadBack } from "../profile/index.ts";
 import { ensureTrained } from "../train/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
-import { syntheticFeed } from "./ort-bench-helpers.ts";
+import { syntheticFeed, benchInterleave } from "./ort-bench-helpers.ts";
 import { join } from "node:path";
 
 const MODELS = ["lenet", "basic-cnn", "fcnn"] as const;
@@ -57,15 +57,7 @@ async function window(dir: string, batch: number, timed: readonly number[], quic
     const feed = syntheticFeed(sessions.get("fp32")!.session, batch);
     const timers = variants.map((v) => functionTimer(v.name, () => sessions.get(v.name)!.session.run(feed)));
     const measureMs = (quick ? 400 : 1200) * variants.length;
-    const r = await measureInterleaved(timers, {
-      warmupTimeMs: 100,
-      warmupIterations: 10,
-      measureMs,
-      maxMs: measureMs * 3,
-      blockMs: 15,
-      minCycles: 10,
-      seed: batch,
-    });
+    const r = await measureInterleaved(timers, benchInterleave(measureMs, batch));
     const p50 = new Map(variants.map((v, i) => [v.name, median(r.samples[i] ?? [])]));
     const precisions = PRECISIONS.map((p) => {
       const own = variants.filter((v) => v.precision === p);

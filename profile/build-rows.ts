@@ -4,7 +4,7 @@
  * that can be compared becomes a speedup with its interval: the precisions of one model on
  * one EP from their interleaved blocks (paired), each EP against the CPU EP (unpaired).
  */
-import { pairedSpeedup, unpairedSpeedup, type BlockMedian, type LatencyRound, type SpeedupEstimate } from "../measure/index.ts";
+import { pairedSpeedup, percentile, unpairedSpeedup, type BlockMedian, type LatencyRound, type SpeedupEstimate } from "../measure/index.ts";
 import { groupKey, timingKey, type FactsRecord, type TimingRecord } from "../formats/run/run-records.ts";
 import { rowKey, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
 import type { Comparison, OkRow, ResultRow, Warning } from "../formats/run/results-schema.ts";
@@ -245,13 +245,11 @@ function withOnDevice(s: RowSources, row: ResultRow, transfers: readonly Compari
   const p50s = roundsOf(s, job, row.batch).flatMap((rec) => rec?.variants.filter((v) => v.name === c.variant).map((v) => v.latency.p50) ?? []);
   if (p50s.length === 0) return row;
   const share = (speedup: number) => 1 - 1 / speedup;
-  return { ...row, onDevice: { p50Ms: median(p50s), transferShare: share(c.speedup), transferShareCi95: [share(c.ci95[0]), share(c.ci95[1])] } };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const p50Ms = percentile(
+    [...p50s].sort((a, b) => a - b),
+    50,
+  );
+  return { ...row, onDevice: { p50Ms, transferShare: share(c.speedup), transferShareCi95: [share(c.ci95[0]), share(c.ci95[1])] } };
 }
 
 /** The unpaired speedups of every EP over the CPU EP for each model × precision × batch. */

@@ -177,7 +177,7 @@ async function runPaired(job: PairedJob): Promise<void> {
       try {
         const options = { ...TIMED_SESSION_OPTIONS, ...(v.intraOpThreads !== undefined ? { intraOpNumThreads: v.intraOpThreads } : {}) };
         // On the CPU EP the pool ORT made is read back (cpu-topology.ts): never recorded as "0".
-        const ortDefault = job.ep === "cpu" ? await cpuOrtDefault() : undefined;
+        const ortDefault = job.ep === "cpu" ? (job.ortDefault ?? (await cpuOrtDefault())) : undefined;
         const { value: started, poolThreads } = await withPoolReadBack(() => startSession(v.onnxPath, runner, options));
         if (!started) return;
         const threads = {

@@ -13,6 +13,7 @@ import type { MeasureSettings } from "../formats/options/profile-options.ts";
 import type { RowEnergy } from "./energy/index.ts";
 import type { OpTime, RowThreads } from "../formats/run/results-schema.ts";
 import type { LadderPlan, LadderStep, LadderStop } from "./ceilings/ceiling-ladder.ts";
+import type { OrtDefaultThreads } from "./cpu-topology.ts";
 import type { LoadScenario, ScenarioBatchResult, ScenarioSettings } from "../formats/run/scenario-schema.ts";
 
 /** Feeds of one batch size: each input's concrete shape and ONNX element type. */
@@ -80,6 +81,8 @@ export interface PairedJob extends EpJob {
   readonly measure: MeasureSettings;
   /** Seed of the block order (varies per round). */
   readonly seed: number;
+  /** CPU EP: ORT's default intra-op pool as the probe found it (cpu-topology.ts), so the child need not read it back again; absent: the child reads it. */
+  readonly ortDefault?: OrtDefaultThreads;
 }
 
 /** One ceiling kind climbed up its size ladder (profile/ceilings/ceiling-ladder.ts) in one child. */

@@ -3,6 +3,7 @@
  * into records (`child-records.ts`): a facts child for one model file, or the paired timing
  * child of one model × EP for one round.
  */
+import { existsSync } from "node:fs";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 import { createHash } from "node:crypto";
 import { cpus, loadavg } from "node:os";
@@ -154,6 +155,7 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
       batches: task.batches,
       measure: measureForRound(ctx.options.measure, ctx.options.rounds),
       seed: 1000 * task.round + 1,
+      ...(ep === "cpu" ? { ortDefault: ortDefaultFromFacts(ctx.epFacts) } : {}),
     },
     ctx,
   );
@@ -178,10 +180,13 @@ async function residentVariants(precisions: readonly PairedVariant[], dir: strin
   const out: PairedVariant[] = [];
   await ensureOutputDir(join(dir, "device-resident"));
   for (const v of precisions) {
-    const model = deviceResidentModel(await readOnnx(v.onnxPath));
-    if ("reason" in model) continue;
     const path = join(dir, "device-resident", `${createHash("sha256").update(v.onnxPath).digest("hex").slice(0, 16)}.onnx`);
-    await writeOnnx(path, model);
+    // written once per run (later rounds and --resume reuse it): the copy depends on the file alone
+    if (!existsSync(path)) {
+      const model = deviceResidentModel(await readOnnx(v.onnxPath));
+      if ("reason" in model) continue;
+      await writeOnnx(path, model);
+    }
     out.push({
       name: deviceVariant(v.name),
       onnxPath: path,

@@ -1,10 +1,9 @@
 /** The CUDA EP of onnxruntime-node: a separate download at install time (absent offline). */
-import { execFileSync } from "node:child_process";
 import type { EpRunner } from "../ep-runner.ts";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { cudaVersionOf } from "../energy/nvidia-smi.ts";
+import { nvidiaGpuFacts } from "../energy/nvidia-smi.ts";
 import { cudaFix, cudaProviderPath, machineRuntimeMajors, readProviderCudaMajor, type CudaFacts } from "./cuda-libraries.ts";
 import { ortBackend, ortVersion, tryProbeSession } from "./ort-probe.ts";
 
@@ -19,25 +18,11 @@ export const CUDA_INSTALL_FIX =
   "onnxruntime-node was installed without the CUDA EP; on a machine with an NVIDIA GPU and CUDA 12 run: npm run setup " +
   "(onnxruntime-node's own CUDA 12 download), or npm run setup -- --cuda-ep <dir> with the provider libraries you have";
 
-/** The GPU name and driver from `nvidia-smi`, or undefined when it is absent. */
-function nvidiaSmi(): { device: string; driver: string; cuda: string | null } | undefined {
-  try {
-    const out = execFileSync("nvidia-smi", ["--query-gpu=name,driver_version", "--format=csv,noheader"], {
-      encoding: "utf8",
-      timeout: 5000,
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    const [device = "unknown", driver = "unknown"] = (out.split("\n")[0] ?? "").split(",").map((s) => s.trim());
-    let cuda: string | null = null;
-    try {
-      cuda = cudaVersionOf(execFileSync("nvidia-smi", [], { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] }));
-    } catch {
-      cuda = null;
-    }
-    return { device, driver, cuda };
-  } catch {
-    return undefined;
-  }
+/** The first NVIDIA GPU's name, driver and the driver's CUDA version (nvidia-smi.ts), or undefined when nvidia-smi does not answer. */
+async function firstGpu(): Promise<{ device: string; driver: string; cuda: string | null } | undefined> {
+  const gpus = await nvidiaGpuFacts();
+  const g = Array.isArray(gpus) ? gpus[0] : undefined;
+  return g ? { device: g.name, driver: g.driver ?? "unknown", cuda: g.cudaDriverVersion } : undefined;
 }
 
 /** Runner for onnxruntime-node's CUDA EP. */
@@ -57,7 +42,7 @@ export const cudaEp: EpRunner = {
   },
   async probe() {
     const backend = ortBackend("cuda");
-    const gpu = nvidiaSmi();
+    const gpu = await firstGpu();
     const error = await tryProbeSession({ executionProviders: ["cuda"] });
     if (error) {
       const noGpu = gpu === undefined ? " No NVIDIA GPU found (nvidia-smi absent)." : "";
