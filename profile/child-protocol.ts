@@ -28,11 +28,9 @@ export interface BatchFeeds {
   readonly pixels?: { readonly scale: number; readonly offset: number };
 }
 
-/** What every job names: the EP, and where the child finds its runner. */
+/** What every job names: the EP (the child's built-in runner of that name, or the one `HARNESS_EP_MODULE` names). */
 interface EpJob {
   readonly ep: string;
-  /** The runner's `childModule` (`ep-runner.ts`); absent: the child's built-in runner of {@link ep}. */
-  readonly childModule?: string;
 }
 
 /** Probe one EP (the child runs with the EP's environment). */

@@ -19,20 +19,29 @@ export function sendToParent(message: ChildMessage): Promise<void> {
 }
 
 /**
- * The runner of `job`'s EP: the default export of the job's `childModule` when it names
- * one (`EpRunner.childModule`), else the runner of that name in `builtIn`.
+ * Environment variable naming a module (a path or `file:` URL; TypeScript is fine, children
+ * run under tsx) whose default export is the EP runner a measuring child uses instead of its
+ * built-in runner of that name: an EP that lives outside the registry. A runner sets it in
+ * its `childEnv()`, so its children (and their worker threads) load the same runner.
  */
-export async function childRunner(job: { readonly ep: string; readonly childModule?: string }, builtIn: readonly EpRunner[]): Promise<EpRunner> {
-  if (!job.childModule) {
-    const runner = builtIn.find((r) => r.name === job.ep);
-    if (!runner) throw new Error(`Unknown EP "${job.ep}". Expected one of: ${builtIn.map((r) => r.name).join(", ")}`);
+export const EP_MODULE_ENV = "HARNESS_EP_MODULE";
+
+/**
+ * The runner of EP `ep` in a measuring child: the default export of the module named by
+ * {@link EP_MODULE_ENV} when set, else the runner of that name in `builtIn`.
+ */
+export async function childRunner(ep: string, builtIn: readonly EpRunner[], env: NodeJS.ProcessEnv = process.env): Promise<EpRunner> {
+  const module = env[EP_MODULE_ENV];
+  if (!module) {
+    const runner = builtIn.find((r) => r.name === ep);
+    if (!runner) throw new Error(`Unknown EP "${ep}". Expected one of: ${builtIn.map((r) => r.name).join(", ")}`);
     return runner;
   }
-  const url = /^file:/.test(job.childModule) ? job.childModule : pathToFileURL(job.childModule).href;
+  const url = /^file:/.test(module) ? module : pathToFileURL(module).href;
   const runner = ((await import(url)) as { default?: EpRunner }).default;
-  if (runner?.name !== job.ep) {
+  if (runner?.name !== ep) {
     throw new Error(
-      `EP module ${job.childModule} must export as default the runner of "${job.ep}"; its default export is ${runner ? `"${runner.name}"` : "missing"}`,
+      `EP module ${module} (${EP_MODULE_ENV}) must export as default the runner of "${ep}"; its default export is ${runner ? `"${runner.name}"` : "missing"}`,
     );
   }
   return runner;

@@ -1,9 +1,10 @@
 /**
  * The contract of one execution-provider runner: every EP the profiler can measure
- * (onnxruntime-node's cpu, cuda and webgpu today; the browser's wasm and webgpu later)
- * implements this one interface and registers in one table (`ep-registry.ts`).
+ * (onnxruntime-node's cpu, cuda and webgpu; onnxruntime-web's wasm and webgpu in Chromium)
+ * implements this one interface and registers in one table (`ep-registry.ts`): its name,
+ * how it is probed and in which environment, and how a measuring child opens it.
  */
-import type { InferenceSession } from "onnxruntime-node";
+import type { EpSessionHost, HostRequest } from "./ep-session.ts";
 
 /** Facts about an available EP, recorded in `results.json` (all values strings). */
 export type EpFacts = Readonly<Record<string, string>>;
@@ -31,15 +32,6 @@ export interface EpRunner {
    */
   readonly childScript?: string;
   /**
-   * Module the child process imports to obtain this runner, so an EP can live outside the
-   * registry (a plugin): an absolute path or `file:` URL of a module (TypeScript is fine,
-   * children run under tsx) whose default export is an `EpRunner` of the same {@link name}.
-   * The child then probes and measures with that runner (its {@link sessionOptions},
-   * {@link createSession}, {@link probe}) instead of the built-in one of that name. It is
-   * read each time a child starts. Default: the child's own table of built-in EPs.
-   */
-  readonly childModule?: string;
-  /**
    * Environment variables the measuring child process needs (e.g. a Vulkan ICD for
    * WebGPU). Applied when the child starts; native loaders read them only at start-up.
    */
@@ -61,18 +53,11 @@ export interface EpRunner {
    * are (after probing, and on `--resume` with the facts stored in the plan).
    */
   adopt?(facts: EpFacts): void;
-  /** Session options that select this EP (merged over the profiler's own options; unused by browser runners). */
-  sessionOptions(): InferenceSession.SessionOptions;
   /**
-   * Creates each onnxruntime-node session in the measuring child, with the profiler's
-   * options merged over {@link sessionOptions} (unused by browser runners). Default:
-   * `InferenceSession.create(path, options)`; an EP that must prepare first (register a
-   * custom-op library, load a model it rewrote) overrides it.
+   * Opens this EP in a measuring child (with {@link childEnv} applied): the host that opens
+   * each model as an `EpSession` (`ep-session.ts`). onnxruntime-node's EPs return a
+   * `NodeSessionHost` (`node-session.ts`); the browser EPs a page (`browser/browser-ep-session.ts`).
+   * A test fixture wraps a host to inject faults.
    */
-  createSession?(path: string, options: InferenceSession.SessionOptions): Promise<InferenceSession>;
-  /**
-   * Turns a session-creation error into a reason and a fix when the error means "this
-   * EP cannot start here" (the row becomes `skipped`); undefined for a genuine failure.
-   */
-  explainStartFailure?(error: Error): { reason: string; fix: string } | undefined;
+  openHost(request: HostRequest): Promise<EpSessionHost>;
 }

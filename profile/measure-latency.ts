@@ -41,3 +41,14 @@ export const TIMED_SESSION_OPTIONS = { extra: { session: { intra_op: { allow_spi
  * (0.7 s at batch 32) allocate on the first and would only cost time.
  */
 export const RSS_RUNS = 3;
+
+/**
+ * Runs after the first one that the facts pass makes before reading peak memory: up to
+ * {@link RSS_RUNS}, each while the runs so far (counting the first) stay under a tenth of
+ * the row budget, `firstRunMs` each.
+ */
+export function rssRuns(firstRunMs: number, rowBudgetMs: number): number {
+  let n = 0;
+  while (n < RSS_RUNS && (n + 1) * firstRunMs < 0.1 * rowBudgetMs) n++;
+  return n;
+}

@@ -13,7 +13,6 @@ async function probeOnce(runner: EpRunner, env: Readonly<Record<string, string>>
       env,
       timeoutMs,
       script: runner.childScript, // the browser EPs probe in their own child script
-      childModule: runner.childModule,
       onMessage: (m) => {
         if (m.type === "probe") result = m.result;
       },

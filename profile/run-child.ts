@@ -39,8 +39,6 @@ export interface RunChildOptions {
   readonly signal?: AbortSignal;
   /** Child entry script; default {@link CHILD_SCRIPT} (an EP runner's `childScript`, e.g. the browser child). */
   readonly script?: string;
-  /** Module the child loads its EP runner from (an EP runner's `childModule`), sent with the job. */
-  readonly childModule?: string;
 }
 
 /**
@@ -106,7 +104,7 @@ export function runChild(job: ChildJob, options: RunChildOptions): Promise<Child
         });
       });
     });
-    child.send(options.childModule ? { ...job, childModule: options.childModule } : job);
+    child.send(job);
   });
 }
 

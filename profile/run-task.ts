@@ -74,7 +74,6 @@ async function collect(job: ChildJob, ctx: TaskContext) {
     onMessage: (m) => void messages.push(m),
     signal: ctx.signal,
     script: ctx.runner.childScript, // the browser EPs measure in their own child script
-    childModule: ctx.runner.childModule,
   });
   return { messages, exit };
 }

@@ -28,8 +28,9 @@ import {
 } from "../measure/index.ts";
 import type { ScenarioJob } from "./child-protocol.ts";
 import { sendToParent } from "./child-runtime.ts";
-import type { EpRunner } from "./ep-runner.ts";
-import { openScenarioSession, scenarioRunner, sessionTarget, warmUp, type ScenarioSession } from "./scenario-session.ts";
+import { EpCannotStart } from "./ep-session.ts";
+import type { NodeSessionHost } from "./node-session.ts";
+import { openScenarioSession, scenarioHost, sessionTarget, warmUp, type ScenarioSession } from "./scenario-session.ts";
 import type { ScenarioWorkerData, ScenarioWorkerReply, ScenarioWorkerRequest } from "./scenario-worker.ts";
 import type { OfflineMode, ScenarioBatchResult, ScenarioSettings } from "../formats/run/scenario-schema.ts";
 
@@ -277,17 +278,19 @@ async function serverSearch(
 }
 
 /** Opens every precision's session; a precision that fails is reported and left out. */
-async function openAll(job: ScenarioJob, runner: EpRunner): Promise<{ sessions: ScenarioSession[]; errors: { name: string; error: string }[] } | undefined> {
+async function openAll(
+  job: ScenarioJob,
+  host: NodeSessionHost,
+): Promise<{ sessions: ScenarioSession[]; errors: { name: string; error: string }[] } | undefined> {
   const sessions: ScenarioSession[] = [];
   const errors: { name: string; error: string }[] = [];
   for (const v of job.variants) {
     try {
-      sessions.push(await openScenarioSession(v, runner));
+      sessions.push(await openScenarioSession(v, host));
     } catch (e) {
-      const explained = runner.explainStartFailure?.(e as Error);
-      if (explained) {
+      if (e instanceof EpCannotStart) {
         for (const s of sessions) await s.session.release();
-        await sendToParent({ type: "cannot-start", ...explained });
+        await sendToParent({ type: "cannot-start", reason: e.reason, fix: e.fix });
         return undefined;
       }
       errors.push({ name: v.name, error: (e as Error).message });
@@ -298,8 +301,7 @@ async function openAll(job: ScenarioJob, runner: EpRunner): Promise<{ sessions: 
 
 /** Runs a scenario job: per batch, one `scenario-batch` message (or `batch-error`). */
 export async function runScenarioJob(job: ScenarioJob): Promise<void> {
-  const runner = await scenarioRunner(job);
-  const opened = await openAll(job, runner);
+  const opened = await openAll(job, await scenarioHost(job.ep));
   if (!opened) return;
   const { sessions, errors } = opened;
   const workers: SessionWorker[] = [];
@@ -312,7 +314,6 @@ export async function runScenarioJob(job: ScenarioJob): Promise<void> {
         if (job.scenario === "offline") {
           const data: ScenarioWorkerData = {
             ep: job.ep,
-            ...(job.childModule ? { childModule: job.childModule } : {}),
             variants: job.variants.filter((v) => live.some((l) => l.name === v.name)),
             warmupMs: job.settings.warmupMs,
           };

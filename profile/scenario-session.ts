@@ -1,20 +1,19 @@
 /**
- * The sessions a scenario child (and each of its worker threads) times: the EP's runner and
- * session options as the paired child uses them (`TIMED_SESSION_OPTIONS`, the variant's
- * intra-op threads), its feeds built once, and one request as a {@link LoadTarget}.
+ * The sessions a scenario child (and each of its worker threads) times: created by the EP's
+ * onnxruntime-node host as the paired pass creates its timed sessions (`TIMED_SESSION_OPTIONS`,
+ * the variant's intra-op threads), its feeds built once, and one request as a {@link LoadTarget}.
  */
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import type { LoadTarget } from "../measure/index.ts";
 import type { BatchFeeds, PairedVariant } from "./child-protocol.ts";
 import { childRunner } from "./child-runtime.ts";
-import { defaultEpRegistry } from "./ep-registry.ts";
-import type { EpRunner } from "./ep-runner.ts";
+import { nodeEpRunners } from "./ep-registry.ts";
 import { buildFeeds } from "./input-tensors.ts";
-import { TIMED_SESSION_OPTIONS } from "./measure-latency.ts";
+import { nodeHostOf, type NodeSessionHost } from "./node-session.ts";
 
-/** The runner of an EP job (built in, or its `childModule`). */
-export function scenarioRunner(job: { readonly ep: string; readonly childModule?: string }): Promise<EpRunner> {
-  return childRunner(job, defaultEpRegistry().runners);
+/** The onnxruntime-node host of EP `ep` (its built-in runner, or the one `HARNESS_EP_MODULE` names). */
+export async function scenarioHost(ep: string): Promise<NodeSessionHost> {
+  return nodeHostOf(await (await childRunner(ep, nodeEpRunners)).openHost({ models: [] }), ep);
 }
 
 /** One precision's session with its feeds per batch. */
@@ -27,17 +26,14 @@ export interface ScenarioSession {
   readonly feeds: readonly (Record<string, ort.Tensor> | null)[];
 }
 
-/** Creates `variant`'s session as the paired child would. */
-export async function openScenarioSession(variant: PairedVariant, runner: EpRunner): Promise<ScenarioSession> {
-  const options: ort.InferenceSession.SessionOptions = {
-    ...runner.sessionOptions(),
-    logSeverityLevel: 3,
-    ...TIMED_SESSION_OPTIONS,
-    ...(variant.intraOpThreads !== undefined ? { intraOpNumThreads: variant.intraOpThreads } : {}),
-  };
-  const session = runner.createSession ? await runner.createSession(variant.onnxPath, options) : await ort.InferenceSession.create(variant.onnxPath, options);
+/** Creates `variant`'s session as the paired pass would; rejects with `EpCannotStart` when the EP cannot start here. */
+export async function openScenarioSession(variant: PairedVariant, host: NodeSessionHost): Promise<ScenarioSession> {
+  const session = await host.createOrt(variant.onnxPath, {
+    timed: true,
+    ...(variant.intraOpThreads !== undefined ? { intraOpThreads: variant.intraOpThreads } : {}),
+  });
   const feeds = variant.feeds.map((f: BatchFeeds) => (f.inputs.length > 0 ? buildFeeds(f) : null));
-  return { name: variant.name, session, intraOpThreads: options.intraOpNumThreads ?? 0, feeds };
+  return { name: variant.name, session, intraOpThreads: variant.intraOpThreads ?? 0, feeds };
 }
 
 /** One request = one `run` of the session on the batch's feeds. */

@@ -6,12 +6,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { realClock, runOffline } from "../measure/index.ts";
 import type { PairedVariant } from "./child-protocol.ts";
-import { openScenarioSession, scenarioRunner, sessionTarget, warmUp, type ScenarioSession } from "./scenario-session.ts";
+import { openScenarioSession, scenarioHost, sessionTarget, warmUp, type ScenarioSession } from "./scenario-session.ts";
 
 /** What the scenario child passes each worker. */
 export interface ScenarioWorkerData {
   readonly ep: string;
-  readonly childModule?: string;
   readonly variants: readonly PairedVariant[];
   readonly warmupMs: number;
 }
@@ -33,8 +32,8 @@ async function main(): Promise<void> {
   const reply = (m: ScenarioWorkerReply) => port.postMessage(m);
   const sessions: ScenarioSession[] = [];
   try {
-    const runner = await scenarioRunner(data);
-    for (const v of data.variants) sessions.push(await openScenarioSession(v, runner));
+    const host = await scenarioHost(data.ep);
+    for (const v of data.variants) sessions.push(await openScenarioSession(v, host));
     for (const s of sessions) for (const [b, f] of s.feeds.entries()) if (f) await warmUp(sessionTarget(s, b), data.warmupMs);
     reply({ type: "ready" });
   } catch (e) {

@@ -7,7 +7,7 @@ import type { EpRunner } from "../profile/ep-runner.ts";
 import { FAULTY_EP_MODULE, faultyCpuEp } from "./fixtures/faulty-ep.ts";
 
 function fake(name: string, probe: EpRunner["probe"]): EpRunner {
-  return { name, childEnv: () => ({}), sessionOptions: () => ({ executionProviders: ["cpu"] }), probe };
+  return { name, childEnv: () => ({}), probe, openHost: () => Promise.reject(new Error("a fake EP opens no sessions")) };
 }
 
 const registry: EpRegistry = {
@@ -102,12 +102,12 @@ test("the cuda EP without its binaries is unavailable with the install fix", asy
   assert.match(probe.reason, /^CUDA EP not available: /);
 });
 
-test("a child finds its runner in the built-in table, or as the default export of the runner's childModule", async () => {
-  assert.equal(await childRunner({ ep: "beta" }, registry.runners), registry.runners[1]);
-  await assert.rejects(childRunner({ ep: "delta" }, registry.runners), { message: 'Unknown EP "delta". Expected one of: alpha, beta, gamma' });
-  assert.equal(await childRunner({ ep: "cpu", childModule: FAULTY_EP_MODULE }, []), faultyCpuEp);
-  assert.equal(await childRunner({ ep: "cpu", childModule: pathToFileURL(FAULTY_EP_MODULE).href }, []), faultyCpuEp);
-  await assert.rejects(childRunner({ ep: "cuda", childModule: FAULTY_EP_MODULE }, []), {
-    message: `EP module ${FAULTY_EP_MODULE} must export as default the runner of "cuda"; its default export is "cpu"`,
+test("a child finds its runner in the built-in table, or as the default export of the module HARNESS_EP_MODULE names", async () => {
+  assert.equal(await childRunner("beta", registry.runners, {}), registry.runners[1]);
+  await assert.rejects(childRunner("delta", registry.runners, {}), { message: 'Unknown EP "delta". Expected one of: alpha, beta, gamma' });
+  assert.equal(await childRunner("cpu", [], { HARNESS_EP_MODULE: FAULTY_EP_MODULE }), faultyCpuEp);
+  assert.equal(await childRunner("cpu", [], { HARNESS_EP_MODULE: pathToFileURL(FAULTY_EP_MODULE).href }), faultyCpuEp);
+  await assert.rejects(childRunner("cuda", [], { HARNESS_EP_MODULE: FAULTY_EP_MODULE }), {
+    message: `EP module ${FAULTY_EP_MODULE} (HARNESS_EP_MODULE) must export as default the runner of "cuda"; its default export is "cpu"`,
   });
 });

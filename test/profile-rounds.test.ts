@@ -143,9 +143,7 @@ test("precisions of a model are timed together in every round; a round that cras
   // The cpu EP, except that children started in round 2 load the faulty one (test/fixtures/faulty-ep.ts), which crashes on crashme.onnx.
   const flaky: EpRunner = {
     ...cpu,
-    get childModule() {
-      return faulty ? FAULTY_EP_MODULE : undefined;
-    },
+    childEnv: (): Record<string, string> => (faulty ? { HARNESS_EP_MODULE: FAULTY_EP_MODULE } : {}),
   };
   const logged: string[] = [];
   const run = await runProfile(

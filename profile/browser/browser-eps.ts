@@ -7,41 +7,31 @@
 import { fileURLToPath } from "node:url";
 import type { EpRunner } from "../ep-runner.ts";
 import { probeBrowserEp } from "./browser-probe.ts";
-import type { PageRequestHandler } from "./page-server.ts";
-
-/** A browser EP's runner: an {@link EpRunner}, with what the browser child can take besides. */
-export interface BrowserEpRunner extends EpRunner {
-  /**
-   * Requests of the measuring sessions' page that the runner answers itself, before the
-   * page server's routes (its own assets, or a page held back; `probe()` runs as it is).
-   * Reaches the browser child through {@link EpRunner.childModule}.
-   */
-  readonly pageRequest?: PageRequestHandler;
-}
+import { BrowserSessionHost } from "./browser-ep-session.ts";
 
 /** Entry script of the browser EPs' child process. */
 export const BROWSER_CHILD_SCRIPT = fileURLToPath(new URL("./browser-child.ts", import.meta.url));
 
 /** The runner of onnxruntime-web backend `kind` in headless Chromium (`--eps browser-<kind>`). */
-function browserEp(kind: "wasm" | "webgpu"): BrowserEpRunner {
+function browserEp(kind: "wasm" | "webgpu"): EpRunner {
   return {
     name: `browser-${kind}`,
     label: `${kind} (browser)`,
     childScript: BROWSER_CHILD_SCRIPT,
     childEnv: () => ({}),
-    sessionOptions: () => ({}),
+    openHost: (request) => BrowserSessionHost.open(kind, request),
     probe: () => probeBrowserEp(kind),
   };
 }
 
 /** onnxruntime-web's WASM backend in headless Chromium (`--eps browser-wasm`). */
-export const browserWasmEp: BrowserEpRunner = browserEp("wasm");
+export const browserWasmEp: EpRunner = browserEp("wasm");
 
 /** onnxruntime-web's WebGPU backend in headless Chromium (`--eps browser-webgpu`). */
-export const browserWebgpuEp: BrowserEpRunner = browserEp("webgpu");
+export const browserWebgpuEp: EpRunner = browserEp("webgpu");
 
 /** The browser EPs, in table order. */
-export const browserEpRunners: readonly BrowserEpRunner[] = [browserWasmEp, browserWebgpuEp];
+export const browserEpRunners: readonly EpRunner[] = [browserWasmEp, browserWebgpuEp];
 
 /** The name to show for EP `name`: a browser EP's label, else the name itself. */
 export function epDisplayName(name: string): string {

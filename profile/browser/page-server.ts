@@ -51,7 +51,7 @@ export interface PageServerOptions {
    * string is given the parsed URL.
    */
   readonly binary?: (url: URL) => BinaryRoute | undefined;
-  /** Tried first on every request (an EP runner's own routes, see `BrowserEpRunner.pageRequest`). */
+  /** Tried first on every request (`BrowserSessionHost.open`'s `intercept`: a test fixture holding the page back). */
   readonly intercept?: PageRequestHandler;
 }
 

@@ -71,7 +71,6 @@ async function oneRound(runner: EpRunner, m: CeilingModel, path: string, o: Requ
     env: runner.childEnv(),
     timeoutMs: o.childTimeoutMs,
     script: runner.childScript,
-    childModule: runner.childModule,
     onMessage: (msg: ChildMessage) => {
       const v = msg.type === "paired-batch" ? msg.variants[0] : undefined;
       if (v) result = { p50: v.latency.p50, min: v.latency.min };
@@ -124,7 +123,6 @@ async function climbRound(
     {
       env: runner.childEnv(),
       timeoutMs: o.childTimeoutMs,
-      childModule: runner.childModule,
       onMessage: (msg: ChildMessage) => {
         if (msg.type === "ceiling-step") {
           steps.push(msg.step);

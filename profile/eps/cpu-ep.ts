@@ -4,6 +4,7 @@ import type { EpFacts, EpRunner } from "../ep-runner.ts";
 import { ortDefaultIntraOpThreads, readCpuTopology, type OrtDefaultThreads } from "../cpu-topology.ts";
 import { readBackOrtDefaultThreads } from "../ort-thread-readback.ts";
 import { ortVersion, tryProbeSession } from "./ort-probe.ts";
+import { NodeSessionHost, type NodeEpSpec } from "../node-session.ts";
 
 /** ORT's default intra-op pool size recorded in the CPU EP's facts by its probe; predicted from this machine's topology when the facts lack it (older runs). */
 export function ortDefaultFromFacts(facts: EpFacts | undefined): OrtDefaultThreads {
@@ -12,11 +13,14 @@ export function ortDefaultFromFacts(facts: EpFacts | undefined): OrtDefaultThrea
   return ortDefaultIntraOpThreads(readCpuTopology());
 }
 
+/** How onnxruntime-node's CPU EP is selected; its timed sessions read back their intra-op pool. */
+export const CPU_EP_SPEC: NodeEpSpec = { name: "cpu", options: { executionProviders: ["cpu"] }, onGpu: false, readsPool: true };
+
 /** Runner for onnxruntime-node's CPU EP. */
 export const cpuEp: EpRunner = {
   name: "cpu",
   childEnv: () => ({}),
-  sessionOptions: () => ({ executionProviders: ["cpu"] }),
+  openHost: async (request) => new NodeSessionHost(CPU_EP_SPEC, request),
   async probe() {
     const error = await tryProbeSession({ executionProviders: ["cpu"] });
     if (error) return { available: false, reason: `CPU EP failed to start: ${error.message}`, fix: "reinstall onnxruntime-node (npm ci)" };

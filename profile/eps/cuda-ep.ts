@@ -1,5 +1,6 @@
 /** The CUDA EP of onnxruntime-node: a separate download at install time (absent offline). */
 import type { EpRunner } from "../ep-runner.ts";
+import { NodeSessionHost, type NodeEpSpec } from "../node-session.ts";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -25,11 +26,12 @@ async function firstGpu(): Promise<{ device: string; driver: string; cuda: strin
   return g ? { device: g.name, driver: g.driver ?? "unknown", cuda: g.cudaDriverVersion } : undefined;
 }
 
-/** Runner for onnxruntime-node's CUDA EP. */
-export const cudaEp: EpRunner = {
+/** How onnxruntime-node's CUDA EP is selected, and which start-up failures mean it cannot start here. */
+export const CUDA_EP_SPEC: NodeEpSpec = {
   name: "cuda",
-  childEnv: () => ({}),
-  sessionOptions: () => ({ executionProviders: ["cuda"] }),
+  options: { executionProviders: ["cuda"] },
+  onGpu: true,
+  readsPool: false,
   explainStartFailure(error) {
     if (
       /libonnxruntime_providers_cuda|Failed to load shared library|cuda.*not (found|available|supported)|LoadLibrary|cannot open shared object/i.test(
@@ -40,6 +42,13 @@ export const cudaEp: EpRunner = {
     }
     return undefined;
   },
+};
+
+/** Runner for onnxruntime-node's CUDA EP. */
+export const cudaEp: EpRunner = {
+  name: "cuda",
+  childEnv: () => ({}),
+  openHost: async (request) => new NodeSessionHost(CUDA_EP_SPEC, request),
   async probe() {
     const backend = ortBackend("cuda");
     const gpu = await firstGpu();

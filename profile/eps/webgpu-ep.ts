@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import type { EpFacts, EpRunner, ProbeEnv } from "../ep-runner.ts";
 import { ortVersion, tryProbeSession } from "./ort-probe.ts";
+import { NodeSessionHost, type NodeEpSpec } from "../node-session.ts";
 
 /** Where Debian's chromium keeps SwiftShader's Vulkan ICD and a Vulkan loader. */
 export const CHROMIUM_DIR = "/usr/lib/chromium";
@@ -129,6 +130,23 @@ export function adapterFactsFromIcd(icdFiles: string | undefined): EpFacts {
   };
 }
 
+/** A session-creation error that means "no WebGPU adapter here", as reason and fix; undefined for any other. */
+function explainWebgpuStartFailure(error: Error): { reason: string; fix: string } | undefined {
+  if (/WebGPU adapter|No supported adapters|Couldn't load Vulkan/i.test(error.message)) {
+    return { reason: `no WebGPU adapter: ${error.message.split("\n")[0]}`, fix: WEBGPU_FIX };
+  }
+  return undefined;
+}
+
+/** How onnxruntime-node's WebGPU EP is selected, and which start-up failures mean it has no adapter. */
+export const WEBGPU_EP_SPEC: NodeEpSpec = {
+  name: "webgpu",
+  options: { executionProviders: ["webgpu"] },
+  onGpu: true,
+  readsPool: false,
+  explainStartFailure: explainWebgpuStartFailure,
+};
+
 /** Creates the runner for onnxruntime-node's WebGPU EP (it remembers which probe environment served). */
 export function createWebgpuEp(base: NodeJS.ProcessEnv = process.env, paths: VulkanPaths = SYSTEM_VULKAN_PATHS): EpRunner {
   let adopted: Record<string, string> | undefined;
@@ -140,17 +158,11 @@ export function createWebgpuEp(base: NodeJS.ProcessEnv = process.env, paths: Vul
       const served = webgpuProbeEnvs(base, paths).find((c) => c.label === facts.served);
       if (served) adopted = { ...served.env };
     },
-    sessionOptions: () => ({ executionProviders: ["webgpu"] }),
-    explainStartFailure(error) {
-      if (/WebGPU adapter|No supported adapters|Couldn't load Vulkan/i.test(error.message)) {
-        return { reason: `no WebGPU adapter: ${error.message.split("\n")[0]}`, fix: WEBGPU_FIX };
-      }
-      return undefined;
-    },
+    openHost: async (request) => new NodeSessionHost(WEBGPU_EP_SPEC, request),
     async probe() {
       const error = await tryProbeSession({ executionProviders: ["webgpu"] });
       if (error) {
-        const explained = runner.explainStartFailure?.(error);
+        const explained = explainWebgpuStartFailure(error);
         return { available: false, reason: explained?.reason ?? `WebGPU EP failed to start: ${error.message.split("\n")[0]}`, fix: WEBGPU_FIX };
       }
       // VK_DRIVER_FILES is the Vulkan loader's newer name for VK_ICD_FILENAMES
