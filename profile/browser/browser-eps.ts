@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { EpRunner } from "../ep-runner.ts";
 import { probeBrowserEp } from "./browser-probe.ts";
 import type { PageRequestHandler } from "./page-server.ts";
+import { epDisplayName } from "../../formats/ep-display-name.ts";
 
 /** A browser EP's runner: an {@link EpRunner}, with what the browser child can take besides. */
 export interface BrowserEpRunner extends EpRunner {
@@ -26,7 +27,7 @@ export const BROWSER_CHILD_SCRIPT = fileURLToPath(new URL("./browser-child.ts", 
 function browserEp(kind: "wasm" | "webgpu"): BrowserEpRunner {
   return {
     name: `browser-${kind}`,
-    label: `${kind} (browser)`,
+    label: epDisplayName(`browser-${kind}`),
     childScript: BROWSER_CHILD_SCRIPT,
     childEnv: () => ({}),
     sessionOptions: () => ({}),
@@ -42,8 +43,3 @@ export const browserWebgpuEp: BrowserEpRunner = browserEp("webgpu");
 
 /** The browser EPs, in table order. */
 export const browserEpRunners: readonly BrowserEpRunner[] = [browserWasmEp, browserWebgpuEp];
-
-/** The name to show for EP `name`: a browser EP's label, else the name itself. */
-export function epDisplayName(name: string): string {
-  return browserEpRunners.find((r) => r.name === name)?.label ?? name;
-}
