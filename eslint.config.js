@@ -55,6 +55,15 @@ const stageImports = {
   },
 };
 
+/**
+ * reports/ reads the run dir through formats/ and starts no child process: measuring (children,
+ * Chromium, nvidia-smi) is profile/'s, and a report renders what the run recorded.
+ */
+const REPORTS_START_NO_CHILD =
+  "reports/ starts no child process: it reads the run dir through formats/; measuring (children, Chromium, nvidia-smi) is profile/'s, which records what reports/ needs in the run dir";
+/** profile/index.ts's exports that start a child process (or Chromium, or nvidia-smi). */
+const PROFILE_CHILD_LAUNCHERS = ["runProfile", "recordRunCeilings", "measureCeilings", "resolveEps", "BrowserSession", "collectHardware"];
+
 export default tseslint.config(
   { ignores: ["node_modules/", "artifacts/", "formats/onnx/generated/onnx-pb.js", "formats/onnx/generated/onnx-pb.d.ts"] },
   js.configs.recommended,
@@ -74,6 +83,18 @@ export default tseslint.config(
           // The dataset readers without TensorFlow.js: profile's measurement children load test
           // images with them, where train/index.ts would add ~1 s and ~80 MiB to the measured process.
           entries: ["train/datasets/index.ts"],
+        },
+      ],
+    },
+  },
+  {
+    files: ["reports/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["node:child_process", "child_process", "playwright-core", "systeminformation"].map((name) => ({ name, message: REPORTS_START_NO_CHILD })),
+          patterns: [{ regex: "(^|/)profile/index\\.ts$", importNames: PROFILE_CHILD_LAUNCHERS, message: REPORTS_START_NO_CHILD }],
         },
       ],
     },

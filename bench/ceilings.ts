@@ -15,8 +15,6 @@ import {
   measureCeilings,
   procCpuinfoClock,
   theoreticalPeak,
-  writeCeilings,
-  type EpCeilings,
   defaultEpRegistry,
   resolveEps,
   selectEps,
@@ -26,6 +24,7 @@ import {
   timeRuns,
 } from "../profile/index.ts";
 import { readRunResults, type OkRow } from "../formats/run/results-schema.ts";
+import { writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 
 async function latestRun(out: string): Promise<string | undefined> {

@@ -10,7 +10,8 @@
  * unpaired speedup with its CI; its half-width is set beside the paired one's from the runs.
  */
 import { unpairedSpeedup } from "../measure/index.ts";
-import { runProfile, type Comparison, type OkRow, type RunResults } from "../profile/index.ts";
+import { runProfile } from "../profile/index.ts";
+import type { Comparison, OkRow, RunResults } from "../formats/run/results-schema.ts";
 import { speedupAgreement } from "../reports/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 

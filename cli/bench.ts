@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Command } from "commander";
 import { type BenchSection, benchSections } from "../bench/index.ts";
-import { ProfileOptionsSchema } from "../profile/index.ts";
+import { ProfileOptionsSchema } from "../formats/options/profile-options.ts";
 import { addFlags } from "./parse-flags.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 

@@ -4,16 +4,15 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { noOkRowsMessage, recordRunCeilings, runProfile } from "../profile/index.ts";
 import {
   DEFAULT_MEASURE,
   DEFAULT_ROUNDS,
   DEFAULT_SUITE,
   ProfileOptionsSchema,
-  noOkRowsMessage,
   parseProfileConfig,
-  runProfile,
   type ProfileOptions,
-} from "../profile/index.ts";
+} from "../formats/options/profile-options.ts";
 import { defaultOf, int } from "../formats/options/option-schema.ts";
 import { addFlags, flagOptions, type Flag } from "./parse-flags.ts";
 import { visibleControls } from "../formats/terminal-text.ts";
@@ -152,9 +151,8 @@ export function registerProfile(program: Command): void {
       } else if (run.report) {
         // The report is a view of results.json: a failure here never loses the run.
         try {
-          // The report's roofline needs the EPs' ceilings: measured once per machine and ORT version, then cached.
-          const { ensureRunCeilings } = await import("../reports/index.ts");
-          await ensureRunCeilings(run.dir, (line) => console.log(visibleControls(line))).catch((e: unknown) =>
+          // The report's roofline needs the EPs' ceilings: measured once per machine and ORT version, cached, and recorded in the run dir.
+          await recordRunCeilings(run.dir, (line) => console.log(visibleControls(line))).catch((e: unknown) =>
             console.error(visibleControls(`ceilings not measured: ${(e as Error).message}`)),
           );
           const { writeReport } = await import("../reports/index.ts");

@@ -14,7 +14,6 @@ import type { EpRunner } from "./ep-runner.ts";
 import { collectHardware } from "./hardware.ts";
 import { readModelFacts } from "./model-facts.ts";
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "../formats/options/profile-options.ts";
-import { renderResultsTable } from "./results-table.ts";
 import { RUN_FILES, type RunResults } from "../formats/run/results-schema.ts";
 import { onSoftwareAdapter } from "./software-adapter.ts";
 import { speedProbeMs } from "./speed-probe.ts";
@@ -258,7 +257,11 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     o.log(`Resume with: npm run profile -- --resume ${dir}`);
     throw failure;
   }
-  if (o.printTable) o.log("\n" + renderResultsTable(results, { wide: o.table === "wide" }));
+  if (o.printTable) {
+    // The terminal table is a renderer of reports/ (loaded here only when printed).
+    const { renderResultsTable } = await import("../reports/index.ts");
+    o.log("\n" + renderResultsTable(results, { wide: o.table === "wide" }));
+  }
   const scenarios = scenarioLines(results.scenarios ?? []);
   if (scenarios.length > 0) o.log(["", `Load scenario (${store.plan.settings.scenario}):`, ...scenarios.map((l) => `  ${l}`)].join("\n"));
   if (stopped || !results.complete) {

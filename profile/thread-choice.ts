@@ -6,7 +6,7 @@
  */
 import type { TimingRecord } from "../formats/run/run-records.ts";
 import type { RowThreads } from "../formats/run/results-schema.ts";
-import { parseThreadVariant } from "./intra-op-threads.ts";
+import { parseThreadVariant } from "../formats/run/thread-variant.ts";
 
 /** The variant names of `precision` among `names`: itself (ORT's default) first, then its ladder rungs by thread count. */
 export function ladderVariants(precision: string, names: Iterable<string>): string[] {

@@ -7,7 +7,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readOnnx } from "../formats/onnx/onnx-io.ts";
-import { type EpCeilings, realInputs, workPerBatch, type ModelWork } from "../profile/index.ts";
+import { realInputs, workPerBatch } from "../profile/index.ts";
+import type { EpCeilings } from "../formats/run/ceiling-cache.ts";
+import type { ModelWork } from "../formats/run/model-work-schema.ts";
 import type { OkRow, ResultRow } from "../formats/run/results-schema.ts";
 import { RunPlanSchema } from "../formats/run/run-plan.ts";
 

@@ -8,7 +8,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { unpairedSpeedup } from "../measure/index.ts";
-import type { Comparison, OkRow } from "../profile/index.ts";
+import type { Comparison, OkRow } from "../formats/run/results-schema.ts";
 import { escapeHtml } from "./escape-html.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";
 import { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type Cell, type Column, type ReportTable } from "./report-table.ts";

@@ -5,7 +5,7 @@
  * onnxruntime-node's CPU EP from the FP32 ONNX file when the run did not save them.
  */
 import { readFile } from "node:fs/promises";
-import type { OkRow } from "../profile/index.ts";
+import type { OkRow } from "../formats/run/results-schema.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
 import { plot, type Plot } from "./chart-render.ts";
 

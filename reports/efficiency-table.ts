@@ -4,7 +4,7 @@
  * not start are left out (a note names the EP once, with reason and fix); other skipped and
  * errored rows stay in the table with their reason.
  */
-import type { Warning } from "../profile/index.ts";
+import type { Warning } from "../formats/run/results-schema.ts";
 import { achieved, deviceP50 } from "./achieved-work.ts";
 import type { ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";

@@ -2,7 +2,7 @@
  * Per-EP plots: throughput vs batch size, latency distributions (box from the row's
  * percentiles) and the FP32 → INT8 speedup.
  */
-import type { Comparison, OkRow } from "../profile/index.ts";
+import type { Comparison, OkRow } from "../formats/run/results-schema.ts";
 import { plot, spansDecades, type Plot } from "./chart-render.ts";
 
 const W = 520;

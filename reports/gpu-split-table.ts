@@ -1,10 +1,10 @@
 /**
  * The GPU rows split into on-device time and transfer (profile/device-resident.ts), with the
- * GPU memory and energy of each row, and the split's sentences (profile/gpu-split.ts).
+ * GPU memory and energy of each row, and the split's sentences (gpu-split.ts).
  */
 import { okRows, type ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
-import { gpuSplitSentences } from "../profile/index.ts";
+import { gpuSplitSentences } from "./gpu-split.ts";
 
 /** The split rows: end to end, on the device, transfer share with its interval, GPU memory, energy per image. */
 export function gpuSplitTable(data: ReportData): ReportTable {

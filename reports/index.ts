@@ -26,7 +26,7 @@ export { exerciseEstimate, EXERCISE_INPUT, EXERCISE_LAYERS, MEMORY_ASSUMPTIONS }
 export { confusionMatrix, mostConfusedText, type ConfusionMatrix } from "./confusion-matrix.ts";
 export { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type ReportTable, type Column, type Cell } from "./report-table.ts";
 export { escapeHtml } from "./escape-html.ts";
-export { ensureRunCeilings } from "./run-ceilings.ts";
+export { renderResultsTable, type ResultsTableOptions } from "./terminal/results-table.ts";
 export { achieved, computeCeiling, deviceP50, isIntegerWork, loadRowWork, type Achieved } from "./achieved-work.ts";
 export { boundNotes, rooflinePlots, roofLines } from "./roofline.ts";
 export { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";

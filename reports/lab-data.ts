@@ -6,7 +6,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { readRunResults, RUN_FILES, type OkRow, type RunResults } from "../profile/index.ts";
+import { readRunResults, RUN_FILES, type OkRow, type RunResults } from "../formats/run/results-schema.ts";
 
 /** One machine of the lab: a run and the label its columns carry. */
 export interface LabMachine {

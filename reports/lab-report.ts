@@ -6,7 +6,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { epDisplayName, precisionSpeedup, type OkRow } from "../profile/index.ts";
+import { epDisplayName } from "../formats/ep-display-name.ts";
+import { precisionSpeedup } from "./precision-speedup.ts";
+import type { OkRow } from "../formats/run/results-schema.ts";
 import { plot, spansDecades, type Plot } from "./chart-render.ts";
 import { labRow, loadLab, notComparable, type LabData } from "./lab-data.ts";
 import { renderHtml, renderMarkdown, type ReportHeader, type ReportSection } from "./report-document.ts";

@@ -3,7 +3,10 @@
  * `train.json` and `export.json` beside its ONNX file (when the model came from the zoo).
  */
 import { dirname } from "node:path";
-import { readCeilings, type EpCeilings, readRunResults, type OkRow, type ResultRow, type RunResults, type ModelWork } from "../profile/index.ts";
+import { readRunResults, type OkRow, type ResultRow, type RunResults } from "../formats/run/results-schema.ts";
+import type { ModelWork } from "../formats/run/model-work-schema.ts";
+import { artifactsRootOf, readCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
+import { readRunCeilings } from "../formats/run/run-ceilings.ts";
 import { loadRowWork } from "./achieved-work.ts";
 import { readTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
 import { readExportRecord, type ExportRecord } from "../formats/export-record.ts";
@@ -27,13 +30,11 @@ export interface ReportData {
   readonly extraModels: readonly ModelRecords[];
   /** Work of one `session.run` by row key (plan.json, else counted from the ONNX files). */
   readonly work: ReadonlyMap<string, ModelWork>;
-  /** Measured ceilings of the run's machine per EP, from the cache (empty when never measured). */
+  /**
+   * Measured ceilings of the run's machine per EP: the run's `ceilings.json`, else (a run made
+   * before that file) the machine's cache under the artifacts root; empty when never measured.
+   */
   readonly ceilings: readonly EpCeilings[];
-}
-
-/** The artifacts root of a run dir `<out>/runs/<id>`: where `ceilings/` is cached. */
-export function artifactsRootOf(runDir: string): string {
-  return dirname(dirname(runDir));
 }
 
 async function readRecords(model: string, dir: string): Promise<ModelRecords> {
@@ -43,7 +44,8 @@ async function readRecords(model: string, dir: string): Promise<ModelRecords> {
 
 /**
  * Reads a run directory, the model records its rows point to, the rows' work and the
- * machine's cached ceilings (under `ceilingsRoot`, default the run's artifacts root).
+ * ceilings the run recorded (a run without `ceilings.json`: the machine's cache under
+ * `ceilingsRoot`, default the run's artifacts root).
  */
 export async function loadReportData(runDir: string, extraModelDirs: readonly string[] = [], ceilingsRoot = artifactsRootOf(runDir)): Promise<ReportData> {
   const results = await readRunResults(runDir);
@@ -58,8 +60,13 @@ export async function loadReportData(runDir: string, extraModelDirs: readonly st
     }),
   );
   const shapes = results.settings.shapes ?? {};
-  const [work, ceilings] = await Promise.all([loadRowWork(runDir, results.rows, shapes), readCeilings(ceilingsRoot, results.hardware)]);
+  const [work, ceilings] = await Promise.all([loadRowWork(runDir, results.rows, shapes), runCeilings(runDir, results, ceilingsRoot)]);
   return { runDir, results, models: new Map(entries), extraModels, work, ceilings };
+}
+
+/** The ceilings `runDir` recorded, else (an older run) those cached for its machine under `ceilingsRoot`. */
+async function runCeilings(runDir: string, results: RunResults, ceilingsRoot: string): Promise<EpCeilings[]> {
+  return (await readRunCeilings(runDir)) ?? readCeilings(ceilingsRoot, results.hardware);
 }
 
 /** The ok rows of a run. */

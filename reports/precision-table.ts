@@ -3,7 +3,7 @@
  * model × EP × batch, with the "why" from the per-op profile (share of kernel time in
  * fused integer ops) and the export record's op histogram.
  */
-import type { Comparison, OkRow, OpTime } from "../profile/index.ts";
+import type { Comparison, OkRow, OpTime } from "../formats/run/results-schema.ts";
 import { okRows, type ReportData } from "./load-run.ts";
 import type { Cell, ReportTable } from "./report-table.ts";
 import { tuningWhy } from "./tuning-why.ts";

@@ -4,7 +4,8 @@
  * achieved GFLOP/s), and a plain-language note per model saying which roof it is under
  * here and what that means for INT8 and for batching.
  */
-import type { EpCeilings, OkRow } from "../profile/index.ts";
+import type { OkRow } from "../formats/run/results-schema.ts";
+import type { EpCeilings } from "../formats/run/ceiling-cache.ts";
 import { achieved, deviceP50, isIntegerWork } from "./achieved-work.ts";
 import { plot, type Plot } from "./chart-render.ts";
 import type { ReportData } from "./load-run.ts";

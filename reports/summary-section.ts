@@ -3,7 +3,8 @@
  * (at the smallest and largest batch), the INT8 speedup per EP with its 95% CI (paired
  * when the run measured pairs, else the unpaired ratio, marked), and the most efficient model.
  */
-import { epDisplayName, formatRatio, precisionSpeedup } from "../profile/index.ts";
+import { epDisplayName } from "../formats/ep-display-name.ts";
+import { formatRatio, precisionSpeedup } from "./precision-speedup.ts";
 import { modelNames, okRows, type ReportData } from "./load-run.ts";
 import { modelSummaries } from "./model-summaries.ts";
 import type { ReportSection } from "./report-document.ts";

@@ -4,7 +4,8 @@
  * ORT's default in one paired window: each rung's speedup over the default (the scaling curve),
  * the fastest setting (the one the headline rows use) and whether a model's precisions want the same.
  */
-import { fastestRung, ladderGroups, rungOf, threadCheckSentences, threadsVerdict, wantedThreads, type Comparison } from "../profile/index.ts";
+import { fastestRung, ladderGroups, rungOf, threadCheckSentences, threadsVerdict, wantedThreads } from "./thread-check.ts";
+import type { Comparison } from "../formats/run/results-schema.ts";
 import { okRows, type ReportData } from "./load-run.ts";
 import type { Cell, Column, ReportTable } from "./report-table.ts";
 import { plot, type Plot } from "./chart-render.ts";

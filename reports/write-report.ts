@@ -10,7 +10,7 @@ import { cnnVsFcnnPlot, cnnVsFcnnTable, transferTable } from "./comparison-table
 import { confusionSection } from "./confusion-section.ts";
 import { efficiencyTable } from "./efficiency-table.ts";
 import { epPlots } from "./ep-plots.ts";
-import { epDisplayName } from "../profile/index.ts";
+import { epDisplayName } from "../formats/ep-display-name.ts";
 import { boundNotes, rooflinePlots } from "./roofline.ts";
 import { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";
 import { loadReportData, okRows, type ReportData } from "./load-run.ts";

@@ -22,12 +22,10 @@ import {
   fp32MatMul,
   int8MatMulInteger,
   int8QLinearMatMul,
-  readCeilings,
   simdBits,
   theoreticalPeak,
-  writeCeilings,
-  type EpCeilings,
 } from "../profile/ceilings/index.ts";
+import { readCeilings, writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
 import type { Hardware } from "../formats/run/results-schema.ts";
 import { modelWork } from "../profile/work/index.ts";
 

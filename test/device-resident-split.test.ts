@@ -14,7 +14,7 @@ import { buildRows } from "../profile/build-rows.ts";
 import { deviceResidentModel, deviceSplitApplies, deviceVariant } from "../profile/device-resident.ts";
 import { timingKey, type TimingRecord } from "../formats/run/run-records.ts";
 import type { Comparison, OkRow } from "../formats/run/results-schema.ts";
-import { gpuSplitSentences } from "../profile/gpu-split.ts";
+import { gpuSplitSentences } from "../reports/gpu-split.ts";
 import { deviceP50 } from "../reports/achieved-work.ts";
 import { AT, measuredFacts, planJob, testPlan } from "./fixtures/run-records.ts";
 

@@ -1,6 +1,7 @@
 /**
  * The seams rule of eslint.config.js (seams/stage-imports): a stage imports another only
- * through its index.ts or formats/, and formats/ imports no stage.
+ * through its index.ts or formats/, and formats/ imports no stage; and reports/ starts no
+ * child process (no-restricted-imports on reports/**).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -51,5 +52,31 @@ describe("seams/stage-imports", () => {
     assert.deepEqual(await lint("reports/probe.ts", allowed), []);
     assert.deepEqual(await lint("formats/probe.ts", 'import { onnx } from "./onnx/onnx-io.ts";\nexport const o = onnx;\n'), []);
     assert.deepEqual(await lint("test/probe.test.ts", 'import { RunStore } from "../profile/run-store.ts";\nexport const s = RunStore;\n'), []);
+  });
+});
+
+describe("reports/ starts no child process", () => {
+  const why =
+    "reports/ starts no child process: it reads the run dir through formats/; measuring (children, Chromium, nvidia-smi) is profile/'s, which records what reports/ needs in the run dir";
+
+  it("fails reports/ importing child_process or profile's child launchers", async () => {
+    const code =
+      [
+        'import { fork } from "node:child_process";',
+        'import { execFile } from "child_process";',
+        'import { recordRunCeilings, RunStore } from "../../profile/index.ts";',
+        "export const all = [fork, execFile, recordRunCeilings, RunStore];",
+      ].join("\n") + "\n";
+    assert.deepEqual(await lint("reports/terminal/probe.ts", code), [
+      `no-restricted-imports: 'node:child_process' import is restricted from being used. ${why}`,
+      `no-restricted-imports: 'child_process' import is restricted from being used. ${why}`,
+      `no-restricted-imports: 'recordRunCeilings' import from '../../profile/index.ts' is restricted from being used by a pattern. ${why}`,
+    ]);
+  });
+
+  it("passes the same imports outside reports/", async () => {
+    const code =
+      'import { fork } from "node:child_process";\nimport { recordRunCeilings } from "../profile/index.ts";\nexport const all = [fork, recordRunCeilings];\n';
+    assert.deepEqual(await lint("cli/probe.ts", code), []);
   });
 });

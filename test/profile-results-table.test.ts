@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { renderResultsTable } from "../profile/results-table.ts";
+import { renderResultsTable } from "../reports/terminal/results-table.ts";
 import { noOkRowsMessage } from "../profile/run-outcome.ts";
 import type { ResultRow } from "../formats/run/results-schema.ts";
 import { okRow, runResults } from "./report-fixtures.ts";

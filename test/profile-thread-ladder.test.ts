@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { TimingRecord } from "../formats/run/run-records.ts";
 import { ortDefaultIntraOpThreads, resolvedIntraOpThreads, sysfsPhysicalCores } from "../profile/cpu-topology.ts";
-import { intraOpThreadsOf, parseThreadVariant, threadLadder, threadVariant } from "../profile/intra-op-threads.ts";
+import { intraOpThreadsOf, threadLadder } from "../profile/intra-op-threads.ts";
+import { parseThreadVariant, threadVariant } from "../formats/run/thread-variant.ts";
 import { poolSizeFromCounts } from "../profile/ort-thread-readback.ts";
 import { chosenThreads, fastestThreadVariant, ladderVariants } from "../profile/thread-choice.ts";
 

@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RunResultsSchema, type OkRow, type ResultRow, type RunResults } from "../profile/index.ts";
+import { RunResultsSchema, type OkRow, type ResultRow, type RunResults } from "../formats/run/results-schema.ts";
 import { TrainRecordSchema, type TrainRecord } from "../formats/model-dir.ts";
 
 /** An ok row with round figures; `p50` in ms. */

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { runProfile } from "../profile/run-profile.ts";
-import { writeCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
+import { writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
 import { writeReport } from "../reports/write-report.ts";
 import { escapeMarkdown } from "../reports/escape-markdown.ts";
 import { visibleControls } from "../formats/terminal-text.ts";

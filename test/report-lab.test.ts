@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ResultRow, RunResults } from "../profile/index.ts";
+import type { ResultRow, RunResults } from "../formats/run/results-schema.ts";
 import { labThroughputTable, loadLab, machinesTable, writeLabReport } from "../reports/index.ts";
 import { tableToMarkdown } from "../reports/report-table.ts";
 import { okRow, runResults } from "./report-fixtures.ts";

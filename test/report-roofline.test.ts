@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildReferenceModel } from "./fixtures/reference-models.ts";
-import { writeCeilings, type EpCeilings } from "../profile/ceilings/index.ts";
+import { writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
 import { achieved, boundNotes, loadReportData, rooflinePlots } from "../reports/index.ts";
 import { efficiencyTable } from "../reports/efficiency-table.ts";
 import { roofLines } from "../reports/roofline.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Comparison } from "../profile/index.ts";
+import type { Comparison } from "../formats/run/results-schema.ts";
 import { threadCheckApplies } from "../profile/intra-op-threads.ts";
-import { rungOf, scalingCurve, threadCheckLine, threadCheckSentences, threadsVerdict, wantedThreads } from "../profile/thread-check.ts";
+import { rungOf, scalingCurve, threadCheckLine, threadCheckSentences, threadsVerdict, wantedThreads } from "../reports/thread-check.ts";
 import type { ReportData } from "../reports/load-run.ts";
 import { tableToMarkdown } from "../reports/report-table.ts";
 import { threadScalingPoints, threadsTable } from "../reports/threads-table.ts";

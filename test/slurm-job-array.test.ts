@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { readRunResults } from "../profile/index.ts";
+import { readRunResults } from "../formats/run/results-schema.ts";
 import { findRunDirs } from "../reports/index.ts";
 import { slurmSkipReason, startSlurmCluster, type SlurmCluster } from "./slurm-cluster.ts";
 

@@ -33,6 +33,8 @@ export const RUN_FILES = {
   rounds: "rounds.jsonl",
   /** The speedups with their intervals, one line each (also in `results.json`). */
   comparisonsCsv: "comparisons.csv",
+  /** The machine's measured ceilings per EP when the run finished, for the report's roofline (`run-ceilings.ts`); absent in older runs. */
+  ceilings: "ceilings.json",
 } as const;
 
 /** Latency statistics of one row, milliseconds per `session.run` call. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { EpRunner } from "../ep-runner.ts";
 import { probeBrowserEp } from "./browser-probe.ts";
 import { BrowserSessionHost } from "./browser-ep-session.ts";
+import { epDisplayName } from "../../formats/ep-display-name.ts";
 
 /** Entry script of the browser EPs' child process. */
 export const BROWSER_CHILD_SCRIPT = fileURLToPath(new URL("./browser-child.ts", import.meta.url));
@@ -16,7 +17,7 @@ export const BROWSER_CHILD_SCRIPT = fileURLToPath(new URL("./browser-child.ts", 
 function browserEp(kind: "wasm" | "webgpu"): EpRunner {
   return {
     name: `browser-${kind}`,
-    label: `${kind} (browser)`,
+    label: epDisplayName(`browser-${kind}`),
     childScript: BROWSER_CHILD_SCRIPT,
     childEnv: () => ({}),
     openHost: (request) => BrowserSessionHost.open(kind, request),
@@ -32,8 +33,3 @@ export const browserWebgpuEp: EpRunner = browserEp("webgpu");
 
 /** The browser EPs, in table order. */
 export const browserEpRunners: readonly EpRunner[] = [browserWasmEp, browserWebgpuEp];
-
-/** The name to show for EP `name`: a browser EP's label, else the name itself. */
-export function epDisplayName(name: string): string {
-  return browserEpRunners.find((r) => r.name === name)?.label ?? name;
-}

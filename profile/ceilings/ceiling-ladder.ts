@@ -4,7 +4,7 @@
  * time allowed is spent. One fixed shape picked for a 2-core VM read 10-140x below an
  * H200 and a 16-core Xeon; a ladder finds each machine's own knee.
  */
-import type { CeilingKind } from "./ceiling-models.ts";
+import type { CeilingKind } from "../../formats/run/ceiling-cache.ts";
 import { ladderLength } from "./device-models.ts";
 
 /** Where a kind's ladder starts and ends on one EP, and its limits. */

@@ -7,20 +7,7 @@
 import type { onnx } from "../../formats/onnx/onnx-io.ts";
 import { floatTensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
 import { seededRandom } from "../../measure/index.ts";
-
-/** The ceilings measured. */
-export const CEILING_KINDS = [
-  "fp32-matmul",
-  "fp16-matmul",
-  "fp32-conv",
-  "int8-qlinearmatmul",
-  "int8-matmulinteger",
-  "bandwidth",
-  "link-h2d",
-  "link-d2h",
-] as const;
-/** One ceiling kind. */
-export type CeilingKind = (typeof CEILING_KINDS)[number];
+import type { CeilingKind } from "../../formats/run/ceiling-cache.ts";
 
 /** A ceiling model with its work per run. */
 export interface CeilingModel {

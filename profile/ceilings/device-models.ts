@@ -10,7 +10,8 @@
 import type { onnx } from "../../formats/onnx/onnx-io.ts";
 import { float16Tensor, floatTensor, int64Tensor, int8Tensor } from "../../formats/onnx/tensor-data.ts";
 import { seededRandom } from "../../measure/index.ts";
-import type { CeilingKind, CeilingModel } from "./ceiling-models.ts";
+import type { CeilingModel } from "./ceiling-models.ts";
+import type { CeilingKind } from "../../formats/run/ceiling-cache.ts";
 
 const FLOAT = 1;
 const UINT8 = 2;

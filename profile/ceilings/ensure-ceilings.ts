@@ -5,7 +5,7 @@
  */
 import type { EpRunner } from "../ep-runner.ts";
 import type { Hardware } from "../../formats/run/results-schema.ts";
-import { readCeilings, writeCeilings, type EpCeilings } from "./ceiling-cache.ts";
+import { readCeilings, writeCeilings, type EpCeilings } from "../../formats/run/ceiling-cache.ts";
 import { measureCeilings } from "./measure-ceilings.ts";
 import { procCpuinfoClock, theoreticalPeak } from "./theoretical-peak.ts";
 import { gpuDatasheet } from "./gpu-datasheet.ts";

@@ -17,8 +17,8 @@ import type { MeasureSettings } from "../../formats/options/profile-options.ts";
 import { runChild } from "../run-child.ts";
 import { percentile } from "../../measure/index.ts";
 import { availableParallelism } from "node:os";
-import type { CeilingFigure, EpCeilings } from "./ceiling-cache.ts";
-import { ceilingModels, figureAt, noInt8Reason, type CeilingKind, type CeilingModel } from "./ceiling-models.ts";
+import { ceilingModels, figureAt, noInt8Reason, type CeilingModel } from "./ceiling-models.ts";
+import type { CeilingFigure, CeilingKind, EpCeilings } from "../../formats/run/ceiling-cache.ts";
 import { bestStep, ceilingKindsFor, ladderPlan, type LadderStep, type LadderStop } from "./ceiling-ladder.ts";
 import { ladderModel } from "./device-models.ts";
 

@@ -4,9 +4,9 @@
  * columns for the default suite; rows of EPs that could not start are left out (the run
  * lists those EPs once, above the table).
  */
-import { epDisplayName } from "./browser/browser-eps.ts";
-import { formatSpeedup, precisionSpeedup, speedupVerdict } from "./precision-speedup.ts";
-import type { OkRow, ResultRow, RunResults } from "../formats/run/results-schema.ts";
+import { epDisplayName } from "../../formats/ep-display-name.ts";
+import { formatSpeedup, precisionSpeedup, speedupVerdict } from "../precision-speedup.ts";
+import type { OkRow, ResultRow, RunResults } from "../../formats/run/results-schema.ts";
 import { fmt } from "./results-wide-table.ts";
 
 /** Plain text columns: two spaces apart, a dashed rule under the header, `right` columns right-aligned. */

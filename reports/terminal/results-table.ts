@@ -3,13 +3,13 @@
  * reason and fix), the table (compact by default, every column with `wide`), the rows
  * that failed, and the stability figures; every line wrapped to the terminal width.
  */
-import { epDisplayName } from "./browser/browser-eps.ts";
-import type { OkRow, ResultRow, RunResults } from "../formats/run/results-schema.ts";
+import { epDisplayName } from "../../formats/ep-display-name.ts";
+import type { OkRow, ResultRow, RunResults } from "../../formats/run/results-schema.ts";
 import { renderCompactTable } from "./results-compact-table.ts";
 import { pct, renderWideTable } from "./results-wide-table.ts";
 import { wrapText } from "./text-wrap.ts";
-import { threadCheckLine } from "./thread-check.ts";
-import { gpuSplitSentences } from "./gpu-split.ts";
+import { threadCheckLine } from "../thread-check.ts";
+import { gpuSplitSentences } from "../gpu-split.ts";
 
 /** Options of {@link renderResultsTable}. */
 export interface ResultsTableOptions {

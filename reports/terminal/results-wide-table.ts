@@ -1,7 +1,7 @@
 /** The wide terminal table (`--wide`): every row of the run, every column (cli-table3). */
 import Table from "cli-table3";
-import { epDisplayName } from "./browser/browser-eps.ts";
-import type { RunResults } from "../formats/run/results-schema.ts";
+import { epDisplayName } from "../../formats/ep-display-name.ts";
+import type { RunResults } from "../../formats/run/results-schema.ts";
 
 /** A number with `digits` significant digits (integers from 1000 up), `-` when absent. */
 export function fmt(value: number | null | undefined, digits = 3): string {

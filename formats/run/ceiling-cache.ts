@@ -7,11 +7,24 @@
  */
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
-import type { Hardware } from "../../formats/run/results-schema.ts";
-import { CEILING_KINDS } from "./ceiling-models.ts";
-import { ensureOutputDir } from "../../formats/output-dir.ts";
+import type { Hardware } from "./results-schema.ts";
+import { ensureOutputDir } from "../output-dir.ts";
+
+/** The ceilings measured. */
+export const CEILING_KINDS = [
+  "fp32-matmul",
+  "fp16-matmul",
+  "fp32-conv",
+  "int8-qlinearmatmul",
+  "int8-matmulinteger",
+  "bandwidth",
+  "link-h2d",
+  "link-d2h",
+] as const;
+/** One ceiling kind. */
+export type CeilingKind = (typeof CEILING_KINDS)[number];
 
 /** One measured ceiling: its value (best round), median, spread over rounds and the best single run. */
 export const CeilingFigureSchema = z.object({
@@ -116,6 +129,11 @@ export function machineFingerprint(hw: Hardware): string {
     method: "device-resident ladders v2",
   };
   return createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 12);
+}
+
+/** The artifacts root of a run dir `<out>/runs/<id>`: where `ceilings/` is cached. */
+export function artifactsRootOf(runDir: string): string {
+  return dirname(dirname(runDir));
 }
 
 /** Path of the cache file of `hw` under the artifacts root `out`. */

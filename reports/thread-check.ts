@@ -5,7 +5,7 @@
  * precisions want the same setting, and one sentence per batch for the terminal and the report.
  */
 import type { Comparison } from "../formats/run/results-schema.ts";
-import { parseThreadVariant } from "./intra-op-threads.ts";
+import { parseThreadVariant } from "../formats/run/thread-variant.ts";
 
 /** The threads of a `threads` comparison's variant (`fp32@2t` → 2). */
 export function rungOf(c: Pick<Comparison, "variant">): number {
