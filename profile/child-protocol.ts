@@ -91,8 +91,6 @@ export interface CeilingJob extends EpJob {
   readonly intraOpThreads?: number;
 }
 
-/** A job sent to a child. */
-
 /** Load scenarios (MLPerf's Offline and Server) of every variant of one model on one EP (`scenario-child.ts`). */
 export interface ScenarioJob extends EpJob {
   readonly kind: "scenario";

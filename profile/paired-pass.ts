@@ -63,14 +63,17 @@ async function timeBatch(job: PairedJob, live: readonly Live[], meter: EnergyMet
   await send({ type: "paired-batch", batch, variants, blocks: res.blocks, cycles: res.cycles });
 }
 
-/** Runs a paired job on `host`: one `paired-batch` (or `batch-error`) per batch. */
-export async function runPairedPass(job: PairedJob, host: EpSessionHost, send: Send): Promise<void> {
+/**
+ * Runs a paired job on `host`: one `paired-batch` (or `batch-error`) per batch.
+ * @param openMeter the energy meter's opener (tests pass one over absent counters).
+ */
+export async function runPairedPass(job: PairedJob, host: EpSessionHost, send: Send, openMeter: () => Promise<EnergyMeter> = openEnergyMeter): Promise<void> {
   const live: Live[] = [];
   let meter: EnergyMeter | undefined;
   try {
     if (!(await openVariants(job, host, send, live))) return;
     // The idle baseline is measured once (1 s) where the counters are readable.
-    meter = await openEnergyMeter();
+    meter = await openMeter();
     for (const b of job.batches.keys()) {
       try {
         await timeBatch(job, live, meter, b, send);
