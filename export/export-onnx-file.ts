@@ -8,7 +8,7 @@
 import { stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
-import { isDatasetName, loadDataset } from "../train/index.ts";
+import { isDatasetName, loadDataset } from "../datasets/index.ts";
 import type { ImageSet } from "../formats/dataset.ts";
 import { PRECISIONS, type Precision } from "../formats/options/export-options.ts";
 import { describeInput, generatedFeeds, imageFeeds, imagesTensor, type ForeignInput, type Normalisation } from "./foreign-input.ts";

@@ -47,7 +47,7 @@ describe("seams/stage-imports", () => {
         'import { readFacts } from "../formats/run/run-records.ts";',
         'import { percentile } from "../measure/index.ts";',
         'import { loadReportData } from "./load-run.ts";',
-        'export const all = [RunStore, readFacts, percentile, loadReportData, () => import("../train/datasets/index.ts")];',
+        'export const all = [RunStore, readFacts, percentile, loadReportData, () => import("../datasets/index.ts")];',
       ].join("\n") + "\n";
     assert.deepEqual(await lint("reports/probe.ts", allowed), []);
     assert.deepEqual(await lint("formats/probe.ts", 'import { onnx } from "./onnx/onnx-io.ts";\nexport const o = onnx;\n'), []);

@@ -17,7 +17,7 @@ import { appendTiming, readTimings, type TimingRecord } from "../formats/run/run
 import { runProfile } from "../profile/run-profile.ts";
 import * as ort from "onnxruntime-node";
 import { evaluateAccuracy } from "../profile/accuracy.ts";
-import { generateSynthetic } from "../train/datasets/index.ts";
+import { generateSynthetic } from "../datasets/index.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
 import { coefficientOfVariation, latencySketch, pooledLatency, summarizeLatency } from "../measure/statistics.ts";
 
