@@ -10,9 +10,8 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { readModelFacts } from "./model-facts.ts";
+import { readModelFacts, type SuiteFile } from "../profile/index.ts";
 import type { Precision } from "../formats/options/profile-options.ts";
-import type { SuiteFile } from "./suite-models.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 import type { Warning } from "../formats/run/results-schema.ts";
 
