@@ -14,6 +14,7 @@ import { readModelFacts, type SuiteFile } from "../profile/index.ts";
 import type { Precision } from "../formats/options/profile-options.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 import type { Warning } from "../formats/run/results-schema.ts";
+import type { OnnxExportRecord } from "../formats/onnx-export-record.ts";
 
 /** What {@link onnxSuiteFiles} needs. */
 export interface OnnxSuiteOptions {
@@ -65,7 +66,7 @@ async function defaultQuantize(
 async function calibrationWarnings(exportJson: string, precision: Precision, source: string): Promise<{ warnings?: Warning[] }> {
   if (precision !== "int8" && precision !== "int8-all") return {};
   const record = await readFile(exportJson, "utf8").then(
-    (t) => JSON.parse(t) as { calibration?: { source?: string } },
+    (t) => JSON.parse(t) as Partial<OnnxExportRecord>,
     () => undefined,
   );
   if (record?.calibration?.source !== "generated") return {};
