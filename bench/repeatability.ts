@@ -11,6 +11,7 @@
  */
 import { unpairedSpeedup } from "../measure/index.ts";
 import { runProfile } from "../profile/index.ts";
+import { suitePreparer } from "../pipeline/index.ts";
 import type { Comparison, OkRow, RunResults } from "../formats/run/results-schema.ts";
 import { speedupAgreement } from "../reports/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
@@ -22,22 +23,26 @@ const MODELS = ["lenet", "basic-cnn", "fcnn"];
 
 async function suiteRun(o: BenchOptions, precisions: ("fp32" | "int8")[], label: string): Promise<RunResults> {
   console.log(`-- ${label}`);
-  const run = await runProfile({
-    models: MODELS,
-    dataset: "mnist",
-    eps: ["cpu"],
-    batches: [1, 32],
-    precisions,
-    out: o.out,
-    quick: o.quick,
-    ...(o.rounds !== undefined ? { rounds: o.rounds } : {}),
-    // Accuracy and the per-op pass do not change timings; keep them short.
-    accuracyLimit: 500,
-    measure: { profileIterations: 0 },
-    progress: false,
-    printTable: false,
-    log: (line) => (line.startsWith("  ") || line.startsWith("Run dir") ? console.log(line) : undefined),
-  });
+  const run = await runProfile(
+    {
+      models: MODELS,
+      dataset: "mnist",
+      eps: ["cpu"],
+      batches: [1, 32],
+      precisions,
+      out: o.out,
+      quick: o.quick,
+      ...(o.rounds !== undefined ? { rounds: o.rounds } : {}),
+      // Accuracy and the per-op pass do not change timings; keep them short.
+      accuracyLimit: 500,
+      measure: { profileIterations: 0 },
+      progress: false,
+      printTable: false,
+      log: (line) => (line.startsWith("  ") || line.startsWith("Run dir") ? console.log(line) : undefined),
+    },
+    undefined,
+    suitePreparer,
+  );
   return run.results;
 }
 

@@ -17,11 +17,10 @@ import {
   selectBackend,
   type BackendName,
   type WasmKernelSet,
-  loadDataset,
-  type ImageSet,
   buildModel,
   type GpuAdapter,
 } from "../train/index.ts";
+import { loadDataset, type ImageSet } from "../datasets/index.ts";
 
 /** The models measured on each backend (MNIST's 28x28x1 input). */
 const MODELS = ["lenet", "basic-cnn"] as const;

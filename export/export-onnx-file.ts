@@ -7,15 +7,15 @@
  */
 import { stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { z } from "zod";
-import { isDatasetName, loadDataset } from "../train/index.ts";
+import { isDatasetName, loadDataset } from "../datasets/index.ts";
 import type { ImageSet } from "../formats/dataset.ts";
-import { PRECISIONS, type Precision } from "../formats/options/export-options.ts";
+import type { Precision } from "../formats/options/export-options.ts";
+import type { OnnxExportRecord } from "../formats/onnx-export-record.ts";
 import { describeInput, generatedFeeds, imageFeeds, imagesTensor, type ForeignInput, type Normalisation } from "./foreign-input.ts";
 import { readOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { top1Accuracy } from "./parity.ts";
 import { convertFp16, optimizedOpHistogram, quantizeDynamic, quantizeStatic, type QuantReport } from "./quantize/index.ts";
-import { TuningRecordSchema, tuneInt8, type TuningRecord } from "./tune/index.ts";
+import { tuneInt8, type TuningRecord } from "./tune/index.ts";
 import { machineLabel, thisMachine, tunerThreadSearch } from "./tune/machine-fingerprint.ts";
 import type { ImageGeometry } from "./ort-inference.ts";
 import * as ort from "onnxruntime-node";
@@ -49,30 +49,6 @@ export interface OnnxExportOptions {
   outDir?: string;
   onProgress?: (line: string) => void;
 }
-
-/** Schema of `<stem>.export.json`. */
-export const OnnxExportRecordSchema = z.object({
-  schemaVersion: z.literal(1),
-  source: z.string(),
-  input: z.object({ name: z.string(), layout: z.string(), fixedBatch: z.number().int().nullable() }),
-  calibration: z.object({ source: z.string(), images: z.number().int(), labelled: z.boolean(), warning: z.string().nullable() }),
-  precisions: z.array(
-    z.object({
-      precision: z.enum(PRECISIONS),
-      file: z.string(),
-      bytes: z.number().int(),
-      opHistogram: z.record(z.string(), z.number().int()),
-      quantization: z.object({
-        quantized: z.array(z.object({ name: z.string(), opType: z.string() })),
-        float: z.array(z.object({ name: z.string(), opType: z.string(), reason: z.string() })),
-      }),
-    }),
-  ),
-  tuning: TuningRecordSchema.nullable(),
-  createdAt: z.string(),
-});
-/** Parsed `<stem>.export.json`. */
-export type OnnxExportRecord = z.infer<typeof OnnxExportRecordSchema>;
 
 /** The loud warning printed and recorded when calibration falls back to generated inputs. */
 export const GENERATED_WARNING =

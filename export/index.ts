@@ -47,14 +47,9 @@ export {
   type ParityThresholds,
 } from "./parity.ts";
 export { DEFAULT_INFERENCE_BATCH, createCpuSession, inputTensor, nhwcToNchw, predictOnnx, type ImageGeometry } from "./ort-inference.ts";
-export {
-  CALIBRATION_SOURCES,
-  GENERATED_WARNING,
-  OnnxExportRecordSchema,
-  exportOnnxFile,
-  type OnnxExportOptions,
-  type OnnxExportRecord,
-} from "./export-onnx-file.ts";
+export { CALIBRATION_SOURCES, GENERATED_WARNING, exportOnnxFile, type OnnxExportOptions } from "./export-onnx-file.ts";
+/** The `<stem>.export.json` contract is formats/'s; re-exported here for the export stage's callers. */
+export { OnnxExportRecordSchema, type OnnxExportRecord } from "../formats/onnx-export-record.ts";
 export { fromFloat16Bits, toFloat16Bits } from "./float16.ts";
 export { toMetadataProps, fromMetadataProps, fromCustomMetadata, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 export { readOnnx, writeOnnx, decodeOnnx, encodeOnnx, onnx } from "../formats/onnx/onnx-io.ts";

@@ -17,7 +17,7 @@ export type Send = (message: ChildMessage) => Promise<void>;
 
 /** The job's test set, loaded after the batches so its images do not count in the model's memory. */
 async function loadTestSet(acc: NonNullable<FactsJob["accuracy"]>): Promise<{ set: ImageSet; shape: ImageShape }> {
-  const { loadNamedDataset } = await import("../train/datasets/index.ts");
+  const { loadNamedDataset } = await import("../datasets/index.ts");
   const { test, info } = await loadNamedDataset(acc.metadata.dataset, { dataDir: acc.dataDir, limit: 0, testLimit: acc.limit, seed: acc.metadata.datasetSeed });
   return { set: test, shape: [info.height, info.width, info.channels] };
 }

@@ -4,6 +4,7 @@
  * formats/options/ directly.
  */
 export { runProfile, type ProfileRun } from "./run-profile.ts";
+export type { SuiteFile, SuitePreparer } from "./suite-file.ts";
 export type { EpRunner, EpProbe, EpFacts } from "./ep-runner.ts";
 export { webgpuProbeEnvs, WEBGPU_FIX } from "./eps/webgpu-ep.ts";
 export { defaultEpRegistry, selectEps, resolveEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";

@@ -21,8 +21,7 @@ import { RunStore } from "./run-store.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
 import { runTask, type TaskOutcome } from "./run-task.ts";
 import type { PlannedJob, RunPlan } from "../formats/run/run-plan.ts";
-import { checkZooModels, prepareZooModels, type SuiteFile } from "./suite-models.ts";
-import { onnxSuiteFiles } from "./onnx-precisions.ts";
+import type { SuitePreparer } from "./suite-file.ts";
 import { probeInChild } from "./probe-in-child.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 import { checkShapeNames, inputWarnings, usedShape } from "./input-defaults.ts";
@@ -42,22 +41,6 @@ export interface ProfileRun {
   readonly report: boolean;
 }
 
-async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
-  if (o.onnx.length > 0)
-    return onnxSuiteFiles({ onnx: o.onnx, precisions: o.precisions, int8: o.int8, out: o.out, tuneBatch: Math.max(...o.batches), log: o.log });
-  return prepareZooModels({
-    models: o.models,
-    dataset: o.dataset,
-    precisions: o.precisions,
-    out: o.out,
-    epochs: o.epochs,
-    dataDir: o.dataDir,
-    progress: o.progress,
-    log: o.log,
-    tuneBatch: Math.max(...o.batches),
-  });
-}
-
 /** The batches of `ep`'s jobs: the run's, plus `--gpu-batch` on a GPU EP with a real adapter. */
 export function batchesOn(ep: string, eps: readonly EpStatus[], o: Pick<ResolvedProfileOptions, "batches" | "gpuBatches">): number[] {
   const status = eps.find((e) => e.name === ep);
@@ -65,8 +48,8 @@ export function batchesOn(ep: string, eps: readonly EpStatus[], o: Pick<Resolved
   return realGpu ? [...new Set([...o.batches, ...o.gpuBatches.filter((b) => b > 0)])] : [...o.batches];
 }
 
-async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[]): Promise<Omit<RunPlan, "runId">> {
-  const files = await planFiles(o);
+async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[], suite: SuitePreparer): Promise<Omit<RunPlan, "runId">> {
+  const files = await suite.files(o);
   const read = await Promise.all(
     files.map(async (file) => {
       try {
@@ -174,8 +157,11 @@ function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProf
 /**
  * Runs the profile stage. Throws before any work for bad options (unknown EP, bad batch).
  * @param registry EP table; tests pass fakes.
+ * @param suite Makes the files of a fresh run (pipeline/'s `suitePreparer`: trains, exports and
+ * quantizes what is missing); not needed to `--resume` a run, whose files are in its plan.
+ * @throws {Error} for a fresh run without `suite`.
  */
-export async function runProfile(input: ProfileOptions = {}, registry: EpRegistry = defaultEpRegistry()): Promise<ProfileRun> {
+export async function runProfile(input: ProfileOptions = {}, registry: EpRegistry = defaultEpRegistry(), suite?: SuitePreparer): Promise<ProfileRun> {
   let o = resolveProfileOptions(input);
   let store: RunStore;
   if (o.resume) {
@@ -187,11 +173,15 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
     const runners = selectEps(registry, o.eps);
     // Fail before probing, training or exporting when the output folder cannot be made.
     await ensureOutputDir(o.out, "--out");
-    if (o.onnx.length === 0) await checkZooModels(o.models);
+    if (!suite)
+      throw new Error(
+        "runProfile needs a suite preparer for a fresh run (the files of --models or --onnx): pass pipeline/index.ts's suitePreparer, as cli/profile-command.ts does, or --resume a run",
+      );
+    await suite.check(o);
     o.log(`probing EPs: ${runners.map((r) => r.name).join(", ")}`);
     const eps = await Promise.all(runners.map((r) => resolveEps([r], probeInChild).then((s) => s[0]!)));
     for (const ep of eps) o.log(ep.state === "available" ? `  ${ep.name}: available` : `  ${ep.name}: skipped (${ep.reason})`);
-    store = await RunStore.create(o.out, await buildPlan(o, runners, eps), o.rounds);
+    store = await RunStore.create(o.out, await buildPlan(o, runners, eps, suite), o.rounds);
   }
   const dir = store.dir;
   const total = store.pending().length;

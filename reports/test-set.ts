@@ -11,7 +11,7 @@ export interface TestSet {
 
 /** Loads the first `limit` test images of dataset `name` (`dataDir` as the run used it; `seed`: the model's training seed, which a folder's test split and the synthetic images depend on; default 1). */
 export async function loadTestSet(name: string, limit: number, dataDir: string | null | undefined, seed?: number): Promise<TestSet> {
-  const { loadNamedDataset } = await import("../train/datasets/index.ts");
+  const { loadNamedDataset } = await import("../datasets/index.ts");
   const set = await loadNamedDataset(name, { limit: 1, testLimit: limit, seed, ...(dataDir != null ? { dataDir } : {}) });
   return { test: set.test, classNames: set.info.classNames, shape: [set.info.height, set.info.width, set.info.channels] };
 }

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import { readRunResults, RESULTS_SCHEMA_VERSION, RUN_FILES } from "../formats/run/results-schema.ts";
 import { readPlan } from "../formats/run/run-plan.ts";
 import { cnnVsFcnnTable } from "../reports/comparison-tables.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CIFAR10_CLASS_NAMES, loadDataset } from "../train/datasets/index.ts";
+import { CIFAR10_CLASS_NAMES, loadDataset } from "../datasets/index.ts";
 
 /** One CIFAR-10 record whose pixel p of channel c is (p + 7c + seed) mod 256. */
 function record(label: number, seed: number): Buffer {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { loadDataset } from "../train/datasets/index.ts";
+import { loadDataset } from "../datasets/index.ts";
 
 /** Writes a solid-colour `width × height` image; format from the extension. */
 async function solid(path: string, width: number, height: number, rgb: [number, number, number]): Promise<void> {

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { loadDataset, loadNamedDataset, parseIdxImages, parseIdxLabels, readIdxImageSet } from "../train/datasets/index.ts";
+import { loadDataset, loadNamedDataset, parseIdxImages, parseIdxLabels, readIdxImageSet } from "../datasets/index.ts";
 
 /** An IDX images file: magic 0x803, count, rows, cols, then the pixel bytes. */
 function idxImages(count: number, rows: number, cols: number, pixels: number[]): Buffer {

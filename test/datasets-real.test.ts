@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { FASHION_MNIST_DEFAULT_DIR, loadDataset, type ImageSet } from "../train/datasets/index.ts";
+import { FASHION_MNIST_DEFAULT_DIR, loadDataset, type ImageSet } from "../datasets/index.ts";
 
 function pixelRange(set: ImageSet): [number, number] {
   let min = Infinity;

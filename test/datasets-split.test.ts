@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sliceSet, takeBatch, takeFirst, validationSplit, type ImageSet } from "../train/datasets/index.ts";
+import { sliceSet, takeBatch, takeFirst, validationSplit, type ImageSet } from "../datasets/index.ts";
 
 /** `count` images of 2 floats each: image i holds [i, i + 0.5], label i mod 3. */
 function numbered(count: number): ImageSet {

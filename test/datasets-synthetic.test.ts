@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { generateSynthetic, loadDataset, type ImageSet } from "../train/datasets/index.ts";
+import { generateSynthetic, loadDataset, type ImageSet } from "../datasets/index.ts";
 
 /** Accuracy of a nearest-class-mean classifier fitted on `train`, measured on `test`. */
 function nearestMeanAccuracy(train: ImageSet, test: ImageSet, classes: number): number {

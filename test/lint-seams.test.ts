@@ -1,6 +1,7 @@
 /**
  * The seams rule of eslint.config.js (seams/stage-imports): a stage imports another only
- * through its index.ts or formats/, and formats/ imports no stage; and reports/ starts no
+ * through its index.ts or formats/, and formats/ imports no stage; profile/ imports neither
+ * train/ nor export/ (nor pipeline/), not even through their index.ts; and reports/ starts no
  * child process (no-restricted-imports on reports/**).
  */
 import assert from "node:assert/strict";
@@ -22,7 +23,7 @@ describe("seams/stage-imports", () => {
     assert.deepEqual(await lint("reports/probe.ts", 'import { RunStore } from "../profile/run-store.ts";\nexport const s = RunStore;\n'), [
       'seams/stage-imports: "../profile/run-store.ts" reaches into profile/: import it from profile/index.ts, or from formats/ if it is a file passed between stages',
     ]);
-    assert.deepEqual(await lint("profile/work/probe.ts", 'export const m = () => import("../../export/export-onnx-file.ts");\n'), [
+    assert.deepEqual(await lint("bench/work/probe.ts", 'export const m = () => import("../../export/export-onnx-file.ts");\n'), [
       'seams/stage-imports: "../../export/export-onnx-file.ts" reaches into export/: import it from export/index.ts, or from formats/ if it is a file passed between stages',
     ]);
     assert.deepEqual(
@@ -47,11 +48,52 @@ describe("seams/stage-imports", () => {
         'import { readFacts } from "../formats/run/run-records.ts";',
         'import { percentile } from "../measure/index.ts";',
         'import { loadReportData } from "./load-run.ts";',
-        'export const all = [RunStore, readFacts, percentile, loadReportData, () => import("../train/datasets/index.ts")];',
+        'export const all = [RunStore, readFacts, percentile, loadReportData, () => import("../datasets/index.ts")];',
       ].join("\n") + "\n";
     assert.deepEqual(await lint("reports/probe.ts", allowed), []);
     assert.deepEqual(await lint("formats/probe.ts", 'import { onnx } from "./onnx/onnx-io.ts";\nexport const o = onnx;\n'), []);
     assert.deepEqual(await lint("test/probe.test.ts", 'import { RunStore } from "../profile/run-store.ts";\nexport const s = RunStore;\n'), []);
+  });
+});
+
+describe("profile/ imports neither train/ nor export/", () => {
+  const why =
+    "profile/ measures files: training and exporting are pipeline/'s, which cli/ calls and passes to runProfile as its suite preparer (profile/suite-file.ts)";
+
+  it("fails profile/ importing train/ or export/, even through index.ts, statically, dynamically or as a type", async () => {
+    const code =
+      [
+        'import { MODEL_NAMES } from "../train/index.ts";',
+        'export { exportModel } from "../export/index.ts";',
+        'export const m = () => import("../train/index.ts");',
+        'export type T = typeof import("../export/export-onnx-file.ts");',
+        'export const p = () => import("../pipeline/index.ts");',
+        "export const all = [MODEL_NAMES];",
+      ].join("\n") + "\n";
+    assert.deepEqual(await lint("profile/probe.ts", code), [
+      `seams/stage-imports: "../train/index.ts" is in train/: ${why}`,
+      `seams/stage-imports: "../export/index.ts" is in export/: ${why}`,
+      `seams/stage-imports: "../train/index.ts" is in train/: ${why}`,
+      `seams/stage-imports: "../export/export-onnx-file.ts" is in export/: ${why}`,
+      `seams/stage-imports: "../pipeline/index.ts" is in pipeline/: ${why}`,
+    ]);
+    assert.deepEqual(await lint("profile/work/probe.ts", 'export const m = () => import("../../train/index.ts");\n'), [
+      `seams/stage-imports: "../../train/index.ts" is in train/: ${why}`,
+    ]);
+  });
+
+  it("passes pipeline/ and cli/ importing train/ and export/ through their index.ts, and profile/ importing datasets/", async () => {
+    const code =
+      'import { MODEL_NAMES } from "../train/index.ts";\nimport { exportModel } from "../export/index.ts";\nexport const all = [MODEL_NAMES, exportModel];\n';
+    assert.deepEqual(await lint("pipeline/probe.ts", code), []);
+    assert.deepEqual(await lint("cli/probe.ts", code), []);
+    assert.deepEqual(await lint("profile/probe.ts", 'export const d = () => import("../datasets/index.ts");\n'), []);
+  });
+
+  it("fails datasets/ importing train/", async () => {
+    assert.deepEqual(await lint("datasets/probe.ts", 'import { MODEL_NAMES } from "../train/index.ts";\nexport const m = MODEL_NAMES;\n'), [
+      `seams/stage-imports: "../train/index.ts" is in train/: datasets/ loads no TensorFlow.js (profile's measurement children read test images through it): move what it needs into datasets/ or formats/`,
+    ]);
   });
 });
 

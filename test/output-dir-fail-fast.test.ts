@@ -8,7 +8,7 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ensureOutputDir, outputDirError } from "../formats/output-dir.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import { writeReport } from "../reports/write-report.ts";
 
 const PROC =

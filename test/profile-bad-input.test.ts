@@ -7,7 +7,7 @@ import { encodeOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { faultyCpuEp } from "./fixtures/faulty-ep.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { parseBatchList, resolveProfileOptions } from "../formats/options/profile-options.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import { RUN_FILES, readRunResults, type ResultRow } from "../formats/run/results-schema.ts";
 
 const FAST = {

@@ -12,7 +12,7 @@ import type { BatchFeeds } from "../profile/child-protocol.ts";
 import { hangingPageEp } from "./fixtures/hanging-page-ep.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
 import { buildFeeds } from "../profile/input-tensors.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import type { ProfileOptions } from "../formats/options/profile-options.ts";
 
 const skip = existsSync(DEFAULT_CHROMIUM) ? false : `skipped: ${DEFAULT_CHROMIUM} is absent (apt-get install chromium)`;

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTokenClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
+import { runProfile as runProfileStage } from "../profile/run-profile.ts";
 import { didYouMean } from "../formats/did-you-mean.ts";
 import { MODEL_NAMES } from "../train/index.ts";
 
@@ -61,6 +62,18 @@ test("did you mean: an EP or a model one edit away; nothing when none is close",
   });
   assert.equal(didYouMean("nosuch", MODEL_NAMES), "");
   assert.equal(didYouMean("WEBGPU", ["cpu", "webgpu"]), '. Did you mean "webgpu"?');
+});
+
+test("a fresh run without a suite preparer: the profile stage says what to pass, before probing", async () => {
+  const logs: string[] = [];
+  await assert.rejects(
+    runProfileStage({ progress: false, printTable: false, log: (l) => logs.push(l), out: join(dir, "out-no-suite"), onnx: ["x.onnx"], eps: ["cpu"] }),
+    {
+      message:
+        "runProfile needs a suite preparer for a fresh run (the files of --models or --onnx): pass pipeline/index.ts's suitePreparer, as cli/profile-command.ts does, or --resume a run",
+    },
+  );
+  assert.deepEqual(logs, []);
 });
 
 test("INT8 of a model with int64 inputs: that precision's rows are skipped with the reason and fix; FP32 is measured", { timeout: 120_000 }, async () => {

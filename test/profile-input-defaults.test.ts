@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { init, valueInfo } from "../bench/lenet-model.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import { checkShapeNames, inputWarnings } from "../profile/input-defaults.ts";
-import { onnxSuiteFiles } from "../profile/onnx-precisions.ts";
+import { onnxSuiteFiles } from "../pipeline/onnx-precisions.ts";
 import { RUN_FILES } from "../formats/run/results-schema.ts";
 
 const FAST = { rowBudgetMs: 150, warmupTimeMs: 5, warmupIterations: 1, minTimeMs: 10, minIterations: 3, profileIterations: 1, profileBudgetMs: 50 };

@@ -14,10 +14,10 @@ import { DEFAULT_MEASURE, resolveProfileOptions } from "../formats/options/profi
 import { RUN_FILES, readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import { measureForRound, roundFigures, stabilityWarnings } from "../profile/row-rounds.ts";
 import { appendTiming, readTimings, type TimingRecord } from "../formats/run/run-records.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import * as ort from "onnxruntime-node";
 import { evaluateAccuracy } from "../profile/accuracy.ts";
-import { generateSynthetic } from "../train/datasets/index.ts";
+import { generateSynthetic } from "../datasets/index.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
 import { coefficientOfVariation, latencySketch, pooledLatency, summarizeLatency } from "../measure/statistics.ts";
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SWIFTSHADER_ICD } from "../profile/eps/webgpu-ep.ts";
 import { readModelFacts } from "../profile/model-facts.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 
 const SHARED = new URL("../../shared/models/", import.meta.url).pathname;
 const MODELS = ["light_squeezenet", "light_resnet50", "light_bvlc_alexnet"].map((m) => join(SHARED, `${m}.onnx`));

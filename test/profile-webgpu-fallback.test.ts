@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { SWIFTSHADER_ICD, SWIFTSHADER_LABEL, createWebgpuEp, webgpuProbeEnvs, type VulkanPaths } from "../profile/eps/webgpu-ep.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 
 let dir = "";
 let paths: VulkanPaths;

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import { writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
 import { writeReport } from "../reports/write-report.ts";
 import { escapeMarkdown } from "../reports/escape-markdown.ts";

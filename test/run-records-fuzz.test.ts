@@ -13,7 +13,7 @@ import { seededRandom, type Random } from "../measure/index.ts";
 import { decodeOnnx, encodeOnnx, writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { fromMetadataProps, toMetadataProps, type HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import { readRunResults, RUN_FILES } from "../formats/run/results-schema.ts";
 import { FactsRecordSchema, TimingRecordSchema, parseRecordLine, parseRecords, readFacts, readTimings, timingKey } from "../formats/run/run-records.ts";
 import type { z } from "zod";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { generateSynthetic } from "../train/datasets/index.ts";
+import { generateSynthetic } from "../datasets/index.ts";
 import { LAB_RECIPES, MODEL_NAMES, recipeFor, resolveTrainOptions, trainModel } from "../train/index.ts";
 import { runEpochs, type LoopSettings } from "../train/train-loop.ts";
 

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import cliProgress from "cli-progress";
 import { augmentBatch, type AugmentSettings } from "./augment.ts";
-import { takeBatch, valuesPerImage, type ImageSet } from "./datasets/index.ts";
+import { takeBatch, valuesPerImage, type ImageSet } from "../datasets/index.ts";
 import { sameShape, toModelInput, type ModelInput } from "../formats/model-input.ts";
 import type { TrainRecord } from "../formats/model-dir.ts";
 import { seededRandom, shuffledIndices } from "../measure/index.ts";

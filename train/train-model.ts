@@ -16,7 +16,7 @@ import {
   type DatasetName,
   type ImageShape,
   type ModelInput,
-} from "./datasets/index.ts";
+} from "../datasets/index.ts";
 import { MODEL_FILES, modelDir, readTrainRecord, saveTfjsModel, TRAIN_RECORD_VERSION, writeTrainRecord, type TrainRecord } from "../formats/model-dir.ts";
 import { buildConfigCnn, readCnnConfig } from "./models/config-cnn.ts";
 import { mobilenetV2 } from "./models/mobilenetv2.ts";

@@ -124,7 +124,7 @@ export const ProfileOptionsSchema = z.object({
   /**
    * Precisions; default fp32, int8 for zoo models. With `onnx`: default each file at its own
    * precision; given, a precision a model lacks is made from its FP32 file (quantized and
-   * cached, see `onnx-precisions.ts`) or is an error.
+   * cached, see `pipeline/onnx-precisions.ts`) or is an error.
    */
   precisions: list("precision", PRECISIONS)
     .optional()
@@ -206,9 +206,9 @@ export const ProfileOptionsSchema = z.object({
         "and pool them: a process in a slow mode widens the speedup's CI instead of hiding in it",
     ),
   /**
-   * Training epochs for zoo models that must be trained first (passed to ensureTrained), so a
-   * fresh `npm run profile` stays short. Train longer beforehand with `npm run train` and the
-   * profiler reuses that model.
+   * Training epochs for zoo models that must be trained first (pipeline/ passes them to
+   * ensureTrained; profile/ never reads them), so a fresh `npm run profile` stays short. Train
+   * longer beforehand with `npm run train` and the profiler reuses that model.
    */
   epochs: int("epochs")
     .default(PROFILE_TRAIN_EPOCHS)

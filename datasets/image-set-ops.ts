@@ -1,6 +1,6 @@
 /** Copying images out of an {@link ImageSet}: subsets, validation splits and training batches. */
-import type { ImageSet } from "../../formats/dataset.ts";
-import { seededRandom, shuffledIndices } from "../../measure/index.ts";
+import type { ImageSet } from "../formats/dataset.ts";
+import { seededRandom, shuffledIndices } from "../measure/index.ts";
 
 /** Float values per image of `set` (height × width × channels); 0 for an empty set. */
 export function valuesPerImage(set: ImageSet): number {

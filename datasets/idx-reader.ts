@@ -3,7 +3,7 @@
  * `0x000008NN` (0x08 = unsigned bytes, NN = number of dimensions), then one uint32 per
  * dimension — followed by the data. Gzipped files (1f 8b magic) are gunzipped first.
  */
-import type { ImageSet } from "../../formats/dataset.ts";
+import type { ImageSet } from "../formats/dataset.ts";
 import { DatasetError, gunzipIfNeeded, readDataFile } from "./data-files.ts";
 import { bytesToUnitFloats } from "./unit-floats.ts";
 

@@ -8,19 +8,7 @@ import { availableParallelism, freemem } from "node:os";
 import { join } from "node:path";
 import type { Precision } from "../formats/options/profile-options.ts";
 import { didYouMean } from "../formats/did-you-mean.ts";
-import type { Warning } from "../formats/run/results-schema.ts";
-
-/** One ONNX file to profile, with the precision it was exported at. */
-export interface SuiteFile {
-  readonly path: string;
-  readonly precision: Precision;
-  /** Model name for the rows (foreign files and their quantized versions share it); default from the file. */
-  readonly model?: string;
-  /** Set when this precision cannot be made here: its rows are skipped with this reason and fix (the file is never read). */
-  readonly skip?: { readonly reason: string; readonly fix: string };
-  /** Said on every row of this file (e.g. INT8 calibrated on generated inputs). */
-  readonly warnings?: readonly Warning[];
-}
+import type { SuiteFile } from "../profile/index.ts";
 
 /**
  * Checks `--models` against the zoo before any work; the error lists the valid names and the

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildReferenceModel } from "./fixtures/reference-models.ts";
-import { onnxSuiteFiles, type OnnxSuiteOptions } from "../profile/onnx-precisions.ts";
+import { onnxSuiteFiles, type OnnxSuiteOptions } from "../pipeline/onnx-precisions.ts";
 import { resolveProfileOptions, type Precision } from "../formats/options/profile-options.ts";
 
 let dir = "";

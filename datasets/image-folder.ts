@@ -7,10 +7,10 @@
 import { availableParallelism } from "node:os";
 import { readdir } from "node:fs/promises";
 import { extname, join } from "node:path";
-import type { Dataset, ImageSet } from "../../formats/dataset.ts";
+import type { Dataset, ImageSet } from "../formats/dataset.ts";
 import { DatasetError } from "./data-files.ts";
 import { bytesToUnitFloats } from "./unit-floats.ts";
-import { seededRandom, shuffledIndices } from "../../measure/index.ts";
+import { seededRandom, shuffledIndices } from "../measure/index.ts";
 
 /** File extensions read as images (compared in lower case). */
 export const IMAGE_EXTENSIONS: readonly string[] = [".jpg", ".jpeg", ".png", ".webp"];

@@ -10,11 +10,11 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { readModelFacts } from "./model-facts.ts";
+import { readModelFacts, type SuiteFile } from "../profile/index.ts";
 import type { Precision } from "../formats/options/profile-options.ts";
-import type { SuiteFile } from "./suite-models.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 import type { Warning } from "../formats/run/results-schema.ts";
+import type { OnnxExportRecord } from "../formats/onnx-export-record.ts";
 
 /** What {@link onnxSuiteFiles} needs. */
 export interface OnnxSuiteOptions {
@@ -66,7 +66,7 @@ async function defaultQuantize(
 async function calibrationWarnings(exportJson: string, precision: Precision, source: string): Promise<{ warnings?: Warning[] }> {
   if (precision !== "int8" && precision !== "int8-all") return {};
   const record = await readFile(exportJson, "utf8").then(
-    (t) => JSON.parse(t) as { calibration?: { source?: string } },
+    (t) => JSON.parse(t) as Partial<OnnxExportRecord>,
     () => undefined,
   );
   if (record?.calibration?.source !== "generated") return {};

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Dataset, ImageSet } from "../../formats/dataset.ts";
+import type { Dataset, ImageSet } from "../formats/dataset.ts";
 import { DatasetError, pathExists, readDataFile } from "./data-files.ts";
 import { unitFloat } from "./unit-floats.ts";
 

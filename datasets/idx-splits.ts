@@ -1,6 +1,6 @@
 /** Reads the four standard MNIST-layout IDX files (train/t10k images/labels) of a folder. */
 import { join } from "node:path";
-import type { Dataset } from "../../formats/dataset.ts";
+import type { Dataset } from "../formats/dataset.ts";
 import { DatasetError, pathExists } from "./data-files.ts";
 import { readIdxImageSet } from "./idx-reader.ts";
 

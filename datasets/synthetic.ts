@@ -4,8 +4,8 @@
  * shifted by up to 1/8 of the image size, plus uniform noise. Seeded, so it repeats, and
  * learnable by a small CNN in a few epochs.
  */
-import type { Dataset, ImageSet } from "../../formats/dataset.ts";
-import { seededRandom, type Random } from "../../measure/index.ts";
+import type { Dataset, ImageSet } from "../formats/dataset.ts";
+import { seededRandom, type Random } from "../measure/index.ts";
 
 /** Options of {@link generateSynthetic}; every field has a default. */
 export interface SyntheticOptions {

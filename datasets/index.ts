@@ -1,5 +1,5 @@
 /** Public exports of the dataset readers; `loadDataset` picks a reader by name. */
-import type { Dataset } from "../../formats/dataset.ts";
+import type { Dataset } from "../formats/dataset.ts";
 import { loadCifar10 } from "./cifar10.ts";
 import { loadFashionMnist } from "./fashion-mnist.ts";
 import { loadImageFolder } from "./image-folder.ts";
@@ -8,8 +8,8 @@ import { loadMnist } from "./mnist.ts";
 import { generateSynthetic } from "./synthetic.ts";
 import { takeFirst } from "./image-set-ops.ts";
 
-export type { Dataset, DatasetInfo, ImageSet } from "../../formats/dataset.ts";
-export { imageSize } from "../../formats/dataset.ts";
+export type { Dataset, DatasetInfo, ImageSet } from "../formats/dataset.ts";
+export { imageSize } from "../formats/dataset.ts";
 export {
   PREPROCESSINGS,
   PREPROCESS_NAMES,
@@ -19,7 +19,7 @@ export {
   type ImageShape,
   type ModelInput,
   type PreprocessName,
-} from "../../formats/model-input.ts";
+} from "../formats/model-input.ts";
 export type { LoadDatasetOptions } from "./load-options.ts";
 export { DatasetError } from "./data-files.ts";
 export { sliceSet, takeBatch, takeFirst, validationSplit, valuesPerImage, type BatchBuffer } from "./image-set-ops.ts";
@@ -30,7 +30,7 @@ export { IMAGE_EXTENSIONS, loadImageFolder } from "./image-folder.ts";
 export { generateSynthetic } from "./synthetic.ts";
 export { parseIdxImages, parseIdxLabels, readIdxImageSet } from "./idx-reader.ts";
 
-import { DATASET_NAMES, type DatasetName } from "../../formats/enums.ts";
+import { DATASET_NAMES, type DatasetName } from "../formats/enums.ts";
 
 export { DATASET_NAMES, type DatasetName };
 
