@@ -25,7 +25,8 @@ import {
   simdBits,
   theoreticalPeak,
 } from "../profile/ceilings/index.ts";
-import { readCeilings, writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
+import { readCeilings, writeCeilings } from "../formats/run/ceiling-cache.ts";
+import { CACHED_CPU_CEILINGS } from "./report-fixtures.ts";
 import type { Hardware } from "../formats/run/results-schema.ts";
 import { modelWork } from "../profile/work/index.ts";
 
@@ -103,23 +104,11 @@ test("figures: ops ÷ p50 in 10⁹/s, bytes ÷ p50 in GB/s", () => {
   assert.deepEqual(figureAt(bandwidthModel(2_500_000), 3), { unit: "GB/s", value: 10 });
 });
 
-/** A cached CPU entry as the cache tests write and read it. */
-const CACHED_CPU: EpCeilings = {
-  ep: "cpu",
-  measuredAt: "2026-01-01T00:00:00.000Z",
-  seconds: 9,
-  figures: [],
-  fp32Gflops: 100,
-  int8Gops: 400,
-  bandwidthGBs: 10,
-  notes: [],
-};
-
 test("cache: written per machine + ORT version, read back, and empty for other hardware or another ORT", async () => {
   const out = await mkdtemp(join(tmpdir(), "ceilings-cache-"));
   try {
     const hw = hardware({ flags: ["avx2"] });
-    const entry = CACHED_CPU;
+    const entry = CACHED_CPU_CEILINGS;
     const path = await writeCeilings(out, hw, [entry]);
     assert.match(path, /\/ceilings\/lab-1-[0-9a-f]{12}\.json$/);
     assert.deepEqual(await readCeilings(out, hw), [entry]);
@@ -139,7 +128,7 @@ test("ensureCeilings: cached EPs are not measured again; EPs outside the automat
   const out = await mkdtemp(join(tmpdir(), "ceilings-ensure-"));
   try {
     const hw = hardware({ flags: ["avx2"] });
-    const entry = CACHED_CPU;
+    const entry = CACHED_CPU_CEILINGS;
     await writeCeilings(out, hw, [entry]);
     const webgpu: EpRunner = { ...cpuEp, name: "browser-wasm" };
     const lines: string[] = [];

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunResultsSchema, type OkRow, type ResultRow, type RunResults } from "../formats/run/results-schema.ts";
 import { TrainRecordSchema, type TrainRecord } from "../formats/model-dir.ts";
+import type { EpCeilings } from "../formats/run/ceiling-cache.ts";
 
 /** An ok row with round figures; `p50` in ms. */
 export function okRow(model: string, precision: string, ep: string, batch: number, p50: number, extra: Partial<OkRow> = {}): OkRow {
@@ -161,3 +162,15 @@ export const FIXTURE_REPORT_TABLES: readonly string[] = [
   "memory-estimate",
   "memory-exercise",
 ];
+
+/** A cached CPU ceilings entry (100 GFLOP/s FP32, 400 GOP/s INT8, 10 GB/s) as the cache and report tests write and read it. */
+export const CACHED_CPU_CEILINGS: EpCeilings = {
+  ep: "cpu",
+  measuredAt: "2026-01-01T00:00:00.000Z",
+  seconds: 9,
+  figures: [],
+  fp32Gflops: 100,
+  int8Gops: 400,
+  bandwidthGBs: 10,
+  notes: [],
+};

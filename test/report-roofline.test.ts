@@ -9,22 +9,11 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildReferenceModel } from "./fixtures/reference-models.ts";
-import { writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
+import { writeCeilings } from "../formats/run/ceiling-cache.ts";
 import { achieved, boundNotes, loadReportData, rooflinePlots } from "../reports/index.ts";
 import { efficiencyTable } from "../reports/efficiency-table.ts";
 import { roofLines } from "../reports/roofline.ts";
-import { okRow, runResults, writeFixtureRun } from "./report-fixtures.ts";
-
-const CEILINGS: EpCeilings = {
-  ep: "cpu",
-  measuredAt: "2026-01-01T00:00:00.000Z",
-  seconds: 9,
-  figures: [],
-  fp32Gflops: 100,
-  int8Gops: 400,
-  bandwidthGBs: 10,
-  notes: [],
-};
+import { CACHED_CPU_CEILINGS, okRow, runResults, writeFixtureRun } from "./report-fixtures.ts";
 
 async function fixture() {
   const rows = [
@@ -37,7 +26,7 @@ async function fixture() {
   const onnxPath = join(root, "models", "lenet", "model.fp32.onnx");
   await mkdir(dirname(onnxPath), { recursive: true });
   await writeOnnx(onnxPath, buildReferenceModel("lenet"));
-  await writeCeilings(root, runResults([]).hardware, [CEILINGS]);
+  await writeCeilings(root, runResults([]).hardware, [CACHED_CPU_CEILINGS]);
   return loadReportData(runDir);
 }
 
@@ -45,7 +34,7 @@ test("achieved: FLOPs ÷ p50, share of the FP32 ceiling, memory-bound below the 
   const data = await fixture();
   const w = data.work.get("lenet|fp32|cpu|1");
   assert.equal(w?.flops, 7_810_852);
-  const a = achieved(w!, 0.2, CEILINGS);
+  const a = achieved(w!, 0.2, CACHED_CPU_CEILINGS);
   assert.equal(a.gops, 7_810_852 / 2e5);
   assert.equal(a.unit, "GFLOP/s");
   assert.equal(a.ceilingShare, 7_810_852 / 2e5 / 100);
@@ -53,9 +42,9 @@ test("achieved: FLOPs ÷ p50, share of the FP32 ceiling, memory-bound below the 
   assert.equal(a.bound, "memory");
   assert.equal(a.attainable, 10 * w!.intensity);
   // 78 GFLOP/s at 0.1 ms is above that slope: the working set stayed in the caches
-  assert.equal(achieved(w!, 0.1, CEILINGS).bound, "cache");
+  assert.equal(achieved(w!, 0.1, CACHED_CPU_CEILINGS).bound, "cache");
   // at batch 32 the intensity is 17.9 > the ridge (10): compute-bound
-  assert.equal(achieved(data.work.get("lenet|fp32|cpu|32")!, 2, CEILINGS).bound, "compute");
+  assert.equal(achieved(data.work.get("lenet|fp32|cpu|32")!, 2, CACHED_CPU_CEILINGS).bound, "compute");
 });
 
 test("efficiency table: achieved, % of ceiling, bound and energy (unavailable rows point to a note)", async () => {
@@ -79,7 +68,7 @@ test("roofline: one plot per EP with the measured roofs, and a note saying which
   );
   assert.match(plots[0]?.svg ?? "", /FP32 100\.0 GFLOP\/s/);
   assert.match(plots[0]?.svg ?? "", /Arithmetic intensity \(FLOP\/byte, 1 MAC = 2 FLOPs\)/);
-  assert.deepEqual(roofLines(CEILINGS, 1, 100), [
+  assert.deepEqual(roofLines(CACHED_CPU_CEILINGS, 1, 100), [
     { roof: "FP32 100.0 GFLOP/s", intensity: 1, gops: 10 },
     { roof: "FP32 100.0 GFLOP/s", intensity: 10, gops: 100 },
     { roof: "FP32 100.0 GFLOP/s", intensity: 100, gops: 100 },

@@ -7,32 +7,25 @@ import assert from "node:assert/strict";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { ceilingCachePath, writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
+import { ceilingCachePath, writeCeilings } from "../formats/run/ceiling-cache.ts";
 import { readRunCeilings, writeRunCeilings } from "../formats/run/run-ceilings.ts";
 import { recordRunCeilings } from "../profile/ceilings/run-ceilings.ts";
 import { loadReportData } from "../reports/load-run.ts";
-import { okRow, runResults, writeFixtureRun } from "./report-fixtures.ts";
-
-const CPU: EpCeilings = {
-  ep: "cpu",
-  measuredAt: "2026-01-01T00:00:00.000Z",
-  seconds: 9,
-  figures: [],
-  fp32Gflops: 100,
-  int8Gops: 400,
-  bandwidthGBs: 10,
-  notes: [],
-};
+import { CACHED_CPU_CEILINGS, okRow, runResults, writeFixtureRun } from "./report-fixtures.ts";
 
 test("recordRunCeilings: a cached EP is not measured again, and every cached entry is written to the run's ceilings.json", async () => {
   const { root, runDir } = await writeFixtureRun([okRow("lenet", "fp32", "cpu", 1, 0.2)]);
   try {
     const hw = runResults([]).hardware;
-    await writeCeilings(root, hw, [CPU]);
+    await writeCeilings(root, hw, [CACHED_CPU_CEILINGS]);
     const lines: string[] = [];
-    assert.deepEqual(await recordRunCeilings(runDir, (l) => lines.push(l)), [CPU]);
+    assert.deepEqual(await recordRunCeilings(runDir, (l) => lines.push(l)), [CACHED_CPU_CEILINGS]);
     assert.deepEqual(lines, []);
-    assert.deepEqual(JSON.parse(await readFile(join(runDir, "ceilings.json"), "utf8")), { schemaVersion: 1, cache: ceilingCachePath(root, hw), eps: [CPU] });
+    assert.deepEqual(JSON.parse(await readFile(join(runDir, "ceilings.json"), "utf8")), {
+      schemaVersion: 1,
+      cache: ceilingCachePath(root, hw),
+      eps: [CACHED_CPU_CEILINGS],
+    });
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -45,10 +38,10 @@ test("loadReportData: the run's ceilings.json first; a run without one reads the
     assert.equal(await readRunCeilings(runDir), undefined);
     assert.deepEqual((await loadReportData(runDir)).ceilings, []);
     // an older run on a machine with a cache: the cache, as before the file existed
-    await writeCeilings(root, runResults([]).hardware, [CPU]);
-    assert.deepEqual((await loadReportData(runDir)).ceilings, [CPU]);
+    await writeCeilings(root, runResults([]).hardware, [CACHED_CPU_CEILINGS]);
+    assert.deepEqual((await loadReportData(runDir)).ceilings, [CACHED_CPU_CEILINGS]);
     // a run that recorded its ceilings: the record, whatever the cache holds now
-    const recorded = { ...CPU, fp32Gflops: 50 };
+    const recorded = { ...CACHED_CPU_CEILINGS, fp32Gflops: 50 };
     await writeRunCeilings(runDir, "elsewhere.json", [recorded]);
     assert.deepEqual((await loadReportData(runDir)).ceilings, [recorded]);
   } finally {
