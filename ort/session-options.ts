@@ -7,7 +7,7 @@
  */
 import type * as ort from "onnxruntime-node";
 
-/** onnxruntime-node's own session options (what `InferenceSession.create` takes). */
+/** onnxruntime-node's own session options (what its sessions are created with). */
 export type OrtSessionOptions = ort.InferenceSession.SessionOptions;
 
 /** What a session is opened with; an omitted setting is left to ORT (its key is not written). */

@@ -1,6 +1,6 @@
 /**
  * The per-op profile's suggestion for the INT8 tuner: time FP32 and the every-node INT8 with
- * ORT's profiler (one `*_kernel_time` event per node and run), attribute each kernel to the
+ * ORT's profiler (one kernel-time event per node and run, read by `ort/`), attribute each kernel to the
  * weighted node it came from (ORT keeps the node's name as a prefix: `conv1/Conv_token_5`,
  * `conv1/Conv_nchwc`…), and keep float the weighted nodes whose int8 kernel is slower than
  * their fp32 one.
