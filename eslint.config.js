@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 /** The production folders; test/ (and anything else) may import internals. */
-const STAGES = ["datasets", "train", "export", "pipeline", "profile", "reports", "measure", "cli", "bench"];
+const STAGES = ["datasets", "train", "export", "pipeline", "profile", "reports", "measure", "ort", "cli", "bench"];
 
 /**
  * seams/stage-imports: a stage imports another stage only through its top-level index.ts,

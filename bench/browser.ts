@@ -8,10 +8,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
 import { BrowserSession, buildFeeds, interleaveSettings } from "../profile/index.ts";
 import { DEFAULT_MEASURE } from "../formats/options/profile-options.ts";
 import { functionTimer, measureInterleaved } from "../measure/index.ts";
+import { openOrtSession, ortSessionOptions } from "../ort/index.ts";
 import { lenetPath, median } from "./bench-lenet.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 
@@ -22,7 +22,7 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   const rows: Record<string, unknown>[] = [];
   try {
     const model = await lenetPath(options.out, scratch);
-    const node = await ort.InferenceSession.create(model.path, { executionProviders: ["cpu"] });
+    const node = await openOrtSession(model.path, ortSessionOptions({ executionProviders: ["cpu"] }));
     const browser = await BrowserSession.open({ kind: "wasm", modelPath: model.path });
     try {
       await browser.createSession();

@@ -9,6 +9,7 @@ import { readdir, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
 import { encodeOnnx } from "../formats/onnx/onnx-io.ts";
+import { openOrtSession, ortSessionOptions } from "../ort/index.ts";
 import { join } from "node:path";
 import { achieved, deviceP50, loadRowWork } from "../reports/index.ts";
 import {
@@ -80,7 +81,7 @@ async function bareMatMulLoop(threads: number, quick: boolean): Promise<{ sizes:
   const sizes: { n: number; gflops: number; p50Ms: number; runs: number }[] = [];
   for (const n of quick ? [256, 512] : [256, 384, 512, 1024, 2048, 4096]) {
     const m = fp32MatMul(n);
-    const session = await ort.InferenceSession.create(encodeOnnx(m.model), { intraOpNumThreads: threads, logSeverityLevel: 3 });
+    const session = await openOrtSession(encodeOnnx(m.model), ortSessionOptions({ intraOpThreads: threads, logLevel: 3 }));
     try {
       const feeds = { a: new ort.Tensor("float32", new Float32Array(n * n).fill(0.5), [n, n]) };
       const times = await timeRuns(() => session.run(feeds), quick ? 100 : 300, quick ? 300 : 1500);

@@ -1,9 +1,7 @@
 /** Small onnxruntime-node helpers shared by the bench sections: a synthetic feed, per-op kernel times. */
 import type { InterleaveSettings } from "../measure/index.ts";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as ort from "onnxruntime-node";
+import { kernelEvents, kernelsByNode, profileOrtSession } from "../ort/index.ts";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -25,39 +23,18 @@ export function syntheticFeed(session: ort.InferenceSession, batch: number): Rec
   return { [input.name]: new ort.Tensor("float32", data, dims) };
 }
 
-/** Kernel time per op type (µs per run: per-node medians over the runs, summed) from an ORT profile of `runs` runs at `batch`. */
+/** Kernel time per op type (µs per run: per-node medians over the runs, summed, rounded to whole µs) from an ORT profile of `runs` runs at `batch`. */
 export async function kernelTimes(path: string, batch: number, runs: number): Promise<Record<string, number>> {
-  const dir = await mkdtemp(join(tmpdir(), "ort-profile-"));
-  try {
-    const session = await ort.InferenceSession.create(path, {
-      executionProviders: ["cpu"],
-      graphOptimizationLevel: "all",
-      enableProfiling: true,
-      profileFilePrefix: join(dir, "quant"),
-      logSeverityLevel: 3,
-    });
+  const events = await profileOrtSession(path, { executionProviders: ["cpu"], graphOptimization: "all", logLevel: 3 }, async (session) => {
     const feed = syntheticFeed(session, batch);
     for (let i = 0; i < runs; i++) await session.run(feed);
-    session.endProfiling();
-    await session.release();
-    const file = (await readdir(dir)).find((f) => f.endsWith(".json"));
-    if (!file) return {};
-    const events = JSON.parse(await readFile(join(dir, file), "utf8")) as { name?: string; dur?: number; args?: { op_name?: string } }[];
-    const perNode = new Map<string, { op: string; durs: number[] }>();
-    for (const e of events) {
-      if (!e.name?.endsWith("_kernel_time") || !e.args?.op_name) continue;
-      const entry = perNode.get(e.name) ?? { op: e.args.op_name, durs: [] };
-      entry.durs.push(e.dur ?? 0);
-      perNode.set(e.name, entry);
-    }
-    const totals: Record<string, number> = {};
-    for (const { op, durs } of perNode.values()) totals[op] = (totals[op] ?? 0) + median(durs);
-    return Object.fromEntries(
-      Object.entries(totals)
-        .sort(([, a], [, b]) => b - a)
-        .map(([k, v]) => [k, Math.round(v)]),
-    );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
+  const totals: Record<string, number> = {};
+  for (const { opType, durUs } of kernelsByNode(kernelEvents(events).filter((k) => k.opType)).values())
+    if (opType) totals[opType] = (totals[opType] ?? 0) + median(durUs);
+  return Object.fromEntries(
+    Object.entries(totals)
+      .sort(([, a], [, b]) => b - a)
+      .map(([k, v]) => [k, Math.round(v)]),
+  );
 }

@@ -8,10 +8,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import { buildFeeds, interleaveSettings } from "../profile/index.ts";
 import { DEFAULT_MEASURE } from "../formats/options/profile-options.ts";
 import { functionTimer, measureInterleaved } from "../measure/index.ts";
+import { openOrtSession, ortSessionOptions } from "../ort/index.ts";
 import { lenetPath, median } from "./bench-lenet.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 
@@ -35,7 +36,7 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   const rows: Record<string, unknown>[] = [];
   try {
     const model = await lenetPath(options.out, scratch);
-    const session = await ort.InferenceSession.create(model.path, { executionProviders: ["cpu"] });
+    const session = await openOrtSession(model.path, ortSessionOptions({ executionProviders: ["cpu"] }));
     try {
       const inputName = session.inputNames[0] ?? "input";
       for (const batch of [1, 32]) {

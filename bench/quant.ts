@@ -16,6 +16,7 @@ import { basename, dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { exportModel, type ExportRecord, exportOnnxFile } from "../export/index.ts";
 import { functionTimer, measureInterleaved, pairedSpeedup, type SpeedupEstimate } from "../measure/index.ts";
+import { openOrtSession, ortSessionOptions } from "../ort/index.ts";
 import { ensureTrained } from "../train/index.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 import { kernelTimes, syntheticFeed, benchInterleave } from "./ort-bench-helpers.ts";
@@ -43,14 +44,11 @@ async function window(fileOf: (precision: string) => string, batch: number, quic
     for (const v of VARIANTS) {
       sessions.set(
         v.name,
-        await ort.InferenceSession.create(fileOf(v.precision), {
-          executionProviders: ["cpu"],
-          graphOptimizationLevel: "all",
-          intraOpNumThreads: v.threads,
-          logSeverityLevel: 3,
+        await openOrtSession(
+          fileOf(v.precision),
           // five sessions alternate in one process: a pool left spinning would steal the cores from the next block
-          extra: { session: { intra_op: { allow_spinning: "0" } } },
-        }),
+          ortSessionOptions({ executionProviders: ["cpu"], graphOptimization: "all", intraOpThreads: v.threads, logLevel: 3, spinning: false }),
+        ),
       );
     }
     const feed = syntheticFeed(sessions.get("fp32")!, batch);

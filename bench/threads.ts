@@ -11,6 +11,7 @@ import { cpus, loadavg } from "node:os";
 import * as ort from "onnxruntime-node";
 import { exportModel } from "../export/index.ts";
 import { functionTimer, measureInterleaved, pairedSpeedup, type SpeedupEstimate } from "../measure/index.ts";
+import { openOrtSession, ortSessionOptions } from "../ort/index.ts";
 import { ortDefaultIntraOpThreads, readBackOrtDefaultThreads, readCpuTopology, threadLadder, withPoolReadBack } from "../profile/index.ts";
 import { threadVariant } from "../formats/run/thread-variant.ts";
 import { ensureTrained } from "../train/index.ts";
@@ -45,13 +46,11 @@ async function window(dir: string, batch: number, timed: readonly number[], quic
   try {
     for (const v of variants) {
       const { value, poolThreads } = await withPoolReadBack(() =>
-        ort.InferenceSession.create(join(dir, `model.${v.precision}.onnx`), {
-          executionProviders: ["cpu"],
-          intraOpNumThreads: v.requested,
-          logSeverityLevel: 3,
+        openOrtSession(
+          join(dir, `model.${v.precision}.onnx`),
           // the sessions take turns in one process: a pool left spinning would steal the cores from the next block
-          extra: { session: { intra_op: { allow_spinning: "0" } } },
-        }),
+          ortSessionOptions({ executionProviders: ["cpu"], intraOpThreads: v.requested, logLevel: 3, spinning: false }),
+        ),
       );
       sessions.set(v.name, { session: value, pool: poolThreads });
     }
@@ -93,12 +92,10 @@ async function spinningWindow(dir: string, threads: number, quick: boolean): Pro
     for (const name of names)
       sessions.set(
         name,
-        await ort.InferenceSession.create(join(dir, "model.fp32.onnx"), {
-          executionProviders: ["cpu"],
-          intraOpNumThreads: threads,
-          logSeverityLevel: 3,
-          extra: { session: { intra_op: { allow_spinning: name === "spin-on" ? "1" : "0" } } },
-        }),
+        await openOrtSession(
+          join(dir, "model.fp32.onnx"),
+          ortSessionOptions({ executionProviders: ["cpu"], intraOpThreads: threads, logLevel: 3, spinning: name === "spin-on" }),
+        ),
       );
     const feed = syntheticFeed(sessions.get("spin-off")!, 1);
     const measureMs = quick ? 800 : 2400;

@@ -18,7 +18,7 @@ import { convertFp16, optimizedOpHistogram, quantizeDynamic, quantizeStatic, typ
 import { tuneInt8, type TuningRecord } from "./tune/index.ts";
 import { machineLabel, thisMachine, tunerThreadSearch } from "./tune/machine-fingerprint.ts";
 import type { ImageGeometry } from "./ort-inference.ts";
-import * as ort from "onnxruntime-node";
+import { openOrtSession, ortSessionOptions } from "../ort/index.ts";
 
 /** Calibration source names besides a folder path. */
 export const CALIBRATION_SOURCES = ["mnist", "fashion-mnist", "cifar10", "generated"] as const;
@@ -176,7 +176,7 @@ function tuneData(images: Images, input: ForeignInput, norm: Normalisation, skip
     timingFeed,
     validation: { split: "train" as const, images: count },
     accuracyOf: async (bytes: Uint8Array) => {
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: ["cpu"], logSeverityLevel: 3 });
+      const session = await openOrtSession(bytes, ortSessionOptions({ executionProviders: ["cpu"], logLevel: 3 }));
       try {
         const step = input.fixedBatch ?? 256;
         const outputs: Float32Array[] = [];

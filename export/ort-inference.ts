@@ -3,6 +3,7 @@
  * converting the dataset's NHWC images to the model's input layout and FP16 when needed.
  */
 import * as ort from "onnxruntime-node";
+import { openOrtSession, ortSessionOptions } from "../ort/index.ts";
 import type { ImageSet } from "../formats/dataset.ts";
 import { fromFloat16Bits, toFloat16Bits } from "./float16.ts";
 
@@ -37,8 +38,7 @@ export function inputTensor(images: Float32Array, count: number, geometry: Image
 
 /** Opens a CPU-EP session on an ONNX file path or bytes. Release it with `session.release()`. */
 export function createCpuSession(model: string | Uint8Array): Promise<ort.InferenceSession> {
-  const options: ort.InferenceSession.SessionOptions = { executionProviders: ["cpu"], graphOptimizationLevel: "all" };
-  return typeof model === "string" ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+  return openOrtSession(model, ortSessionOptions({ executionProviders: ["cpu"], graphOptimization: "all" }));
 }
 
 /**

@@ -16,7 +16,7 @@ import type { OrtDefaultThreads } from "./cpu-topology.ts";
 export interface SessionSettings {
   /**
    * True for sessions whose latency is timed (the paired pass): no spinning threads
-   * (`TIMED_SESSION_OPTIONS`), and the intra-op threads recorded on the session. False:
+   * (`spinning: false`), and the intra-op threads recorded on the session. False:
    * the EP's own options (the facts pass measures what a user's first session costs).
    */
   readonly timed: boolean;

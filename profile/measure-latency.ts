@@ -27,15 +27,6 @@ export function interleaveSettings(measure: MeasureSettings, variants: number, s
 }
 
 /**
- * Session options of every session a paired child times: ORT's intra-op threads do not spin
- * after a run. Several sessions take turns in one process, and a pool spinning after its
- * session's block steals the cores from the next session's pool (measured: FP32 LeNet at
- * batch 32 took 34 ms against 8 ms, and INT8/FP32 read 21×). Every timed row, one variant or
- * several, runs with this setting, so all latencies of a run share it.
- */
-export const TIMED_SESSION_OPTIONS = { extra: { session: { intra_op: { allow_spinning: "0" } } } } as const;
-
-/**
  * Runs after the first one whose peak RSS the facts child reads (arenas grow on the first
  * runs), as many as fit in a tenth of the row budget: a software GPU adapter's slow runs
  * (0.7 s at batch 32) allocate on the first and would only cost time.

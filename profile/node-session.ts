@@ -1,13 +1,13 @@
 /**
  * The {@link EpSession} seam over onnxruntime-node (the cpu, cuda and webgpu EPs): one
  * host per measuring child, one `InferenceSession` per opened model. Session options are
- * the EP's own, at log level 3, with the timed options (`TIMED_SESSION_OPTIONS`) on timed
- * sessions; on the CPU EP a timed session's intra-op pool is read back (never recorded as 0).
+ * the EP's own, at log level 3, with the intra-op pool not spinning on timed sessions
+ * (built by `ort/`'s `ortSessionOptions`); on the CPU EP a timed session's intra-op pool is
+ * read back (never recorded as 0).
  */
-import { readdir, readFile, rm } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import { evaluateAccuracy } from "./accuracy.ts";
 import type { BatchFeeds } from "./child-protocol.ts";
 import { ortDefaultIntraOpThreads, readCpuTopology, type OrtDefaultThreads } from "./cpu-topology.ts";
@@ -22,10 +22,10 @@ import {
 } from "./ep-session.ts";
 import { buildFeeds } from "./input-tensors.ts";
 import { intraOpThreadsOf } from "./intra-op-threads.ts";
-import { TIMED_SESSION_OPTIONS } from "./measure-latency.ts";
 import { parseOrtTrace } from "./op-profile.ts";
 import { readBackOrtDefaultThreads, warmUpOrtThreads, withPoolReadBack } from "./ort-thread-readback.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
+import { openOrtSession, ortSessionOptions, readOrtTrace } from "../ort/index.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 
 /** How an onnxruntime-node EP is selected and how its start-up failures read. */
@@ -50,17 +50,19 @@ function cpuOrtDefault(): Promise<OrtDefaultThreads> {
   return ortDefaultOnce;
 }
 
-/** The onnxruntime-node session options of `settings` on `spec`'s EP, plus `extra` (profiling). */
+/**
+ * The onnxruntime-node session options of `settings` on `spec`'s EP, plus `extra` (profiling):
+ * log level 3 (errors), the intra-op pool not spinning on a timed session (every session a
+ * paired child times takes turns with others in one process, and every timed row shares the
+ * setting), `settings.intraOpThreads` where given.
+ */
 export function nodeSessionOptions(
   spec: NodeEpSpec,
   settings: SessionSettings,
   extra: ort.InferenceSession.SessionOptions = {},
 ): ort.InferenceSession.SessionOptions {
   return {
-    ...spec.options,
-    logSeverityLevel: 3,
-    ...(settings.timed ? TIMED_SESSION_OPTIONS : {}),
-    ...(settings.intraOpThreads !== undefined ? { intraOpNumThreads: settings.intraOpThreads } : {}),
+    ...ortSessionOptions({ logLevel: 3, spinning: settings.timed ? false : undefined, intraOpThreads: settings.intraOpThreads }, spec.options),
     ...extra,
   };
 }
@@ -77,7 +79,7 @@ export async function createOrtSession(
   extra: ort.InferenceSession.SessionOptions = {},
 ): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(path, nodeSessionOptions(spec, settings, extra));
+    return await openOrtSession(path, nodeSessionOptions(spec, settings, extra));
   } catch (e) {
     const explained = spec.explainStartFailure?.(e as Error);
     if (explained) throw new EpCannotStart(explained.reason, explained.fix);
@@ -188,10 +190,10 @@ export class NodeSessionHost implements EpSessionHost {
 
   async profileOps(path: string, feeds: BatchFeeds, o: { iterations: number; budgetMs: number; traceDir: string }): Promise<OpProfile> {
     await ensureOutputDir(o.traceDir);
-    const name = `${this.spec.name}-trace`;
+    const prefix = join(o.traceDir, `${this.spec.name}-trace`);
     let session: ort.InferenceSession | undefined;
     try {
-      session = await this.createOrt(path, { timed: false }, { enableProfiling: true, profileFilePrefix: join(o.traceDir, name) });
+      session = await this.createOrt(path, { timed: false }, ortSessionOptions({ profileFilePrefix: prefix }));
       const tensors = buildFeeds(feeds);
       const start = performance.now();
       for (let i = 0; i < o.iterations + 1; i++) {
@@ -199,13 +201,9 @@ export class NodeSessionHost implements EpSessionHost {
         if (i > 0 && performance.now() - start > o.budgetMs) break;
       }
       session.endProfiling();
-      const file = (await readdir(o.traceDir))
-        .filter((f) => f.startsWith(name) && f.endsWith(".json"))
-        .sort()
-        .pop();
-      if (!file) throw new Error(`ORT wrote no profiling trace under ${o.traceDir}`);
-      const profile = parseOrtTrace(JSON.parse(await readFile(join(o.traceDir, file), "utf8")));
-      await rm(join(o.traceDir, file), { force: true });
+      const events = await readOrtTrace(prefix, { remove: true });
+      if (!events) throw new Error(`ORT wrote no profiling trace under ${o.traceDir}`);
+      const profile = parseOrtTrace(events);
       return { ops: profile.ops, arena: profile.arena };
     } finally {
       await session?.release();

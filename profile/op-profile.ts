@@ -1,17 +1,10 @@
 /**
- * Parses an ONNX Runtime profiling trace (Chrome trace JSON from `enableProfiling`) into
+ * Summarises an ONNX Runtime profiling trace (its events, read by `ort/profile-trace.ts`) into
  * kernel time per op type × EP and the allocator's arena figures. The first `model_run`
  * (kernel compilation, first allocations) is left out when later runs exist.
  */
+import { kernelEvents, modelRunStartsUs, type OrtTraceEvent } from "../ort/index.ts";
 import type { OpTime } from "../formats/run/results-schema.ts";
-
-interface TraceEvent {
-  readonly cat?: string;
-  readonly name?: string;
-  readonly ts?: number;
-  readonly dur?: number;
-  readonly args?: Record<string, unknown>;
-}
 
 /** Per-op times and arena figures from one trace. */
 export interface OpProfile {
@@ -30,28 +23,25 @@ export function shortProvider(provider: string): string {
   return provider.replace(/ExecutionProvider$/, "").toLowerCase() || "unknown";
 }
 
-/** Summarises a parsed trace (an array of events). */
-export function parseOrtTrace(events: readonly TraceEvent[]): OpProfile {
-  const runs = events.filter((e) => e.cat === "Session" && e.name === "model_run").sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
-  const cutoff = runs.length > 1 ? (runs[1]?.ts ?? 0) : -Infinity;
+/** Summarises a parsed trace (its events, read by `ort/`'s reader): the per-node `Node` kernel times per op type × EP, ms per run. */
+export function parseOrtTrace(events: readonly OrtTraceEvent[]): OpProfile {
+  const runs = modelRunStartsUs(events);
+  const cutoff = runs.length > 1 ? (runs[1] ?? 0) : -Infinity;
   const counted = runs.length > 1 ? runs.length - 1 : Math.max(1, runs.length);
   const byKey = new Map<string, { opType: string; provider: string; us: number; nodes: Set<string> }>();
   let held: number | null = null;
   let peak: number | null = null;
-  for (const e of events) {
-    if (e.cat !== "Node" || !e.name?.endsWith("_kernel_time")) continue;
-    const args = e.args ?? {};
-    const h = Number(args.mem_arena_held);
-    const p = Number(args.mem_in_use_peak);
-    if (Number.isFinite(h) && args.mem_arena_held !== undefined) held = Math.max(held ?? 0, h);
-    if (Number.isFinite(p) && args.mem_in_use_peak !== undefined) peak = Math.max(peak ?? 0, p);
-    if ((e.ts ?? 0) < cutoff) continue;
-    const opType = String(args.op_name ?? "unknown");
-    const provider = shortProvider(String(args.provider ?? "unknown"));
+  for (const k of kernelEvents(events)) {
+    if (k.cat !== "Node") continue;
+    if (k.arenaHeldBytes !== undefined) held = Math.max(held ?? 0, k.arenaHeldBytes);
+    if (k.inUsePeakBytes !== undefined) peak = Math.max(peak ?? 0, k.inUsePeakBytes);
+    if (k.startUs < cutoff) continue;
+    const opType = k.opType ?? "unknown";
+    const provider = shortProvider(k.provider ?? "unknown");
     const key = `${opType}|${provider}`;
     const entry = byKey.get(key) ?? { opType, provider, us: 0, nodes: new Set<string>() };
-    entry.us += e.dur ?? 0;
-    entry.nodes.add(e.name);
+    entry.us += k.durUs;
+    entry.nodes.add(k.node);
     byKey.set(key, entry);
   }
   const total = [...byKey.values()].reduce((s, x) => s + x.us, 0);

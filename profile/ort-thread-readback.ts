@@ -6,8 +6,9 @@
  * creates and releases a one-thread session first.
  */
 import { readdirSync } from "node:fs";
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import { probeModel } from "./eps/ort-probe.ts";
+import { openOrtSession, ortSessionOptions } from "../ort/index.ts";
 
 /** Threads of this process, or null where `/proc/self/task` is not readable (not Linux). */
 export function liveThreadCount(): number | null {
@@ -30,7 +31,7 @@ let warmed = false;
 /** Creates and releases a one-thread probe session once per process, so later counts see only each session's pool. */
 export async function warmUpOrtThreads(options: ort.InferenceSession.SessionOptions = { executionProviders: ["cpu"] }): Promise<void> {
   if (warmed) return;
-  const s = await ort.InferenceSession.create(probeModel(), { ...options, intraOpNumThreads: 1, logSeverityLevel: 3 });
+  const s = await openOrtSession(probeModel(), ortSessionOptions({ intraOpThreads: 1, logLevel: 3 }, options));
   await s.release();
   warmed = true;
 }
@@ -46,7 +47,7 @@ export async function withPoolReadBack<T>(create: () => Promise<T>): Promise<{ v
 export async function readBackOrtDefaultThreads(): Promise<number | null> {
   await warmUpOrtThreads();
   const { value, poolThreads } = await withPoolReadBack(() =>
-    ort.InferenceSession.create(probeModel(), { executionProviders: ["cpu"], intraOpNumThreads: 0, logSeverityLevel: 3 }),
+    openOrtSession(probeModel(), ortSessionOptions({ executionProviders: ["cpu"], intraOpThreads: 0, logLevel: 3 })),
   );
   await value.release();
   return poolThreads;

@@ -1,6 +1,6 @@
 /**
  * The sessions a scenario child (and each of its worker threads) times: created by the EP's
- * onnxruntime-node host as the paired pass creates its timed sessions (`TIMED_SESSION_OPTIONS`,
+ * onnxruntime-node host as the paired pass creates its timed sessions (no spinning,
  * the variant's intra-op threads), its feeds built once, and one request as a {@link LoadTarget}.
  */
 import type * as ort from "onnxruntime-node";

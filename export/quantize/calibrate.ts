@@ -3,7 +3,8 @@
  * every tensor to be quantized added as a graph output, over the calibration feeds, and
  * turns what it sees into one real range per tensor (min/max, percentile or entropy).
  */
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
+import { openOrtSession, ortSessionOptions } from "../../ort/index.ts";
 import { encodeOnnx, onnx } from "../../formats/onnx/onnx-io.ts";
 import { makeValueInfo } from "../../formats/onnx/onnx-model.ts";
 import { addToHistogram, entropyRange, type Histogram, makeHistogram, percentileRange, type RangeStats } from "./calibration-methods.ts";
@@ -69,11 +70,7 @@ export async function calibrateRanges(
       graph.output.push(makeValueInfo({ name, type: { tensorType: { elemType: DT.FLOAT } } }));
     }
   }
-  const session = await ort.InferenceSession.create(encodeOnnx(augmented), {
-    executionProviders: ["cpu"],
-    graphOptimizationLevel: "disabled",
-    logSeverityLevel: 3,
-  });
+  const session = await openOrtSession(encodeOnnx(augmented), ortSessionOptions({ executionProviders: ["cpu"], graphOptimization: "disabled", logLevel: 3 }));
   try {
     const stats = new Map<string, RangeStats>();
     await forEachRun(session, feeds, names, (name, data, dims) => {

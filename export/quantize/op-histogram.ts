@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
+import { openOrtSession, ortSessionOptions } from "../../ort/index.ts";
 import { readOnnx } from "../../formats/onnx/onnx-io.ts";
 
 /**
@@ -14,12 +14,10 @@ export async function optimizedOpHistogram(onnxPath: string): Promise<Record<str
   const dir = await mkdtemp(join(tmpdir(), "ort-optimized-"));
   const dumped = join(dir, "optimized.onnx");
   try {
-    const session = await ort.InferenceSession.create(onnxPath, {
-      executionProviders: ["cpu"],
-      graphOptimizationLevel: "all",
-      optimizedModelFilePath: dumped,
-      logSeverityLevel: 3,
-    });
+    const session = await openOrtSession(
+      onnxPath,
+      ortSessionOptions({ executionProviders: ["cpu"], graphOptimization: "all", optimizedModelFilePath: dumped, logLevel: 3 }),
+    );
     await session.release();
     const model = await readOnnx(dumped);
     const hist: Record<string, number> = {};

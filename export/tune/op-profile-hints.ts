@@ -1,14 +1,12 @@
 /**
  * The per-op profile's suggestion for the INT8 tuner: time FP32 and the every-node INT8 with
- * ORT's profiler (one `*_kernel_time` event per node and run), attribute each kernel to the
+ * ORT's profiler (one kernel-time event per node and run, read by `ort/`), attribute each kernel to the
  * weighted node it came from (ORT keeps the node's name as a prefix: `conv1/Conv_token_5`,
  * `conv1/Conv_nchwc`…), and keep float the weighted nodes whose int8 kernel is slower than
  * their fp32 one.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
+import { kernelEvents, kernelsByNode, profileOrtSession } from "../../ort/index.ts";
 
 /** Kernel time per node key, µs per run (median over runs of each profiled node, summed over the nodes attributed to the key). */
 export type NodeTimes = ReadonlyMap<string, number>;
@@ -49,32 +47,9 @@ export async function profileKernels(
   runs: number,
   intraOpThreads: number,
 ): Promise<Map<string, number[]>> {
-  const dir = await mkdtemp(join(tmpdir(), "int8-tune-profile-"));
-  try {
-    const session = await ort.InferenceSession.create(model, {
-      executionProviders: ["cpu"],
-      graphOptimizationLevel: "all",
-      intraOpNumThreads: intraOpThreads,
-      enableProfiling: true,
-      profileFilePrefix: join(dir, "p"),
-      logSeverityLevel: 3,
-    });
-    try {
-      for (let i = 0; i < runs; i++) await session.run(feed);
-      session.endProfiling();
-    } finally {
-      await session.release();
-    }
-    const file = (await readdir(dir)).find((f) => f.endsWith(".json"));
-    const events = file ? (JSON.parse(await readFile(join(dir, file), "utf8")) as { name?: string; dur?: number }[]) : [];
-    const out = new Map<string, number[]>();
-    for (const e of events) {
-      if (!e.name?.endsWith("_kernel_time")) continue;
-      const name = e.name.slice(0, -"_kernel_time".length);
-      out.set(name, [...(out.get(name) ?? []), e.dur ?? 0]);
-    }
-    return out;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const settings = { executionProviders: ["cpu"], graphOptimization: "all", intraOpThreads, logLevel: 3 } as const;
+  const events = await profileOrtSession(model, settings, async (session) => {
+    for (let i = 0; i < runs; i++) await session.run(feed);
+  });
+  return new Map([...kernelsByNode(kernelEvents(events))].map(([node, k]) => [node, k.durUs]));
 }

@@ -5,8 +5,9 @@
  * every candidate side by side on the target EP (CPU) in one interleaved window, and keeps
  * the fastest within the accuracy budget (`search.ts`).
  */
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import { functionTimer, type InterleaveSettings } from "../../measure/index.ts";
+import { openOrtSession, ortSessionOptions } from "../../ort/index.ts";
 import { encodeOnnx, type onnx } from "../../formats/onnx/onnx-io.ts";
 import { quantizeStatic, type QuantReport, type StaticQuantOptions } from "../quantize/index.ts";
 import { int8Candidates, kernelAliases, type Int8Candidate } from "./candidate-sets.ts";
@@ -87,19 +88,15 @@ export async function tuneInt8(
     accuracyBudgetPoints: settings.accuracyBudgetPoints,
     accuracyOf: (c) => data.accuracyOf(bytesOf(c)),
     speedupsOf: async (cs) => {
-      const options: ort.InferenceSession.SessionOptions = {
-        executionProviders: ["cpu"],
-        graphOptimizationLevel: "all",
-        intraOpNumThreads: settings.intraOpThreads,
-        logSeverityLevel: 3,
-        // Several sessions alternate in one process: a pool left spinning after its block
-        // would steal the cores from the next session's block.
-        extra: { session: { intra_op: { allow_spinning: "0" } } },
-      };
       const sessions: ort.InferenceSession[] = [];
       try {
         const open = async (bytes: Uint8Array, threads: number) => {
-          const s = await ort.InferenceSession.create(bytes, { ...options, intraOpNumThreads: threads });
+          // Several sessions alternate in one process: a pool left spinning after its block
+          // would steal the cores from the next session's block.
+          const s = await openOrtSession(
+            bytes,
+            ortSessionOptions({ executionProviders: ["cpu"], graphOptimization: "all", intraOpThreads: threads, logLevel: 3, spinning: false }),
+          );
           sessions.push(s);
           return s;
         };

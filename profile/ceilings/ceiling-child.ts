@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type * as ort from "onnxruntime-node";
 import { writeOnnx } from "../../formats/onnx/onnx-io.ts";
 import { percentile } from "../../measure/index.ts";
+import { ortSessionOptions } from "../../ort/index.ts";
 import type { CeilingJob, ChildMessage } from "../child-protocol.ts";
 import { buildFeeds } from "../input-tensors.ts";
 import { figureAt } from "./ceiling-models.ts";
@@ -64,7 +65,7 @@ export async function climbCeiling(job: CeilingJob, open: OpenSession, send: (m:
       let session: ort.InferenceSession | undefined;
       try {
         await writeOnnx(path, m.model);
-        session = await open(path, job.intraOpThreads !== undefined ? { intraOpNumThreads: job.intraOpThreads } : {});
+        session = await open(path, ortSessionOptions({ intraOpThreads: job.intraOpThreads }));
         const feeds = buildFeeds({ batch: 1, inputs: [{ name: m.input.name, shape: [...m.input.shape], elemType: m.input.elemType }] });
         const s = session;
         const times = await timeRuns(() => s.run(feeds), job.plan.measureMs, job.plan.maxRunMs);

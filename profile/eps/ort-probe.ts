@@ -1,5 +1,6 @@
 /** Helpers the onnxruntime-node EP runners share: the ORT version and a one-node probe model. */
 import * as ort from "onnxruntime-node";
+import { openOrtSession } from "../../ort/index.ts";
 import { encodeOnnx } from "../../formats/onnx/onnx-io.ts";
 
 /** onnxruntime-node's version, e.g. `1.30.0`. */
@@ -37,7 +38,7 @@ export function probeModel(): Uint8Array {
 export async function tryProbeSession(options: ort.InferenceSession.SessionOptions): Promise<Error | undefined> {
   let session: ort.InferenceSession | undefined;
   try {
-    session = await ort.InferenceSession.create(probeModel(), options);
+    session = await openOrtSession(probeModel(), options);
     await session.run({ x: new ort.Tensor("float32", new Float32Array([1, -1, 2, -2]), [1, 4]) });
     return undefined;
   } catch (e) {
