@@ -122,10 +122,13 @@ export async function predictionsFor(
     // not saved by this run: compute below
   }
   try {
-    const [{ readModelFacts, evaluateAccuracy }, ort] = await Promise.all([import("../profile/index.ts"), import("onnxruntime-node")]);
+    const [{ readModelFacts, evaluateAccuracy }, { openOrtSession, ortSessionOptions }] = await Promise.all([
+      import("../profile/index.ts"),
+      import("../ort/index.ts"),
+    ]);
     const facts = await readModelFacts(row.onnxPath);
     if (!facts.metadata) return null;
-    const session = await ort.InferenceSession.create(row.onnxPath, { executionProviders: ["cpu"] });
+    const session = await openOrtSession(row.onnxPath, ortSessionOptions({ executionProviders: ["cpu"] }));
     try {
       const n = Math.min(limit, test.count);
       const dynamic = typeof facts.inputs[0]?.dims[0] !== "number";
