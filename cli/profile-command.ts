@@ -4,7 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { noOkRowsMessage, recordRunCeilings, runProfile } from "../profile/index.ts";
+import { noOkRowsMessage, recordRunCeilings } from "../profile/index.ts";
+import { runProfileInTerminal } from "./profile-renderer.ts";
 import {
   DEFAULT_MEASURE,
   DEFAULT_ROUNDS,
@@ -139,7 +140,7 @@ export function registerProfile(program: Command): void {
     )
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       // Defaults shown in --help are applied by the stage; only pass values the user typed.
-      const run = await runProfile(await profileOptionsFromFlags(flags, cmd));
+      const run = await runProfileInTerminal(await profileOptionsFromFlags(flags, cmd));
       if (!run.complete) {
         process.exitCode = 130;
         return;

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { pendingTasks } from "../profile/run-tasks.ts";
-import { buildScenarioRows, scenarioLines, scenarioRecords } from "../profile/scenario-records.ts";
+import { buildScenarioRows, scenarioRecords } from "../profile/scenario-records.ts";
+import { scenarioLines } from "../reports/terminal/scenario-lines.ts";
 import { scenarioSettings } from "../profile/scenario-settings.ts";
 import { resolveProfileOptions, QUICK_MEASURE } from "../formats/options/profile-options.ts";
 import { RunResultsSchema, upgradeResults } from "../formats/run/results-schema.ts";
