@@ -15,12 +15,11 @@ import { collectHardware } from "./hardware.ts";
 import { readModelFacts } from "./model-facts.ts";
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "../formats/options/profile-options.ts";
 import { RUN_FILES, type RunResults } from "../formats/run/results-schema.ts";
-import { onSoftwareAdapter } from "./software-adapter.ts";
 import { speedProbeMs } from "./speed-probe.ts";
 import { RunStore } from "./run-store.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
 import { runTask } from "./run-task.ts";
-import type { PlannedJob, RunPlan } from "../formats/run/run-plan.ts";
+import { softwareAdapterOn, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
 import { checkZooModels, prepareZooModels, type SuiteFile } from "./suite-models.ts";
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
@@ -61,10 +60,9 @@ async function planFiles(o: ResolvedProfileOptions): Promise<SuiteFile[]> {
   });
 }
 
-/** The batches of `ep`'s jobs: the run's, plus `--gpu-batch` on a GPU EP with a real adapter. */
-export function batchesOn(ep: string, eps: readonly EpStatus[], o: Pick<ResolvedProfileOptions, "batches" | "gpuBatches">): number[] {
-  const status = eps.find((e) => e.name === ep);
-  const realGpu = DEVICE_SPLIT_EPS.includes(ep) && status?.state === "available" && status.facts.softwareFallback !== "yes";
+/** The batches of `ep`'s jobs: the run's, plus `--gpu-batch` on an available GPU EP with a real adapter (`softwareAdapter`: the job's). */
+export function batchesOn(ep: string, eps: readonly EpStatus[], softwareAdapter: boolean, o: Pick<ResolvedProfileOptions, "batches" | "gpuBatches">): number[] {
+  const realGpu = DEVICE_SPLIT_EPS.includes(ep) && eps.find((e) => e.name === ep)?.state === "available" && !softwareAdapter;
   return realGpu ? [...new Set([...o.batches, ...o.gpuBatches.filter((b) => b > 0)])] : [...o.batches];
 }
 
@@ -103,20 +101,22 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
     for (let k = 2; used.has(`${name}|${precision}`); k++) name = `${baseName}-${k}`;
     used.add(`${name}|${precision}`);
     for (const runner of runners) {
+      const softwareAdapter = softwareAdapterOn(eps, runner.name);
       jobs.push({
         model: name,
         precision,
         ep: runner.name,
         onnxPath: resolve(file.path),
-        batches: batchesOn(runner.name, eps, o),
+        batches: batchesOn(runner.name, eps, softwareAdapter, o),
         ...(loadError ? { loadError } : {}),
         ...(file.skip ? { skip: file.skip } : {}),
         params: facts?.params ?? 0,
         sizeBytes: facts?.sizeBytes ?? 0,
-        ...(facts?.metadata ? { metadata: facts.metadata as unknown as Record<string, unknown> } : {}),
+        ...(facts?.metadata ? { metadata: facts.metadata } : {}),
         inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims], ...shapeField(usedShape(i, firstBatch, o.shapes)) })) : [],
         ...(warnings.length > 0 ? { warnings } : {}),
         ...(facts?.work ? { work: [...facts.work] } : {}),
+        softwareAdapter,
       });
     }
   }
@@ -241,7 +241,6 @@ export async function runProfile(input: ProfileOptions & ProfileEngineOptions = 
         traceDir: join(dir, RUN_FILES.traces),
         predictionsFile: (job) => predictionsPath(dir, job),
         signal: controller.signal,
-        softwareAdapter: onSoftwareAdapter(store.plan.eps, first.ep),
         epFacts: ((e) => (e?.state === "available" ? e.facts : undefined))(store.plan.eps.find((e) => e.name === first.ep)),
       });
       if (outcome.stopped) {

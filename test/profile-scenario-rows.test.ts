@@ -14,6 +14,7 @@ import { resolveProfileOptions, QUICK_MEASURE } from "../formats/options/profile
 import { RunResultsSchema, upgradeResults } from "../formats/run/results-schema.ts";
 import type { ScenarioBatchResult, ScenarioRecord } from "../formats/run/scenario-schema.ts";
 import type { ChildExit } from "../profile/run-child.ts";
+import { decideJobs } from "../formats/run/run-plan.ts";
 import { AT, measuredFacts, planJob, testPlan } from "./fixtures/run-records.ts";
 import { runResults } from "./report-fixtures.ts";
 
@@ -136,7 +137,7 @@ describe("scenario records and rows", () => {
       errors: [{ name: "fp32", mode: "sessions", error: "no adapter in a worker" }],
     };
     const rows = buildScenarioRows(
-      { ...plan, jobs: [planJob("a", "fp32")] },
+      decideJobs({ ...plan, jobs: [planJob("a", "fp32")] }),
       new Map([["a|cpu|1|offline", { group: "a|cpu", batch: 1, scenario: "offline", finishedAt: AT, result }]]),
     );
     assert.deepEqual(
@@ -188,7 +189,7 @@ describe("scenario records and rows", () => {
       ],
       errors: [],
     };
-    const serverPlan = { ...plan, jobs: [planJob("a", "fp32", "cpu", { batches: [32] })], settings: { rounds: 1, scenario: "server" as const } };
+    const serverPlan = decideJobs({ ...plan, jobs: [planJob("a", "fp32", "cpu", { batches: [32] })], settings: { rounds: 1, scenario: "server" as const } });
     const rows = buildScenarioRows(
       serverPlan,
       new Map([["a|cpu|32|server", { group: "a|cpu", batch: 32, scenario: "server", finishedAt: AT, result: server, settings }]]),
