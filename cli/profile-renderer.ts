@@ -84,7 +84,9 @@ export class ProfileRenderer {
     const scenarios = reports ? reports.scenarioLines(scenarioRows) : [];
     if (scenarios.length > 0) log(["", `Load scenario (${e.scenario}):`, ...scenarios.map((l) => `  ${l}`)].join("\n"));
     if (e.stopped || !e.complete) {
-      log(`\nStopped: ${e.results.rows.length} of ${e.plannedRows} rows finished (${e.children.pending} of ${e.children.total} children still to run) and kept in ${e.dir}`);
+      log(
+        `\nStopped: ${e.results.rows.length} of ${e.plannedRows} rows finished (${e.children.pending} of ${e.children.total} children still to run) and kept in ${e.dir}`,
+      );
       log(`Resume with: npm run profile -- --resume ${e.dir}`);
     } else {
       log(`\nRun dir: ${e.dir}`);
@@ -134,4 +136,3 @@ export async function runProfileInTerminal(input: ProfileOptions = {}, registry?
     renderer.dispose();
   }
 }
-

@@ -20,6 +20,7 @@ import { RunStore } from "./run-store.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
 import { runTask } from "./run-task.ts";
 import { softwareAdapterOn, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
+import { recordSettings, resumeOptions } from "../formats/run/run-settings.ts";
 import { checkZooModels, prepareZooModels, type SuiteFile } from "./suite-models.ts";
 import { onnxSuiteFiles } from "./onnx-precisions.ts";
 import { probeInChild } from "./probe-in-child.ts";
@@ -123,27 +124,7 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
   return {
     schemaVersion: 2,
     startedAt: new Date().toISOString(),
-    settings: {
-      models: o.onnx.length > 0 ? [] : o.models,
-      dataset: o.dataset,
-      onnx: o.onnx,
-      eps: runners.map((r) => r.name),
-      batches: o.batches,
-      gpuBatches: o.gpuBatches,
-      precisions: o.precisions,
-      quick: o.quick,
-      shapes: o.shapes,
-      accuracyLimit: o.accuracyLimit ?? null,
-      dataDir: o.dataDir ?? null,
-      measure: o.measure,
-      childTimeoutMs: o.childTimeoutMs,
-      cvThreshold: o.cvThreshold,
-      rounds: o.rounds,
-      threadCheck: o.threadCheck,
-      report: o.report ?? true,
-      scenario: o.scenario,
-      ...(o.latencyBoundMs !== undefined ? { latencyBoundMs: o.latencyBoundMs } : {}),
-    },
+    settings: recordSettings({ ...o, models: o.onnx.length > 0 ? [] : o.models, eps: runners.map((r) => r.name) }),
     hardware: await collectHardware(),
     eps,
     jobs,
@@ -151,29 +132,6 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
 }
 
 const shapeField = (shape: number[] | undefined) => (shape ? { shape } : {});
-
-/** Options stored in a plan, applied back over the current ones on `--resume`. */
-function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProfileOptions {
-  const s = plan.settings;
-  return {
-    ...o,
-    measure: { ...o.measure, ...s.measure },
-    shapes: s.shapes ?? o.shapes,
-    accuracyLimit: s.accuracyLimit ?? undefined,
-    dataDir: s.dataDir ?? undefined,
-    childTimeoutMs: s.childTimeoutMs ?? o.childTimeoutMs,
-    cvThreshold: s.cvThreshold ?? o.cvThreshold,
-    // Runs planned before rounds existed were measured once.
-    rounds: s.rounds ?? 1,
-    // Runs planned before the thread check existed had no one-thread variants.
-    threadCheck: s.threadCheck ?? false,
-    // --no-report typed now wins; else the run's own choice.
-    report: o.report ?? s.report ?? true,
-    // Runs planned before load scenarios measured single-stream rows alone.
-    scenario: s.scenario ?? "single-stream",
-    latencyBoundMs: s.latencyBoundMs,
-  };
-}
 
 /** The child's name in progress output: `facts m fp32 cpu`, `round 2/3 m fp32+int8 cpu`, `offline m fp32 cpu`. */
 function taskLabel(task: RunTask, rounds: number): string {
@@ -199,7 +157,7 @@ export async function runProfile(input: ProfileOptions & ProfileEngineOptions = 
   let store: RunStore;
   if (o.resume) {
     store = await RunStore.open(o.resume);
-    o = optionsFromPlan(store.plan, o);
+    o = resumeOptions(store.plan.settings, o);
     for (const ep of store.plan.eps) if (ep.state === "available") registry.runners.find((r) => r.name === ep.name)?.adopt?.(ep.facts);
     await emit({ type: "resuming", dir: store.dir });
   } else {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { EpStatusSchema, HardwareSchema, RUN_FILES, WarningSchema } from "./results-schema.ts";
 import { ModelWorkSchema } from "./model-work-schema.ts";
-import { ProfileSettingsSchema } from "../options/profile-options.ts";
+import { ProfileSettingsSchema } from "./run-settings.ts";
 import { HarnessMetadataSchema } from "../onnx/onnx-metadata.ts";
 import { onSoftwareAdapter } from "./software-adapter-fact.ts";
 
