@@ -5,7 +5,7 @@
  * turns Ctrl-C while children run into the run's abort signal.
  */
 import cliProgress from "cli-progress";
-import { runProfile, type EpRegistry, type ProfileEvent, type ProfileRun, type TaskOutcome } from "../profile/index.ts";
+import { runProfile, type ProfileEvent, type ProfileRun, type TaskOutcome } from "../profile/index.ts";
 import { resolveProfileOptions, type ProfileOptions } from "../formats/options/profile-options.ts";
 import { visibleControls } from "../formats/terminal-text.ts";
 
@@ -122,16 +122,19 @@ export function outcomeLines(outcome: TaskOutcome): string[] {
   );
 }
 
+/** {@link runProfile}'s parameters after its options (the EP registry, and any added later), passed through. */
+type RunProfileRest = Parameters<typeof runProfile> extends [unknown?, ...infer Rest] ? Rest : never;
+
 /**
  * Runs the profile stage with its terminal view: {@link runProfile} driven by a
  * {@link ProfileRenderer} built from the same options (`progress`, `printTable`, `table`, `log`).
- * @param registry EP table; tests pass fakes.
+ * @param rest runProfile's other parameters (the EP registry: tests pass fakes).
  */
-export async function runProfileInTerminal(input: ProfileOptions = {}, registry?: EpRegistry): Promise<ProfileRun> {
+export async function runProfileInTerminal(input: ProfileOptions = {}, ...rest: RunProfileRest): Promise<ProfileRun> {
   const o = resolveProfileOptions(input);
   const renderer = new ProfileRenderer({ progress: o.progress, printTable: o.printTable, table: o.table, log: o.log });
   try {
-    return await runProfile({ ...input, signal: renderer.signal, onEvent: renderer.onEvent }, registry);
+    return await runProfile({ ...input, signal: renderer.signal, onEvent: renderer.onEvent }, ...rest);
   } finally {
     renderer.dispose();
   }
