@@ -26,6 +26,7 @@ import {
 } from "../profile/index.ts";
 import { readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import { writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
+import { onSoftwareAdapter } from "../formats/run/software-adapter-fact.ts";
 import type { BenchOptions, BenchSection } from "./bench-section.ts";
 
 async function latestRun(out: string): Promise<string | undefined> {
@@ -109,7 +110,7 @@ async function run(options: BenchOptions): Promise<Record<string, unknown>> {
       console.log(`${runner.name}: skipped: ${st.reason} (${st.fix})`);
       continue;
     }
-    const software = st?.state === "available" && st.facts["softwareFallback"] === "yes";
+    const software = onSoftwareAdapter(st);
     const c = await measureCeilings(runner, {
       quick: options.quick,
       software,

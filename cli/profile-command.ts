@@ -4,8 +4,9 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { noOkRowsMessage, recordRunCeilings, runProfile } from "../profile/index.ts";
+import { noOkRowsMessage, recordRunCeilings } from "../profile/index.ts";
 import { suitePreparer } from "../pipeline/index.ts";
+import { runProfileInTerminal } from "./profile-renderer.ts";
 import {
   DEFAULT_MEASURE,
   DEFAULT_ROUNDS,
@@ -141,7 +142,7 @@ export function registerProfile(program: Command): void {
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       // Defaults shown in --help are applied by the stage; only pass values the user typed.
       // The suite's files (trained, exported, quantized when missing) come from pipeline/: profile/ only measures files.
-      const run = await runProfile(await profileOptionsFromFlags(flags, cmd), undefined, suitePreparer);
+      const run = await runProfileInTerminal(await profileOptionsFromFlags(flags, cmd), undefined, suitePreparer);
       if (!run.complete) {
         process.exitCode = 130;
         return;

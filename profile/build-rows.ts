@@ -11,7 +11,7 @@ import type { Comparison, OkRow, ResultRow, Warning } from "../formats/run/resul
 import { roundFailedWarning, roundFigures, stabilityWarnings } from "./row-rounds.ts";
 import { chosenThreads, fastestThreadVariant, ladderVariants } from "./thread-choice.ts";
 import { deviceVariant } from "./device-resident.ts";
-import { onSoftwareAdapter, roundsOn, softwareAdapterWarning } from "./software-adapter.ts";
+import { roundsOn, softwareAdapterWarning } from "./software-adapter.ts";
 
 /** What {@link buildRows} reads. */
 export interface RowSources {
@@ -42,7 +42,7 @@ export const BASELINE_EP = "cpu";
 
 /** The timing records of a job's group at `batch`, rounds 1..`rounds` (undefined where not yet run). */
 function roundsOf(s: RowSources, job: PlannedJob, batch: number): (TimingRecord | undefined)[] {
-  return Array.from({ length: roundsOn(s.plan.eps, job.ep, s.rounds) }, (_, i) => s.timings.get(timingKey({ group: groupKey(job), batch, round: i + 1 })));
+  return Array.from({ length: roundsOn(job, s.rounds) }, (_, i) => s.timings.get(timingKey({ group: groupKey(job), batch, round: i + 1 })));
 }
 
 /** Every block median of a model × EP group's paired children at `batch`, over its rounds (failed rounds left out). */
@@ -122,7 +122,7 @@ function rowOf(s: RowSources, job: PlannedJob, batch: number): { row: ResultRow;
     ...f.warnings,
     ...stabilityWarnings(figures, s.cvThreshold),
     ...failed.map((x) => roundFailedWarning(x.round, s.rounds, x.error)),
-    ...(onSoftwareAdapter(s.plan.eps, job.ep) ? [softwareAdapterWarning(s.plan.eps, job.ep, s.rounds)] : []),
+    ...(job.softwareAdapter ? [softwareAdapterWarning(s.plan.eps, job.ep, s.rounds)] : []),
   ];
   const acc = f.accuracy;
   const { energy, threads } = measured.at(-1)!;

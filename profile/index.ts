@@ -5,6 +5,8 @@
  */
 export { runProfile, type ProfileRun } from "./run-profile.ts";
 export type { SuiteFile, SuitePreparer } from "./suite-file.ts";
+export type { ProfileEvent, ProfileEngineOptions } from "./profile-events.ts";
+export type { TaskOutcome } from "./run-task.ts";
 export type { EpRunner, EpProbe, EpFacts } from "./ep-runner.ts";
 export { webgpuProbeEnvs, WEBGPU_FIX } from "./eps/webgpu-ep.ts";
 export { defaultEpRegistry, selectEps, resolveEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";

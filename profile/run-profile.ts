@@ -4,29 +4,29 @@
  * model × EP, a facts child per precision (memory, first run, accuracy, per-op profile),
  * then per round one paired child timing every precision in interleaved blocks; it writes
  * `results.json` / `results.csv` / `comparisons.csv` in `<out>/runs/<timestamp>-<host>/`.
- * SIGINT stops the current child, keeps what finished and prints how to resume.
+ * It prints nothing: it emits events (`profile-events.ts`) that a renderer shows, and an
+ * aborted signal stops the current child, keeps what finished and ends the run `stopped`.
  */
 import { DEVICE_SPLIT_EPS } from "./device-resident.ts";
 import { join, resolve } from "node:path";
-import cliProgress from "cli-progress";
 import { defaultEpRegistry, resolveEps, selectEps, type EpRegistry, type EpStatus } from "./ep-registry.ts";
 import type { EpRunner } from "./ep-runner.ts";
 import { collectHardware } from "./hardware.ts";
 import { readModelFacts } from "./model-facts.ts";
 import { resolveProfileOptions, type ProfileOptions, type ResolvedProfileOptions } from "../formats/options/profile-options.ts";
 import { RUN_FILES, type RunResults } from "../formats/run/results-schema.ts";
-import { onSoftwareAdapter } from "./software-adapter.ts";
 import { speedProbeMs } from "./speed-probe.ts";
 import { RunStore } from "./run-store.ts";
 import { predictionsPath } from "../formats/run/run-records.ts";
-import { runTask, type TaskOutcome } from "./run-task.ts";
-import type { PlannedJob, RunPlan } from "../formats/run/run-plan.ts";
+import { runTask } from "./run-task.ts";
+import { softwareAdapterOn, type PlannedJob, type RunPlan } from "../formats/run/run-plan.ts";
+import { recordSettings, resumeOptions } from "../formats/run/run-settings.ts";
 import type { SuitePreparer } from "./suite-file.ts";
 import { probeInChild } from "./probe-in-child.ts";
 import { ensureOutputDir } from "../formats/output-dir.ts";
 import { checkShapeNames, inputWarnings, usedShape } from "./input-defaults.ts";
-import { visibleControls } from "../formats/terminal-text.ts";
-import { scenarioLines } from "./scenario-records.ts";
+import type { ProfileEngineOptions, ProfileEvent } from "./profile-events.ts";
+import type { RunTask } from "./run-tasks.ts";
 
 export { probeInChild };
 
@@ -35,20 +35,22 @@ export interface ProfileRun {
   /** The run directory. */
   readonly dir: string;
   readonly results: RunResults;
-  /** False when the run was stopped (SIGINT) before every row finished. */
+  /** False when the run was stopped (the signal) before every row finished. */
   readonly complete: boolean;
   /** Whether the run wants its report written (`--no-report` is recorded, so `--resume` keeps it). */
   readonly report: boolean;
 }
 
-/** The batches of `ep`'s jobs: the run's, plus `--gpu-batch` on a GPU EP with a real adapter. */
-export function batchesOn(ep: string, eps: readonly EpStatus[], o: Pick<ResolvedProfileOptions, "batches" | "gpuBatches">): number[] {
-  const status = eps.find((e) => e.name === ep);
-  const realGpu = DEVICE_SPLIT_EPS.includes(ep) && status?.state === "available" && status.facts.softwareFallback !== "yes";
+/** Sends an event to the driver, waiting for it. */
+type Emit = (event: ProfileEvent) => Promise<void>;
+
+/** The batches of `ep`'s jobs: the run's, plus `--gpu-batch` on an available GPU EP with a real adapter (`softwareAdapter`: the job's). */
+export function batchesOn(ep: string, eps: readonly EpStatus[], softwareAdapter: boolean, o: Pick<ResolvedProfileOptions, "batches" | "gpuBatches">): number[] {
+  const realGpu = DEVICE_SPLIT_EPS.includes(ep) && eps.find((e) => e.name === ep)?.state === "available" && !softwareAdapter;
   return realGpu ? [...new Set([...o.batches, ...o.gpuBatches.filter((b) => b > 0)])] : [...o.batches];
 }
 
-async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[], suite: SuitePreparer): Promise<Omit<RunPlan, "runId">> {
+async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: EpStatus[], suite: SuitePreparer, emit: Emit): Promise<Omit<RunPlan, "runId">> {
   const files = await suite.files(o);
   const read = await Promise.all(
     files.map(async (file) => {
@@ -71,8 +73,9 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
     // Said once per model, and on each of its rows.
     const warnings = [...(facts ? inputWarnings(facts.inputs, firstBatch, o.shapes) : []), ...(file.warnings ?? [])];
     for (const w of warnings) {
-      const line = `profile: ${file.model ?? facts?.name}: ${w.text}`;
-      if (!said.has(line)) o.log(line);
+      const model = file.model ?? facts?.name;
+      const line = `${model}: ${w.text}`;
+      if (!said.has(line)) await emit({ type: "input-warning", model, warning: w });
       said.add(line);
     }
     const precision = file.precision;
@@ -82,47 +85,29 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
     for (let k = 2; used.has(`${name}|${precision}`); k++) name = `${baseName}-${k}`;
     used.add(`${name}|${precision}`);
     for (const runner of runners) {
+      const softwareAdapter = softwareAdapterOn(eps, runner.name);
       jobs.push({
         model: name,
         precision,
         ep: runner.name,
         onnxPath: resolve(file.path),
-        batches: batchesOn(runner.name, eps, o),
+        batches: batchesOn(runner.name, eps, softwareAdapter, o),
         ...(loadError ? { loadError } : {}),
         ...(file.skip ? { skip: file.skip } : {}),
         params: facts?.params ?? 0,
         sizeBytes: facts?.sizeBytes ?? 0,
-        ...(facts?.metadata ? { metadata: facts.metadata as unknown as Record<string, unknown> } : {}),
+        ...(facts?.metadata ? { metadata: facts.metadata } : {}),
         inputs: facts ? facts.inputs.map((i) => ({ ...i, dims: [...i.dims], ...shapeField(usedShape(i, firstBatch, o.shapes)) })) : [],
         ...(warnings.length > 0 ? { warnings } : {}),
         ...(facts?.work ? { work: [...facts.work] } : {}),
+        softwareAdapter,
       });
     }
   }
   return {
     schemaVersion: 2,
     startedAt: new Date().toISOString(),
-    settings: {
-      models: o.onnx.length > 0 ? [] : o.models,
-      dataset: o.dataset,
-      onnx: o.onnx,
-      eps: runners.map((r) => r.name),
-      batches: o.batches,
-      gpuBatches: o.gpuBatches,
-      precisions: o.precisions,
-      quick: o.quick,
-      shapes: o.shapes,
-      accuracyLimit: o.accuracyLimit ?? null,
-      dataDir: o.dataDir ?? null,
-      measure: o.measure,
-      childTimeoutMs: o.childTimeoutMs,
-      cvThreshold: o.cvThreshold,
-      rounds: o.rounds,
-      threadCheck: o.threadCheck,
-      report: o.report ?? true,
-      scenario: o.scenario,
-      ...(o.latencyBoundMs !== undefined ? { latencyBoundMs: o.latencyBoundMs } : {}),
-    },
+    settings: recordSettings({ ...o, models: o.onnx.length > 0 ? [] : o.models, eps: runners.map((r) => r.name) }),
     hardware: await collectHardware(),
     eps,
     jobs,
@@ -131,44 +116,40 @@ async function buildPlan(o: ResolvedProfileOptions, runners: EpRunner[], eps: Ep
 
 const shapeField = (shape: number[] | undefined) => (shape ? { shape } : {});
 
-/** Options stored in a plan, applied back over the current ones on `--resume`. */
-function optionsFromPlan(plan: RunPlan, o: ResolvedProfileOptions): ResolvedProfileOptions {
-  const s = plan.settings;
-  return {
-    ...o,
-    measure: { ...o.measure, ...s.measure },
-    shapes: s.shapes ?? o.shapes,
-    accuracyLimit: s.accuracyLimit ?? undefined,
-    dataDir: s.dataDir ?? undefined,
-    childTimeoutMs: s.childTimeoutMs ?? o.childTimeoutMs,
-    cvThreshold: s.cvThreshold ?? o.cvThreshold,
-    // Runs planned before rounds existed were measured once.
-    rounds: s.rounds ?? 1,
-    // Runs planned before the thread check existed had no one-thread variants.
-    threadCheck: s.threadCheck ?? false,
-    // --no-report typed now wins; else the run's own choice.
-    report: o.report ?? s.report ?? true,
-    // Runs planned before load scenarios measured single-stream rows alone.
-    scenario: s.scenario ?? "single-stream",
-    latencyBoundMs: s.latencyBoundMs,
-  };
+/** The child's name in progress output: `facts m fp32 cpu`, `round 2/3 m fp32+int8 cpu`, `offline m fp32 cpu`. */
+function taskLabel(task: RunTask, rounds: number): string {
+  const first = task.kind === "facts" ? task.job : task.jobs[0]!;
+  if (task.kind === "facts") return `facts ${first.model} ${first.precision} ${first.ep}`;
+  const precisions = task.jobs.map((j) => j.precision).join("+");
+  if (task.kind === "scenario") return `${task.scenario} ${first.model} ${precisions} ${first.ep}`;
+  return `${rounds > 1 ? `round ${task.round}/${rounds} ` : ""}${first.model} ${precisions} ${first.ep}`;
 }
 
 /**
  * Runs the profile stage. Throws before any work for bad options (unknown EP, bad batch).
+ * Prints nothing itself (the suite's preparation logs to `input.log`): `onEvent` receives
+ * {@link ProfileEvent}s and aborting `signal` stops the run (`cli/profile-renderer.ts` does both).
  * @param registry EP table; tests pass fakes.
  * @param suite Makes the files of a fresh run (pipeline/'s `suitePreparer`: trains, exports and
  * quantizes what is missing); not needed to `--resume` a run, whose files are in its plan.
  * @throws {Error} for a fresh run without `suite`.
  */
-export async function runProfile(input: ProfileOptions = {}, registry: EpRegistry = defaultEpRegistry(), suite?: SuitePreparer): Promise<ProfileRun> {
-  let o = resolveProfileOptions(input);
+export async function runProfile(
+  input: ProfileOptions & ProfileEngineOptions = {},
+  registry: EpRegistry = defaultEpRegistry(),
+  suite?: SuitePreparer,
+): Promise<ProfileRun> {
+  const { signal, onEvent, ...options } = input;
+  const emit: Emit = async (event) => {
+    await onEvent?.(event);
+  };
+  let o = resolveProfileOptions(options);
   let store: RunStore;
   if (o.resume) {
     store = await RunStore.open(o.resume);
-    o = optionsFromPlan(store.plan, o);
+    o = resumeOptions(store.plan.settings, o);
     for (const ep of store.plan.eps) if (ep.state === "available") registry.runners.find((r) => r.name === ep.name)?.adopt?.(ep.facts);
-    o.log(`resuming ${store.dir}`);
+    await emit({ type: "resuming", dir: store.dir });
   } else {
     const runners = selectEps(registry, o.eps);
     // Fail before probing, training or exporting when the output folder cannot be made.
@@ -178,21 +159,20 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         "runProfile needs a suite preparer for a fresh run (the files of --models or --onnx): pass pipeline/index.ts's suitePreparer, as cli/profile-command.ts does, or --resume a run",
       );
     await suite.check(o);
-    o.log(`probing EPs: ${runners.map((r) => r.name).join(", ")}`);
+    await emit({ type: "probing", eps: runners.map((r) => r.name) });
     const eps = await Promise.all(runners.map((r) => resolveEps([r], probeInChild).then((s) => s[0]!)));
-    for (const ep of eps) o.log(ep.state === "available" ? `  ${ep.name}: available` : `  ${ep.name}: skipped (${ep.reason})`);
-    store = await RunStore.create(o.out, await buildPlan(o, runners, eps, suite), o.rounds);
+    for (const status of eps) await emit({ type: "ep-status", status });
+    store = await RunStore.create(o.out, await buildPlan(o, runners, eps, suite, emit), o.rounds);
   }
   const dir = store.dir;
   const total = store.pending().length;
-  const bar = o.progress
-    ? new cliProgress.SingleBar({ format: "profile [{bar}] {value}/{total} children | {job}", hideCursor: true }, cliProgress.Presets.shades_classic)
-    : undefined;
-  bar?.start(total, 0, { job: "" });
+  await emit({ type: "plan-ready", dir, total });
 
+  // The run's own controller: the caller's signal aborts it, and it is aborted when measuring ends.
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on("SIGINT", onSigint);
+  const stop = () => controller.abort();
+  if (signal?.aborted) stop();
+  signal?.addEventListener("abort", stop);
   let stopped = false;
   let failure: unknown;
   try {
@@ -202,14 +182,7 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         break;
       }
       const first = task.kind === "facts" ? task.job : task.jobs[0]!;
-      const label =
-        task.kind === "facts"
-          ? `facts ${first.model} ${first.precision} ${first.ep}`
-          : task.kind === "scenario"
-            ? `${task.scenario} ${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`
-            : `${o.rounds > 1 ? `round ${task.round}/${o.rounds} ` : ""}${first.model} ${task.jobs.map((j) => j.precision).join("+")} ${first.ep}`;
-      bar?.update({ job: visibleControls(label) });
-      if (!bar) o.log(`measuring ${label} at batch ${task.batches.join(",")}`);
+      await emit({ type: "task-start", label: taskLabel(task, o.rounds), batches: task.batches });
       const runner = registry.runners.find((r) => r.name === first.ep);
       if (!runner)
         throw new Error(`Unknown EP "${first.ep}" in ${join(dir, RUN_FILES.plan)}. Expected one of: ${registry.runners.map((r) => r.name).join(", ")}`);
@@ -220,7 +193,6 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
         traceDir: join(dir, RUN_FILES.traces),
         predictionsFile: (job) => predictionsPath(dir, job),
         signal: controller.signal,
-        softwareAdapter: onSoftwareAdapter(store.plan.eps, first.ep),
         epFacts: ((e) => (e?.state === "available" ? e.facts : undefined))(store.plan.eps.find((e) => e.name === first.ep)),
       });
       if (outcome.stopped) {
@@ -230,56 +202,30 @@ export async function runProfile(input: ProfileOptions = {}, registry: EpRegistr
       if (outcome.kind === "facts") await store.recordFacts(outcome.records);
       else if (outcome.kind === "scenario") await store.recordScenarios(outcome.records);
       else await store.recordTimings(outcome.records);
-      bar?.increment();
-      if (!bar) for (const line of outcomeLines(outcome)) o.log(`  ${line}`);
+      await emit({ type: "task-done", outcome });
     }
   } catch (e) {
     failure = e;
   } finally {
-    process.off("SIGINT", onSigint);
+    signal?.removeEventListener("abort", stop);
     controller.abort();
-    bar?.stop();
   }
+  await emit({ type: "tasks-ended" });
   const results = await store.finalize(o.cvThreshold).finally(() => store.release());
-  const planned = store.plan.jobs.reduce((n, j) => n + j.batches.length, 0);
+  const plannedRows = store.plan.jobs.reduce((n, j) => n + j.batches.length, 0);
   if (failure) {
-    o.log(`\nThe profiler failed; ${results.rows.length} of ${planned} rows are kept in ${dir}`);
-    o.log(`Resume with: npm run profile -- --resume ${dir}`);
+    await emit({ type: "failed", dir, rows: results.rows.length, plannedRows, error: failure });
     throw failure;
   }
-  if (o.printTable) {
-    // The terminal table is a renderer of reports/ (loaded here only when printed).
-    const { renderResultsTable } = await import("../reports/index.ts");
-    o.log("\n" + renderResultsTable(results, { wide: o.table === "wide" }));
-  }
-  const scenarios = scenarioLines(results.scenarios ?? []);
-  if (scenarios.length > 0) o.log(["", `Load scenario (${store.plan.settings.scenario}):`, ...scenarios.map((l) => `  ${l}`)].join("\n"));
-  if (stopped || !results.complete) {
-    o.log(`\nStopped: ${results.rows.length} of ${planned} rows finished (${store.pending().length} of ${total} children still to run) and kept in ${dir}`);
-    o.log(`Resume with: npm run profile -- --resume ${dir}`);
-  } else {
-    o.log(`\nRun dir: ${dir}`);
-  }
+  await emit({
+    type: "finished",
+    dir,
+    results,
+    complete: results.complete,
+    stopped,
+    children: { total, pending: store.pending().length },
+    plannedRows,
+    scenario: store.plan.settings.scenario,
+  });
   return { dir, results, complete: results.complete, report: o.report ?? true };
-}
-
-/** One status line per record, for `--no-progress` logs. */
-function outcomeLines(outcome: TaskOutcome): string[] {
-  if (outcome.kind === "scenario") {
-    return outcome.records.map((r) => `${r.group}|${r.batch} ${r.scenario}: ${r.failure ? `${r.failure.state} (${r.failure.reason})` : "measured"}`);
-  }
-  if (outcome.kind === "facts") {
-    return outcome.records.map(
-      (r) =>
-        `${r.key}: ${r.state === "measured" ? `first run ${r.firstRunMs.toPrecision(3)} ms, peak RSS ${r.peakRssMiB.toFixed(0)} MiB` : r.state === "skipped" ? `skipped (${r.reason})` : `errored (${r.error})`}`,
-    );
-  }
-  return outcome.records.map(
-    (r) =>
-      `${r.group}|${r.batch} round ${r.round}: ${
-        r.failure
-          ? `failed (${r.failure.error})`
-          : r.variants.map((v) => `${v.name} p50 ${v.latency.p50.toPrecision(3)} ms`).join(", ") + ` (${r.cycles} cycles)`
-      }`,
-  );
 }

@@ -10,7 +10,6 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { readOnnx, writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { deviceResidentModel, deviceSplitApplies, deviceVariant, residentInputs } from "./device-resident.ts";
-import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import type { BatchFeeds, ChildJob, ChildMessage, PairedVariant } from "./child-protocol.ts";
 import { factsRecords, timingRecords } from "./child-records.ts";
 import type { EpRunner } from "./ep-runner.ts";
@@ -42,8 +41,6 @@ export interface TaskContext {
   readonly traceDir: string;
   readonly predictionsFile: (job: PlannedJob) => string;
   readonly signal?: AbortSignal;
-  /** The EP runs on a software GPU adapter: facts children measure lighter (software-adapter.ts). */
-  readonly softwareAdapter?: boolean;
   /** The EP's probe facts (the CPU EP's give ORT's default intra-op pool size, which the thread ladder leaves out). */
   readonly epFacts?: EpFacts;
 }
@@ -63,7 +60,7 @@ export function feedsFor(job: PlannedJob, batch: number, shapes: ResolvedProfile
     inputs.push({ name: input.name, shape: shape.shape, elemType: input.elemType });
   }
   // Generated inputs follow the model's pixel preprocessing (e.g. [-1, 1) for MobileNetV2).
-  const meta = job.metadata as HarnessMetadata | undefined;
+  const meta = job.metadata;
   return typeof meta?.scale === "number" ? { batch, inputs, pixels: { scale: meta.scale, offset: meta.offset ?? 0 } } : { batch, inputs };
 }
 
@@ -94,7 +91,7 @@ async function runFacts(task: Extract<RunTask, { kind: "facts" }>, ctx: TaskCont
     }
   }
   if (feeds.length === 0) return { kind: "facts", records: early, stopped: false };
-  const meta = job.metadata as HarnessMetadata | undefined;
+  const meta = job.metadata;
   const batchAxis = job.inputs[0]?.dims[0];
   const fixedBatch = typeof batchAxis === "number";
   const { messages, exit } = await collect(
@@ -103,7 +100,8 @@ async function runFacts(task: Extract<RunTask, { kind: "facts" }>, ctx: TaskCont
       ep: job.ep,
       onnxPath: job.onnxPath,
       batches: feeds,
-      measure: ctx.softwareAdapter ? softwareAdapterFacts(ctx.options.measure) : ctx.options.measure,
+      // On a software GPU adapter, facts children measure lighter (software-adapter.ts).
+      measure: job.softwareAdapter ? softwareAdapterFacts(ctx.options.measure) : ctx.options.measure,
       accuracy:
         meta?.dataset && meta.inputShape
           ? {
@@ -131,7 +129,7 @@ async function runFacts(task: Extract<RunTask, { kind: "facts" }>, ctx: TaskCont
 }
 
 async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskContext): Promise<TaskOutcome> {
-  const ep = task.jobs[0]!.ep;
+  const { ep, softwareAdapter } = task.jobs[0]!;
   const precisions: PairedVariant[] = task.jobs.map((job) => ({
     name: job.precision,
     onnxPath: job.onnxPath,
@@ -145,7 +143,7 @@ async function runTiming(task: Extract<RunTask, { kind: "timing" }>, ctx: TaskCo
   const ladder = threadCheckApplies(ep, ctx.options.threadCheck) ? threadLadder(cpus().length, ortDefaultFromFacts(ctx.epFacts).threads) : undefined;
   const rungs = (ladder?.timed ?? []).flatMap((n) => precisions.map((v) => ({ ...v, name: threadVariant(v.name, n), intraOpThreads: n })));
   // GPU rows: each precision again with its data made and summed on the device, to split compute from transfer (device-resident.ts).
-  const resident = deviceSplitApplies(ep, ctx.softwareAdapter ?? false) ? await residentVariants(precisions, ctx.traceDir) : [];
+  const resident = deviceSplitApplies(ep, softwareAdapter) ? await residentVariants(precisions, ctx.traceDir) : [];
   const variants = [...precisions, ...rungs, ...resident];
   const { messages, exit } = await collect(
     {

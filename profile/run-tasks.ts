@@ -48,7 +48,7 @@ export function pendingTasks(
   for (let round = 1; round <= rounds; round++) {
     for (const { group, jobs } of planGroups(plan)) {
       // A software adapter's rows get one round (software-adapter.ts).
-      if (round > roundsOn(plan.eps, jobs[0]!.ep, rounds)) continue;
+      if (round > roundsOn(jobs[0]!, rounds)) continue;
       const live = jobs.filter((j) => runnable(plan, j));
       if (round === 1) {
         for (const job of live) {

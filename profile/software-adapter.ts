@@ -5,8 +5,11 @@
  * one timing round (of the per-round budget every row gets), accuracy on a 1-second slice
  * (a check that the kernels compute the right thing, not a figure to compare), a per-op
  * pass of 3 runs (enough to show which ops the EP placed where). Each such row carries a `software-adapter` warning saying so.
+ * Which jobs are on one is decided once, when the plan is built: each job's `softwareAdapter`
+ * (formats/run/run-plan.ts, by formats/run/software-adapter-fact.ts); the rules here read it.
  */
 import type { Warning } from "../formats/run/results-schema.ts";
+import type { PlannedJob } from "../formats/run/run-plan.ts";
 import type { EpStatus } from "./ep-registry.ts";
 import type { MeasureSettings } from "../formats/options/profile-options.ts";
 
@@ -16,12 +19,6 @@ export const SOFTWARE_ADAPTER_ACCURACY_MS = 1000;
 /** The probe's outcomes, as the plan records them. */
 type EpStatuses = readonly EpStatus[];
 
-/** True when the run's probe found `ep` served by a software adapter (facts `softwareFallback: "yes"`). */
-export function onSoftwareAdapter(eps: EpStatuses, ep: string): boolean {
-  const status = eps.find((e) => e.name === ep);
-  return status?.state === "available" && status.facts["softwareFallback"] === "yes";
-}
-
 /** The adapter's name from the probe's facts (node: inferred from the Vulkan ICD; browser: the adapter info). */
 function adapterName(eps: EpStatuses, ep: string): string {
   const status = eps.find((e) => e.name === ep);
@@ -29,9 +26,9 @@ function adapterName(eps: EpStatuses, ep: string): string {
   return [f["adapterVendor"] ?? f["vendor"], f["adapterArchitecture"] ?? f["architecture"]].filter((x) => x && x !== "unknown").join(" ") || "SwiftShader";
 }
 
-/** Timing rounds of `ep`'s rows: one on a software adapter, else the run's. */
-export function roundsOn(eps: EpStatuses, ep: string, rounds: number): number {
-  return onSoftwareAdapter(eps, ep) ? Math.min(1, rounds) : rounds;
+/** Timing rounds of a job's rows: one on a software adapter, else the run's. */
+export function roundsOn(job: Pick<PlannedJob, "softwareAdapter">, rounds: number): number {
+  return job.softwareAdapter ? Math.min(1, rounds) : rounds;
 }
 
 /** Runs of the per-op pass on a software adapter. */
@@ -46,7 +43,7 @@ export function softwareAdapterFacts(measure: MeasureSettings): MeasureSettings 
   };
 }
 
-/** The warning every software-adapter row carries. */
+/** The warning every software-adapter row carries (`eps`: the plan's probes, which name the adapter). */
 export function softwareAdapterWarning(eps: EpStatuses, ep: string, rounds: number): Warning {
   const adapter = adapterName(eps, ep);
   return {

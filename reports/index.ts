@@ -27,6 +27,7 @@ export { confusionMatrix, mostConfusedText, type ConfusionMatrix } from "./confu
 export { tableToCsv, tableToHtml, tableToJson, tableToMarkdown, type ReportTable, type Column, type Cell } from "./report-table.ts";
 export { escapeHtml } from "./escape-html.ts";
 export { renderResultsTable, type ResultsTableOptions } from "./terminal/results-table.ts";
+export { scenarioLines } from "./terminal/scenario-lines.ts";
 export { achieved, computeCeiling, deviceP50, isIntegerWork, loadRowWork, type Achieved } from "./achieved-work.ts";
 export { boundNotes, rooflinePlots, roofLines } from "./roofline.ts";
 export { ceilingsTable, modelWorkTable, workVsTimeTable } from "./work-tables.ts";

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTokenClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "./profile-with-suite.ts";
+import { runProfile, runProfileInTerminal } from "./profile-with-suite.ts";
 import { runProfile as runProfileStage } from "../profile/run-profile.ts";
 import { didYouMean } from "../formats/did-you-mean.ts";
 import { MODEL_NAMES } from "../train/index.ts";
@@ -80,7 +80,7 @@ test("INT8 of a model with int64 inputs: that precision's rows are skipped with 
   const model = join(dir, "tokens.onnx");
   await writeOnnx(model, buildTokenClassifier());
   const logs: string[] = [];
-  const run = await runProfile({
+  const run = await runProfileInTerminal({
     onnx: [model],
     precisions: ["fp32", "int8"],
     eps: ["cpu"],

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { writeOnnx, type onnx } from "../formats/onnx/onnx-io.ts";
 import { init, valueInfo } from "../bench/lenet-model.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "./profile-with-suite.ts";
+import { runProfile, runProfileInTerminal } from "./profile-with-suite.ts";
 import { checkShapeNames, inputWarnings } from "../profile/input-defaults.ts";
 import { onnxSuiteFiles } from "../pipeline/onnx-precisions.ts";
 import { RUN_FILES } from "../formats/run/results-schema.ts";
@@ -70,7 +70,7 @@ test("a dynamic-H/W model without --shape: said, recorded in plan.json and on it
     message: '--shape "foo": no model has an input of that name. Inputs: anysize: image',
   });
   const logs: string[] = [];
-  const run = await runProfile({ ...quiet, out: join(dir, "out"), log: (l) => logs.push(l) });
+  const run = await runProfileInTerminal({ ...quiet, out: join(dir, "out"), log: (l) => logs.push(l) });
   assert.ok(logs.includes(`profile: anysize: ${HW_TEXT}`), logs.join("\n"));
   const plan = JSON.parse(await readFile(join(run.dir, RUN_FILES.plan), "utf8")) as { jobs: { inputs: { dims: unknown[]; shape: number[] }[] }[] };
   assert.deepEqual(plan.jobs[0]?.inputs[0], { name: "image", dims: ["N", 3, "H", "W"], elemType: 1, shape: [1, 3, 224, 224] });

@@ -14,7 +14,7 @@ import { DEFAULT_MEASURE, resolveProfileOptions } from "../formats/options/profi
 import { RUN_FILES, readRunResults, type OkRow } from "../formats/run/results-schema.ts";
 import { measureForRound, roundFigures, stabilityWarnings } from "../profile/row-rounds.ts";
 import { appendTiming, readTimings, type TimingRecord } from "../formats/run/run-records.ts";
-import { runProfile } from "./profile-with-suite.ts";
+import { runProfile, runProfileInTerminal } from "./profile-with-suite.ts";
 import * as ort from "onnxruntime-node";
 import { evaluateAccuracy } from "../profile/accuracy.ts";
 import { generateSynthetic } from "../datasets/index.ts";
@@ -146,7 +146,7 @@ test("precisions of a model are timed together in every round; a round that cras
     childEnv: (): Record<string, string> => (faulty ? { HARNESS_EP_MODULE: FAULTY_EP_MODULE } : {}),
   };
   const logged: string[] = [];
-  const run = await runProfile(
+  const run = await runProfileInTerminal(
     {
       onnx: [fp32, int8, crash],
       eps: ["cpu"],

@@ -7,12 +7,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { pendingTasks } from "../profile/run-tasks.ts";
-import { buildScenarioRows, scenarioLines, scenarioRecords } from "../profile/scenario-records.ts";
+import { buildScenarioRows, scenarioRecords } from "../profile/scenario-records.ts";
+import { scenarioLines } from "../reports/terminal/scenario-lines.ts";
 import { scenarioSettings } from "../profile/scenario-settings.ts";
 import { resolveProfileOptions, QUICK_MEASURE } from "../formats/options/profile-options.ts";
 import { RunResultsSchema, upgradeResults } from "../formats/run/results-schema.ts";
 import type { ScenarioBatchResult, ScenarioRecord } from "../formats/run/scenario-schema.ts";
 import type { ChildExit } from "../profile/run-child.ts";
+import { decideJobs } from "../formats/run/run-plan.ts";
 import { AT, measuredFacts, planJob, testPlan } from "./fixtures/run-records.ts";
 import { runResults } from "./report-fixtures.ts";
 
@@ -135,7 +137,7 @@ describe("scenario records and rows", () => {
       errors: [{ name: "fp32", mode: "sessions", error: "no adapter in a worker" }],
     };
     const rows = buildScenarioRows(
-      { ...plan, jobs: [planJob("a", "fp32")] },
+      decideJobs({ ...plan, jobs: [planJob("a", "fp32")] }),
       new Map([["a|cpu|1|offline", { group: "a|cpu", batch: 1, scenario: "offline", finishedAt: AT, result }]]),
     );
     assert.deepEqual(
@@ -187,7 +189,7 @@ describe("scenario records and rows", () => {
       ],
       errors: [],
     };
-    const serverPlan = { ...plan, jobs: [planJob("a", "fp32", "cpu", { batches: [32] })], settings: { rounds: 1, scenario: "server" as const } };
+    const serverPlan = decideJobs({ ...plan, jobs: [planJob("a", "fp32", "cpu", { batches: [32] })], settings: { rounds: 1, scenario: "server" as const } });
     const rows = buildScenarioRows(
       serverPlan,
       new Map([["a|cpu|32|server", { group: "a|cpu", batch: 32, scenario: "server", finishedAt: AT, result: server, settings }]]),

@@ -5,14 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { latencySketch, summarizeLatency } from "../measure/index.ts";
 import { buildRows } from "../profile/build-rows.ts";
 import { DEFAULT_MEASURE } from "../formats/options/profile-options.ts";
 import type { FactsRecord, TimingRecord } from "../formats/run/run-records.ts";
 import { timingKey } from "../formats/run/run-records.ts";
 import { pendingTasks } from "../profile/run-tasks.ts";
-import { onSoftwareAdapter, roundsOn, softwareAdapterFacts } from "../profile/software-adapter.ts";
-import type { RunPlan } from "../formats/run/run-plan.ts";
+import { roundsOn, softwareAdapterFacts } from "../profile/software-adapter.ts";
+import { readPlan, softwareAdapterOn, writePlan, type RunPlan, type StoredPlannedJob } from "../formats/run/run-plan.ts";
 import { AT, measuredFacts, planJob, testPlan } from "./fixtures/run-records.ts";
 
 const EPS: RunPlan["eps"] = [
@@ -20,7 +23,7 @@ const EPS: RunPlan["eps"] = [
   { name: "webgpu", state: "available", facts: { vendor: "Google", architecture: "swiftshader (CPU)", softwareFallback: "yes" } },
   { name: "browser-webgpu", state: "available", facts: { adapterVendor: "nvidia", adapterArchitecture: "hopper", softwareFallback: "no" } },
 ];
-const job = (ep: string): RunPlan["jobs"][number] => planJob("m", "fp32", ep, { onnxPath: "/m.onnx", batches: [1] });
+const job = (ep: string): StoredPlannedJob => planJob("m", "fp32", ep, { onnxPath: "/m.onnx", batches: [1] });
 const plan: RunPlan = testPlan([job("cpu"), job("webgpu"), job("browser-webgpu")], EPS);
 const facts = (key: string): FactsRecord => measuredFacts(key, { accuracy: null });
 const round = (group: string, r: number): TimingRecord => ({
@@ -37,15 +40,34 @@ const round = (group: string, r: number): TimingRecord => ({
 });
 
 describe("software adapters", () => {
-  it("are told by the probe's softwareFallback fact", () => {
+  it("are told by the probe's softwareFallback fact, decided once per job", () => {
     assert.deepEqual(
-      EPS.map((e) => [onSoftwareAdapter(EPS, e.name), roundsOn(EPS, e.name, 2)]),
+      plan.jobs.map((j) => [softwareAdapterOn(EPS, j.ep), j.softwareAdapter, roundsOn(j, 2)]),
       [
-        [false, 2],
-        [true, 1],
-        [false, 2],
+        [false, false, 2],
+        [true, true, 1],
+        [false, false, 2],
       ],
     );
+  });
+  it("a plan's recorded softwareAdapter is read back; a plan made before it was recorded gets it from its probes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "software-adapter-"));
+    try {
+      const stored = { ...plan, jobs: plan.jobs.map(({ softwareAdapter: _, ...j }) => j) };
+      await writePlan(dir, stored as RunPlan);
+      assert.deepEqual(
+        (await readPlan(dir)).jobs.map((j) => j.softwareAdapter),
+        [false, true, false],
+      );
+      // Recorded wins over the probes (the plan decided it when it was built).
+      await writePlan(dir, { ...plan, jobs: plan.jobs.map((j) => ({ ...j, softwareAdapter: j.ep === "cpu" })) });
+      assert.deepEqual(
+        (await readPlan(dir)).jobs.map((j) => j.softwareAdapter),
+        [true, false, false],
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
   it("get one timing round while the others get the run's two", () => {
     const tasks = pendingTasks(plan, new Map(), new Map(), 2)

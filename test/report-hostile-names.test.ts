@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "./profile-with-suite.ts";
+import { runProfileInTerminal } from "./profile-with-suite.ts";
 import { writeCeilings, type EpCeilings } from "../formats/run/ceiling-cache.ts";
 import { writeReport } from "../reports/write-report.ts";
 import { escapeMarkdown } from "../reports/escape-markdown.ts";
@@ -64,7 +64,7 @@ test("a hostile-name run: report.md has no raw < and no ESC, the terminal gets n
   const out = join(dir, "out");
   const terminal: string[] = [];
   const log = (l: string) => terminal.push(l);
-  const run = await runProfile({
+  const run = await runProfileInTerminal({
     onnx: [foreign, labelled],
     eps: ["cpu"],
     batches: [1],

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "./profile-with-suite.ts";
+import { runProfile, runProfileInTerminal } from "./profile-with-suite.ts";
 import { RUN_FILES } from "../formats/run/results-schema.ts";
 import { appendFacts, readFacts, readTimings, type TimingRecord } from "../formats/run/run-records.ts";
 import { measuredFacts } from "./fixtures/run-records.ts";
@@ -55,7 +55,7 @@ test("--resume after a torn rounds.jsonl measures the torn round once; a second 
   assert.deepEqual([...(await readTimings(first.dir)).keys()], ["m|cpu|1|1"]);
 
   const logs: string[] = [];
-  const second = await runProfile({ ...quiet, log: (l) => logs.push(l), resume: first.dir });
+  const second = await runProfileInTerminal({ ...quiet, log: (l) => logs.push(l), resume: first.dir });
   assert.equal(second.complete, true);
   assert.deepEqual(
     logs.filter((l) => l.startsWith("measuring")),
@@ -64,7 +64,7 @@ test("--resume after a torn rounds.jsonl measures the torn round once; a second 
   assert.deepEqual([...(await readTimings(first.dir)).keys()].sort(), ["m|cpu|1|1", "m|cpu|1|2"]);
 
   const logs3: string[] = [];
-  await runProfile({ ...quiet, log: (l) => logs3.push(l), resume: first.dir });
+  await runProfileInTerminal({ ...quiet, log: (l) => logs3.push(l), resume: first.dir });
   assert.deepEqual(
     logs3.filter((l) => l.startsWith("measuring")),
     [],

@@ -7,7 +7,8 @@ import { registerReport } from "../cli/report-command.ts";
 import { registerTrain } from "../cli/train-command.ts";
 import { resolveTrainOptions } from "../train/index.ts";
 import { resolveReportOptions } from "../formats/options/report-options.ts";
-import { ProfileSettingsSchema, parseProfileConfig, resolveProfileOptions } from "../formats/options/profile-options.ts";
+import { parseProfileConfig, resolveProfileOptions } from "../formats/options/profile-options.ts";
+import { ProfileSettingsSchema, recordSettings, resumeOptions } from "../formats/run/run-settings.ts";
 import { RunPlanSchema } from "../formats/run/run-plan.ts";
 
 function command(register: (p: Command) => void, name: string): { program: Command; cmd: Command } {
@@ -96,5 +97,31 @@ describe("stage options schemas", () => {
       old: 1,
     });
     assert.equal(RunPlanSchema.shape.settings, ProfileSettingsSchema);
+  });
+
+  it("recorded settings: a new run records them in order, unset ones as null or their default; --resume applies them back", () => {
+    const o = resolveProfileOptions({ onnx: ["m.onnx"], eps: ["cpu"], quick: true, log: () => undefined });
+    const recorded = recordSettings({ ...o, models: [], eps: ["cpu"] });
+    assert.deepEqual(Object.keys(recorded), [
+      ...["models", "dataset", "onnx", "eps", "batches", "gpuBatches", "precisions", "quick", "shapes", "accuracyLimit", "dataDir", "measure"],
+      ...["childTimeoutMs", "cvThreshold", "rounds", "threadCheck", "report", "scenario"],
+    ]);
+    assert.deepEqual([recorded.accuracyLimit, recorded.dataDir, recorded.report, recorded.rounds], [null, null, true, 1]);
+    assert.equal(ProfileSettingsSchema.parse(recorded).measure?.rowBudgetMs, o.measure.rowBudgetMs);
+    // A plan of an older version: settings it lacks get the values runs had before them.
+    const now = resolveProfileOptions({ childTimeoutMs: 5000, accuracyLimit: 10, report: false, log: () => undefined });
+    const old = resumeOptions({ measure: { rowBudgetMs: 7 }, accuracyLimit: null }, now);
+    assert.deepEqual(
+      [old.rounds, old.threadCheck, old.scenario, old.report, old.accuracyLimit, old.childTimeoutMs, old.measure.rowBudgetMs, old.measure.blockMs],
+      [1, false, "single-stream", false, undefined, 5000, 7, now.measure.blockMs],
+    );
+    const resumed = resumeOptions(
+      { ...recorded, childTimeoutMs: 9000, latencyBoundMs: 3, scenario: "server" },
+      resolveProfileOptions({ log: () => undefined }),
+    );
+    assert.deepEqual(
+      [resumed.rounds, resumed.childTimeoutMs, resumed.latencyBoundMs, resumed.scenario, resumed.report, resumed.measure],
+      [1, 9000, 3, "server", true, o.measure],
+    );
   });
 });

@@ -2,7 +2,7 @@
  * The profile stage's options, declared once as {@link ProfileOptionsSchema}: the `profile`
  * command's flags (`cli/profile-command.ts`), `profile.config.json` ({@link ProfileConfigSchema}),
  * the options types, their defaults (resolved once, in {@link resolveProfileOptions}) and the
- * settings a run records in plan.json and results.json ({@link ProfileSettingsSchema}) all derive from it.
+ * settings a run records in plan.json and results.json (formats/run/run-settings.ts) all derive from it.
  */
 import { z } from "zod";
 
@@ -255,42 +255,6 @@ export function resolveProfileOptions(input: ProfileOptions = {}): ResolvedProfi
     log: (line) => (log ?? console.log)(visibleControls(line)),
   };
 }
-
-/**
- * The settings a run records (plan.json, copied into results.json) and `--resume` applies
- * back: the options that shape its rows, `accuracyLimit` / `dataDir` as null when unset.
- * Every key is optional and unknown keys are kept, so the plans and results of older runs load.
- */
-export const ProfileSettingsSchema = z
-  .object({
-    ...optionalFields(
-      ProfileOptionsSchema.pick({
-        models: true,
-        dataset: true,
-        onnx: true,
-        eps: true,
-        batches: true,
-        gpuBatches: true,
-        precisions: true,
-        quick: true,
-        shapes: true,
-        childTimeoutMs: true,
-        cvThreshold: true,
-        rounds: true,
-        threadCheck: true,
-        report: true,
-        scenario: true,
-        latencyBoundMs: true,
-      }).shape,
-    ),
-    accuracyLimit: z.number().int().nullable().optional(),
-    dataDir: z.string().nullable().optional(),
-    measure: z.object(optionalFields(MeasureSettingsSchema.shape)).loose().optional(),
-  })
-  .loose();
-
-/** Recorded settings of a run. */
-export type ProfileSettings = z.output<typeof ProfileSettingsSchema>;
 
 const fields = ProfileOptionsSchema.shape;
 

@@ -12,7 +12,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { EnergySchema } from "./energy-schema.ts";
-import { ProfileSettingsSchema } from "../options/profile-options.ts";
+import { ProfileSettingsSchema } from "./run-settings.ts";
 import { ScenarioRowSchema } from "./scenario-schema.ts";
 
 /** Schema version of `results.json`. */

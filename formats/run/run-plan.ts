@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { z } from "zod";
 import { EpStatusSchema, HardwareSchema, RUN_FILES, WarningSchema } from "./results-schema.ts";
 import { ModelWorkSchema } from "./model-work-schema.ts";
-import { ProfileSettingsSchema } from "../options/profile-options.ts";
+import { ProfileSettingsSchema } from "./run-settings.ts";
+import { HarnessMetadataSchema } from "../onnx/onnx-metadata.ts";
+import { onSoftwareAdapter } from "./software-adapter-fact.ts";
 
 /** One graph input as planned. */
 const InputSpecSchema = z.object({
@@ -34,10 +36,16 @@ export const PlannedJobSchema = z.object({
   warnings: z.array(WarningSchema).optional(),
   params: z.number().int(),
   sizeBytes: z.number().int(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  /** What the exported model says about itself (absent for foreign models); keys a later exporter adds are kept. */
+  metadata: HarnessMetadataSchema.loose().optional(),
   inputs: z.array(InputSpecSchema),
   /** Work of one `session.run` per batch (profile/work/), for achieved GFLOP/s in reports; absent in older plans. */
   work: z.array(ModelWorkSchema).optional(),
+  /**
+   * The EP ran on a software GPU adapter, so the job is measured lighter (profile/software-adapter.ts);
+   * decided when the plan is built. Absent in older plans: {@link readPlan} decides it from the plan's probes.
+   */
+  softwareAdapter: z.boolean().optional(),
 });
 
 /** Zod schema of `plan.json`. */
@@ -53,10 +61,24 @@ export const RunPlanSchema = z.object({
   jobs: z.array(PlannedJobSchema),
 });
 
-/** Parsed `plan.json`. */
-export type RunPlan = z.infer<typeof RunPlanSchema>;
-/** One planned job. */
-export type PlannedJob = z.infer<typeof PlannedJobSchema>;
+/** `plan.json` as stored (older plans lack the jobs' `softwareAdapter`). */
+export type StoredRunPlan = z.infer<typeof RunPlanSchema>;
+/** One planned job as stored. */
+export type StoredPlannedJob = z.infer<typeof PlannedJobSchema>;
+/** One planned job, its software-adapter policy decided. */
+export type PlannedJob = StoredPlannedJob & { softwareAdapter: boolean };
+/** A run's plan, every job's `softwareAdapter` decided ({@link decideJobs}). */
+export type RunPlan = Omit<StoredRunPlan, "jobs"> & { jobs: PlannedJob[] };
+
+/** Whether jobs on `ep` run on a software adapter, by the plan's probes: the value a job records when it is planned. */
+export function softwareAdapterOn(eps: StoredRunPlan["eps"], ep: string): boolean {
+  return onSoftwareAdapter(eps.find((e) => e.name === ep));
+}
+
+/** The plan with every job's `softwareAdapter`: as recorded, or (plans made before it was recorded) decided by {@link softwareAdapterOn}. */
+export function decideJobs(plan: StoredRunPlan): RunPlan {
+  return { ...plan, jobs: plan.jobs.map((j) => ({ ...j, softwareAdapter: j.softwareAdapter ?? softwareAdapterOn(plan.eps, j.ep) })) };
+}
 
 /** The row key of a job's batch: `model|precision|ep|batch`. */
 export function rowKey(job: Pick<PlannedJob, "model" | "precision" | "ep">, batch: number): string {
@@ -82,5 +104,5 @@ export async function readPlan(dir: string): Promise<RunPlan> {
     const issue = parsed.error.issues[0];
     throw new Error(`Cannot resume "${dir}": invalid ${path}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
   }
-  return parsed.data;
+  return decideJobs(parsed.data);
 }

@@ -5,6 +5,7 @@
 import { readRunResults } from "../../formats/run/results-schema.ts";
 import { artifactsRootOf, ceilingCachePath, type EpCeilings } from "../../formats/run/ceiling-cache.ts";
 import { writeRunCeilings } from "../../formats/run/run-ceilings.ts";
+import { onSoftwareAdapter } from "../../formats/run/software-adapter-fact.ts";
 import { defaultEpRegistry } from "../ep-registry.ts";
 import { ensureCeilings } from "./ensure-ceilings.ts";
 
@@ -17,7 +18,7 @@ import { ensureCeilings } from "./ensure-ceilings.ts";
 export async function recordRunCeilings(runDir: string, log: (line: string) => void = () => {}): Promise<EpCeilings[]> {
   const results = await readRunResults(runDir);
   // GPU EPs on a software adapter (SwiftShader) are left to the bench: their ceilings are the CPU's, slowly.
-  const available = new Set(results.eps.filter((e) => e.state === "available" && e.facts.softwareFallback !== "yes").map((e) => e.name));
+  const available = new Set(results.eps.filter((e) => e.state === "available" && !onSoftwareAdapter(e)).map((e) => e.name));
   const runners = defaultEpRegistry().runners.filter((r) => available.has(r.name));
   const root = artifactsRootOf(runDir);
   const ceilings = await ensureCeilings(root, results.hardware, runners, log);
