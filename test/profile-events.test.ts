@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeOnnx } from "../formats/onnx/onnx-io.ts";
 import { buildTinyClassifier } from "./fixtures/tiny-models.ts";
-import { runProfile } from "../profile/run-profile.ts";
+import { runProfile } from "./profile-with-suite.ts";
 import type { ProfileEvent } from "../profile/profile-events.ts";
 import { ProfileRenderer } from "../cli/profile-renderer.ts";
 import { measuredFacts } from "./fixtures/run-records.ts";
