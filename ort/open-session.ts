@@ -7,5 +7,6 @@ import type { OrtSessionOptions } from "./session-options.ts";
  * (build them with `ortSessionOptions`). Release it with `session.release()`, in `finally`.
  */
 export function openOrtSession(model: string | Uint8Array, options: OrtSessionOptions): Promise<ort.InferenceSession> {
+  // Two calls for ORT's two overloads (a path, a buffer): neither takes the union.
   return typeof model === "string" ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }

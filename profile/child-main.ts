@@ -11,15 +11,15 @@
  * kills it and keeps what finished. It exits if the parent goes away.
  */
 import { climbCeiling } from "./ceilings/ceiling-child.ts";
-import { childRunner, sendToParent } from "./child-runtime.ts";
+import { sendToParent } from "./child-runtime.ts";
 import { nodeEpRunners } from "./ep-registry.ts";
 import { serveMeasuringChild } from "./measuring-child.ts";
-import { nodeHostOf } from "./node-session.ts";
+import { openNodeHost } from "./node-child-host.ts";
 import { runScenarioJob } from "./scenario-child.ts";
 
 serveMeasuringChild(nodeEpRunners, {
   async ceiling(job) {
-    const host = nodeHostOf(await (await childRunner(job.ep, nodeEpRunners)).openHost({ models: [] }), job.ep);
+    const host = await openNodeHost(job.ep);
     await climbCeiling(job, (path, extra) => host.createOrt(path, { timed: false }, extra), sendToParent);
   },
   scenario: runScenarioJob,

@@ -30,7 +30,8 @@ import type { ScenarioJob } from "./child-protocol.ts";
 import { sendToParent } from "./child-runtime.ts";
 import { EpCannotStart } from "./ep-session.ts";
 import type { NodeSessionHost } from "./node-session.ts";
-import { openScenarioSession, scenarioHost, sessionTarget, warmUp, type ScenarioSession } from "./scenario-session.ts";
+import { openNodeHost } from "./node-child-host.ts";
+import { openScenarioSession, sessionTarget, warmUp, type ScenarioSession } from "./scenario-session.ts";
 import type { ScenarioWorkerData, ScenarioWorkerReply, ScenarioWorkerRequest } from "./scenario-worker.ts";
 import type { OfflineMode, ScenarioBatchResult, ScenarioSettings } from "../formats/run/scenario-schema.ts";
 
@@ -301,7 +302,7 @@ async function openAll(
 
 /** Runs a scenario job: per batch, one `scenario-batch` message (or `batch-error`). */
 export async function runScenarioJob(job: ScenarioJob): Promise<void> {
-  const opened = await openAll(job, await scenarioHost(job.ep));
+  const opened = await openAll(job, await openNodeHost(job.ep));
   if (!opened) return;
   const { sessions, errors } = opened;
   const workers: SessionWorker[] = [];

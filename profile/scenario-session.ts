@@ -6,15 +6,8 @@
 import type * as ort from "onnxruntime-node";
 import type { LoadTarget } from "../measure/index.ts";
 import type { BatchFeeds, PairedVariant } from "./child-protocol.ts";
-import { childRunner } from "./child-runtime.ts";
-import { nodeEpRunners } from "./ep-registry.ts";
 import { buildFeeds } from "./input-tensors.ts";
-import { nodeHostOf, type NodeSessionHost } from "./node-session.ts";
-
-/** The onnxruntime-node host of EP `ep` (its built-in runner, or the one `HARNESS_EP_MODULE` names). */
-export async function scenarioHost(ep: string): Promise<NodeSessionHost> {
-  return nodeHostOf(await (await childRunner(ep, nodeEpRunners)).openHost({ models: [] }), ep);
-}
+import type { NodeSessionHost } from "./node-session.ts";
 
 /** One precision's session with its feeds per batch. */
 export interface ScenarioSession {

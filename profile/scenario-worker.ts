@@ -6,7 +6,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { realClock, runOffline } from "../measure/index.ts";
 import type { PairedVariant } from "./child-protocol.ts";
-import { openScenarioSession, scenarioHost, sessionTarget, warmUp, type ScenarioSession } from "./scenario-session.ts";
+import { openNodeHost } from "./node-child-host.ts";
+import { openScenarioSession, sessionTarget, warmUp, type ScenarioSession } from "./scenario-session.ts";
 
 /** What the scenario child passes each worker. */
 export interface ScenarioWorkerData {
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const reply = (m: ScenarioWorkerReply) => port.postMessage(m);
   const sessions: ScenarioSession[] = [];
   try {
-    const host = await scenarioHost(data.ep);
+    const host = await openNodeHost(data.ep);
     for (const v of data.variants) sessions.push(await openScenarioSession(v, host));
     for (const s of sessions) for (const [b, f] of s.feeds.entries()) if (f) await warmUp(sessionTarget(s, b), data.warmupMs);
     reply({ type: "ready" });
