@@ -8,9 +8,10 @@
 import type { HarnessMetadata } from "../formats/onnx/onnx-metadata.ts";
 import type { ImageSet } from "../formats/dataset.ts";
 import type { ImageShape } from "../formats/model-input.ts";
-import type { OpTime, RowThreads } from "../formats/run/results-schema.ts";
+import type { RowThreads } from "../formats/run/results-schema.ts";
 import type { BatchFeeds } from "./child-protocol.ts";
 import type { OrtDefaultThreads } from "./cpu-topology.ts";
+import type { OpProfile } from "./op-profile.ts";
 
 /** How a measuring pass wants a session made. */
 export interface SessionSettings {
@@ -56,12 +57,6 @@ export interface PredictRequest {
   readonly budgetMs: number;
   /** True when the model's batch axis is fixed (the last partial batch is skipped). */
   readonly fixedBatch: boolean;
-}
-
-/** ONNX Runtime's per-operator profile of one model (its profiling trace, read). */
-export interface OpProfile {
-  readonly ops: OpTime[];
-  readonly arena: { heldMiB: number | null; inUsePeakMiB: number | null } | null;
 }
 
 /** What a measuring child opens its EP with. */

@@ -11,18 +11,10 @@ import type * as ort from "onnxruntime-node";
 import { evaluateAccuracy } from "./accuracy.ts";
 import type { BatchFeeds } from "./child-protocol.ts";
 import { ortDefaultIntraOpThreads, readCpuTopology, type OrtDefaultThreads } from "./cpu-topology.ts";
-import {
-  EpCannotStart,
-  type EpSession,
-  type EpSessionHost,
-  type HostRequest,
-  type OpProfile,
-  type PredictRequest,
-  type SessionSettings,
-} from "./ep-session.ts";
+import { EpCannotStart, type EpSession, type EpSessionHost, type HostRequest, type PredictRequest, type SessionSettings } from "./ep-session.ts";
 import { buildFeeds } from "./input-tensors.ts";
 import { intraOpThreadsOf } from "./intra-op-threads.ts";
-import { parseOrtTrace } from "./op-profile.ts";
+import { parseOrtTrace, type OpProfile } from "./op-profile.ts";
 import { readBackOrtDefaultThreads, warmUpOrtThreads, withPoolReadBack } from "./ort-thread-readback.ts";
 import { ownPeakRssMiB } from "./process-rss.ts";
 import { openOrtSession, ortSessionOptions, readOrtTrace } from "../ort/index.ts";
@@ -200,8 +192,7 @@ export class NodeSessionHost implements EpSessionHost {
       session.endProfiling();
       const events = await readOrtTrace(prefix, { remove: true });
       if (!events) throw new Error(`ORT wrote no profiling trace under ${o.traceDir}`);
-      const profile = parseOrtTrace(events);
-      return { ops: profile.ops, arena: profile.arena };
+      return parseOrtTrace(events);
     } finally {
       await session?.release();
     }

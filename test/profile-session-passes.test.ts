@@ -36,7 +36,7 @@ function fakeHost(ms: Record<string, number>, fail: Record<string, Error> = {}) 
       return fakeSession(path, ms[path]!, calls);
     },
     peakRssMiB: () => (rss += 10),
-    profileOps: async () => ({ ops: [{ opType: "Conv", provider: "CPUExecutionProvider", ms: 0.5, share: 1, nodes: 2 }], arena: null }),
+    profileOps: async () => ({ ops: [{ opType: "Conv", provider: "CPUExecutionProvider", ms: 0.5, share: 1, nodes: 2 }], arena: null, runs: 3 }),
     close: async () => void calls.push("close"),
   };
   return { host, calls };
