@@ -38,7 +38,15 @@ export async function childRunner(ep: string, builtIn: readonly EpRunner[], env:
     return runner;
   }
   const url = /^file:/.test(module) ? module : pathToFileURL(module).href;
-  const runner = ((await import(url)) as { default?: EpRunner }).default;
+  let loaded: { default?: EpRunner };
+  try {
+    loaded = (await import(url)) as { default?: EpRunner };
+  } catch (e) {
+    throw new Error(
+      `EP module ${module} (${EP_MODULE_ENV}) cannot be loaded: ${(e as Error).message.split("\n")[0]}. Point ${EP_MODULE_ENV} at a module whose default export is an EP runner, or unset it to use the built-in EPs`,
+    );
+  }
+  const runner = loaded.default;
   if (runner?.name !== ep) {
     throw new Error(
       `EP module ${module} (${EP_MODULE_ENV}) must export as default the runner of "${ep}"; its default export is ${runner ? `"${runner.name}"` : "missing"}`,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { childRunner } from "../profile/child-runtime.ts";
 import { defaultEpRegistry, describeSkippedEps, resolveEps, selectEps, type EpRegistry } from "../profile/ep-registry.ts";
 import type { EpRunner } from "../profile/ep-runner.ts";
@@ -109,5 +109,10 @@ test("a child finds its runner in the built-in table, or as the default export o
   assert.equal(await childRunner("cpu", [], { HARNESS_EP_MODULE: pathToFileURL(FAULTY_EP_MODULE).href }), faultyCpuEp);
   await assert.rejects(childRunner("cuda", [], { HARNESS_EP_MODULE: FAULTY_EP_MODULE }), {
     message: `EP module ${FAULTY_EP_MODULE} (HARNESS_EP_MODULE) must export as default the runner of "cuda"; its default export is "cpu"`,
+  });
+  const missing = "/nonexistent/ep-module.ts";
+  const importer = fileURLToPath(new URL("../profile/child-runtime.ts", import.meta.url));
+  await assert.rejects(childRunner("cpu", [], { HARNESS_EP_MODULE: missing }), {
+    message: `EP module ${missing} (HARNESS_EP_MODULE) cannot be loaded: Cannot find module '${missing}' imported from ${importer}. Point HARNESS_EP_MODULE at a module whose default export is an EP runner, or unset it to use the built-in EPs`,
   });
 });
